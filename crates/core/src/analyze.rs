@@ -1,0 +1,182 @@
+//! The query pipeline up to retrieval: normalise ─► guard ─► segment (and drop
+//! stop words) ─► expand. Its output, an [`AnalyzedQuery`], is what retrieval
+//! and ranking work from, and what a search response reports back.
+
+use serde::Serialize;
+
+use crate::expand::Thesaurus;
+use crate::guard::BannedWords;
+use crate::normalize::Normalizer;
+use crate::segment::Segmenter;
+
+/// How a concept of the query was recognised; it weighs the hits it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The words as typed.
+    Exact,
+    /// An official term the thesaurus maps the words to.
+    Synonym,
+}
+
+impl MatchKind {
+    /// The ranking weight of a hit matched this way.
+    pub fn weight(self) -> f32 {
+        match self {
+            MatchKind::Exact => 1.0,
+            MatchKind::Synonym => 0.92,
+        }
+    }
+}
+
+/// One unit of meaning in a query: one or more adjacent content words plus the
+/// official terms they stand for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Concept {
+    /// The words as they appear in the (normalised) query.
+    pub text: String,
+    /// Its content words.
+    pub words: Vec<String>,
+    /// Official terms from the thesaurus (may be empty).
+    pub synonyms: Vec<String>,
+}
+
+/// A query after analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnalyzedQuery {
+    /// The query as typed.
+    pub original: String,
+    /// After normalisation (half-width, lower case, simplified).
+    pub normalized: String,
+    /// The banned word that blocked the query, if any.
+    pub blocked_by: Option<String>,
+    /// Stop words that were removed.
+    pub stopwords: Vec<String>,
+    /// The concepts retrieval looks for.
+    pub concepts: Vec<Concept>,
+}
+
+impl AnalyzedQuery {
+    /// Whether the query was blocked by the banned-word guard.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked_by.is_some()
+    }
+
+    /// The content of the query with stop words removed, joined without spaces.
+    pub fn content(&self) -> String {
+        self.concepts.iter().map(|c| c.text.as_str()).collect()
+    }
+}
+
+/// Runs the analysis stages in order.
+#[derive(Debug, Clone)]
+pub struct QueryAnalyzer {
+    normalizer: std::sync::Arc<Normalizer>,
+    guard: BannedWords,
+    segmenter: Segmenter,
+    thesaurus: Thesaurus,
+}
+
+impl QueryAnalyzer {
+    /// Assembles the pipeline from its stages.
+    pub fn new(
+        normalizer: std::sync::Arc<Normalizer>,
+        guard: BannedWords,
+        segmenter: Segmenter,
+        thesaurus: Thesaurus,
+    ) -> Self {
+        QueryAnalyzer {
+            normalizer,
+            guard,
+            segmenter,
+            thesaurus,
+        }
+    }
+
+    /// The segmenter (shared with indexing).
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
+    /// The normaliser (shared with indexing).
+    pub fn normalizer(&self) -> &Normalizer {
+        &self.normalizer
+    }
+
+    /// The thesaurus.
+    pub fn thesaurus(&self) -> &Thesaurus {
+        &self.thesaurus
+    }
+
+    /// The banned-word guard.
+    pub fn guard(&self) -> &BannedWords {
+        &self.guard
+    }
+
+    /// Analyses a raw query.
+    pub fn analyze(&self, raw: &str) -> AnalyzedQuery {
+        let normalized = self.normalizer.normalize(raw);
+        let mut analyzed = AnalyzedQuery {
+            original: raw.to_string(),
+            normalized: normalized.clone(),
+            blocked_by: self.guard.find(&normalized),
+            stopwords: Vec::new(),
+            concepts: Vec::new(),
+        };
+        if analyzed.is_blocked() {
+            return analyzed;
+        }
+        let words = self.segmenter.query_words(&normalized);
+        let entries = self.thesaurus.find(&normalized);
+        let mut i = 0;
+        while i < words.len() {
+            let word = &words[i];
+            // A thesaurus entry that starts at this word and ends on a word
+            // boundary groups the words it covers into one concept.
+            let entry = entries
+                .iter()
+                .find(|e| e.start == word.start && words[i..].iter().any(|w| w.end == e.end));
+            if let Some(entry) = entry {
+                let covered: Vec<&crate::segment::QueryWord> = words[i..]
+                    .iter()
+                    .take_while(|w| w.end <= entry.end)
+                    .collect();
+                i += covered.len();
+                let content: Vec<String> = covered
+                    .iter()
+                    .filter(|w| !w.stop)
+                    .map(|w| w.text.clone())
+                    .collect();
+                analyzed
+                    .stopwords
+                    .extend(covered.iter().filter(|w| w.stop).map(|w| w.text.clone()));
+                let words_in = if content.is_empty() {
+                    vec![entry.term.clone()]
+                } else {
+                    content
+                };
+                analyzed.concepts.push(Concept {
+                    text: entry.term.clone(),
+                    words: words_in,
+                    synonyms: entry.officials.clone(),
+                });
+                continue;
+            }
+            if word.stop {
+                analyzed.stopwords.push(word.text.clone());
+            } else {
+                analyzed.concepts.push(Concept {
+                    text: word.text.clone(),
+                    words: vec![word.text.clone()],
+                    synonyms: self
+                        .thesaurus
+                        .officials(&word.text)
+                        .map(<[String]>::to_vec)
+                        .unwrap_or_default(),
+                });
+            }
+            i += 1;
+        }
+        analyzed
+    }
+}

@@ -1,0 +1,345 @@
+//! The [`Engine`]: loads the catalogue, gazetteer, halls and dictionaries,
+//! opens or builds the index, and answers searches.
+//!
+//! ```no_run
+//! use yuesou_core::{Engine, EngineOptions, Resources, SearchRequest};
+//!
+//! let options = EngineOptions::new(Resources::bundled(".".as_ref()));
+//! let engine = Engine::open(&options)?;
+//! let response = engine.search(&SearchRequest::new("公积金贷款进度"))?;
+//! println!("{} → {}", response.total, response.hits[0].title);
+//! # Ok::<(), yuesou_core::Error>(())
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analyze::QueryAnalyzer;
+use crate::catalogue::{Catalogue, ServiceItem};
+use crate::dictionaries::Dictionaries;
+use crate::error::{Error, Result};
+use crate::expand::Thesaurus;
+use crate::gazetteer::Gazetteer;
+use crate::guard::BannedWords;
+use crate::halls::{ServiceHall, load_halls};
+use crate::index::{FilterField, IndexDocument, SearchIndex, TextField};
+use crate::item_text::ItemText;
+use crate::normalize::{Normalizer, is_han};
+use crate::resources::Resources;
+use crate::segment::Segmenter;
+
+/// How to open an engine.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Input files.
+    pub resources: Resources,
+    /// Where to persist the index; `None` keeps it in memory.
+    pub index_dir: Option<PathBuf>,
+}
+
+impl EngineOptions {
+    /// Options for these resources with an in-memory index.
+    pub fn new(resources: Resources) -> Self {
+        EngineOptions {
+            resources,
+            index_dir: None,
+        }
+    }
+
+    /// Persist the index under `dir` (one sub-directory per fingerprint).
+    pub fn with_index_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.index_dir = Some(dir.into());
+        self
+    }
+}
+
+/// Progress of an engine build, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildProgress {
+    /// Loading files.
+    Loading,
+    /// Indexing: `done` of `total` items.
+    Indexing {
+        /// Items indexed so far.
+        done: usize,
+        /// Items in all.
+        total: usize,
+    },
+    /// An index with the same fingerprint was found and reused.
+    Reused,
+    /// Finished.
+    Done,
+}
+
+/// The search engine over one catalogue snapshot. Immutable once opened:
+/// share it behind an `Arc` and swap in a new one to reload.
+pub struct Engine {
+    pub(crate) catalogue: Catalogue,
+    pub(crate) texts: Vec<ItemText>,
+    pub(crate) gazetteer: Gazetteer,
+    pub(crate) halls: Vec<ServiceHall>,
+    pub(crate) dictionaries: Dictionaries,
+    pub(crate) analyzer: QueryAnalyzer,
+    pub(crate) index: SearchIndex,
+    pub(crate) vocabulary: Vocabulary,
+    fingerprint: String,
+    reused_index: bool,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("items", &self.catalogue.len())
+            .field("fingerprint", &self.fingerprint)
+            .finish()
+    }
+}
+
+/// Known filter values, to reject unknown ones with a clear error.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vocabulary {
+    pub categories: BTreeSet<String>,
+    pub themes: BTreeSet<String>,
+    pub departments: BTreeSet<String>,
+}
+
+impl Engine {
+    /// Opens the engine: loads and validates every input file, then reuses the
+    /// persisted index when the inputs are unchanged or builds it.
+    pub fn open(options: &EngineOptions) -> Result<Self> {
+        Self::open_with_progress(options, &mut |_| {})
+    }
+
+    /// [`Engine::open`] reporting progress.
+    pub fn open_with_progress(
+        options: &EngineOptions,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Self> {
+        progress(BuildProgress::Loading);
+        let resources = &options.resources;
+        let fingerprint = resources.fingerprint();
+        let normalizer = Arc::new(Normalizer::new());
+        let gazetteer = Gazetteer::load(&resources.divisions)?;
+        let catalogue = Catalogue::load(&resources.catalogue, &gazetteer)?;
+        let halls = load_halls(&resources.halls, &gazetteer)?;
+        let dictionaries = Dictionaries::load(&resources.dictionaries, &normalizer)?;
+
+        let thesaurus = Thesaurus::new(&dictionaries.thesaurus);
+        let mut extra_words: Vec<String> = thesaurus.all_terms().map(str::to_string).collect();
+        for d in gazetteer.divisions() {
+            extra_words.push(normalizer.normalize(&d.name));
+            extra_words.push(normalizer.normalize(&d.short_name));
+        }
+        let segmenter = Segmenter::new(
+            &dictionaries.user_words,
+            &extra_words,
+            &dictionaries.stopwords,
+        );
+        let analyzer = QueryAnalyzer::new(
+            normalizer.clone(),
+            BannedWords::new(&dictionaries.banned),
+            segmenter,
+            thesaurus,
+        );
+        let texts: Vec<ItemText> = catalogue
+            .items()
+            .iter()
+            .map(|item| ItemText::new(item, &gazetteer, &normalizer))
+            .collect();
+
+        let (index, reused_index) = match &options.index_dir {
+            Some(root) => open_or_build(
+                root,
+                &fingerprint,
+                &catalogue,
+                &texts,
+                &gazetteer,
+                &analyzer,
+                progress,
+            )?,
+            None => (
+                build(None, &catalogue, &texts, &gazetteer, &analyzer, progress)?,
+                false,
+            ),
+        };
+
+        let mut vocabulary = Vocabulary::default();
+        for item in catalogue.items() {
+            vocabulary.categories.insert(item.category.clone());
+            vocabulary.themes.insert(item.theme.clone());
+            vocabulary.departments.insert(item.department.clone());
+        }
+        progress(BuildProgress::Done);
+        Ok(Engine {
+            catalogue,
+            texts,
+            gazetteer,
+            halls,
+            dictionaries,
+            analyzer,
+            index,
+            vocabulary,
+            fingerprint,
+            reused_index,
+        })
+    }
+
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&ServiceItem> {
+        self.catalogue.get(id)
+    }
+
+    /// The catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The division gazetteer.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The service halls.
+    pub fn halls(&self) -> &[ServiceHall] {
+        &self.halls
+    }
+
+    /// The loaded dictionaries.
+    pub fn dictionaries(&self) -> &Dictionaries {
+        &self.dictionaries
+    }
+
+    /// The query analyser (normalise, guard, segment, expand).
+    pub fn analyzer(&self) -> &QueryAnalyzer {
+        &self.analyzer
+    }
+
+    /// Fingerprint of the inputs this engine was built from.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Whether a persisted index was reused instead of built.
+    pub fn reused_index(&self) -> bool {
+        self.reused_index
+    }
+
+    /// Number of documents in the index.
+    pub fn index_size(&self) -> u64 {
+        self.index.num_docs()
+    }
+}
+
+fn open_or_build(
+    root: &Path,
+    fingerprint: &str,
+    catalogue: &Catalogue,
+    texts: &[ItemText],
+    gazetteer: &Gazetteer,
+    analyzer: &QueryAnalyzer,
+    progress: &mut dyn FnMut(BuildProgress),
+) -> Result<(SearchIndex, bool)> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::IndexDir { path, source }
+    };
+    std::fs::create_dir_all(root).map_err(io(root))?;
+    let target = root.join(fingerprint);
+    if target.join("meta.json").exists() {
+        match SearchIndex::open(&target) {
+            Ok(index) if index.num_docs() == catalogue.len() as u64 => {
+                progress(BuildProgress::Reused);
+                return Ok((index, true));
+            }
+            _ => std::fs::remove_dir_all(&target).map_err(io(&target))?,
+        }
+    }
+    // Build aside, then rename into place: a crash mid-build never leaves a
+    // half-built index under the fingerprint's name.
+    let staging = root.join(format!("{fingerprint}.building-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let built = build(
+        Some(&staging),
+        catalogue,
+        texts,
+        gazetteer,
+        analyzer,
+        progress,
+    )?;
+    drop(built);
+    std::fs::rename(&staging, &target).map_err(io(&target))?;
+    // Older snapshots are no longer needed; one in use by another process
+    // stays readable on Unix until that process closes it.
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name != *fingerprint && !name.to_string_lossy().contains(".building-") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok((SearchIndex::open(&target)?, false))
+}
+
+fn build(
+    dir: Option<&Path>,
+    catalogue: &Catalogue,
+    texts: &[ItemText],
+    gazetteer: &Gazetteer,
+    analyzer: &QueryAnalyzer,
+    progress: &mut dyn FnMut(BuildProgress),
+) -> Result<SearchIndex> {
+    let total = catalogue.len();
+    let segmenter = analyzer.segmenter();
+    let docs = catalogue
+        .items()
+        .iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(ordinal, (item, text))| {
+            let mut doc = IndexDocument {
+                ordinal: ordinal as u64,
+                ..IndexDocument::default()
+            };
+            doc.text[TextField::Title as usize] = segmenter.index_tokens(&text.title);
+            doc.text[TextField::Alias as usize] = segmenter.index_tokens(&text.aliases);
+            doc.text[TextField::Keyword as usize] = segmenter.index_tokens(&text.keywords);
+            doc.text[TextField::Meta as usize] = segmenter.index_tokens(&text.meta);
+            doc.text[TextField::Body as usize] = segmenter.index_tokens(&text.body);
+            let mut chars: Vec<String> = [&text.title, &text.aliases, &text.keywords]
+                .iter()
+                .flat_map(|t| t.chars())
+                .filter(|c| is_han(*c))
+                .map(String::from)
+                .collect();
+            chars.sort();
+            chars.dedup();
+            doc.text[TextField::Chars as usize] = chars;
+
+            let mut scope = vec![item.region_code.clone()];
+            let mut current = gazetteer.division(&item.region_code);
+            while let Some(d) = current.and_then(|d| gazetteer.division(&d.parent_code)) {
+                scope.push(d.code.clone());
+                current = Some(d);
+            }
+            doc.filter[FilterField::Category as usize] = vec![item.category.clone()];
+            doc.filter[FilterField::Theme as usize] = vec![item.theme.clone()];
+            doc.filter[FilterField::Department as usize] = vec![item.department.clone()];
+            doc.filter[FilterField::RegionScope as usize] = scope;
+            doc.filter[FilterField::RegionCode as usize] = vec![item.region_code.clone()];
+            doc.filter[FilterField::Audience as usize] = item.audience.clone();
+            doc.filter[FilterField::ServiceType as usize] =
+                item.service_type.iter().cloned().collect();
+            doc.filter[FilterField::Online as usize] =
+                vec![item.online.unwrap_or(false).to_string()];
+            doc
+        });
+    let docs: Vec<IndexDocument> = docs.collect();
+    SearchIndex::build(dir, docs.into_iter(), &mut |done| {
+        progress(BuildProgress::Indexing { done, total })
+    })
+}

@@ -1,0 +1,289 @@
+//! The tantivy full-text index: schema, build and open.
+//!
+//! Analysis happens in Rust before tantivy sees the text: every text field
+//! holds tokens produced by the [`Segmenter`](crate::Segmenter), joined by
+//! spaces, and tantivy's whitespace tokenizer splits them again. Index-time
+//! and query-time analysis therefore share one code path, and nothing needs to
+//! be re-registered beyond the whitespace tokenizer when an index is reopened.
+
+use std::path::Path;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
+
+use crate::error::Result;
+
+/// Bump when the schema or the analysis changes, so persisted indexes rebuild.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const TOKENIZER: &str = "yuesou_tokens";
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// Searchable text fields and their retrieval boosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextField {
+    /// 事项名称.
+    Title,
+    /// 别名.
+    Alias,
+    /// 关键词.
+    Keyword,
+    /// Theme, category, department and region names.
+    Meta,
+    /// Description.
+    Body,
+    /// Single Chinese characters of title, aliases and keywords (a fallback
+    /// for words the segmenter does not know).
+    Chars,
+}
+
+impl TextField {
+    /// The fields words are looked up in (all but [`TextField::Chars`]).
+    pub const WORD_FIELDS: [TextField; 5] = [
+        TextField::Title,
+        TextField::Alias,
+        TextField::Keyword,
+        TextField::Meta,
+        TextField::Body,
+    ];
+
+    /// Retrieval boost of the field (title ≫ aliases/keywords ≫ description).
+    pub fn boost(self) -> f32 {
+        match self {
+            TextField::Title => 4.0,
+            TextField::Alias => 2.5,
+            TextField::Keyword => 2.0,
+            TextField::Meta => 1.0,
+            TextField::Body => 0.4,
+            TextField::Chars => 0.3,
+        }
+    }
+}
+
+/// Exact-value fields used by filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterField {
+    /// 分类.
+    Category,
+    /// 主题.
+    Theme,
+    /// 实施部门.
+    Department,
+    /// The item's region and every region above it.
+    RegionScope,
+    /// The item's own region code.
+    RegionCode,
+    /// 服务对象 (one term per audience).
+    Audience,
+    /// 事项类型.
+    ServiceType,
+    /// "true" when the item can be done online.
+    Online,
+}
+
+/// Field handles of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    ordinal: Field,
+    text: [Field; 6],
+    filter: [Field; 8],
+}
+
+impl Fields {
+    /// The tantivy field of a text field.
+    pub fn text(&self, f: TextField) -> Field {
+        self.text[f as usize]
+    }
+
+    /// The tantivy field of a filter field.
+    pub fn filter(&self, f: FilterField) -> Field {
+        self.filter[f as usize]
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let ordinal = builder.add_u64_field("ordinal", FAST);
+    let text = ["title", "alias", "keyword", "meta", "body", "chars"]
+        .map(|name| builder.add_text_field(name, text_options.clone()));
+    let filter = [
+        "category",
+        "theme",
+        "department",
+        "region_scope",
+        "region_code",
+        "audience",
+        "service_type",
+        "online",
+    ]
+    .map(|name| builder.add_text_field(name, STRING));
+    (
+        builder.build(),
+        Fields {
+            ordinal,
+            text,
+            filter,
+        },
+    )
+}
+
+/// What one catalogue item puts into the index.
+#[derive(Debug, Clone, Default)]
+pub struct IndexDocument {
+    /// Position of the item in the catalogue.
+    pub ordinal: u64,
+    /// Tokens per text field, in [`TextField`] order.
+    pub text: [Vec<String>; 6],
+    /// Values per filter field, in [`FilterField`] order.
+    pub filter: [Vec<String>; 8],
+}
+
+/// An opened index with a reader.
+#[derive(Clone)]
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.reader.searcher().num_docs())
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// Builds an index from documents, in `dir` (persisted) or in memory.
+    /// `progress` is called with the number of documents added so far.
+    pub fn build(
+        dir: Option<&Path>,
+        docs: impl ExactSizeIterator<Item = IndexDocument>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Self> {
+        let (schema, fields) = schema();
+        let index = match dir {
+            Some(dir) => Index::create_in_dir(dir, schema)?,
+            None => Index::create_in_ram(schema),
+        };
+        register_tokenizer(&index);
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        for (n, doc) in docs.enumerate() {
+            let mut tantivy_doc = TantivyDocument::default();
+            tantivy_doc.add_u64(fields.ordinal, doc.ordinal);
+            for (i, tokens) in doc.text.iter().enumerate() {
+                if !tokens.is_empty() {
+                    tantivy_doc.add_text(fields.text[i], tokens.join(" "));
+                }
+            }
+            for (i, values) in doc.filter.iter().enumerate() {
+                for value in values {
+                    tantivy_doc.add_text(fields.filter[i], value);
+                }
+            }
+            writer.add_document(tantivy_doc)?;
+            if n % 256 == 0 {
+                progress(n);
+            }
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Self::from_index(index, fields)
+    }
+
+    /// Opens a persisted index.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let index = Index::open_in_dir(dir)?;
+        register_tokenizer(&index);
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return Err(
+                tantivy::TantivyError::SchemaError("persisted schema differs".into()).into(),
+            );
+        }
+        Self::from_index(index, fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<Self> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex { reader, fields })
+    }
+
+    /// Field handles.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher over the current snapshot.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Number of documents.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(
+        TOKENIZER,
+        TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+    );
+}
+
+/// Collects every matching document as `(catalogue ordinal, BM25 score)`.
+pub struct AllMatches;
+
+/// Per-segment part of [`AllMatches`].
+pub struct SegmentMatches {
+    ordinals: Column<u64>,
+    out: Vec<(u32, Score)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(u32, Score)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            ordinals: segment.fast_fields().u64("ordinal")?,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(u32, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(ordinal) = self.ordinals.first(doc) {
+            self.out.push((ordinal as u32, score));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.out
+    }
+}

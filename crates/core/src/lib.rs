@@ -1,0 +1,51 @@
+//! # yuesou-core — the Yuesou (粤搜) search engine
+//!
+//! Chinese full-text search over a catalogue of government services (政务服务
+//! 事项), built for what people type into one search box on a phone.
+//!
+//! A query flows one way through small stages, each a module with one job:
+//!
+//! ```text
+//! raw query ─► normalize ─► guard ─► segment ─► expand ─► retrieve ─► rank ─► group
+//!              (width,      (banned  (jieba +   (thesaurus (tantivy   (coverage, (categories,
+//!              case, t→s)   words)   stop words) synonyms)  BM25)      popularity) facets)
+//! ```
+//!
+//! [`Engine`] ties the stages together; see its documentation for an example.
+
+mod analyze;
+mod catalogue;
+mod dictionaries;
+mod engine;
+mod error;
+mod expand;
+mod gazetteer;
+mod guard;
+mod halls;
+mod index;
+mod item_text;
+mod normalize;
+mod resources;
+mod search;
+mod segment;
+
+pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
+pub use catalogue::{
+    AUDIENCES, Catalogue, LOGIN_LEVELS, NEUTRAL_POPULARITY, SERVICE_TYPES, ServiceItem,
+};
+pub use dictionaries::{Dictionaries, UserWord, files as dictionary_files};
+pub use engine::{BuildProgress, Engine, EngineOptions};
+pub use error::{Error, Result, RowError};
+pub use expand::{Thesaurus, ThesaurusMatch};
+pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
+pub use guard::BannedWords;
+pub use halls::{ServiceHall, load_halls};
+pub use index::SCHEMA_VERSION;
+pub use item_text::ItemText;
+pub use normalize::{Normalizer, is_han};
+pub use resources::Resources;
+pub use search::{
+    Explain, FacetCount, Facets, Filters, Group, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
+};
+pub use segment::{QueryWord, Segmenter, is_content};

@@ -1,0 +1,103 @@
+//! Stage 1 of the query pipeline: text normalisation.
+//!
+//! Every text the engine compares — queries, titles, dictionary entries — goes
+//! through the same [`Normalizer`], so that full-width and half-width forms,
+//! upper and lower case, and traditional and simplified characters meet.
+//!
+//! ```
+//! let n = yuesou_core::Normalizer::new();
+//! assert_eq!(n.normalize("戶籍遷移 ＡＢＣ１２３"), "户籍迁移 abc123");
+//! ```
+
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
+use unicode_normalization::UnicodeNormalization;
+
+/// Full-width → half-width (NFKC), case folding, traditional → simplified
+/// Chinese, control characters removed and whitespace collapsed.
+pub struct Normalizer {
+    t2s: Option<OpenCC>,
+}
+
+impl std::fmt::Debug for Normalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Normalizer")
+            .field("t2s", &self.t2s.is_some())
+            .finish()
+    }
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Normalizer {
+    /// Builds a normaliser with the built-in traditional → simplified tables
+    /// (OpenCC `t2s`, character and phrase level, without the regional
+    /// vocabulary rewrites of `tw2sp`).
+    pub fn new() -> Self {
+        Normalizer {
+            t2s: OpenCC::from_config(BuiltinConfig::T2s).ok(),
+        }
+    }
+
+    /// Normalises one text.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut folded = String::with_capacity(text.len());
+        let mut last_space = true;
+        for ch in text.nfkc() {
+            if ch.is_whitespace() || ch.is_control() {
+                if !last_space {
+                    folded.push(' ');
+                    last_space = true;
+                }
+                continue;
+            }
+            last_space = false;
+            folded.extend(ch.to_lowercase());
+        }
+        if folded.ends_with(' ') {
+            folded.pop();
+        }
+        match &self.t2s {
+            Some(t2s) if folded.chars().any(is_han) => t2s.convert(&folded),
+            _ => folded,
+        }
+    }
+}
+
+/// Whether a character is a CJK unified ideograph (the Chinese characters of
+/// queries and titles).
+pub fn is_han(ch: char) -> bool {
+    matches!(ch as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_script() {
+        let n = Normalizer::new();
+        assert_eq!(n.normalize("ＳＨＥＢＡＯ"), "shebao");
+        assert_eq!(n.normalize("戶籍遷移"), "户籍迁移");
+        assert_eq!(n.normalize("社會保障卡補換"), "社会保障卡补换");
+        assert_eq!(n.normalize("  驾驶证\t\n记分  "), "驾驶证 记分");
+        assert_eq!(n.normalize("查詢"), "查询");
+    }
+
+    #[test]
+    fn drops_control_characters() {
+        let n = Normalizer::new();
+        assert_eq!(n.normalize("社保\u{0}\u{7}查询"), "社保 查询");
+    }
+
+    #[test]
+    fn recognises_han() {
+        assert!(is_han('社'));
+        assert!(!is_han('a'));
+        assert!(!is_han('，'));
+    }
+}

@@ -1,0 +1,849 @@
+//! Retrieval, ranking and grouping — the last stages of the query pipeline.
+//!
+//! ```text
+//! AnalyzedQuery ─► retrieve (tantivy BM25, filters) ─► rank (coverage, title,
+//! popularity …) ─► threshold ─► group by category + facets ─► page
+//! ```
+//!
+//! Retrieval is deliberately generous (any concept in any field); ranking then
+//! scores each candidate by how much of the query it covers, where, and how
+//! popular it is. Every factor is reported by `explain`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
+use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::gazetteer::{Division, PROVINCE_CODE};
+use crate::index::{AllMatches, FilterField, TextField};
+use crate::item_text::ItemText;
+use crate::normalize::is_han;
+
+/// Largest page size.
+pub const MAX_PAGE_SIZE: usize = 100;
+/// Deepest page (`page × size` beyond this is refused).
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+/// Longest query, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// A hit must cover at least this share of the query's weight.
+pub const MIN_COVERAGE: f32 = 0.5;
+/// When nothing reaches [`MIN_COVERAGE`], partial matches down to this share
+/// are shown instead (and the response says so).
+pub const RELAXED_COVERAGE: f32 = 0.25;
+/// Candidates considered for ranking, best BM25 first.
+const MAX_CANDIDATES: usize = 20_000;
+
+/// Filters of a search (多条件筛选). All given filters must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Filters {
+    /// 分类.
+    pub category: Option<String>,
+    /// 主题.
+    pub theme: Option<String>,
+    /// 实施部门 (exact name).
+    pub department: Option<String>,
+    /// Region code or name: items offered to people there (the region's own,
+    /// its districts', and the city-wide and province-wide ones above it).
+    pub region: Option<String>,
+    /// 服务对象: 自然人 or 法人.
+    pub audience: Option<String>,
+    /// 事项类型: 查询, 办理, 预约, 缴费 or 证明.
+    pub service_type: Option<String>,
+    /// Only items that can (true) or cannot (false) be done online.
+    pub online: Option<bool>,
+}
+
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// A search request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query as typed.
+    pub query: String,
+    /// Filters.
+    pub filters: Filters,
+    /// 1-based page number.
+    pub page: usize,
+    /// Hits per page.
+    pub size: usize,
+    /// Include the score factors of every hit.
+    pub explain: bool,
+}
+
+impl SearchRequest {
+    /// A request for the first page of 10 hits.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            filters: Filters::default(),
+            page: 1,
+            size: 10,
+            explain: false,
+        }
+    }
+
+    /// With filters.
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
+        self
+    }
+
+    /// With a page and page size.
+    pub fn page(mut self, page: usize, size: usize) -> Self {
+        self.page = page;
+        self.size = size;
+        self
+    }
+
+    /// With score explanations.
+    pub fn explain(mut self, explain: bool) -> Self {
+        self.explain = explain;
+        self
+    }
+}
+
+/// The score factors of a hit (`explain`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explain {
+    /// Raw BM25 of the retrieval query.
+    pub bm25: f32,
+    /// BM25 relative to the best candidate (0–1).
+    pub bm25_normalized: f32,
+    /// Share of the query's weight found in the item, weighted by field
+    /// (title 1.0, aliases 0.95, keywords 0.9, theme/department/region 0.7,
+    /// description 0.35).
+    pub coverage: f32,
+    /// Share of the query's weight found in the title or an alias.
+    pub title_coverage: f32,
+    /// Share of the title's characters the query accounts for.
+    pub focus: f32,
+    /// The query equals the title or an alias.
+    pub exact_title: bool,
+    /// Text relevance combining the above.
+    pub relevance: f32,
+    /// How the query matched (exact words or thesaurus synonyms).
+    pub match_kind: MatchKind,
+    /// Weight of the match kind.
+    pub match_kind_weight: f32,
+    /// The item's popularity prior (0–100).
+    pub popularity: f32,
+    /// Multiplier from popularity.
+    pub popularity_factor: f32,
+    /// Multiplier from the region fit.
+    pub region_factor: f32,
+    /// Final score = relevance × match kind × popularity × region.
+    pub score: f32,
+    /// The concepts of the query the item matched.
+    pub matched: Vec<String>,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Item id.
+    pub id: String,
+    /// 事项名称.
+    pub title: String,
+    /// The title with matched fragments in `<em>…</em>` (HTML-escaped).
+    pub title_highlight: String,
+    /// 分类.
+    pub category: String,
+    /// 主题.
+    pub theme: String,
+    /// 实施部门.
+    pub department: String,
+    /// Region code.
+    pub region_code: String,
+    /// Region name (广东省, 深圳市, 广州市天河区).
+    pub region_name: String,
+    /// 事项类型.
+    pub service_type: Option<String>,
+    /// Can be done online.
+    pub online: bool,
+    /// Final score.
+    pub score: f32,
+    /// Score factors, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// Results of one category (分类展现).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// 分类.
+    pub category: String,
+    /// Number of hits in the category.
+    pub count: usize,
+    /// Its best hits (up to three ids, best first).
+    pub top: Vec<String>,
+}
+
+/// A facet value and how many hits carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value (as accepted by the matching filter).
+    pub value: String,
+    /// A display label where it differs from the value (region names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Number of hits.
+    pub count: usize,
+}
+
+/// Counts per filter value over all hits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// 分类.
+    pub category: Vec<FacetCount>,
+    /// 主题.
+    pub theme: Vec<FacetCount>,
+    /// Region (city or province level).
+    pub region: Vec<FacetCount>,
+    /// 事项类型.
+    pub service_type: Vec<FacetCount>,
+    /// 服务对象.
+    pub audience: Vec<FacetCount>,
+    /// Online or not.
+    pub online: Vec<FacetCount>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResponse {
+    /// How the query was understood.
+    pub query: AnalyzedQuery,
+    /// Hits in all (over every page).
+    pub total: usize,
+    /// Page number.
+    pub page: usize,
+    /// Page size.
+    pub size: usize,
+    /// Nothing matched the whole query; these are the best partial matches.
+    pub relaxed: bool,
+    /// A message for the user when there is nothing to show or the query was
+    /// blocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The hits of this page.
+    pub hits: Vec<Hit>,
+    /// Hits grouped by category.
+    pub groups: Vec<Group>,
+    /// Facet counts.
+    pub facets: Facets,
+}
+
+/// A candidate after ranking.
+struct Ranked {
+    ordinal: usize,
+    score: f32,
+    coverage: f32,
+    explain: Explain,
+}
+
+impl Engine {
+    /// Runs a search through the whole pipeline.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        validate(request)?;
+        let filter_query = self.filter_query(&request.filters)?;
+        let analyzed = self.analyzer.analyze(&request.query);
+        let mut response = SearchResponse {
+            query: analyzed,
+            total: 0,
+            page: request.page,
+            size: request.size,
+            relaxed: false,
+            message: None,
+            hits: Vec::new(),
+            groups: Vec::new(),
+            facets: Facets::default(),
+        };
+        if response.query.is_blocked() {
+            response.message = Some("该搜索词包含不允许搜索的内容。".into());
+            return Ok(response);
+        }
+        if response.query.concepts.is_empty() && request.filters.is_empty() {
+            response.message =
+                Some("请输入要办理的事项，例如“公积金提取”“社保查询”“港澳通行证签注”。".into());
+            return Ok(response);
+        }
+
+        let ranked = self.retrieve_and_rank(&response.query, filter_query, request.explain)?;
+        let (passing, relaxed) = threshold(ranked);
+        response.relaxed = relaxed;
+        response.total = passing.len();
+        if passing.is_empty() {
+            response.message = Some("没有找到相关事项，换个说法试试，或按分类浏览。".into());
+            return Ok(response);
+        }
+        response.groups = self.groups(&passing);
+        response.facets = self.facets(&passing);
+        let start = (request.page - 1) * request.size;
+        response.hits = passing
+            .into_iter()
+            .skip(start)
+            .take(request.size)
+            .map(|r| self.hit(r, &response.query, request.explain))
+            .collect();
+        Ok(response)
+    }
+
+    fn retrieve_and_rank(
+        &self,
+        analyzed: &AnalyzedQuery,
+        filter_query: Option<Box<dyn Query>>,
+        explain: bool,
+    ) -> Result<Vec<Ranked>> {
+        let searcher = self.index.searcher();
+        let fields = self.index.fields();
+        let df = |field: TextField, term: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(fields.text(field), term))
+                .unwrap_or(0)
+        };
+
+        // Concept weights: inverse document frequency of the concept's most
+        // common form, so generic words (查询, 办理) weigh little.
+        let n_docs = searcher.num_docs().max(1) as f32;
+        let mut weights = Vec::with_capacity(analyzed.concepts.len());
+        let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for concept in &analyzed.concepts {
+            let mut terms: Vec<(String, f32)> = Vec::new();
+            let segmenter = self.analyzer.segmenter();
+            for word in std::iter::once(&concept.text).chain(&concept.words) {
+                for sub in segmenter.subwords(word) {
+                    push_term(&mut terms, sub, 1.0);
+                }
+            }
+            for synonym in &concept.synonyms {
+                for sub in segmenter.subwords(synonym) {
+                    push_term(&mut terms, sub, MatchKind::Synonym.weight() * 0.9);
+                }
+            }
+            let mut max_df = 0;
+            for (term, _) in &terms {
+                let term_df = if term.chars().count() == 1 && term.chars().all(is_han) {
+                    df(TextField::Chars, term)
+                } else {
+                    TextField::WORD_FIELDS
+                        .iter()
+                        .map(|f| df(*f, term))
+                        .max()
+                        .unwrap_or(0)
+                };
+                max_df = max_df.max(term_df);
+            }
+            let chars: Vec<String> = concept
+                .text
+                .chars()
+                .filter(|c| is_han(*c))
+                .map(String::from)
+                .collect();
+            if max_df == 0 {
+                // Unknown to every word field: fall back to its characters.
+                max_df = chars
+                    .iter()
+                    .map(|c| df(TextField::Chars, c))
+                    .min()
+                    .unwrap_or(0);
+                for c in &chars {
+                    let term = Term::from_field_text(fields.text(TextField::Chars), c);
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    text_clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, TextField::Chars.boost())),
+                    ));
+                }
+            }
+            weights.push((1.0 + n_docs / (max_df as f32 + 1.0)).ln().max(0.2));
+            for (term, boost) in terms {
+                for field in TextField::WORD_FIELDS {
+                    let term = Term::from_field_text(fields.text(field), &term);
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    text_clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, field.boost() * boost)),
+                    ));
+                }
+            }
+        }
+
+        let browse = analyzed.concepts.is_empty();
+        let text_query: Box<dyn Query> = if browse {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(text_clauses))
+        };
+        let query: Box<dyn Query> = match filter_query {
+            Some(filter) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, text_query),
+                (Occur::Must, filter),
+            ])),
+            None => text_query,
+        };
+        let mut matches = searcher.search(&query, &AllMatches)?;
+        if matches.len() > MAX_CANDIDATES {
+            matches.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+            matches.truncate(MAX_CANDIDATES);
+        }
+        let best_bm25 = matches
+            .iter()
+            .map(|m| m.1)
+            .fold(f32::MIN_POSITIVE, f32::max);
+        let total_weight: f32 = weights.iter().sum();
+        let content = analyzed.content();
+
+        let mut ranked: Vec<Ranked> = matches
+            .into_iter()
+            .map(|(ordinal, bm25)| {
+                let ordinal = ordinal as usize;
+                let item = &self.catalogue.items()[ordinal];
+                let text = &self.texts[ordinal];
+                let mut e = Explain {
+                    bm25,
+                    bm25_normalized: bm25 / best_bm25,
+                    coverage: 1.0,
+                    title_coverage: 1.0,
+                    focus: 0.0,
+                    exact_title: false,
+                    relevance: 1.0,
+                    match_kind: MatchKind::Exact,
+                    match_kind_weight: 1.0,
+                    popularity: item.popularity(),
+                    popularity_factor: 0.9 + 0.2 * item.popularity() / 100.0,
+                    region_factor: 1.0,
+                    score: 0.0,
+                    matched: Vec::new(),
+                };
+                if !browse {
+                    score_text(
+                        &mut e,
+                        analyzed,
+                        &weights,
+                        total_weight,
+                        text,
+                        &content,
+                        explain,
+                    );
+                }
+                e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
+                Ranked {
+                    ordinal,
+                    score: e.score,
+                    coverage: e.coverage,
+                    explain: e,
+                }
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.catalogue.items()[a.ordinal]
+                    .id
+                    .cmp(&self.catalogue.items()[b.ordinal].id)
+            })
+        });
+        Ok(ranked)
+    }
+
+    fn filter_query(&self, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
+        let fields = self.index.fields();
+        let term = |field: FilterField, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.filter(field), value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let known = |set: &std::collections::BTreeSet<String>, value: &str, what: &str| {
+            if set.contains(value) {
+                Ok(())
+            } else {
+                Err(Error::InvalidRequest(format!("unknown {what} {value:?}")))
+            }
+        };
+        if let Some(v) = &filters.category {
+            known(&self.vocabulary.categories, v, "category")?;
+            clauses.push((Occur::Must, term(FilterField::Category, v)));
+        }
+        if let Some(v) = &filters.theme {
+            known(&self.vocabulary.themes, v, "theme")?;
+            clauses.push((Occur::Must, term(FilterField::Theme, v)));
+        }
+        if let Some(v) = &filters.department {
+            known(&self.vocabulary.departments, v, "department")?;
+            clauses.push((Occur::Must, term(FilterField::Department, v)));
+        }
+        if let Some(v) = &filters.region {
+            let division = self
+                .resolve_region(v)
+                .ok_or_else(|| Error::InvalidRequest(format!("unknown region {v:?}")))?;
+            // Items in the region or below it, or offered city- or
+            // province-wide above it.
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                term(FilterField::RegionScope, &division.code),
+            )];
+            let mut parent = self.gazetteer.division(&division.parent_code);
+            while let Some(p) = parent {
+                alternatives.push((Occur::Should, term(FilterField::RegionCode, &p.code)));
+                parent = self.gazetteer.division(&p.parent_code);
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        if let Some(v) = &filters.audience {
+            if !AUDIENCES.contains(&v.as_str()) {
+                return Err(Error::InvalidRequest(format!(
+                    "unknown audience {v:?} (expected one of {AUDIENCES:?})"
+                )));
+            }
+            clauses.push((Occur::Must, term(FilterField::Audience, v)));
+        }
+        if let Some(v) = &filters.service_type {
+            if !SERVICE_TYPES.contains(&v.as_str()) {
+                return Err(Error::InvalidRequest(format!(
+                    "unknown service_type {v:?} (expected one of {SERVICE_TYPES:?})"
+                )));
+            }
+            clauses.push((Occur::Must, term(FilterField::ServiceType, v)));
+        }
+        if let Some(v) = filters.online {
+            clauses.push((Occur::Must, term(FilterField::Online, &v.to_string())));
+        }
+        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    }
+
+    /// Resolves a region given as a code or a name (广州, 广州市, 天河区, 羊城).
+    pub fn resolve_region(&self, value: &str) -> Option<&Division> {
+        let value = value.trim();
+        if let Some(d) = self.gazetteer.division(value) {
+            return Some(d);
+        }
+        let normalized = self.analyzer.normalizer().normalize(value);
+        self.gazetteer.divisions().iter().find(|d| {
+            d.name == normalized
+                || d.short_name == normalized
+                || d.aliases.iter().any(|a| *a == normalized)
+        })
+    }
+
+    fn city_or_province(&self, code: &str) -> String {
+        self.gazetteer
+            .city_of(code)
+            .map(|c| c.code.clone())
+            .unwrap_or_else(|| PROVINCE_CODE.to_string())
+    }
+
+    fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for r in ranked {
+            let item = &self.catalogue.items()[r.ordinal];
+            match groups.iter_mut().find(|g| g.category == item.category) {
+                Some(g) => {
+                    g.count += 1;
+                    if g.top.len() < 3 {
+                        g.top.push(item.id.clone());
+                    }
+                }
+                None => groups.push(Group {
+                    category: item.category.clone(),
+                    count: 1,
+                    top: vec![item.id.clone()],
+                }),
+            }
+        }
+        groups
+    }
+
+    fn facets(&self, ranked: &[Ranked]) -> Facets {
+        let mut counts: [BTreeMap<String, usize>; 6] = Default::default();
+        for r in ranked {
+            let item: &ServiceItem = &self.catalogue.items()[r.ordinal];
+            *counts[0].entry(item.category.clone()).or_default() += 1;
+            *counts[1].entry(item.theme.clone()).or_default() += 1;
+            *counts[2]
+                .entry(self.city_or_province(&item.region_code))
+                .or_default() += 1;
+            if let Some(t) = &item.service_type {
+                *counts[3].entry(t.clone()).or_default() += 1;
+            }
+            for a in &item.audience {
+                *counts[4].entry(a.clone()).or_default() += 1;
+            }
+            *counts[5]
+                .entry(item.online.unwrap_or(false).to_string())
+                .or_default() += 1;
+        }
+        let [category, theme, region, service_type, audience, online] = counts.map(|m| {
+            let mut v: Vec<FacetCount> = m
+                .into_iter()
+                .filter(|(value, _)| !value.is_empty())
+                .map(|(value, count)| FacetCount {
+                    value,
+                    label: None,
+                    count,
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
+        });
+        let region = region
+            .into_iter()
+            .map(|mut f| {
+                f.label = Some(self.gazetteer.display_name(&f.value));
+                f
+            })
+            .collect();
+        Facets {
+            category,
+            theme,
+            region,
+            service_type,
+            audience,
+            online,
+        }
+    }
+
+    fn hit(&self, r: Ranked, analyzed: &AnalyzedQuery, explain: bool) -> Hit {
+        let item = &self.catalogue.items()[r.ordinal];
+        let text = &self.texts[r.ordinal];
+        Hit {
+            id: item.id.clone(),
+            title: item.title.clone(),
+            title_highlight: highlight(&item.title, &text.title, analyzed),
+            category: item.category.clone(),
+            theme: item.theme.clone(),
+            department: item.department.clone(),
+            region_code: item.region_code.clone(),
+            region_name: self.gazetteer.display_name(&item.region_code),
+            service_type: item.service_type.clone(),
+            online: item.online.unwrap_or(false),
+            score: r.score,
+            explain: explain.then_some(r.explain),
+        }
+    }
+}
+
+fn validate(request: &SearchRequest) -> Result<()> {
+    if request.page == 0 {
+        return Err(Error::InvalidRequest("page starts at 1".into()));
+    }
+    if request.size == 0 || request.size > MAX_PAGE_SIZE {
+        return Err(Error::InvalidRequest(format!(
+            "size must be 1–{MAX_PAGE_SIZE}"
+        )));
+    }
+    if request.page.saturating_mul(request.size) > MAX_RESULT_WINDOW {
+        return Err(Error::InvalidRequest(format!(
+            "page × size must not exceed {MAX_RESULT_WINDOW}"
+        )));
+    }
+    if request.query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::InvalidRequest(format!(
+            "query is longer than {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+fn push_term(terms: &mut Vec<(String, f32)>, term: String, boost: f32) {
+    match terms.iter_mut().find(|(t, _)| *t == term) {
+        Some(existing) => existing.1 = existing.1.max(boost),
+        None => terms.push((term, boost)),
+    }
+}
+
+/// Field tiers for coverage: where in the item a concept was found.
+fn tier(text: &ItemText, needle: &str) -> f32 {
+    if needle.is_empty() {
+        0.0
+    } else if text.title.contains(needle) {
+        1.0
+    } else if text.aliases.contains(needle) {
+        0.95
+    } else if text.keywords.contains(needle) {
+        0.9
+    } else if text.meta.contains(needle) {
+        0.7
+    } else if text.body.contains(needle) {
+        0.35
+    } else {
+        0.0
+    }
+}
+
+fn in_title(text: &ItemText, needle: &str) -> bool {
+    !needle.is_empty() && (text.title.contains(needle) || text.aliases.contains(needle))
+}
+
+/// How well one concept matches an item: (coverage 0–1, title coverage 0–1,
+/// matched via synonym).
+fn concept_match(concept: &Concept, text: &ItemText) -> (f32, f32, bool) {
+    let direct = tier(text, &concept.text);
+    let partial = if concept.words.len() > 1 {
+        concept.words.iter().map(|w| tier(text, w)).sum::<f32>() / concept.words.len() as f32
+    } else {
+        0.0
+    };
+    let synonym = concept
+        .synonyms
+        .iter()
+        .map(|s| tier(text, s))
+        .fold(0.0, f32::max)
+        * MatchKind::Synonym.weight();
+    let title =
+        if in_title(text, &concept.text) || concept.synonyms.iter().any(|s| in_title(text, s)) {
+            1.0
+        } else if concept.words.len() > 1 {
+            concept.words.iter().filter(|w| in_title(text, w)).count() as f32
+                / concept.words.len() as f32
+        } else {
+            0.0
+        };
+    let best = direct.max(partial);
+    (best.max(synonym), title, synonym > best)
+}
+
+fn score_text(
+    e: &mut Explain,
+    analyzed: &AnalyzedQuery,
+    weights: &[f32],
+    total_weight: f32,
+    text: &ItemText,
+    content: &str,
+    explain: bool,
+) {
+    let mut coverage = 0.0;
+    let mut title_coverage = 0.0;
+    let mut synonym_weight = 0.0;
+    for (concept, weight) in analyzed.concepts.iter().zip(weights) {
+        let (matched, title, via_synonym) = concept_match(concept, text);
+        coverage += weight * matched;
+        title_coverage += weight * title;
+        if via_synonym {
+            synonym_weight += weight * matched;
+        }
+        if explain && matched > 0.0 {
+            e.matched.push(concept.text.clone());
+        }
+    }
+    e.coverage = coverage / total_weight;
+    e.title_coverage = title_coverage / total_weight;
+    // Focus: how much of the title the query explains (户籍迁移 fits the
+    // query 户籍迁移 better than 户籍迁移进度查询 does).
+    let title_chars = text.title.chars().count().max(1) as f32;
+    let covered = covered_chars(&text.title, analyzed);
+    e.focus = covered as f32 / title_chars;
+    e.exact_title = !content.is_empty()
+        && (text.title == content
+            || text
+                .aliases
+                .split(crate::item_text::SEPARATOR)
+                .any(|a| a == content));
+    e.relevance =
+        0.55 * e.coverage + 0.25 * e.title_coverage + 0.1 * e.bm25_normalized + 0.1 * e.focus;
+    if e.exact_title {
+        e.relevance += 0.3;
+    }
+    if synonym_weight * 2.0 > coverage {
+        e.match_kind = MatchKind::Synonym;
+        e.match_kind_weight = MatchKind::Synonym.weight();
+    }
+}
+
+/// Character ranges of `title` that some concept form matches.
+fn matched_ranges(title: &str, analyzed: &AnalyzedQuery) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for concept in &analyzed.concepts {
+        let forms = std::iter::once(&concept.text)
+            .chain(&concept.words)
+            .chain(&concept.synonyms);
+        for form in forms {
+            if form.is_empty() {
+                continue;
+            }
+            for (start, _) in title.match_indices(form.as_str()) {
+                ranges.push((start, start + form.len()));
+            }
+        }
+    }
+    ranges.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+fn covered_chars(title: &str, analyzed: &AnalyzedQuery) -> usize {
+    matched_ranges(title, analyzed)
+        .iter()
+        .map(|(s, e)| title[*s..*e].chars().count())
+        .sum()
+}
+
+/// The display title with matched fragments wrapped in `<em>`. Matching runs
+/// on the normalised title; when normalisation changed the title's length the
+/// title is returned escaped but unmarked.
+fn highlight(title: &str, normalized: &str, analyzed: &AnalyzedQuery) -> String {
+    let source = if title.len() == normalized.len() {
+        title
+    } else {
+        return escape(title);
+    };
+    let mut out = String::with_capacity(title.len() + 16);
+    let mut last = 0;
+    for (s, e) in matched_ranges(normalized, analyzed) {
+        if !source.is_char_boundary(s) || !source.is_char_boundary(e) {
+            return escape(title);
+        }
+        out.push_str(&escape(&source[last..s]));
+        out.push_str("<em>");
+        out.push_str(&escape(&source[s..e]));
+        out.push_str("</em>");
+        last = e;
+    }
+    out.push_str(&escape(&source[last..]));
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Keeps hits that cover enough of the query; when none do, the best partial
+/// matches.
+fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
+    if ranked.iter().any(|r| r.coverage >= MIN_COVERAGE) {
+        (
+            ranked
+                .into_iter()
+                .filter(|r| r.coverage >= MIN_COVERAGE)
+                .collect(),
+            false,
+        )
+    } else {
+        let relaxed: Vec<Ranked> = ranked
+            .into_iter()
+            .filter(|r| r.coverage >= RELAXED_COVERAGE)
+            .collect();
+        let is_relaxed = !relaxed.is_empty();
+        (relaxed, is_relaxed)
+    }
+}
