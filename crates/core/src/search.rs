@@ -534,7 +534,7 @@ impl Engine {
         self.gazetteer.divisions().iter().find(|d| {
             d.name == normalized
                 || d.short_name == normalized
-                || d.aliases.iter().any(|a| *a == normalized)
+                || d.aliases.contains(&normalized)
         })
     }
 

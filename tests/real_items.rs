@@ -1,0 +1,195 @@
+//! The operator import path on real data: the 2,262 items of the provincial
+//! portal (../shared/data/gov_items/guangdong_items.csv, read at test time and
+//! never copied into the repository) are converted to our JSON Lines format,
+//! indexed with `yuesou index build --catalogue`, and searched by their real
+//! names and by the portal's colloquial `keywords` column.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use serde::Serialize;
+use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    title: String,
+    aliases: Vec<String>,
+    keywords: Vec<String>,
+    department: String,
+    category: String,
+    theme: String,
+    region_code: String,
+    audience: Vec<String>,
+    description: String,
+}
+
+/// Converts the portal CSV into catalogue rows.
+fn convert(csv_path: &Path) -> Vec<Row> {
+    let mut reader = csv::Reader::from_path(csv_path).expect("readable CSV");
+    let mut rows = Vec::new();
+    for record in reader.deserialize::<BTreeMap<String, String>>() {
+        let r = record.expect("valid CSV row");
+        let field = |name: &str| {
+            r.get(name)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let split = |text: String| -> Vec<String> {
+            text.split([',', '，', '、', '|', ';', '；', ' '])
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && *k != "无")
+                .map(str::to_string)
+                .collect()
+        };
+        let mut aliases = Vec::new();
+        for alias in [field("catalog_name"), field("sub_task_name")] {
+            if !alias.is_empty() && alias != field("item_name") && !aliases.contains(&alias) {
+                aliases.push(alias);
+            }
+        }
+        let mut audience = Vec::new();
+        for who in split(field("service_object")) {
+            let kind = if who == "自然人" {
+                "自然人"
+            } else {
+                "法人"
+            };
+            if !audience.iter().any(|a| a == kind) {
+                audience.push(kind.to_string());
+            }
+        }
+        rows.push(Row {
+            id: field("task_code"),
+            title: field("item_name"),
+            aliases,
+            keywords: split(field("keywords")),
+            department: field("department"),
+            category: field("task_type"),
+            theme: split(field("theme_category"))
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
+            region_code: field("area_code"),
+            audience,
+            description: field("accept_standard").chars().take(300).collect(),
+        });
+    }
+    rows
+}
+
+fn yuesou(args: &[&str], data_dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_yuesou"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--home")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the yuesou binary runs");
+    assert!(
+        out.status.success(),
+        "yuesou {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn real_portal_items_are_indexed_and_found_by_name_and_keyword() {
+    let Some(csv_path) = common::shared_data("gov_items/guangdong_items.csv") else {
+        return;
+    };
+    let rows = convert(&csv_path);
+    assert_eq!(rows.len(), 2262);
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue = dir.path().join("portal.jsonl");
+    let jsonl: Vec<String> = rows
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap())
+        .collect();
+    std::fs::write(&catalogue, jsonl.join("\n")).unwrap();
+    let catalogue_arg = catalogue.to_str().unwrap();
+    let data_dir = dir.path().join("state");
+
+    // The CLI builds and persists the index, then reuses it.
+    let built = yuesou(&["index", "build", "--catalogue", catalogue_arg], &data_dir);
+    assert!(built.starts_with("built index for 2262 items"), "{built}");
+    let reused = yuesou(&["index", "build", "--catalogue", catalogue_arg], &data_dir);
+    assert!(
+        reused.starts_with("reused index for 2262 items"),
+        "{reused}"
+    );
+    let json = yuesou(
+        &[
+            "search",
+            "律师执业证书注销",
+            "--json",
+            "--catalogue",
+            catalogue_arg,
+        ],
+        &data_dir,
+    );
+    let response: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        response["hits"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("律师执业证书注销"),
+        "{json}"
+    );
+
+    // Every 10th item by its real name: the item (or an identically named
+    // one) comes first.
+    let resources =
+        Resources::bundled(Path::new(env!("CARGO_MANIFEST_DIR"))).with_catalogue(&catalogue);
+    let engine =
+        Engine::open(&EngineOptions::new(resources).with_index_dir(data_dir.join("index")))
+            .unwrap();
+    assert!(engine.reused_index());
+    let sample: Vec<&Row> = rows.iter().step_by(10).collect();
+    let mut by_name_first = 0;
+    let mut misses = Vec::new();
+    for row in &sample {
+        let r = engine.search(&SearchRequest::new(&row.title)).unwrap();
+        if r.hits.first().is_some_and(|h| h.title == row.title) {
+            by_name_first += 1;
+        } else {
+            misses.push(row.title.clone());
+        }
+    }
+    let rate = by_name_first as f32 / sample.len() as f32;
+    println!(
+        "real names: {by_name_first}/{} first ({:.1}%)",
+        sample.len(),
+        rate * 100.0
+    );
+    assert!(rate >= 0.97, "too many misses: {misses:?}");
+
+    // Every colloquial keyword: the item is among the first 10 hits.
+    let mut keyword_hits = 0;
+    let mut keyword_total = 0;
+    let mut keyword_misses = Vec::new();
+    for row in rows.iter().filter(|r| !r.keywords.is_empty()) {
+        for keyword in &row.keywords {
+            keyword_total += 1;
+            let r = engine
+                .search(&SearchRequest::new(keyword).page(1, 10))
+                .unwrap();
+            if r.hits.iter().any(|h| h.id == row.id) {
+                keyword_hits += 1;
+            } else if keyword_misses.len() < 20 {
+                keyword_misses.push(format!("{keyword} → {}", row.title));
+            }
+        }
+    }
+    let rate = keyword_hits as f32 / keyword_total as f32;
+    println!(
+        "keywords: {keyword_hits}/{keyword_total} in top 10 ({:.1}%)",
+        rate * 100.0
+    );
+    assert!(rate >= 0.8, "keyword misses: {keyword_misses:?}");
+}
