@@ -532,9 +532,7 @@ impl Engine {
         }
         let normalized = self.analyzer.normalizer().normalize(value);
         self.gazetteer.divisions().iter().find(|d| {
-            d.name == normalized
-                || d.short_name == normalized
-                || d.aliases.contains(&normalized)
+            d.name == normalized || d.short_name == normalized || d.aliases.contains(&normalized)
         })
     }
 
