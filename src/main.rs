@@ -66,6 +66,9 @@ struct SearchArgs {
     /// Show every score factor.
     #[arg(long)]
     explain: bool,
+    /// Search exactly as typed: no pinyin reading, no typo correction.
+    #[arg(long)]
+    as_typed: bool,
     /// 分类 filter.
     #[arg(long)]
     category: Option<String>,
@@ -196,11 +199,18 @@ fn search(engine: &Engine, args: SearchArgs) -> anyhow::Result<()> {
         page: args.page,
         size: args.size,
         explain: args.explain,
+        correct: !args.as_typed,
     };
     let response = engine.search(&request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(());
+    }
+    if let Some(c) = &response.correction {
+        println!(
+            "showing results for {:?} (typed {:?}; --as-typed searches it as typed)",
+            c.corrected, c.original
+        );
     }
     if let Some(message) = &response.message {
         println!("{message}");

@@ -17,6 +17,10 @@ pub enum MatchKind {
     Exact,
     /// An official term the thesaurus maps the words to.
     Synonym,
+    /// The query was typed as pinyin and read into Chinese.
+    Pinyin,
+    /// The query had typos (sound, shape or edit) and was corrected.
+    Corrected,
 }
 
 impl MatchKind {
@@ -25,6 +29,8 @@ impl MatchKind {
         match self {
             MatchKind::Exact => 1.0,
             MatchKind::Synonym => 0.92,
+            MatchKind::Pinyin => 0.9,
+            MatchKind::Corrected => 0.85,
         }
     }
 }

@@ -11,12 +11,13 @@
 //! # Ok::<(), yuesou_core::Error>(())
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
+use crate::correct::Corrector;
 use crate::dictionaries::Dictionaries;
 use crate::error::{Error, Result};
 use crate::expand::Thesaurus;
@@ -24,8 +25,9 @@ use crate::gazetteer::Gazetteer;
 use crate::guard::BannedWords;
 use crate::halls::{ServiceHall, load_halls};
 use crate::index::{FilterField, IndexDocument, SearchIndex, TextField};
-use crate::item_text::ItemText;
+use crate::item_text::{ItemText, SEPARATOR};
 use crate::normalize::{Normalizer, is_han};
+use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
 use crate::segment::Segmenter;
 
@@ -83,6 +85,8 @@ pub struct Engine {
     pub(crate) analyzer: QueryAnalyzer,
     pub(crate) index: SearchIndex,
     pub(crate) vocabulary: Vocabulary,
+    pub(crate) pinyin: PinyinConverter,
+    pub(crate) corrector: Corrector,
     fingerprint: String,
     reused_index: bool,
 }
@@ -170,6 +174,12 @@ impl Engine {
             vocabulary.themes.insert(item.theme.clone());
             vocabulary.departments.insert(item.department.clone());
         }
+        let pinyin = PinyinConverter::new(&dictionaries.readings);
+        let corrector = Corrector::new(
+            &correction_vocabulary(&catalogue, &texts, &gazetteer, &dictionaries, &analyzer),
+            &dictionaries.shapes,
+            &pinyin,
+        );
         progress(BuildProgress::Done);
         Ok(Engine {
             catalogue,
@@ -180,6 +190,8 @@ impl Engine {
             analyzer,
             index,
             vocabulary,
+            pinyin,
+            corrector,
             fingerprint,
             reused_index,
         })
@@ -213,6 +225,16 @@ impl Engine {
     /// The query analyser (normalise, guard, segment, expand).
     pub fn analyzer(&self) -> &QueryAnalyzer {
         &self.analyzer
+    }
+
+    /// The pinyin converter (word readings first).
+    pub fn pinyin(&self) -> &PinyinConverter {
+        &self.pinyin
+    }
+
+    /// The typo corrector and its vocabulary.
+    pub fn corrector(&self) -> &Corrector {
+        &self.corrector
     }
 
     /// Fingerprint of the inputs this engine was built from.
@@ -342,4 +364,54 @@ fn build(
     SearchIndex::build(dir, docs.into_iter(), &mut |done| {
         progress(BuildProgress::Indexing { done, total })
     })
+}
+
+/// The words queries are corrected into, with how many items use each:
+/// title words, titles, aliases, keywords, thesaurus terms, place names and
+/// hot queries. Words that contain a banned word are left out.
+fn correction_vocabulary(
+    catalogue: &Catalogue,
+    texts: &[ItemText],
+    gazetteer: &Gazetteer,
+    dictionaries: &Dictionaries,
+    analyzer: &QueryAnalyzer,
+) -> BTreeMap<String, u32> {
+    let mut vocabulary: BTreeMap<String, u32> = BTreeMap::new();
+    let mut add = |word: &str, count: u32| {
+        if !analyzer.guard().is_banned(word) {
+            *vocabulary.entry(word.to_string()).or_default() += count;
+        }
+    };
+    let segmenter = analyzer.segmenter();
+    for (_item, text) in catalogue.items().iter().zip(texts) {
+        for token in segmenter.index_tokens(&text.title) {
+            add(&token, 1);
+        }
+        add(&text.title, 1);
+        for value in text
+            .aliases
+            .split(SEPARATOR)
+            .chain(text.keywords.split(SEPARATOR))
+        {
+            for token in segmenter.index_tokens(value) {
+                add(&token, 1);
+            }
+            add(value, 1);
+        }
+    }
+    let normalizer = analyzer.normalizer();
+    for d in gazetteer.divisions() {
+        add(&normalizer.normalize(&d.name), 5);
+        add(&normalizer.normalize(&d.short_name), 5);
+    }
+    for term in analyzer.thesaurus().all_terms() {
+        add(term, 2);
+    }
+    for (query, _) in &dictionaries.hot_queries {
+        for token in segmenter.index_tokens(query) {
+            add(&token, 1);
+        }
+        add(query, 2);
+    }
+    vocabulary
 }

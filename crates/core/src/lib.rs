@@ -15,6 +15,7 @@
 
 mod analyze;
 mod catalogue;
+mod correct;
 mod dictionaries;
 mod engine;
 mod error;
@@ -25,6 +26,7 @@ mod halls;
 mod index;
 mod item_text;
 mod normalize;
+mod pinyin;
 mod resources;
 mod search;
 mod segment;
@@ -33,6 +35,7 @@ pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
 pub use catalogue::{
     AUDIENCES, Catalogue, LOGIN_LEVELS, NEUTRAL_POPULARITY, SERVICE_TYPES, ServiceItem,
 };
+pub use correct::{Correction, CorrectionKind, Corrector};
 pub use dictionaries::{Dictionaries, UserWord, files as dictionary_files};
 pub use engine::{BuildProgress, Engine, EngineOptions};
 pub use error::{Error, Result, RowError};
@@ -43,6 +46,7 @@ pub use halls::{ServiceHall, load_halls};
 pub use index::SCHEMA_VERSION;
 pub use item_text::ItemText;
 pub use normalize::{Normalizer, is_han};
+pub use pinyin::{PinyinConverter, char_reading, char_readings, fuzzy_key, fuzzy_spellings};
 pub use resources::Resources;
 pub use search::{
     Explain, FacetCount, Facets, Filters, Group, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,

@@ -18,6 +18,7 @@ use tantivy::schema::IndexRecordOption;
 
 use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
 use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
+use crate::correct::Correction;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Division, PROVINCE_CODE};
@@ -79,6 +80,9 @@ pub struct SearchRequest {
     pub size: usize,
     /// Include the score factors of every hit.
     pub explain: bool,
+    /// Read pinyin and correct typos when the query as typed matches poorly
+    /// (default). `false` searches the query exactly as typed (仍然搜索).
+    pub correct: bool,
 }
 
 impl SearchRequest {
@@ -90,7 +94,14 @@ impl SearchRequest {
             page: 1,
             size: 10,
             explain: false,
+            correct: true,
         }
+    }
+
+    /// Without pinyin reading and typo correction (search as typed).
+    pub fn as_typed(mut self) -> Self {
+        self.correct = false;
+        self
     }
 
     /// With filters.
@@ -231,6 +242,11 @@ pub struct SearchResponse {
     pub size: usize,
     /// Nothing matched the whole query; these are the best partial matches.
     pub relaxed: bool,
+    /// When the query was read as pinyin or had typos corrected: the query
+    /// as typed and as searched. Search `correction.original` with
+    /// `correct=false` to search it as typed (仍然搜索).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<Correction>,
     /// A message for the user when there is nothing to show or the query was
     /// blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -263,13 +279,14 @@ impl Engine {
             page: request.page,
             size: request.size,
             relaxed: false,
+            correction: None,
             message: None,
             hits: Vec::new(),
             groups: Vec::new(),
             facets: Facets::default(),
         };
         if response.query.is_blocked() {
-            response.message = Some("该搜索词包含不允许搜索的内容。".into());
+            response.message = Some(BLOCKED_MESSAGE.into());
             return Ok(response);
         }
         if response.query.concepts.is_empty() && request.filters.is_empty() {
@@ -278,8 +295,61 @@ impl Engine {
             return Ok(response);
         }
 
-        let ranked = self.retrieve_and_rank(&response.query, filter_query, request.explain)?;
-        let (passing, relaxed) = threshold(ranked);
+        let ranked = self.retrieve_and_rank(
+            &response.query,
+            clone_query(&filter_query),
+            request.explain,
+            MatchKind::Exact,
+        )?;
+        let (mut passing, mut relaxed) = threshold(ranked);
+        let best = |hits: &[Ranked], relaxed: bool| {
+            hits.first().map_or(0.0, |r| {
+                if relaxed {
+                    r.coverage * 0.5
+                } else {
+                    r.coverage
+                }
+            })
+        };
+        let original_best = best(&passing, relaxed);
+        if request.correct && original_best < 0.75 && !response.query.concepts.is_empty() {
+            if let Some(correction) = self.corrector.correct(&response.query.normalized) {
+                let mut analyzed = self.analyzer.analyze(&correction.corrected);
+                for concept in &mut analyzed.concepts {
+                    if let Some((_, same)) = correction
+                        .homophones
+                        .iter()
+                        .find(|(w, _)| *w == concept.text)
+                    {
+                        concept.synonyms.extend(same.iter().cloned());
+                    }
+                }
+                if analyzed.is_blocked() {
+                    response.query.blocked_by = analyzed.blocked_by;
+                    response.message = Some(BLOCKED_MESSAGE.into());
+                    return Ok(response);
+                }
+                let kind = if correction.is_pinyin_input() {
+                    MatchKind::Pinyin
+                } else {
+                    MatchKind::Corrected
+                };
+                let ranked = self.retrieve_and_rank(
+                    &analyzed,
+                    clone_query(&filter_query),
+                    request.explain,
+                    kind,
+                )?;
+                let (corrected_passing, corrected_relaxed) = threshold(ranked);
+                if best(&corrected_passing, corrected_relaxed) > original_best + 0.05 {
+                    passing = corrected_passing;
+                    relaxed = corrected_relaxed;
+                    response.query = analyzed;
+                    response.query.original = request.query.clone();
+                    response.correction = Some(correction);
+                }
+            }
+        }
         response.relaxed = relaxed;
         response.total = passing.len();
         if passing.is_empty() {
@@ -303,6 +373,7 @@ impl Engine {
         analyzed: &AnalyzedQuery,
         filter_query: Option<Box<dyn Query>>,
         explain: bool,
+        kind: MatchKind,
     ) -> Result<Vec<Ranked>> {
         let searcher = self.index.searcher();
         let fields = self.index.fields();
@@ -419,8 +490,8 @@ impl Engine {
                     focus: 0.0,
                     exact_title: false,
                     relevance: 1.0,
-                    match_kind: MatchKind::Exact,
-                    match_kind_weight: 1.0,
+                    match_kind: kind,
+                    match_kind_weight: kind.weight(),
                     popularity: item.popularity(),
                     popularity_factor: 0.9 + 0.2 * item.popularity() / 100.0,
                     region_factor: 1.0,
@@ -633,6 +704,12 @@ impl Engine {
     }
 }
 
+const BLOCKED_MESSAGE: &str = "该搜索词包含不允许搜索的内容。";
+
+fn clone_query(query: &Option<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    query.as_ref().map(|q| q.box_clone())
+}
+
 fn validate(request: &SearchRequest) -> Result<()> {
     if request.page == 0 {
         return Err(Error::InvalidRequest("page starts at 1".into()));
@@ -754,7 +831,7 @@ fn score_text(
     if e.exact_title {
         e.relevance += 0.3;
     }
-    if synonym_weight * 2.0 > coverage {
+    if e.match_kind == MatchKind::Exact && synonym_weight * 2.0 > coverage {
         e.match_kind = MatchKind::Synonym;
         e.match_kind_weight = MatchKind::Synonym.weight();
     }

@@ -119,7 +119,7 @@ mod tests {
     use super::*;
 
     fn segmenter() -> Segmenter {
-        let words = ["社会保障卡", "社保卡", "补换", "往来港澳通行证"]
+        let words = ["社会保障卡", "社保卡", "补换", "往来港澳通行证", "我想"]
             .iter()
             .map(|w| UserWord {
                 word: w.to_string(),

@@ -7,7 +7,7 @@
 //! | route | what |
 //! | --- | --- |
 //! | `GET /healthz` | the process is alive |
-//! | `GET /api/v1/search?q=&category=&theme=&department=&region=&audience=&service_type=&online=&page=&size=&explain=` | search |
+//! | `GET /api/v1/search?q=&category=&theme=&department=&region=&audience=&service_type=&online=&page=&size=&explain=&correct=` | search |
 //! | `GET /api/v1/items/{id}` | one service item |
 
 mod params;
@@ -72,7 +72,7 @@ async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-const SEARCH_PARAMS: [&str; 11] = [
+const SEARCH_PARAMS: [&str; 12] = [
     "q",
     "category",
     "theme",
@@ -84,6 +84,7 @@ const SEARCH_PARAMS: [&str; 11] = [
     "page",
     "size",
     "explain",
+    "correct",
 ];
 
 async fn search(
@@ -115,6 +116,7 @@ async fn search(
         page,
         size,
         explain: params.boolean("explain")?.unwrap_or(false),
+        correct: params.boolean("correct")?.unwrap_or(true),
     };
     let engine = state.engine.clone();
     let response = tokio::task::spawn_blocking(move || engine.search(&request))
