@@ -39,6 +39,14 @@ enum Command {
     },
     /// Search from the command line.
     Search(SearchArgs),
+    /// Autocomplete a prefix (Chinese, pinyin, initials or mixed).
+    Suggest {
+        /// The prefix typed so far.
+        prefix: String,
+        /// How many suggestions.
+        #[arg(long, default_value_t = 10)]
+        size: usize,
+    },
     /// Serve the HTTP API.
     Serve(ServeArgs),
 }
@@ -141,6 +149,18 @@ fn main() -> anyhow::Result<()> {
         Command::Search(args) => {
             let engine = open_engine(&root, &cli.data_dir, args.catalogue.catalogue.clone())?;
             search(&engine, args)?;
+        }
+        Command::Suggest { prefix, size } => {
+            let engine = open_engine(&root, &cli.data_dir, None)?;
+            for s in engine.suggest(&prefix, size) {
+                println!(
+                    "{}\t{:?}\t{:?}\t{}",
+                    s.text,
+                    s.kind,
+                    s.matched,
+                    s.id.unwrap_or_default()
+                );
+            }
         }
         Command::Serve(args) => {
             let engine = open_engine(&root, &cli.data_dir, args.catalogue.catalogue)?;

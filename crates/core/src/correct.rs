@@ -49,6 +49,10 @@ pub enum CorrectionKind {
     Edit,
 }
 
+/// One cell of the cover DP: (score, where the piece started, the vocabulary
+/// word it was read as, or `None` for a unit kept as typed, correction flags).
+type Cell = Option<(f32, usize, Option<u32>, u8)>;
+
 const EXACT: u8 = 0;
 const PINYIN: u8 = 1;
 const INITIALS: u8 = 2;
@@ -217,7 +221,7 @@ impl Corrector {
         }
         let n = units.len();
         // best[p] = (score, back pointer (start, word or None), flags)
-        let mut best: Vec<Option<(f32, usize, Option<u32>, u8)>> = vec![None; n + 1];
+        let mut best: Vec<Cell> = vec![None; n + 1];
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
         for p in 0..n {
@@ -343,14 +347,7 @@ impl Corrector {
     }
 }
 
-fn relax(
-    best: &mut [Option<(f32, usize, Option<u32>, u8)>],
-    at: usize,
-    score: f32,
-    from: usize,
-    word: Option<u32>,
-    flags: u8,
-) {
+fn relax(best: &mut [Cell], at: usize, score: f32, from: usize, word: Option<u32>, flags: u8) {
     if best[at].is_none_or(|(s, ..)| score > s) {
         best[at] = Some((score, from, word, flags));
     }

@@ -30,6 +30,7 @@ use crate::normalize::{Normalizer, is_han};
 use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
 use crate::segment::Segmenter;
+use crate::suggest::{SuggestEntry, Suggester, Suggestion, SuggestionKind};
 
 /// How to open an engine.
 #[derive(Debug, Clone)]
@@ -87,6 +88,7 @@ pub struct Engine {
     pub(crate) vocabulary: Vocabulary,
     pub(crate) pinyin: PinyinConverter,
     pub(crate) corrector: Corrector,
+    pub(crate) suggester: Suggester,
     fingerprint: String,
     reused_index: bool,
 }
@@ -180,6 +182,10 @@ impl Engine {
             &dictionaries.shapes,
             &pinyin,
         );
+        let suggester = Suggester::new(
+            suggest_entries(&catalogue, &texts, &dictionaries, &analyzer),
+            pinyin.clone(),
+        );
         progress(BuildProgress::Done);
         Ok(Engine {
             catalogue,
@@ -192,6 +198,7 @@ impl Engine {
             vocabulary,
             pinyin,
             corrector,
+            suggester,
             fingerprint,
             reused_index,
         })
@@ -235,6 +242,17 @@ impl Engine {
     /// The typo corrector and its vocabulary.
     pub fn corrector(&self) -> &Corrector {
         &self.corrector
+    }
+
+    /// Autocomplete (联想) for a prefix typed in Chinese, full pinyin,
+    /// initials or a mix: at most `size` suggestions, best first, unique by
+    /// text. A prefix containing a banned word gets none.
+    pub fn suggest(&self, prefix: &str, size: usize) -> Vec<Suggestion> {
+        let normalized = self.analyzer.normalizer().normalize(prefix);
+        if self.analyzer.guard().is_banned(&normalized) {
+            return Vec::new();
+        }
+        self.suggester.suggest(&normalized, size)
     }
 
     /// Fingerprint of the inputs this engine was built from.
@@ -414,4 +432,60 @@ fn correction_vocabulary(
         add(query, 2);
     }
     vocabulary
+}
+
+/// What autocomplete offers: item titles (aliases lead to them), thesaurus
+/// terms and hot queries, never anything containing a banned word.
+fn suggest_entries(
+    catalogue: &Catalogue,
+    texts: &[ItemText],
+    dictionaries: &Dictionaries,
+    analyzer: &QueryAnalyzer,
+) -> Vec<SuggestEntry> {
+    let guard = analyzer.guard();
+    let mut entries = Vec::new();
+    for (item, text) in catalogue.items().iter().zip(texts) {
+        entries.push(SuggestEntry {
+            text: text.title.clone(),
+            aliases: text
+                .aliases
+                .split(SEPARATOR)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+            kind: SuggestionKind::Item,
+            id: Some(item.id.clone()),
+            popularity: item.popularity(),
+        });
+    }
+    for term in analyzer.thesaurus().all_terms() {
+        entries.push(SuggestEntry {
+            text: term.to_string(),
+            aliases: Vec::new(),
+            kind: SuggestionKind::Term,
+            id: None,
+            popularity: 30.0,
+        });
+    }
+    let max = dictionaries
+        .hot_queries
+        .iter()
+        .map(|(_, c)| *c)
+        .max()
+        .unwrap_or(1)
+        .max(2) as f32;
+    for (query, count) in &dictionaries.hot_queries {
+        entries.push(SuggestEntry {
+            text: query.clone(),
+            aliases: Vec::new(),
+            kind: SuggestionKind::Query,
+            id: None,
+            popularity: 40.0 + 60.0 * (1.0 + *count as f32).ln() / max.ln(),
+        });
+    }
+    entries.retain(|e| !guard.is_banned(&e.text));
+    for e in &mut entries {
+        e.aliases.retain(|a| !guard.is_banned(a));
+    }
+    entries
 }

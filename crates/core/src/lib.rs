@@ -30,6 +30,7 @@ mod pinyin;
 mod resources;
 mod search;
 mod segment;
+mod suggest;
 
 pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
 pub use catalogue::{
@@ -53,3 +54,7 @@ pub use search::{
     MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
 };
 pub use segment::{QueryWord, Segmenter, is_content};
+pub use suggest::{
+    MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SuggestEntry, SuggestMatch, Suggester, Suggestion,
+    SuggestionKind, fuzzy_form,
+};

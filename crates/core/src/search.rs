@@ -312,8 +312,12 @@ impl Engine {
             })
         };
         let original_best = best(&passing, relaxed);
-        if request.correct && original_best < 0.75 && !response.query.concepts.is_empty() {
-            if let Some(correction) = self.corrector.correct(&response.query.normalized) {
+        if request.correct
+            && original_best < 0.75
+            && !response.query.concepts.is_empty()
+            && let Some(correction) = self.corrector.correct(&response.query.normalized)
+        {
+            {
                 let mut analyzed = self.analyzer.analyze(&correction.corrected);
                 for concept in &mut analyzed.concepts {
                     if let Some((_, same)) = correction

@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `GET /healthz` | the process is alive |
 //! | `GET /api/v1/search?q=&category=&theme=&department=&region=&audience=&service_type=&online=&page=&size=&explain=&correct=` | search |
+//! | `GET /api/v1/suggest?q=&size=` | autocomplete (Chinese, pinyin, initials, mixed) |
 //! | `GET /api/v1/items/{id}` | one service item |
 
 mod params;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/search", get(search))
+        .route("/api/v1/suggest", get(suggest))
         .route("/api/v1/items/{id}", get(item))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -123,6 +125,26 @@ async fn search(
         .await
         .map_err(|e| Problem::internal(e.to_string()))??;
     Ok(Json(response).into_response())
+}
+
+async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Problem> {
+    let params = Params::parse(raw.as_deref(), &["q", "size"])?;
+    let prefix = params.text("q").unwrap_or("");
+    if prefix.chars().count() > yuesou_core::MAX_PREFIX_CHARS {
+        return Err(Problem::invalid_parameter(
+            "q",
+            format!(
+                "must be at most {} characters",
+                yuesou_core::MAX_PREFIX_CHARS
+            ),
+        ));
+    }
+    let size = params.integer("size", 10, 1, yuesou_core::MAX_SUGGESTIONS)?;
+    let suggestions = state.engine.suggest(prefix, size);
+    Ok(Json(serde_json::json!({ "query": prefix, "suggestions": suggestions })).into_response())
 }
 
 async fn item(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {

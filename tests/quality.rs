@@ -1,0 +1,161 @@
+//! Search quality per input kind on the graded query set in
+//! `tests/queries.tsv`: prints success@1 and success@3 for each kind and
+//! requires the intended item in the top 3 for every query. Also checks that
+//! queries which already match well are never "corrected".
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{engine, search, titles};
+
+#[test]
+fn every_input_kind_finds_the_intended_item_in_the_top_3() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv")).unwrap();
+    let mut per_kind: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [kind, query, expected] = fields[..] else {
+            panic!("bad line {line:?}");
+        };
+        let r = search(query);
+        let rank = r.hits.iter().position(|h| h.title.contains(expected));
+        let entry = per_kind.entry(kind).or_default();
+        entry.0 += 1;
+        if rank == Some(0) {
+            entry.1 += 1;
+        }
+        if rank.is_some_and(|r| r < 3) {
+            entry.2 += 1;
+        } else {
+            failures.push(format!(
+                "[{kind}] {query:?} → {:?} (wanted {expected:?})",
+                titles(&r.hits, 3)
+            ));
+        }
+    }
+    println!(
+        "{:<14} {:>3} {:>10} {:>10}",
+        "kind", "n", "success@1", "success@3"
+    );
+    for (kind, (n, at1, at3)) in &per_kind {
+        println!(
+            "{kind:<14} {n:>3} {:>9.0}% {:>9.0}%",
+            100.0 * *at1 as f32 / *n as f32,
+            100.0 * *at3 as f32 / *n as f32
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} queries missed the top 3:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn queries_that_already_match_are_left_alone() {
+    for query in [
+        "社保",
+        "医保",
+        "公积金提取",
+        "护照",
+        "户籍迁移",
+        "居住证",
+        "个税",
+        "结婚登记",
+        "低保",
+    ] {
+        let r = search(query);
+        assert!(
+            r.correction.is_none(),
+            "{query:?} was rewritten to {:?}",
+            r.correction
+        );
+        assert!(r.total > 0, "{query:?} found nothing");
+    }
+    // 社保 must not become 医保: the top hits are social-insurance items.
+    let r = search("社保");
+    assert!(
+        r.hits.iter().take(5).all(|h| !h.title.contains("医保")),
+        "{:?}",
+        titles(&r.hits, 5)
+    );
+}
+
+#[test]
+fn a_corrected_search_reports_both_queries_and_can_be_searched_as_typed() {
+    let r = search("养老金查洵");
+    let c = r.correction.as_ref().expect("the typo is corrected");
+    assert_eq!(c.original, "养老金查洵");
+    assert!(c.corrected.contains("查询"), "{c:?}");
+    assert_eq!(r.query.original, "养老金查洵");
+    let hit = r.hits[0].explain.as_ref().unwrap();
+    assert_eq!(hit.match_kind, yuesou::MatchKind::Corrected);
+
+    let typed = engine()
+        .search(&yuesou::SearchRequest::new("养老金查洵").as_typed())
+        .unwrap();
+    assert!(typed.correction.is_none());
+
+    let pinyin = search("hukou qianyi");
+    assert_eq!(
+        pinyin.hits[0].explain.as_ref().unwrap().match_kind,
+        yuesou::MatchKind::Pinyin
+    );
+}
+
+#[test]
+fn autocomplete_answers_every_input_kind() {
+    let e = engine();
+    let first = |prefix: &str| {
+        e.suggest(prefix, 5)
+            .into_iter()
+            .map(|s| s.text)
+            .collect::<Vec<_>>()
+    };
+    for (prefix, wanted) in [
+        ("公积", "公积金"),
+        ("gongjij", "公积金"),
+        ("gjj", "公积金"),
+        ("户kou", "户"),
+        ("sengyu", "生育"),
+        ("港澳", "港澳"),
+        ("jtwf", "交通违法"),
+        ("jiash", "驾驶"),
+    ] {
+        let got = first(prefix);
+        assert!(
+            !got.is_empty() && got.iter().all(|t| t.contains(wanted)),
+            "{prefix:?} → {got:?}"
+        );
+    }
+    // Unique texts, items carry their id, exact Chinese prefix before pinyin.
+    let s = e.suggest("社保", 10);
+    let mut texts: Vec<&str> = s.iter().map(|x| x.text.as_str()).collect();
+    texts.dedup();
+    assert_eq!(texts.len(), s.len());
+    assert!(s.iter().all(|x| x.matched == yuesou::SuggestMatch::Prefix));
+    assert!(
+        e.suggest("zfgjj", 10)
+            .iter()
+            .any(|x| x.kind == yuesou::SuggestionKind::Item && x.id.is_some())
+    );
+    // Banned words are never suggested, nor completed.
+    let banned = e.dictionaries().banned[0].clone();
+    assert!(e.suggest(&banned, 10).is_empty());
+    for prefix in ["d", "s", "赌", "k", "z"] {
+        for s in e.suggest(prefix, 20) {
+            assert!(
+                !e.analyzer().guard().is_banned(&s.text),
+                "{prefix:?} suggested {:?}",
+                s.text
+            );
+        }
+    }
+}
