@@ -38,7 +38,7 @@ enum Command {
         command: IndexCommand,
     },
     /// Search from the command line.
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
     /// Autocomplete a prefix (Chinese, pinyin, initials or mixed).
     Suggest {
         /// The prefix typed so far.
@@ -98,6 +98,20 @@ struct SearchArgs {
     /// Only online (true) or offline-only (false) services.
     #[arg(long)]
     online: Option<bool>,
+    /// The searcher's latitude (WGS-84, with --lng).
+    #[arg(
+        long,
+        requires = "lng",
+        conflicts_with = "city",
+        allow_hyphen_values = true
+    )]
+    lat: Option<f64>,
+    /// The searcher's longitude (WGS-84, with --lat).
+    #[arg(long, requires = "lat", allow_hyphen_values = true)]
+    lng: Option<f64>,
+    /// The searcher's city or district (code or name).
+    #[arg(long)]
+    city: Option<String>,
     /// Page number (from 1).
     #[arg(long, default_value_t = 1)]
     page: usize,
@@ -204,7 +218,7 @@ fn open_engine(
     Ok(engine)
 }
 
-fn search(engine: &Engine, args: SearchArgs) -> anyhow::Result<()> {
+fn search(engine: &Engine, args: Box<SearchArgs>) -> anyhow::Result<()> {
     let request = SearchRequest {
         query: args.query,
         filters: Filters {
@@ -220,6 +234,11 @@ fn search(engine: &Engine, args: SearchArgs) -> anyhow::Result<()> {
         size: args.size,
         explain: args.explain,
         correct: !args.as_typed,
+        location: match (args.lat, args.lng, args.city) {
+            (Some(lat), Some(lng), _) => Some(yuesou::LocationInput::Position { lat, lng }),
+            (_, _, Some(city)) => Some(yuesou::LocationInput::Region(city)),
+            _ => None,
+        },
     };
     let response = engine.search(&request)?;
     if args.json {
@@ -230,6 +249,18 @@ fn search(engine: &Engine, args: SearchArgs) -> anyhow::Result<()> {
         println!(
             "showing results for {:?} (typed {:?}; --as-typed searches it as typed)",
             c.corrected, c.original
+        );
+    }
+    if let Some(location) = &response.location {
+        println!(
+            "location: {} ({:?}{})",
+            location.name,
+            location.source,
+            if location.outside {
+                ", outside Guangdong"
+            } else {
+                ""
+            }
         );
     }
     if let Some(message) = &response.message {

@@ -1,17 +1,20 @@
-//! The query pipeline up to retrieval: normalise ─► guard ─► segment (and drop
-//! stop words) ─► expand. Its output, an [`AnalyzedQuery`], is what retrieval
-//! and ranking work from, and what a search response reports back.
+//! The query pipeline up to retrieval: normalise ─► guard ─► locate (place
+//! names) ─► segment (and drop stop words) ─► expand. Its output, an
+//! [`AnalyzedQuery`], is what retrieval and ranking work from, and what a
+//! search response reports back.
 
 use serde::Serialize;
 
 use crate::expand::Thesaurus;
 use crate::guard::BannedWords;
+use crate::locate::{PlaceMention, PlaceRecognizer};
 use crate::normalize::Normalizer;
-use crate::segment::Segmenter;
+use crate::segment::{QueryWord, Segmenter};
 
 /// How a concept of the query was recognised; it weighs the hits it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MatchKind {
     /// The words as typed.
     Exact,
@@ -38,6 +41,7 @@ impl MatchKind {
 /// One unit of meaning in a query: one or more adjacent content words plus the
 /// official terms they stand for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Concept {
     /// The words as they appear in the (normalised) query.
     pub text: String,
@@ -49,6 +53,7 @@ pub struct Concept {
 
 /// A query after analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnalyzedQuery {
     /// The query as typed.
     pub original: String,
@@ -58,6 +63,9 @@ pub struct AnalyzedQuery {
     pub blocked_by: Option<String>,
     /// Stop words that were removed.
     pub stopwords: Vec<String>,
+    /// Place names found in the query (they set the location and leave the
+    /// text query, unless the query is nothing but places).
+    pub places: Vec<PlaceMention>,
     /// The concepts retrieval looks for.
     pub concepts: Vec<Concept>,
 }
@@ -79,6 +87,7 @@ impl AnalyzedQuery {
 pub struct QueryAnalyzer {
     normalizer: std::sync::Arc<Normalizer>,
     guard: BannedWords,
+    places: PlaceRecognizer,
     segmenter: Segmenter,
     thesaurus: Thesaurus,
 }
@@ -88,12 +97,14 @@ impl QueryAnalyzer {
     pub fn new(
         normalizer: std::sync::Arc<Normalizer>,
         guard: BannedWords,
+        places: PlaceRecognizer,
         segmenter: Segmenter,
         thesaurus: Thesaurus,
     ) -> Self {
         QueryAnalyzer {
             normalizer,
             guard,
+            places,
             segmenter,
             thesaurus,
         }
@@ -107,6 +118,11 @@ impl QueryAnalyzer {
     /// The normaliser (shared with indexing).
     pub fn normalizer(&self) -> &Normalizer {
         &self.normalizer
+    }
+
+    /// The place-name recogniser.
+    pub fn places(&self) -> &PlaceRecognizer {
+        &self.places
     }
 
     /// The thesaurus.
@@ -127,23 +143,61 @@ impl QueryAnalyzer {
             normalized: normalized.clone(),
             blocked_by: self.guard.find(&normalized),
             stopwords: Vec::new(),
+            places: Vec::new(),
             concepts: Vec::new(),
         };
         if analyzed.is_blocked() {
             return analyzed;
         }
         let words = self.segmenter.query_words(&normalized);
-        let entries = self.thesaurus.find(&normalized);
+        let starts_word = |at: usize| words.iter().any(|w| w.start == at);
+        let ends_word = |at: usize| words.iter().any(|w| w.end == at);
+        analyzed.places = self.places.find_aligned(&normalized, |start, end| {
+            starts_word(start) && ends_word(end)
+        });
+        let in_place = |w: &QueryWord| {
+            analyzed
+                .places
+                .iter()
+                .any(|p| w.start >= p.start && w.end <= p.end)
+        };
+        let (content, place_words): (Vec<QueryWord>, Vec<QueryWord>) =
+            words.iter().cloned().partition(|w| !in_place(w));
+        let places = analyzed.places.clone();
+        self.build_concepts(&normalized, &content, &places, &mut analyzed);
+        if analyzed.concepts.is_empty() && !place_words.is_empty() {
+            // Nothing but places (深圳): search for the place itself.
+            analyzed.stopwords.clear();
+            self.build_concepts(&normalized, &words, &[], &mut analyzed);
+        }
+        analyzed
+    }
+
+    /// Groups words into concepts: a thesaurus entry that starts at a word
+    /// and ends on a word boundary (and touches no place) becomes one concept
+    /// carrying its official terms; other content words are concepts of their
+    /// own; stop words are set aside.
+    fn build_concepts(
+        &self,
+        normalized: &str,
+        words: &[QueryWord],
+        places: &[PlaceMention],
+        analyzed: &mut AnalyzedQuery,
+    ) {
+        let entries: Vec<_> = self
+            .thesaurus
+            .find(normalized)
+            .into_iter()
+            .filter(|e| places.iter().all(|p| e.end <= p.start || e.start >= p.end))
+            .collect();
         let mut i = 0;
         while i < words.len() {
             let word = &words[i];
-            // A thesaurus entry that starts at this word and ends on a word
-            // boundary groups the words it covers into one concept.
             let entry = entries
                 .iter()
                 .find(|e| e.start == word.start && words[i..].iter().any(|w| w.end == e.end));
             if let Some(entry) = entry {
-                let covered: Vec<&crate::segment::QueryWord> = words[i..]
+                let covered: Vec<&QueryWord> = words[i..]
                     .iter()
                     .take_while(|w| w.end <= entry.end)
                     .collect();
@@ -183,6 +237,5 @@ impl QueryAnalyzer {
             }
             i += 1;
         }
-        analyzed
     }
 }

@@ -28,6 +28,7 @@ pub const LOGIN_LEVELS: [&str; 3] = ["L1", "L2", "L3"];
 /// 事项 — one government service a citizen or company can find and use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceItem {
     /// Stable opaque identifier.
     pub id: String,

@@ -34,6 +34,7 @@ const MAX_QUERY_UNITS: usize = 40;
 /// How a stretch of the query was corrected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CorrectionKind {
     /// Typed as full pinyin.
     Pinyin,
@@ -78,6 +79,7 @@ fn kinds(flags: u8) -> Vec<CorrectionKind> {
 
 /// A query rewritten into vocabulary words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Correction {
     /// The normalised query as typed.
     pub original: String,

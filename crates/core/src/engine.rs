@@ -22,10 +22,12 @@ use crate::dictionaries::Dictionaries;
 use crate::error::{Error, Result};
 use crate::expand::Thesaurus;
 use crate::gazetteer::Gazetteer;
+use crate::geo::{Locator, load_outside};
 use crate::guard::BannedWords;
 use crate::halls::{ServiceHall, load_halls};
 use crate::index::{FilterField, IndexDocument, SearchIndex, TextField};
 use crate::item_text::{ItemText, SEPARATOR};
+use crate::locate::PlaceRecognizer;
 use crate::normalize::{Normalizer, is_han};
 use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
@@ -89,6 +91,7 @@ pub struct Engine {
     pub(crate) pinyin: PinyinConverter,
     pub(crate) corrector: Corrector,
     pub(crate) suggester: Suggester,
+    pub(crate) locator: Locator,
     fingerprint: String,
     reused_index: bool,
 }
@@ -129,6 +132,7 @@ impl Engine {
         let gazetteer = Gazetteer::load(&resources.divisions)?;
         let catalogue = Catalogue::load(&resources.catalogue, &gazetteer)?;
         let halls = load_halls(&resources.halls, &gazetteer)?;
+        let outside = load_outside(&resources.outside)?;
         let dictionaries = Dictionaries::load(&resources.dictionaries, &normalizer)?;
 
         let thesaurus = Thesaurus::new(&dictionaries.thesaurus);
@@ -145,6 +149,7 @@ impl Engine {
         let analyzer = QueryAnalyzer::new(
             normalizer.clone(),
             BannedWords::new(&dictionaries.banned),
+            PlaceRecognizer::new(&gazetteer, &normalizer),
             segmenter,
             thesaurus,
         );
@@ -186,6 +191,7 @@ impl Engine {
             suggest_entries(&catalogue, &texts, &dictionaries, &analyzer),
             pinyin.clone(),
         );
+        let locator = Locator::new(&gazetteer, &outside);
         progress(BuildProgress::Done);
         Ok(Engine {
             catalogue,
@@ -199,6 +205,7 @@ impl Engine {
             pinyin,
             corrector,
             suggester,
+            locator,
             fingerprint,
             reused_index,
         })

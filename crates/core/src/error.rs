@@ -31,6 +31,9 @@ pub enum Error {
     /// A search request is invalid (bad page, unknown filter value …).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// A request names an item id the catalogue does not have.
+    #[error("no service item with id {0:?}")]
+    UnknownItem(String),
 }
 
 /// One bad row in a data or dictionary file.

@@ -4,11 +4,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::ServiceItem;
+use crate::engine::Engine;
 use crate::error::{Error, Result, RowError, read_to_string};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, Level, PROVINCE_CODE};
+use crate::geo::{distance_m, validate_position, wgs84_to_gcj02};
 
 /// 办事大厅 — a service hall with its address, hours and the themes it handles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceHall {
     /// Stable identifier.
@@ -69,5 +73,111 @@ pub fn load_halls(path: &Path, gazetteer: &Gazetteer) -> Result<Vec<ServiceHall>
         Ok(halls)
     } else {
         Err(Error::InvalidRows(errors))
+    }
+}
+
+/// Largest number of halls one request may list.
+pub const MAX_HALLS: usize = 50;
+
+/// A request for the service halls nearest to a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HallQuery {
+    /// Latitude of the person (WGS-84, as phones report it).
+    pub lat: f64,
+    /// Longitude (WGS-84).
+    pub lng: f64,
+    /// Only halls that handle this item (its id).
+    pub item: Option<String>,
+    /// How many halls (1–[`MAX_HALLS`]).
+    pub size: usize,
+}
+
+impl HallQuery {
+    /// The 10 nearest halls of any kind.
+    pub fn new(lat: f64, lng: f64) -> Self {
+        HallQuery {
+            lat,
+            lng,
+            item: None,
+            size: 10,
+        }
+    }
+
+    /// Only halls handling this item.
+    pub fn handling(mut self, item: impl Into<String>) -> Self {
+        self.item = Some(item.into());
+        self
+    }
+}
+
+/// A hall and how far it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearbyHall {
+    /// The hall.
+    #[serde(flatten)]
+    pub hall: ServiceHall,
+    /// Great-circle distance from the person, in metres.
+    pub distance_m: f64,
+    /// The hall's region's display name (广州市天河区).
+    pub region_name: String,
+}
+
+impl ServiceHall {
+    /// Whether the hall handles an item: it covers the item's theme, and the
+    /// item is offered where the hall is (a city's item at that city's halls,
+    /// a district's at its district and city halls, a province-wide item at
+    /// any hall).
+    pub fn handles(&self, item: &ServiceItem, gazetteer: &Gazetteer) -> bool {
+        if !self.themes.contains(&item.theme) {
+            return false;
+        }
+        if item.region_code == PROVINCE_CODE || item.region_code == self.region_code {
+            return true;
+        }
+        let hall_city = gazetteer
+            .city_of(&self.region_code)
+            .map(|c| c.code.as_str());
+        match gazetteer.division(&item.region_code) {
+            Some(d) if d.level == Level::City => hall_city == Some(d.code.as_str()),
+            // A district's item: that district's halls, or its city's.
+            Some(d) if d.level == Level::County => self.region_code == d.parent_code,
+            _ => false,
+        }
+    }
+}
+
+impl Engine {
+    /// The service halls nearest to a position, nearest first, with their
+    /// distance — only those that handle `query.item` when it is given.
+    pub fn nearest_halls(&self, query: &HallQuery) -> Result<Vec<NearbyHall>> {
+        validate_position(query.lat, query.lng)?;
+        if query.size == 0 || query.size > MAX_HALLS {
+            return Err(Error::InvalidRequest(format!("size must be 1–{MAX_HALLS}")));
+        }
+        let item = match &query.item {
+            Some(id) => Some(
+                self.item(id)
+                    .ok_or_else(|| Error::UnknownItem(id.clone()))?,
+            ),
+            None => None,
+        };
+        let (lat, lng) = wgs84_to_gcj02(query.lat, query.lng);
+        let mut found: Vec<(f64, &ServiceHall)> = self
+            .halls
+            .iter()
+            .filter(|h| item.is_none_or(|i| h.handles(i, &self.gazetteer)))
+            .map(|h| (distance_m(lat, lng, h.lat, h.lng), h))
+            .collect();
+        found.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        Ok(found
+            .into_iter()
+            .take(query.size)
+            .map(|(d, h)| NearbyHall {
+                hall: h.clone(),
+                distance_m: d.round(),
+                region_name: self.gazetteer.display_name(&h.region_code),
+            })
+            .collect())
     }
 }

@@ -14,6 +14,7 @@
 //! [`Engine`] ties the stages together; see its documentation for an example.
 
 mod analyze;
+mod browse;
 mod catalogue;
 mod correct;
 mod dictionaries;
@@ -21,10 +22,12 @@ mod engine;
 mod error;
 mod expand;
 mod gazetteer;
+pub mod geo;
 mod guard;
 mod halls;
 mod index;
 mod item_text;
+mod locate;
 mod normalize;
 mod pinyin;
 mod resources;
@@ -33,6 +36,7 @@ mod segment;
 mod suggest;
 
 pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
+pub use browse::{CategoryNode, ServiceEntry, ThemeNode};
 pub use catalogue::{
     AUDIENCES, Catalogue, LOGIN_LEVELS, NEUTRAL_POPULARITY, SERVICE_TYPES, ServiceItem,
 };
@@ -43,9 +47,12 @@ pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
-pub use halls::{ServiceHall, load_halls};
+pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, load_halls};
 pub use index::SCHEMA_VERSION;
 pub use item_text::ItemText;
+pub use locate::{
+    LocationInput, LocationSource, PlaceMention, PlaceRecognizer, RegionFit, ResolvedLocation,
+};
 pub use normalize::{Normalizer, is_han};
 pub use pinyin::{PinyinConverter, char_reading, char_readings, fuzzy_key, fuzzy_spellings};
 pub use resources::Resources;

@@ -14,18 +14,23 @@ pub struct Resources {
     pub divisions: PathBuf,
     /// Service halls (JSON Lines).
     pub halls: PathBuf,
+    /// Reference points outside Guangdong for reverse geocoding (JSON Lines;
+    /// optional).
+    pub outside: PathBuf,
     /// Directory of dictionary files.
     pub dictionaries: PathBuf,
 }
 
 impl Resources {
     /// The bundled layout under a project root: `data/catalogue.jsonl`,
-    /// `data/divisions.jsonl`, `data/halls.jsonl` and `dictionaries/`.
+    /// `data/divisions.jsonl`, `data/halls.jsonl`, `data/outside.jsonl` and
+    /// `dictionaries/`.
     pub fn bundled(root: &Path) -> Self {
         Resources {
             catalogue: root.join("data/catalogue.jsonl"),
             divisions: root.join("data/divisions.jsonl"),
             halls: root.join("data/halls.jsonl"),
+            outside: root.join("data/outside.jsonl"),
             dictionaries: root.join("dictionaries"),
         }
     }
@@ -42,6 +47,7 @@ impl Resources {
             self.catalogue.clone(),
             self.divisions.clone(),
             self.halls.clone(),
+            self.outside.clone(),
         ];
         files.extend(
             dictionaries::files::ALL

@@ -22,8 +22,10 @@ use crate::correct::Correction;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Division, PROVINCE_CODE};
+use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::index::{AllMatches, FilterField, TextField};
 use crate::item_text::ItemText;
+use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
 use crate::normalize::is_han;
 
 /// Largest page size.
@@ -42,6 +44,7 @@ const MAX_CANDIDATES: usize = 20_000;
 
 /// Filters of a search (多条件筛选). All given filters must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Filters {
     /// 分类.
     pub category: Option<String>,
@@ -68,7 +71,7 @@ impl Filters {
 }
 
 /// A search request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
     /// The query as typed.
     pub query: String,
@@ -83,6 +86,9 @@ pub struct SearchRequest {
     /// Read pinyin and correct typos when the query as typed matches poorly
     /// (default). `false` searches the query exactly as typed (仍然搜索).
     pub correct: bool,
+    /// Where the person is (phone position or a region the app knows). A
+    /// place named in the query wins over it.
+    pub location: Option<LocationInput>,
 }
 
 impl SearchRequest {
@@ -95,7 +101,20 @@ impl SearchRequest {
             size: 10,
             explain: false,
             correct: true,
+            location: None,
         }
+    }
+
+    /// From a phone's WGS-84 position.
+    pub fn at_position(mut self, lat: f64, lng: f64) -> Self {
+        self.location = Some(LocationInput::Position { lat, lng });
+        self
+    }
+
+    /// For a person in this region (code or name, city or district).
+    pub fn in_region(mut self, region: impl Into<String>) -> Self {
+        self.location = Some(LocationInput::Region(region.into()));
+        self
     }
 
     /// Without pinyin reading and typo correction (search as typed).
@@ -126,6 +145,7 @@ impl SearchRequest {
 
 /// The score factors of a hit (`explain`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Explain {
     /// Raw BM25 of the retrieval query.
     pub bm25: f32,
@@ -151,8 +171,14 @@ pub struct Explain {
     pub popularity: f32,
     /// Multiplier from popularity.
     pub popularity_factor: f32,
+    /// How the item's region fits the searcher's location (absent when no
+    /// location is known).
+    pub region_fit: Option<RegionFit>,
     /// Multiplier from the region fit.
     pub region_factor: f32,
+    /// A place named in the query also appears in the item's title, aliases
+    /// or keywords (a small bonus).
+    pub place_in_text: bool,
     /// Final score = relevance × match kind × popularity × region.
     pub score: f32,
     /// The concepts of the query the item matched.
@@ -161,6 +187,7 @@ pub struct Explain {
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// Item id.
     pub id: String,
@@ -191,6 +218,7 @@ pub struct Hit {
 
 /// Results of one category (分类展现).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Group {
     /// 分类.
     pub category: String,
@@ -202,6 +230,7 @@ pub struct Group {
 
 /// A facet value and how many hits carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The value (as accepted by the matching filter).
     pub value: String,
@@ -214,6 +243,7 @@ pub struct FacetCount {
 
 /// Counts per filter value over all hits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     /// 分类.
     pub category: Vec<FacetCount>,
@@ -231,6 +261,7 @@ pub struct Facets {
 
 /// The answer to a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// How the query was understood.
     pub query: AnalyzedQuery,
@@ -242,6 +273,10 @@ pub struct SearchResponse {
     pub size: usize,
     /// Nothing matched the whole query; these are the best partial matches.
     pub relaxed: bool,
+    /// The location the ranking used, and where it came from (a place in the
+    /// query, the phone's position, or an explicit city/region).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<ResolvedLocation>,
     /// When the query was read as pinyin or had typos corrected: the query
     /// as typed and as searched. Search `correction.original` with
     /// `correct=false` to search it as typed (仍然搜索).
@@ -272,6 +307,8 @@ impl Engine {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         validate(request)?;
         let filter_query = self.filter_query(&request.filters)?;
+        // Resolved (and validated) even when the query names a place.
+        let given = self.given_location(request)?;
         let analyzed = self.analyzer.analyze(&request.query);
         let mut response = SearchResponse {
             query: analyzed,
@@ -279,6 +316,7 @@ impl Engine {
             page: request.page,
             size: request.size,
             relaxed: false,
+            location: None,
             correction: None,
             message: None,
             hits: Vec::new(),
@@ -295,11 +333,15 @@ impl Engine {
             return Ok(response);
         }
 
+        let mut location = self
+            .query_location(&response.query)
+            .or_else(|| given.clone());
         let ranked = self.retrieve_and_rank(
             &response.query,
             clone_query(&filter_query),
             request.explain,
             MatchKind::Exact,
+            location.as_ref(),
         )?;
         let (mut passing, mut relaxed) = threshold(ranked);
         let best = |hits: &[Ranked], relaxed: bool| {
@@ -317,43 +359,45 @@ impl Engine {
             && !response.query.concepts.is_empty()
             && let Some(correction) = self.corrector.correct(&response.query.normalized)
         {
-            {
-                let mut analyzed = self.analyzer.analyze(&correction.corrected);
-                for concept in &mut analyzed.concepts {
-                    if let Some((_, same)) = correction
-                        .homophones
-                        .iter()
-                        .find(|(w, _)| *w == concept.text)
-                    {
-                        concept.synonyms.extend(same.iter().cloned());
-                    }
-                }
-                if analyzed.is_blocked() {
-                    response.query.blocked_by = analyzed.blocked_by;
-                    response.message = Some(BLOCKED_MESSAGE.into());
-                    return Ok(response);
-                }
-                let kind = if correction.is_pinyin_input() {
-                    MatchKind::Pinyin
-                } else {
-                    MatchKind::Corrected
-                };
-                let ranked = self.retrieve_and_rank(
-                    &analyzed,
-                    clone_query(&filter_query),
-                    request.explain,
-                    kind,
-                )?;
-                let (corrected_passing, corrected_relaxed) = threshold(ranked);
-                if best(&corrected_passing, corrected_relaxed) > original_best + 0.05 {
-                    passing = corrected_passing;
-                    relaxed = corrected_relaxed;
-                    response.query = analyzed;
-                    response.query.original = request.query.clone();
-                    response.correction = Some(correction);
+            let mut analyzed = self.analyzer.analyze(&correction.corrected);
+            for concept in &mut analyzed.concepts {
+                if let Some((_, same)) = correction
+                    .homophones
+                    .iter()
+                    .find(|(w, _)| *w == concept.text)
+                {
+                    concept.synonyms.extend(same.iter().cloned());
                 }
             }
+            if analyzed.is_blocked() {
+                response.query.blocked_by = analyzed.blocked_by;
+                response.message = Some(BLOCKED_MESSAGE.into());
+                return Ok(response);
+            }
+            let kind = if correction.is_pinyin_input() {
+                MatchKind::Pinyin
+            } else {
+                MatchKind::Corrected
+            };
+            let corrected_location = self.query_location(&analyzed).or_else(|| given.clone());
+            let ranked = self.retrieve_and_rank(
+                &analyzed,
+                clone_query(&filter_query),
+                request.explain,
+                kind,
+                corrected_location.as_ref(),
+            )?;
+            let (corrected_passing, corrected_relaxed) = threshold(ranked);
+            if best(&corrected_passing, corrected_relaxed) > original_best + 0.05 {
+                passing = corrected_passing;
+                relaxed = corrected_relaxed;
+                response.query = analyzed;
+                response.query.original = request.query.clone();
+                response.correction = Some(correction);
+                location = corrected_location;
+            }
         }
+        response.location = location;
         response.relaxed = relaxed;
         response.total = passing.len();
         if passing.is_empty() {
@@ -372,12 +416,80 @@ impl Engine {
         Ok(response)
     }
 
+    /// The location the caller gave: an explicit region (`location`, else
+    /// the `region` filter) or a phone position, resolved to a division.
+    fn given_location(&self, request: &SearchRequest) -> Result<Option<ResolvedLocation>> {
+        match &request.location {
+            Some(input) => self.resolve_location(input).map(Some),
+            None => Ok(request
+                .filters
+                .region
+                .as_deref()
+                .and_then(|r| self.resolve_region(r))
+                .map(|d| ResolvedLocation::at(&self.gazetteer, d, LocationSource::Explicit))),
+        }
+    }
+
+    /// Resolves what a caller says about where the person is.
+    pub fn resolve_location(&self, input: &LocationInput) -> Result<ResolvedLocation> {
+        match input {
+            LocationInput::Region(value) => self
+                .resolve_region(value)
+                .map(|d| ResolvedLocation::at(&self.gazetteer, d, LocationSource::Explicit))
+                .ok_or_else(|| Error::InvalidRequest(format!("unknown city or region {value:?}"))),
+            LocationInput::Position { lat, lng } => self.locate_position(*lat, *lng),
+        }
+    }
+
+    /// Reverse-looks-up a phone's WGS-84 position to its district (and city).
+    /// A position outside Guangdong resolves to the province with `outside`
+    /// set, so ranking falls back to province-wide.
+    pub fn locate_position(&self, lat: f64, lng: f64) -> Result<ResolvedLocation> {
+        validate_position(lat, lng)?;
+        let (lat, lng) = wgs84_to_gcj02(lat, lng);
+        Ok(match self.locator.locate(&self.gazetteer, lat, lng) {
+            Some(found) => {
+                let mut location =
+                    ResolvedLocation::at(&self.gazetteer, found.division, LocationSource::Position);
+                location.distance_m = Some(found.distance_m.round());
+                location
+            }
+            None => ResolvedLocation::outside(&self.gazetteer),
+        })
+    }
+
+    /// The location named in an analysed query: the most specific place
+    /// mentioned (a district within a named city wins over the city; the
+    /// first place wins when they disagree).
+    fn query_location(&self, analyzed: &AnalyzedQuery) -> Option<ResolvedLocation> {
+        let first = analyzed.places.first()?;
+        let mut chosen = self.gazetteer.division(&first.code)?;
+        for place in &analyzed.places[1..] {
+            let Some(d) = self.gazetteer.division(&place.code) else {
+                continue;
+            };
+            // A division inside the chosen one is more specific.
+            if d.parent_code == chosen.code
+                || self
+                    .gazetteer
+                    .division(&d.parent_code)
+                    .is_some_and(|p| p.parent_code == chosen.code)
+            {
+                chosen = d;
+            }
+        }
+        let mut location = ResolvedLocation::at(&self.gazetteer, chosen, LocationSource::Query);
+        location.mentions = analyzed.places.iter().map(|p| p.text.clone()).collect();
+        Some(location)
+    }
+
     fn retrieve_and_rank(
         &self,
         analyzed: &AnalyzedQuery,
         filter_query: Option<Box<dyn Query>>,
         explain: bool,
         kind: MatchKind,
+        location: Option<&ResolvedLocation>,
     ) -> Result<Vec<Ranked>> {
         let searcher = self.index.searcher();
         let fields = self.index.fields();
@@ -498,10 +610,17 @@ impl Engine {
                     match_kind_weight: kind.weight(),
                     popularity: item.popularity(),
                     popularity_factor: 0.9 + 0.2 * item.popularity() / 100.0,
+                    region_fit: None,
                     region_factor: 1.0,
+                    place_in_text: false,
                     score: 0.0,
                     matched: Vec::new(),
                 };
+                if let Some(location) = location {
+                    let fit = location.fit(&self.gazetteer, &item.region_code);
+                    e.region_fit = Some(fit);
+                    e.region_factor = fit.factor();
+                }
                 if !browse {
                     score_text(
                         &mut e,
@@ -512,6 +631,14 @@ impl Engine {
                         &content,
                         explain,
                     );
+                    e.place_in_text = analyzed.places.iter().any(|p| {
+                        text.title.contains(&p.text)
+                            || text.aliases.contains(&p.text)
+                            || text.keywords.contains(&p.text)
+                    });
+                    if e.place_in_text {
+                        e.relevance += PLACE_IN_TEXT_BONUS;
+                    }
                 }
                 e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
                 Ranked {
@@ -707,6 +834,10 @@ impl Engine {
         }
     }
 }
+
+/// Relevance bonus for an item whose own text names the place in the query
+/// (积分制入户广州 for 广州积分入户).
+const PLACE_IN_TEXT_BONUS: f32 = 0.05;
 
 const BLOCKED_MESSAGE: &str = "该搜索词包含不允许搜索的内容。";
 

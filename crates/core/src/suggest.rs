@@ -29,6 +29,7 @@ pub const MAX_PREFIX_CHARS: usize = 50;
 /// What a suggestion is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SuggestionKind {
     /// A service item (its title).
     Item,
@@ -41,6 +42,7 @@ pub enum SuggestionKind {
 /// How the typed prefix matched a suggestion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SuggestMatch {
     /// Fuzzy pinyin (z/zh, n/l, an/ang …).
     Fuzzy = 0,
@@ -54,6 +56,7 @@ pub enum SuggestMatch {
 
 /// One suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// The text to show and search.
     pub text: String,

@@ -21,7 +21,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use yuesou_core::{Engine, Filters, MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest};
+use yuesou_core::{Engine, Filters, LocationInput, MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest};
 
 pub use params::Params;
 pub use problem::Problem;
@@ -74,7 +74,7 @@ async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-const SEARCH_PARAMS: [&str; 12] = [
+const SEARCH_PARAMS: [&str; 15] = [
     "q",
     "category",
     "theme",
@@ -87,6 +87,9 @@ const SEARCH_PARAMS: [&str; 12] = [
     "size",
     "explain",
     "correct",
+    "lat",
+    "lng",
+    "city",
 ];
 
 async fn search(
@@ -112,6 +115,23 @@ async fn search(
     };
     let size = params.integer("size", 10, 1, MAX_PAGE_SIZE)?;
     let page = params.integer("page", 1, 1, yuesou_core::MAX_RESULT_WINDOW / size)?;
+    let location = match (
+        params.float("lat")?,
+        params.float("lng")?,
+        params.text("city"),
+    ) {
+        (Some(_), Some(_), Some(_)) => {
+            return Err(Problem::invalid_parameter(
+                "city",
+                "give either lat and lng or city, not both",
+            ));
+        }
+        (Some(lat), Some(lng), None) => Some(LocationInput::Position { lat, lng }),
+        (None, None, Some(city)) => Some(LocationInput::Region(city.to_string())),
+        (None, None, None) => None,
+        (Some(_), None, _) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
+        (None, Some(_), _) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
+    };
     let request = SearchRequest {
         query,
         filters,
@@ -119,6 +139,7 @@ async fn search(
         size,
         explain: params.boolean("explain")?.unwrap_or(false),
         correct: params.boolean("correct")?.unwrap_or(true),
+        location,
     };
     let engine = state.engine.clone();
     let response = tokio::task::spawn_blocking(move || engine.search(&request))

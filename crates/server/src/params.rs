@@ -71,6 +71,20 @@ impl Params {
         }
     }
 
+    /// A finite decimal number parameter (coordinates), `None` when absent.
+    pub fn float(&self, name: &str) -> Result<Option<f64>, Problem> {
+        match self.text(name) {
+            None => Ok(None),
+            Some(v) => match v.parse::<f64>() {
+                Ok(n) if n.is_finite() => Ok(Some(n)),
+                _ => Err(Problem::invalid_parameter(
+                    name,
+                    format!("must be a decimal number, got {v:?}"),
+                )),
+            },
+        }
+    }
+
     /// A boolean parameter (`true`/`false`/`1`/`0`).
     pub fn boolean(&self, name: &str) -> Result<Option<bool>, Problem> {
         match self.text(name) {

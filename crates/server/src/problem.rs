@@ -111,6 +111,9 @@ impl From<yuesou_core::Error> for Problem {
     fn from(error: yuesou_core::Error) -> Self {
         match error {
             yuesou_core::Error::InvalidRequest(detail) => Problem::invalid_request(detail),
+            yuesou_core::Error::UnknownItem(id) => {
+                Problem::not_found(format!("no service item with id {id:?}"))
+            }
             other => Problem::internal(other.to_string()),
         }
     }
