@@ -169,6 +169,9 @@ fn every_city_and_county_has_a_service_hall() {
         .map(|h| h.region_code.as_str())
         .collect();
     for d in engine.gazetteer().divisions() {
+        if d.level == Level::Town {
+            continue;
+        }
         assert!(
             with_hall.contains(d.code.as_str()),
             "no hall for {}",
@@ -211,6 +214,63 @@ fn the_gazetteer_matches_the_reference_divisions() {
         checked += 1;
     }
     assert_eq!(checked, 144);
+}
+
+/// The towns people name carry their official 2023 code and name, lie under
+/// the right county, and sit within 3 km of the reference centre where the
+/// reference has one; every town and street of 东莞 and 中山 (no county
+/// level) is there (development zones are left out).
+#[test]
+fn the_towns_match_the_reference_divisions() {
+    let g = engine().gazetteer();
+    let towns: Vec<_> = g
+        .divisions()
+        .iter()
+        .filter(|d| d.level == Level::Town)
+        .collect();
+    assert!(towns.len() >= 300, "{} towns", towns.len());
+    let Some(path) = common::shared_data("divisions/guangdong_divisions.csv") else {
+        return;
+    };
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut reference: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for record in reader.deserialize::<BTreeMap<String, String>>() {
+        let r = record.unwrap();
+        if r["level"] == "town" {
+            reference.insert(r["code"].clone(), r);
+        }
+    }
+    let mut with_point = 0;
+    for t in &towns {
+        let r = reference
+            .get(&t.code)
+            .unwrap_or_else(|| panic!("{} {} is not a 2023 town code", t.code, t.name));
+        assert_eq!(t.name, r["name"], "{}", t.code);
+        let parent = &r["parent_code"];
+        assert!(
+            *parent == t.parent_code || parent.get(..4) == t.parent_code.get(..4),
+            "{} is under {} in the reference",
+            t.name,
+            parent
+        );
+        if let (Ok(lat), Ok(lng)) = (r["lat_gcj02"].parse::<f64>(), r["lng_gcj02"].parse::<f64>()) {
+            let km = distance_km(t.lat, t.lng, lat, lng);
+            assert!(km < 3.0, "{} is {km:.1} km from the reference", t.name);
+            with_point += 1;
+        }
+    }
+    assert!(
+        with_point >= 200,
+        "{with_point} towns checked against a point"
+    );
+    for city in ["441900", "442000"] {
+        for (code, r) in &reference {
+            let is_town = r["name"].ends_with('镇') || r["name"].ends_with("街道");
+            if code.starts_with(&city[..4]) && is_town {
+                assert!(g.division(code).is_some(), "{} {} missing", code, r["name"]);
+            }
+        }
+    }
 }
 
 fn distance_km(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {

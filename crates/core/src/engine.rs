@@ -129,7 +129,7 @@ impl Engine {
         let resources = &options.resources;
         let fingerprint = resources.fingerprint();
         let normalizer = Arc::new(Normalizer::new());
-        let gazetteer = Gazetteer::load(&resources.divisions)?;
+        let gazetteer = Gazetteer::load_with_towns(&resources.divisions, &resources.towns)?;
         let catalogue = Catalogue::load(&resources.catalogue, &gazetteer)?;
         let halls = load_halls(&resources.halls, &gazetteer)?;
         let outside = load_outside(&resources.outside)?;

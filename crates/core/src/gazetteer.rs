@@ -1,6 +1,7 @@
 //! The Guangdong division gazetteer (行政区划): province, 21 prefecture-level
-//! cities and their county-level units, with official codes, names, short
-//! names, aliases, pinyin and a representative coordinate (GCJ-02).
+//! cities, their county-level units and (optionally) the towns and streets
+//! people name, with official codes, names, short names, aliases, pinyin and
+//! a representative coordinate (GCJ-02).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -23,13 +24,16 @@ pub enum Level {
     City,
     /// 县级 — a district, county or county-level city.
     County,
+    /// 乡级 — a town or sub-district street (镇, 街道), under a county or,
+    /// where a city has no counties (东莞, 中山), under the city.
+    Town,
 }
 
 /// 行政区划 — one administrative division.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Division {
-    /// Official 6-digit code (统计用区划代码).
+    /// Official code (统计用区划代码): 6 digits, 9 for a town.
     pub code: String,
     /// Full official name (天河区).
     pub name: String,
@@ -66,52 +70,70 @@ impl Gazetteer {
         Self::parse(&text, path)
     }
 
+    /// Loads the divisions file and, when it exists, a towns file (towns
+    /// refer to divisions of the first file).
+    pub fn load_with_towns(divisions: &Path, towns: &Path) -> Result<Self> {
+        let text = read_to_string(divisions)?;
+        if !towns.exists() {
+            return Self::parse(&text, divisions);
+        }
+        let towns_text = read_to_string(towns)?;
+        Self::parse_files(&[(&text, divisions), (&towns_text, towns)])
+    }
+
     /// Parses JSON Lines text; `path` names the source in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        Self::parse_files(&[(text, path)])
+    }
+
+    /// Parses several JSON Lines texts into one gazetteer, reporting every
+    /// bad row with its file and line.
+    pub fn parse_files(files: &[(&str, &Path)]) -> Result<Self> {
         let mut errors = Vec::new();
         let mut g = Gazetteer::default();
-        let mut lines_of = Vec::new();
-        for (index, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let mut fail = |reason: String| {
-                errors.push(RowError {
-                    file: path.to_path_buf(),
-                    line: index + 1,
-                    reason,
-                })
-            };
-            let d: Division = match serde_json::from_str(line) {
-                Ok(d) => d,
-                Err(e) => {
-                    fail(format!("invalid division: {e}"));
+        let mut origin: Vec<(&Path, usize)> = Vec::new();
+        for (text, path) in files {
+            for (index, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
                     continue;
                 }
-            };
-            if d.code.len() != 6 || !d.code.bytes().all(|b| b.is_ascii_digit()) {
-                fail(format!("`code` {:?} is not 6 digits", d.code));
-            } else if d.name.is_empty() || d.short_name.is_empty() {
-                fail("`name` and `short_name` must not be empty".into());
-            } else if !(-90.0..=90.0).contains(&d.lat) || !(-180.0..=180.0).contains(&d.lng) {
-                fail(format!("coordinate {},{} out of range", d.lat, d.lng));
-            } else if g.by_code.contains_key(&d.code) {
-                fail(format!("duplicate code {}", d.code));
-            } else {
-                g.by_code.insert(d.code.clone(), g.divisions.len());
-                g.divisions.push(d);
-                lines_of.push(index + 1);
+                let mut fail = |reason: String| {
+                    errors.push(RowError {
+                        file: path.to_path_buf(),
+                        line: index + 1,
+                        reason,
+                    })
+                };
+                let d: Division = match serde_json::from_str(line) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        fail(format!("invalid division: {e}"));
+                        continue;
+                    }
+                };
+                let digits = if d.level == Level::Town { 9 } else { 6 };
+                if d.code.len() != digits || !d.code.bytes().all(|b| b.is_ascii_digit()) {
+                    fail(format!("`code` {:?} is not {digits} digits", d.code));
+                } else if d.name.is_empty() || d.short_name.is_empty() {
+                    fail("`name` and `short_name` must not be empty".into());
+                } else if !(-90.0..=90.0).contains(&d.lat) || !(-180.0..=180.0).contains(&d.lng) {
+                    fail(format!("coordinate {},{} out of range", d.lat, d.lng));
+                } else if g.by_code.contains_key(&d.code) {
+                    fail(format!("duplicate code {}", d.code));
+                } else {
+                    g.by_code.insert(d.code.clone(), g.divisions.len());
+                    g.divisions.push(d);
+                    origin.push((path, index + 1));
+                }
             }
         }
-        for (d, line) in g.divisions.iter().zip(&lines_of) {
+        for (d, (path, line)) in g.divisions.iter().zip(&origin) {
+            let parent = g.division(&d.parent_code).map(|p| p.level);
             let parent_ok = match d.level {
                 Level::Province => d.parent_code.is_empty(),
-                Level::City => g
-                    .division(&d.parent_code)
-                    .is_some_and(|p| p.level == Level::Province),
-                Level::County => g
-                    .division(&d.parent_code)
-                    .is_some_and(|p| p.level == Level::City),
+                Level::City => parent == Some(Level::Province),
+                Level::County => parent == Some(Level::City),
+                Level::Town => matches!(parent, Some(Level::County | Level::City)),
             };
             if !parent_ok {
                 errors.push(RowError {
@@ -126,7 +148,10 @@ impl Gazetteer {
         }
         if g.division(PROVINCE_CODE).is_none() && errors.is_empty() {
             errors.push(RowError {
-                file: path.to_path_buf(),
+                file: files
+                    .first()
+                    .map(|(_, p)| p.to_path_buf())
+                    .unwrap_or_default(),
                 line: 1,
                 reason: format!("the province ({PROVINCE_CODE}) is missing"),
             });
@@ -151,24 +176,59 @@ impl Gazetteer {
     /// The prefecture-level city a division belongs to (itself for a city,
     /// `None` for the province).
     pub fn city_of(&self, code: &str) -> Option<&Division> {
-        let d = self.division(code)?;
-        match d.level {
-            Level::Province => None,
-            Level::City => Some(d),
-            Level::County => self.division(&d.parent_code),
+        let mut d = self.division(code)?;
+        loop {
+            match d.level {
+                Level::Province => return None,
+                Level::City => return Some(d),
+                Level::County | Level::Town => d = self.division(&d.parent_code)?,
+            }
         }
     }
 
-    /// The display name of a region: 广东省, 深圳市, 广州市天河区.
-    pub fn display_name(&self, code: &str) -> String {
-        match self.division(code) {
-            Some(d) if d.level == Level::County => match self.division(&d.parent_code) {
-                Some(city) => format!("{}{}", city.name, d.name),
-                None => d.name.clone(),
-            },
-            Some(d) => d.name.clone(),
-            None => code.to_string(),
+    /// The county-level division a division belongs to (itself for a
+    /// county; `None` for a city, the province, or a town directly under a
+    /// city).
+    pub fn county_of(&self, code: &str) -> Option<&Division> {
+        let d = self.division(code)?;
+        match d.level {
+            Level::County => Some(d),
+            Level::Town => self
+                .division(&d.parent_code)
+                .filter(|p| p.level == Level::County),
+            Level::Province | Level::City => None,
         }
+    }
+
+    /// Whether `code` is `ancestor` or lies inside it.
+    pub fn is_within(&self, code: &str, ancestor: &str) -> bool {
+        let mut current = self.division(code);
+        while let Some(d) = current {
+            if d.code == ancestor {
+                return true;
+            }
+            current = self.division(&d.parent_code);
+        }
+        false
+    }
+
+    /// The display name of a region: 广东省, 深圳市, 广州市天河区,
+    /// 东莞市虎门镇, 佛山市顺德区容桂街道.
+    pub fn display_name(&self, code: &str) -> String {
+        let mut parts = Vec::new();
+        let mut current = self.division(code);
+        while let Some(d) = current {
+            if d.level == Level::Province && !parts.is_empty() {
+                break;
+            }
+            parts.push(d.name.as_str());
+            current = self.division(&d.parent_code);
+        }
+        if parts.is_empty() {
+            return code.to_string();
+        }
+        parts.reverse();
+        parts.concat()
     }
 
     /// The names a region is known by (full, short, aliases; for a county also

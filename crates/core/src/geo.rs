@@ -160,8 +160,7 @@ pub fn load_outside(path: &Path) -> Result<Vec<OutsidePoint>> {
 /// whose representative point is nearest.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Located<'a> {
-    /// The county-level division (or the city itself for 东莞 and 中山, which
-    /// have no county level).
+    /// The nearest county, town, or city without subdivisions.
     pub division: &'a crate::gazetteer::Division,
     /// Distance in metres to its representative point.
     pub distance_m: f64,
@@ -188,8 +187,8 @@ pub struct Locator {
 }
 
 impl Locator {
-    /// Builds the locator from the gazetteer's leaf divisions (counties, and
-    /// cities that have no counties) and the outside reference points.
+    /// Builds the locator from the gazetteer's counties, towns and cities
+    /// without subdivisions, and the outside reference points.
     pub fn new(gazetteer: &Gazetteer, outside: &[OutsidePoint]) -> Self {
         let divisions = gazetteer.divisions();
         let has_children = |code: &str| divisions.iter().any(|d| d.parent_code == code);
@@ -197,7 +196,8 @@ impl Locator {
             .iter()
             .enumerate()
             .filter(|(_, d)| {
-                d.level == Level::County || (d.level == Level::City && !has_children(&d.code))
+                matches!(d.level, Level::County | Level::Town)
+                    || (d.level == Level::City && !has_children(&d.code))
             })
             .map(|(i, d)| Point {
                 lat: d.lat,

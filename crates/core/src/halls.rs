@@ -135,14 +135,18 @@ impl ServiceHall {
         if item.region_code == PROVINCE_CODE || item.region_code == self.region_code {
             return true;
         }
-        let hall_city = gazetteer
-            .city_of(&self.region_code)
-            .map(|c| c.code.as_str());
         match gazetteer.division(&item.region_code) {
-            Some(d) if d.level == Level::City => hall_city == Some(d.code.as_str()),
-            // A district's item: that district's halls, or its city's.
-            Some(d) if d.level == Level::County => self.region_code == d.parent_code,
-            _ => false,
+            // A city's item: any hall in the city.
+            Some(d) if d.level == Level::City => gazetteer.is_within(&self.region_code, &d.code),
+            // A district's or town's item: halls there, or above it in its
+            // city.
+            Some(d) => {
+                gazetteer.is_within(&d.code, &self.region_code)
+                    && gazetteer
+                        .division(&self.region_code)
+                        .is_some_and(|h| h.level != Level::Province)
+            }
+            None => false,
         }
     }
 }

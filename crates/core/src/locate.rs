@@ -26,10 +26,12 @@
 //! assert_eq!(found[0].text, "天河");
 //! ```
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
-use crate::gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
+use crate::gazetteer::{Division, Gazetteer, PROVINCE_CODE};
 use crate::normalize::Normalizer;
 
 /// A place name found in a query.
@@ -40,6 +42,10 @@ pub struct PlaceMention {
     pub text: String,
     /// The division's code.
     pub code: String,
+    /// Every division with this name, county-level before towns (the chosen
+    /// one is `code`).
+    #[serde(skip)]
+    pub candidates: Vec<String>,
     /// Byte offset of the mention in the normalised query.
     #[serde(skip)]
     pub start: usize,
@@ -53,8 +59,11 @@ pub struct PlaceMention {
 #[derive(Debug, Clone)]
 pub struct PlaceRecognizer {
     matcher: Option<AhoCorasick>,
-    /// Per pattern: the division code.
-    codes: Vec<String>,
+    /// Per pattern: the codes of every division with that name.
+    codes: Vec<Vec<String>>,
+    /// Division code → parent code, to tell which of several same-named
+    /// places lies inside another place the query names.
+    parents: HashMap<String, String>,
 }
 
 /// Short names too generic to mean a place on their own (汕尾's 城区 is
@@ -71,18 +80,24 @@ impl PlaceRecognizer {
     /// Builds the recogniser over every division's names.
     pub fn new(gazetteer: &Gazetteer, normalizer: &Normalizer) -> Self {
         let mut patterns: Vec<String> = Vec::new();
-        let mut codes = Vec::new();
+        let mut codes: Vec<Vec<String>> = Vec::new();
         for d in gazetteer.divisions() {
             let names = [d.name.as_str(), d.short_name.as_str()]
                 .into_iter()
                 .chain(d.aliases.iter().map(String::as_str));
             for name in names {
                 let name = normalizer.normalize(name);
-                if too_generic(&name) || patterns.contains(&name) {
+                if too_generic(&name) {
                     continue;
                 }
-                patterns.push(name);
-                codes.push(d.code.clone());
+                match patterns.iter().position(|p| *p == name) {
+                    Some(i) if !codes[i].contains(&d.code) => codes[i].push(d.code.clone()),
+                    Some(_) => {}
+                    None => {
+                        patterns.push(name);
+                        codes.push(vec![d.code.clone()]);
+                    }
+                }
             }
         }
         let matcher = AhoCorasick::builder()
@@ -90,7 +105,16 @@ impl PlaceRecognizer {
             .build(&patterns)
             .ok()
             .filter(|_| !patterns.is_empty());
-        PlaceRecognizer { matcher, codes }
+        let parents = gazetteer
+            .divisions()
+            .iter()
+            .map(|d| (d.code.clone(), d.parent_code.clone()))
+            .collect();
+        PlaceRecognizer {
+            matcher,
+            codes,
+            parents,
+        }
     }
 
     /// Every place name in a normalised query, left to right, without
@@ -108,11 +132,15 @@ impl PlaceRecognizer {
         let mut candidates: Vec<PlaceMention> = matcher
             .find_overlapping_iter(query)
             .filter(|m| aligned(m.start(), m.end()))
-            .map(|m| PlaceMention {
-                text: query[m.start()..m.end()].to_string(),
-                code: self.codes[m.pattern().as_usize()].clone(),
-                start: m.start(),
-                end: m.end(),
+            .map(|m| {
+                let candidates = self.codes[m.pattern().as_usize()].clone();
+                PlaceMention {
+                    text: query[m.start()..m.end()].to_string(),
+                    code: candidates[0].clone(),
+                    candidates,
+                    start: m.start(),
+                    end: m.end(),
+                }
             })
             .collect();
         candidates.sort_by(|a, b| {
@@ -127,7 +155,34 @@ impl PlaceRecognizer {
             }
         }
         chosen.sort_by_key(|m| m.start);
+        // A name shared by several places (南头 in 深圳 and 中山) means the
+        // one inside another place the query names.
+        let named: Vec<String> = chosen.iter().map(|m| m.code.clone()).collect();
+        for mention in &mut chosen {
+            if let Some(inside) = mention.candidates.iter().find(|c| {
+                named
+                    .iter()
+                    .any(|other| *other != mention.code && self.is_within(c, other))
+            }) {
+                mention.code = inside.clone();
+            }
+        }
         chosen
+    }
+
+    fn is_within(&self, code: &str, ancestor: &str) -> bool {
+        let mut current = Some(code);
+        while let Some(c) = current {
+            if c == ancestor {
+                return true;
+            }
+            current = self
+                .parents
+                .get(c)
+                .map(String::as_str)
+                .filter(|p| !p.is_empty());
+        }
+        false
     }
 
     /// [`find_aligned`](Self::find_aligned) without a word-boundary check.
@@ -176,6 +231,10 @@ pub struct ResolvedLocation {
     pub code: String,
     /// Its display name (广州市天河区).
     pub name: String,
+    /// The county-level division (district, county, county-level city),
+    /// when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district_code: Option<String>,
     /// The prefecture-level city, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_code: Option<String>,
@@ -201,6 +260,7 @@ impl ResolvedLocation {
             source,
             code: division.code.clone(),
             name: gazetteer.display_name(&division.code),
+            district_code: gazetteer.county_of(&division.code).map(|c| c.code.clone()),
             city_code: city.map(|c| c.code.clone()),
             city_name: city.map(|c| c.name.clone()),
             mentions: Vec::new(),
@@ -215,6 +275,7 @@ impl ResolvedLocation {
             source: LocationSource::Position,
             code: PROVINCE_CODE.to_string(),
             name: gazetteer.display_name(PROVINCE_CODE),
+            district_code: None,
             city_code: None,
             city_name: None,
             mentions: Vec::new(),
@@ -225,13 +286,6 @@ impl ResolvedLocation {
 
     /// How well an item offered in `region_code` fits this location.
     pub fn fit(&self, gazetteer: &Gazetteer, region_code: &str) -> RegionFit {
-        if region_code == self.code && self.city_code.as_deref() != Some(region_code) {
-            return if region_code == PROVINCE_CODE {
-                RegionFit::Province
-            } else {
-                RegionFit::District
-            };
-        }
         if region_code == PROVINCE_CODE {
             return RegionFit::Province;
         }
@@ -243,9 +297,15 @@ impl ResolvedLocation {
         if region_code == city {
             return RegionFit::City;
         }
-        match gazetteer.division(region_code) {
-            Some(d) if d.level == Level::County && d.parent_code == *city => RegionFit::SameCity,
-            _ => RegionFit::OtherCity,
+        // The searcher's own district (or town), or a place inside it.
+        let own = self.district_code.as_deref().unwrap_or(&self.code);
+        if region_code == self.code || (own != city && gazetteer.is_within(region_code, own)) {
+            return RegionFit::District;
+        }
+        if gazetteer.is_within(region_code, city) {
+            RegionFit::SameCity
+        } else {
+            RegionFit::OtherCity
         }
     }
 }

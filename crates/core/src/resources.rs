@@ -12,6 +12,8 @@ pub struct Resources {
     pub catalogue: PathBuf,
     /// Division gazetteer (JSON Lines).
     pub divisions: PathBuf,
+    /// Towns and streets (JSON Lines; optional).
+    pub towns: PathBuf,
     /// Service halls (JSON Lines).
     pub halls: PathBuf,
     /// Reference points outside Guangdong for reverse geocoding (JSON Lines;
@@ -23,12 +25,13 @@ pub struct Resources {
 
 impl Resources {
     /// The bundled layout under a project root: `data/catalogue.jsonl`,
-    /// `data/divisions.jsonl`, `data/halls.jsonl`, `data/outside.jsonl` and
-    /// `dictionaries/`.
+    /// `data/divisions.jsonl`, `data/towns.jsonl`, `data/halls.jsonl`,
+    /// `data/outside.jsonl` and `dictionaries/`.
     pub fn bundled(root: &Path) -> Self {
         Resources {
             catalogue: root.join("data/catalogue.jsonl"),
             divisions: root.join("data/divisions.jsonl"),
+            towns: root.join("data/towns.jsonl"),
             halls: root.join("data/halls.jsonl"),
             outside: root.join("data/outside.jsonl"),
             dictionaries: root.join("dictionaries"),
@@ -46,6 +49,7 @@ impl Resources {
         let mut files = vec![
             self.catalogue.clone(),
             self.divisions.clone(),
+            self.towns.clone(),
             self.halls.clone(),
             self.outside.clone(),
         ];

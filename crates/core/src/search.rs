@@ -465,15 +465,9 @@ impl Engine {
         let first = analyzed.places.first()?;
         let mut chosen = self.gazetteer.division(&first.code)?;
         for place in &analyzed.places[1..] {
-            let Some(d) = self.gazetteer.division(&place.code) else {
-                continue;
-            };
-            // A division inside the chosen one is more specific.
-            if d.parent_code == chosen.code
-                || self
-                    .gazetteer
-                    .division(&d.parent_code)
-                    .is_some_and(|p| p.parent_code == chosen.code)
+            // A place inside the chosen one is more specific.
+            if self.gazetteer.is_within(&place.code, &chosen.code)
+                && let Some(d) = self.gazetteer.division(&place.code)
             {
                 chosen = d;
             }
