@@ -9,54 +9,116 @@ use std::collections::BTreeMap;
 
 use common::{engine, search, titles};
 
-#[test]
-fn every_input_kind_finds_the_intended_item_in_the_top_3() {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv")).unwrap();
-    let mut per_kind: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    let mut failures = Vec::new();
+/// Outcome of one graded query set, per input kind.
+#[derive(Default)]
+struct Graded {
+    /// kind → (queries, hits at rank 1, hits in the top 3).
+    per_kind: BTreeMap<String, (usize, usize, usize)>,
+    failures: Vec<String>,
+}
+
+impl Graded {
+    fn total(&self) -> (usize, usize) {
+        self.per_kind
+            .values()
+            .fold((0, 0), |(n, ok), (k, _, at3)| (n + k, ok + at3))
+    }
+
+    fn print(&self, name: &str) {
+        println!("{name}");
+        println!(
+            "{:<16} {:>3} {:>10} {:>10}",
+            "kind", "n", "success@1", "success@3"
+        );
+        for (kind, (n, at1, at3)) in &self.per_kind {
+            println!(
+                "{kind:<16} {n:>3} {:>9.0}% {:>9.0}%",
+                100.0 * *at1 as f32 / *n as f32,
+                100.0 * *at3 as f32 / *n as f32
+            );
+        }
+        let (n, ok) = self.total();
+        println!(
+            "{:<16} {n:>3} {:>10} {:>9.1}%",
+            "all",
+            "",
+            100.0 * ok as f32 / n as f32
+        );
+    }
+}
+
+/// Runs a graded set: `kind<TAB>query<TAB>fragment[|fragment…]`; a query
+/// succeeds when a top-3 hit's title contains one of the fragments, and a
+/// `must_not_change` query must also come back uncorrected.
+fn grade(file: &str) -> Graded {
+    let path = format!("{}/tests/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut graded = Graded::default();
     for line in text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
     {
         let fields: Vec<&str> = line.split('\t').collect();
         let [kind, query, expected] = fields[..] else {
-            panic!("bad line {line:?}");
+            panic!("bad line {line:?} in {file}");
         };
+        let fragments: Vec<&str> = expected.split('|').collect();
         let r = search(query);
-        let rank = r.hits.iter().position(|h| h.title.contains(expected));
-        let entry = per_kind.entry(kind).or_default();
+        let rank = r
+            .hits
+            .iter()
+            .position(|h| fragments.iter().any(|f| h.title.contains(f)));
+        let rewritten = kind == "must_not_change" && r.correction.is_some();
+        let entry = graded.per_kind.entry(kind.to_string()).or_default();
         entry.0 += 1;
-        if rank == Some(0) {
+        if rank == Some(0) && !rewritten {
             entry.1 += 1;
         }
-        if rank.is_some_and(|r| r < 3) {
+        if rank.is_some_and(|r| r < 3) && !rewritten {
             entry.2 += 1;
         } else {
-            failures.push(format!(
-                "[{kind}] {query:?} → {:?} (wanted {expected:?})",
-                titles(&r.hits, 3)
+            graded.failures.push(format!(
+                "[{kind}] {query:?} → {:?} (wanted {expected:?}{})",
+                titles(&r.hits, 3),
+                if rewritten { ", and no correction" } else { "" }
             ));
         }
     }
-    println!(
-        "{:<14} {:>3} {:>10} {:>10}",
-        "kind", "n", "success@1", "success@3"
-    );
-    for (kind, (n, at1, at3)) in &per_kind {
-        println!(
-            "{kind:<14} {n:>3} {:>9.0}% {:>9.0}%",
-            100.0 * *at1 as f32 / *n as f32,
-            100.0 * *at3 as f32 / *n as f32
-        );
-    }
+    graded
+}
+
+#[test]
+fn every_input_kind_finds_the_intended_item_in_the_top_3() {
+    let dev = grade("queries.tsv");
+    dev.print("development set (tests/queries.tsv)");
     assert!(
-        failures.is_empty(),
+        dev.failures.is_empty(),
         "{} queries missed the top 3:\n{}",
-        failures.len(),
-        failures.join("\n")
+        dev.failures.len(),
+        dev.failures.join("\n")
     );
 }
+
+/// The held-out set is never tuned on: it measures how well the mechanisms
+/// generalise. Its floor guards against regressions, not against misses.
+#[test]
+fn the_held_out_queries_generalise() {
+    let held_out = grade("queries_holdout.tsv");
+    held_out.print("held-out set (tests/queries_holdout.tsv)");
+    for failure in &held_out.failures {
+        println!("  miss: {failure}");
+    }
+    let (n, ok) = held_out.total();
+    let rate = ok as f32 / n as f32;
+    assert!(
+        rate >= HELD_OUT_FLOOR,
+        "success@3 {rate:.3} < {HELD_OUT_FLOOR}"
+    );
+}
+
+/// Success@3 the held-out set must keep (measured 2026-11-26; see
+/// docs/BENCHMARKS.md for the current figure).
+const HELD_OUT_FLOOR: f32 = 0.95;
 
 #[test]
 fn queries_that_already_match_are_left_alone() {

@@ -49,6 +49,10 @@ pub struct Concept {
     pub words: Vec<String>,
     /// Official terms from the thesaurus (may be empty).
     pub synonyms: Vec<String>,
+    /// An aspect word (材料, 多久): it asks about a facet of any service and
+    /// weighs little in ranking.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub aspect: bool,
 }
 
 /// A query after analysis.
@@ -68,6 +72,10 @@ pub struct AnalyzedQuery {
     pub places: Vec<PlaceMention>,
     /// The concepts retrieval looks for.
     pub concepts: Vec<Concept>,
+    /// The aspect words of the query (what the person wants to know about
+    /// the service: 材料, 流程, 多久 …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aspects: Vec<String>,
 }
 
 impl AnalyzedQuery {
@@ -90,6 +98,7 @@ pub struct QueryAnalyzer {
     places: PlaceRecognizer,
     segmenter: Segmenter,
     thesaurus: Thesaurus,
+    aspects: std::collections::HashSet<String>,
 }
 
 impl QueryAnalyzer {
@@ -107,7 +116,14 @@ impl QueryAnalyzer {
             places,
             segmenter,
             thesaurus,
+            aspects: std::collections::HashSet::new(),
         }
+    }
+
+    /// With these aspect words (材料, 流程, 多久 …).
+    pub fn with_aspects(mut self, aspects: &[String]) -> Self {
+        self.aspects = aspects.iter().cloned().collect();
+        self
     }
 
     /// The segmenter (shared with indexing).
@@ -145,6 +161,7 @@ impl QueryAnalyzer {
             stopwords: Vec::new(),
             places: Vec::new(),
             concepts: Vec::new(),
+            aspects: Vec::new(),
         };
         if analyzed.is_blocked() {
             return analyzed;
@@ -169,6 +186,12 @@ impl QueryAnalyzer {
             // Nothing but places (深圳): search for the place itself.
             analyzed.stopwords.clear();
             self.build_concepts(&normalized, &words, &[], &mut analyzed);
+        }
+        for concept in &mut analyzed.concepts {
+            if self.aspects.contains(&concept.text) {
+                concept.aspect = true;
+                analyzed.aspects.push(concept.text.clone());
+            }
         }
         analyzed
     }
@@ -219,6 +242,7 @@ impl QueryAnalyzer {
                     text: entry.term.clone(),
                     words: words_in,
                     synonyms: entry.officials.clone(),
+                    aspect: false,
                 });
                 continue;
             }
@@ -233,6 +257,7 @@ impl QueryAnalyzer {
                         .officials(&word.text)
                         .map(<[String]>::to_vec)
                         .unwrap_or_default(),
+                    aspect: false,
                 });
             }
             i += 1;

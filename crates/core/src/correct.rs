@@ -125,6 +125,9 @@ pub struct Corrector {
     by_fuzzy: HashMap<String, Vec<u32>>,
     by_letter: HashMap<u8, Vec<u32>>,
     by_sound: HashMap<String, Vec<u32>>,
+    /// How many vocabulary words share each initials string (hk: 户口, 获客 …):
+    /// a reading from initials is only as good as it is unambiguous.
+    initials_count: HashMap<String, u32>,
     shapes: HashMap<char, Vec<char>>,
 }
 
@@ -165,6 +168,7 @@ impl Corrector {
                 continue;
             };
             let fuzzy: Vec<String> = syllables.iter().map(|s| fuzzy_key(s)).collect();
+            *c.initials_count.entry(initials_of(&syllables)).or_default() += 1;
             let id = c.words.len() as u32;
             c.by_sound.entry(syllables.join(" ")).or_default().push(id);
             c.by_char.entry(chars[0]).or_default().push(id);
@@ -259,10 +263,20 @@ impl Corrector {
                     if !acceptable(word, flags, quality, consumed) {
                         continue;
                     }
+                    let ambiguity = if flags & INITIALS != 0 {
+                        let same = self
+                            .initials_count
+                            .get(&initials_of(&word.syllables))
+                            .copied()
+                            .unwrap_or(1);
+                        INITIALS_AMBIGUITY * (same as f32).ln()
+                    } else {
+                        0.0
+                    };
                     relax(
                         &mut best,
                         end,
-                        base + quality + word.prior,
+                        base + quality + word.prior - ambiguity - WORD_COST,
                         p,
                         Some(id),
                         flags,
@@ -315,7 +329,8 @@ impl Corrector {
                 }
             }
         }
-        let corrected = corrected.split_whitespace().collect::<Vec<_>>().join(" ");
+        let corrected =
+            crate::normalize::join_han(&corrected.split_whitespace().collect::<Vec<_>>().join(" "));
         let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         if all_flags == EXACT || compact(&corrected) == compact(query) {
             return None;
@@ -364,6 +379,20 @@ fn acceptable(word: &Word, flags: u8, quality: f32, consumed: usize) -> bool {
     }
     // A corrected word must still be mostly right.
     consumed > 0 && quality / consumed as f32 >= 0.55
+}
+
+/// Cost of each vocabulary word in a reading: like a language model, where
+/// every further word multiplies in a probability below one, a reading with
+/// fewer, longer words (身份证补领) beats one of more, shorter ones
+/// (身份证 + 办理) that explains the input as well.
+const WORD_COST: f32 = 0.3;
+
+/// Cost, per natural-log unit of "how many words share these initials", of
+/// reading a word from its initials.
+const INITIALS_AMBIGUITY: f32 = 0.25;
+
+fn initials_of(syllables: &[String]) -> String {
+    syllables.iter().filter_map(|s| s.chars().next()).collect()
 }
 
 fn confusable_letters(first: u8) -> Vec<u8> {
@@ -611,23 +640,20 @@ mod tests {
     #[test]
     fn reads_pinyin_in_every_form() {
         let c = corrector(&["户口", "迁移", "交通违法", "查询", "港澳通行证", "生育津贴"]);
-        assert_eq!(corrected(&c, "hukou qianyi").as_deref(), Some("户口 迁移"));
-        assert_eq!(corrected(&c, "hukouqianyi").as_deref(), Some("户口 迁移"));
-        assert_eq!(
-            corrected(&c, "hu kou qian yi").as_deref(),
-            Some("户口 迁移")
-        );
+        assert_eq!(corrected(&c, "hukou qianyi").as_deref(), Some("户口迁移"));
+        assert_eq!(corrected(&c, "hukouqianyi").as_deref(), Some("户口迁移"));
+        assert_eq!(corrected(&c, "hu kou qian yi").as_deref(), Some("户口迁移"));
         assert_eq!(corrected(&c, "jtwf").as_deref(), Some("交通违法"));
-        assert_eq!(corrected(&c, "jtwf查询").as_deref(), Some("交通违法 查询"));
+        assert_eq!(corrected(&c, "jtwf查询").as_deref(), Some("交通违法查询"));
         assert_eq!(corrected(&c, "港澳tong行证").as_deref(), Some("港澳通行证"));
         assert_eq!(corrected(&c, "sengyu jintie").as_deref(), Some("生育津贴"));
-        assert_eq!(corrected(&c, "hukuo qianyi").as_deref(), Some("户口 迁移"));
+        assert_eq!(corrected(&c, "hukuo qianyi").as_deref(), Some("户口迁移"));
     }
 
     #[test]
     fn fixes_sound_and_shape_typos() {
         let c = corrector(&["养老金", "查询", "生育津贴", "证明", "缴费"]);
-        assert_eq!(corrected(&c, "养老金查洵").as_deref(), Some("养老金 查询"));
+        assert_eq!(corrected(&c, "养老金查洵").as_deref(), Some("养老金查询"));
         assert_eq!(corrected(&c, "生育经贴").as_deref(), Some("生育津贴"));
         assert_eq!(corrected(&c, "证眀").as_deref(), Some("证明"));
         let c2 = corrector(&["驾驶证", "记分", "积分"]);

@@ -31,8 +31,10 @@ pub mod files {
     pub const SHAPES: &str = "similar_shapes.tsv";
     /// Hot queries (`query<TAB>count`).
     pub const HOT_QUERIES: &str = "hot_queries.tsv";
+    /// Aspect words (one per line): 材料, 流程, 多久 …
+    pub const ASPECTS: &str = "aspects.txt";
     /// Every file, in load order (used for fingerprints).
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 8] = [
         USER_DICT,
         STOPWORDS,
         BANNED,
@@ -40,6 +42,7 @@ pub mod files {
         READINGS,
         SHAPES,
         HOT_QUERIES,
+        ASPECTS,
     ];
 }
 
@@ -71,6 +74,9 @@ pub struct Dictionaries {
     pub shapes: BTreeMap<String, String>,
     /// Hot queries (热搜) with their counts.
     pub hot_queries: Vec<(String, u64)>,
+    /// Aspect words: they ask about a facet of any service (材料, 多久) and
+    /// weigh little in ranking.
+    pub aspects: Vec<String>,
 }
 
 impl Dictionaries {
@@ -178,6 +184,10 @@ impl Dictionaries {
                     "expected `query<TAB>count`",
                 )),
             }
+        }
+
+        for (_, text) in lines(&dir.join(files::ASPECTS), false, &mut errors)? {
+            dicts.aspects.push(normalizer.normalize(&text));
         }
 
         if errors.is_empty() {

@@ -137,6 +137,7 @@ impl Engine {
 
         let thesaurus = Thesaurus::new(&dictionaries.thesaurus);
         let mut extra_words: Vec<String> = thesaurus.all_terms().map(str::to_string).collect();
+        extra_words.extend(dictionaries.aspects.iter().cloned());
         for d in gazetteer.divisions() {
             extra_words.push(normalizer.normalize(&d.name));
             extra_words.push(normalizer.normalize(&d.short_name));
@@ -152,7 +153,8 @@ impl Engine {
             PlaceRecognizer::new(&gazetteer, &normalizer),
             segmenter,
             thesaurus,
-        );
+        )
+        .with_aspects(&dictionaries.aspects);
         let texts: Vec<ItemText> = catalogue
             .items()
             .iter()
@@ -391,7 +393,8 @@ fn build(
     })
 }
 
-/// The words queries are corrected into, with how many items use each:
+/// The words queries are corrected into, with how much the catalogue uses
+/// each (items weighted by popularity):
 /// title words, titles, aliases, keywords, thesaurus terms, place names and
 /// hot queries. Words that contain a banned word are left out.
 fn correction_vocabulary(
@@ -408,20 +411,29 @@ fn correction_vocabulary(
         }
     };
     let segmenter = analyzer.segmenter();
-    for (_item, text) in catalogue.items().iter().zip(texts) {
-        for token in segmenter.index_tokens(&text.title) {
-            add(&token, 1);
-        }
-        add(&text.title, 1);
-        for value in text
-            .aliases
-            .split(SEPARATOR)
-            .chain(text.keywords.split(SEPARATOR))
-        {
+    for (item, text) in catalogue.items().iter().zip(texts) {
+        // Words of popular services are likelier readings (1–6 per item).
+        let weight = 1 + (item.popularity() / 20.0) as u32;
+        let values = std::iter::once(text.title.as_str())
+            .chain(text.aliases.split(SEPARATOR))
+            .chain(text.keywords.split(SEPARATOR));
+        for value in values {
             for token in segmenter.index_tokens(value) {
-                add(&token, 1);
+                add(&token, weight);
             }
-            add(value, 1);
+            // Runs of two and three adjacent words, sub-words included
+            // (身份证补领 in 居民身份证补领), so a reading from pinyin or
+            // initials can take a whole phrase.
+            let spans = segmenter.search_spans(value);
+            for &(a_start, a_end) in &spans {
+                for &(_, b_end) in spans.iter().filter(|(s, _)| *s == a_end) {
+                    add(&value[a_start..b_end], weight);
+                    for &(_, c_end) in spans.iter().filter(|(s, _)| *s == b_end) {
+                        add(&value[a_start..c_end], weight);
+                    }
+                }
+            }
+            add(value, weight);
         }
     }
     let normalizer = analyzer.normalizer();

@@ -14,7 +14,9 @@ use ferrous_opencc::config::BuiltinConfig;
 use unicode_normalization::UnicodeNormalization;
 
 /// Full-width → half-width (NFKC), case folding, traditional → simplified
-/// Chinese, control characters removed and whitespace collapsed.
+/// Chinese, control characters removed and whitespace collapsed. A space
+/// between two Chinese characters is dropped: Chinese does not separate
+/// words with spaces, so `社保 查询` means `社保查询`.
 pub struct Normalizer {
     t2s: Option<OpenCC>,
 }
@@ -61,11 +63,31 @@ impl Normalizer {
         if folded.ends_with(' ') {
             folded.pop();
         }
-        match &self.t2s {
+        let converted = match &self.t2s {
             Some(t2s) if folded.chars().any(is_han) => t2s.convert(&folded),
             _ => folded,
+        };
+        join_han(&converted)
+    }
+}
+
+/// Drops every space that has a Chinese character on both sides.
+pub(crate) fn join_han(text: &str) -> String {
+    if !text.contains(' ') {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between_han = c == ' '
+            && i > 0
+            && chars.get(i + 1).is_some_and(|n| is_han(*n))
+            && is_han(chars[i - 1]);
+        if !between_han {
+            out.push(c);
         }
     }
+    out
 }
 
 /// Whether a character is a CJK unified ideograph (the Chinese characters of
@@ -84,14 +106,17 @@ mod tests {
         assert_eq!(n.normalize("ＳＨＥＢＡＯ"), "shebao");
         assert_eq!(n.normalize("戶籍遷移"), "户籍迁移");
         assert_eq!(n.normalize("社會保障卡補換"), "社会保障卡补换");
-        assert_eq!(n.normalize("  驾驶证\t\n记分  "), "驾驶证 记分");
+        assert_eq!(n.normalize("  驾驶证\t\n记分  "), "驾驶证记分");
+        assert_eq!(n.normalize("hu kou 迁移"), "hu kou 迁移");
+        assert_eq!(n.normalize("社保 ka 补换"), "社保 ka 补换");
         assert_eq!(n.normalize("查詢"), "查询");
     }
 
     #[test]
     fn drops_control_characters() {
         let n = Normalizer::new();
-        assert_eq!(n.normalize("社保\u{0}\u{7}查询"), "社保 查询");
+        assert_eq!(n.normalize("社保\u{0}\u{7}查询"), "社保查询");
+        assert_eq!(n.normalize("a\u{0}b"), "a b");
     }
 
     #[test]

@@ -294,6 +294,13 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
+/// Candidates of one retrieval, ranked, with how many concepts of the query
+/// the catalogue does not know at all (a sign of typos or pinyin).
+struct Retrieved {
+    ranked: Vec<Ranked>,
+    unknown: usize,
+}
+
 /// A candidate after ranking.
 struct Ranked {
     ordinal: usize,
@@ -336,14 +343,15 @@ impl Engine {
         let mut location = self
             .query_location(&response.query)
             .or_else(|| given.clone());
-        let ranked = self.retrieve_and_rank(
+        let retrieved = self.retrieve_and_rank(
             &response.query,
             clone_query(&filter_query),
             request.explain,
             MatchKind::Exact,
             location.as_ref(),
         )?;
-        let (mut passing, mut relaxed) = threshold(ranked);
+        let unknown = retrieved.unknown;
+        let (mut passing, mut relaxed) = threshold(retrieved.ranked);
         let best = |hits: &[Ranked], relaxed: bool| {
             hits.first().map_or(0.0, |r| {
                 if relaxed {
@@ -354,8 +362,10 @@ impl Engine {
             })
         };
         let original_best = best(&passing, relaxed);
+        // Read pinyin and correct typos when the query as typed matches
+        // poorly or has words the catalogue does not know.
         if request.correct
-            && original_best < 0.75
+            && (original_best < 0.75 || unknown > 0)
             && !response.query.concepts.is_empty()
             && let Some(correction) = self.corrector.correct(&response.query.normalized)
         {
@@ -380,15 +390,22 @@ impl Engine {
                 MatchKind::Corrected
             };
             let corrected_location = self.query_location(&analyzed).or_else(|| given.clone());
-            let ranked = self.retrieve_and_rank(
+            let retrieved = self.retrieve_and_rank(
                 &analyzed,
                 clone_query(&filter_query),
                 request.explain,
                 kind,
                 corrected_location.as_ref(),
             )?;
-            let (corrected_passing, corrected_relaxed) = threshold(ranked);
-            if best(&corrected_passing, corrected_relaxed) > original_best + 0.05 {
+            let corrected_unknown = retrieved.unknown;
+            let (corrected_passing, corrected_relaxed) = threshold(retrieved.ranked);
+            let corrected_best = best(&corrected_passing, corrected_relaxed);
+            // Better matches, or as good with fewer unknown words.
+            let better = corrected_best > original_best + 0.05
+                || (corrected_unknown < unknown
+                    && !corrected_passing.is_empty()
+                    && corrected_best >= original_best);
+            if better {
                 passing = corrected_passing;
                 relaxed = corrected_relaxed;
                 response.query = analyzed;
@@ -484,7 +501,7 @@ impl Engine {
         explain: bool,
         kind: MatchKind,
         location: Option<&ResolvedLocation>,
-    ) -> Result<Vec<Ranked>> {
+    ) -> Result<Retrieved> {
         let searcher = self.index.searcher();
         let fields = self.index.fields();
         let df = |field: TextField, term: &str| {
@@ -497,8 +514,11 @@ impl Engine {
         // common form, so generic words (查询, 办理) weigh little.
         let n_docs = searcher.num_docs().max(1) as f32;
         let mut weights = Vec::with_capacity(analyzed.concepts.len());
+        let mut parts = Vec::with_capacity(analyzed.concepts.len());
+        let mut unknown = 0;
         let mut text_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for concept in &analyzed.concepts {
+            parts.push(self.parts_of(&concept.text));
             let mut terms: Vec<(String, f32)> = Vec::new();
             let segmenter = self.analyzer.segmenter();
             for word in std::iter::once(&concept.text).chain(&concept.words) {
@@ -512,18 +532,26 @@ impl Engine {
                 }
             }
             let mut max_df = 0;
+            // Document frequency in the fields people name services by.
+            let mut title_df = 0;
             for (term, _) in &terms {
-                let term_df = if term.chars().count() == 1 && term.chars().all(is_han) {
-                    df(TextField::Chars, term)
-                } else {
-                    TextField::WORD_FIELDS
-                        .iter()
-                        .map(|f| df(*f, term))
-                        .max()
-                        .unwrap_or(0)
-                };
+                let (term_df, term_title_df) =
+                    if term.chars().count() == 1 && term.chars().all(is_han) {
+                        let d = df(TextField::Chars, term);
+                        (d, d)
+                    } else {
+                        let in_fields = |fields: &[TextField]| {
+                            fields.iter().map(|f| df(*f, term)).max().unwrap_or(0)
+                        };
+                        (
+                            in_fields(&TextField::WORD_FIELDS),
+                            in_fields(&[TextField::Title, TextField::Alias, TextField::Keyword]),
+                        )
+                    };
                 max_df = max_df.max(term_df);
+                title_df = title_df.max(term_title_df);
             }
+            let known = max_df > 0;
             let chars: Vec<String> = concept
                 .text
                 .chars()
@@ -547,7 +575,24 @@ impl Engine {
                     ));
                 }
             }
-            weights.push((1.0 + n_docs / (max_df as f32 + 1.0)).ln().max(0.2));
+            let mut weight = (1.0 + n_docs / (max_df as f32 + 1.0)).ln().max(0.2);
+            if !known && !concept.aspect {
+                // Words the catalogue never uses (typos, incidental words)
+                // must not outweigh the words it does use.
+                unknown += 1;
+                weight = weight.min(UNKNOWN_WEIGHT);
+            } else if title_df == 0 {
+                // Only in descriptions or region names (材料, 流程 …).
+                weight = weight.min(PERIPHERAL_WEIGHT);
+            }
+            if concept.aspect {
+                weight = weight.min(ASPECT_WEIGHT);
+            }
+            if concept.synonyms.is_empty() && concept.text.chars().count() == 1 {
+                // A lone character (查, 下) says little.
+                weight = weight.min(SINGLE_CHAR_WEIGHT);
+            }
+            weights.push(weight);
             for (term, boost) in terms {
                 for field in TextField::WORD_FIELDS {
                     let term = Term::from_field_text(fields.text(field), &term);
@@ -619,6 +664,7 @@ impl Engine {
                     score_text(
                         &mut e,
                         analyzed,
+                        &parts,
                         &weights,
                         total_weight,
                         text,
@@ -650,7 +696,27 @@ impl Engine {
                     .cmp(&self.catalogue.items()[b.ordinal].id)
             })
         });
-        Ok(ranked)
+        Ok(Retrieved { ranked, unknown })
+    }
+
+    /// A concept split into its longest dictionary sub-words, left to right
+    /// and without overlaps (公积金提取 → 公积金, 提取), each with its length
+    /// in characters; empty when the concept is one indivisible word.
+    fn parts_of(&self, text: &str) -> Vec<(String, usize)> {
+        let mut spans = self.analyzer.segmenter().search_spans(text);
+        spans.retain(|&(s, e)| e - s < text.len());
+        spans.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+        let mut chosen: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            if chosen.iter().all(|&(cs, ce)| e <= cs || s >= ce) {
+                chosen.push((s, e));
+            }
+        }
+        chosen.sort_unstable();
+        chosen
+            .into_iter()
+            .map(|(s, e)| (text[s..e].to_string(), text[s..e].chars().count()))
+            .collect()
     }
 
     fn filter_query(&self, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
@@ -829,6 +895,15 @@ impl Engine {
     }
 }
 
+/// Weight cap of a concept no field of the catalogue contains.
+const UNKNOWN_WEIGHT: f32 = 1.0;
+/// Weight cap of a concept found only in descriptions or region names.
+const PERIPHERAL_WEIGHT: f32 = 0.8;
+/// Weight cap of an aspect word (材料, 流程, 多久).
+const ASPECT_WEIGHT: f32 = 0.3;
+/// Weight cap of a concept that is a single character without synonyms.
+const SINGLE_CHAR_WEIGHT: f32 = 0.6;
+
 /// Relevance bonus for an item whose own text names the place in the query
 /// (积分制入户广州 for 广州积分入户).
 const PLACE_IN_TEXT_BONUS: f32 = 0.05;
@@ -891,12 +966,44 @@ fn in_title(text: &ItemText, needle: &str) -> bool {
     !needle.is_empty() && (text.title.contains(needle) || text.aliases.contains(needle))
 }
 
+/// Share of a compound concept's characters its parts find, each part
+/// weighted by the field it is found in (a whole-word match is better, so
+/// this is discounted).
+fn parts_match(parts: &[(String, usize)], text: &ItemText, of_title: bool) -> f32 {
+    let total: usize = parts.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let found: f32 = parts
+        .iter()
+        .map(|(p, n)| {
+            let t = if of_title {
+                if in_title(text, p) { 1.0 } else { 0.0 }
+            } else {
+                tier(text, p)
+            };
+            t * *n as f32
+        })
+        .sum();
+    PARTS_DISCOUNT * found / total as f32
+}
+
+/// A compound concept matched only through its parts counts this much of a
+/// whole-word match.
+const PARTS_DISCOUNT: f32 = 0.9;
+
 /// How well one concept matches an item: (coverage 0–1, title coverage 0–1,
 /// matched via synonym).
-fn concept_match(concept: &Concept, text: &ItemText) -> (f32, f32, bool) {
+fn concept_match(
+    concept: &Concept,
+    parts: &[(String, usize)],
+    text: &ItemText,
+) -> (f32, f32, bool) {
     let direct = tier(text, &concept.text);
     let partial = if concept.words.len() > 1 {
         concept.words.iter().map(|w| tier(text, w)).sum::<f32>() / concept.words.len() as f32
+    } else if direct == 0.0 {
+        parts_match(parts, text, false)
     } else {
         0.0
     };
@@ -913,15 +1020,17 @@ fn concept_match(concept: &Concept, text: &ItemText) -> (f32, f32, bool) {
             concept.words.iter().filter(|w| in_title(text, w)).count() as f32
                 / concept.words.len() as f32
         } else {
-            0.0
+            parts_match(parts, text, true)
         };
     let best = direct.max(partial);
     (best.max(synonym), title, synonym > best)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn score_text(
     e: &mut Explain,
     analyzed: &AnalyzedQuery,
+    parts: &[Vec<(String, usize)>],
     weights: &[f32],
     total_weight: f32,
     text: &ItemText,
@@ -931,8 +1040,8 @@ fn score_text(
     let mut coverage = 0.0;
     let mut title_coverage = 0.0;
     let mut synonym_weight = 0.0;
-    for (concept, weight) in analyzed.concepts.iter().zip(weights) {
-        let (matched, title, via_synonym) = concept_match(concept, text);
+    for ((concept, weight), parts) in analyzed.concepts.iter().zip(weights).zip(parts) {
+        let (matched, title, via_synonym) = concept_match(concept, parts, text);
         coverage += weight * matched;
         title_coverage += weight * title;
         if via_synonym {

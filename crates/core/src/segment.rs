@@ -81,6 +81,21 @@ impl Segmenter {
         out
     }
 
+    /// Byte spans of the search-mode words of a normalised text (whole words
+    /// and the dictionary words inside them), content only.
+    pub fn search_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut spans: Vec<(usize, usize)> = self
+            .jieba
+            .cut_for_search(text, false)
+            .into_iter()
+            .filter(|t| is_content(t.word))
+            .map(|t| (t.byte_start, t.byte_end))
+            .collect();
+        spans.sort_unstable();
+        spans.dedup();
+        spans
+    }
+
     /// The search-mode sub-words of one query word (the word itself first).
     pub fn subwords(&self, word: &str) -> Vec<String> {
         let mut out = vec![word.to_string()];
