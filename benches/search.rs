@@ -1,53 +1,80 @@
-//! Search latency on the bundled catalogue over a mixed query set.
+//! Search latency on the bundled catalogue (issue: p99 ≤ 5 ms with
+//! correction). Per-call percentiles over the graded query sets (every input
+//! kind: Chinese, colloquial, pinyin, initials, mixed, fuzzy, typos,
+//! questions), then criterion groups for typical requests. The
+//! 1,000,000-item figures are in `benches/scale.rs`.
+
+mod common;
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use yuesou::{Engine, EngineOptions, Filters, Resources, SearchRequest};
-
-/// Queries written the way people type them: short, colloquial, filler words,
-/// traditional characters, spaces.
-const QUERIES: [&str; 16] = [
-    "公积金贷款进度",
-    "我想查一下社保参保证明",
-    "戶籍遷移",
-    "驾驶证 记分",
-    "社保卡补换",
-    "港澳证续签",
-    "车检预约",
-    "公积金提取",
-    "结婚登记",
-    "低保申请",
-    "个税",
-    "出生证明",
-    "怎么交水费",
-    "房产证查询",
-    "失业金",
-    "居住证办理",
-];
+use yuesou::{Filters, SearchRequest};
 
 fn bench(c: &mut Criterion) {
-    let engine = Engine::open(&EngineOptions::new(Resources::bundled(
-        &yuesou::bundled_root(),
-    )))
-    .expect("bundled data loads");
-    let mut group = c.benchmark_group("search_bundled");
-    group.bench_function("mixed_16_queries", |b| {
-        b.iter(|| {
-            for q in QUERIES {
-                black_box(engine.search(&SearchRequest::new(q)).expect("search"));
-            }
-        })
-    });
-    group.bench_function("single_公积金提取", |b| {
-        b.iter(|| {
-            black_box(
-                engine
-                    .search(&SearchRequest::new("公积金提取"))
-                    .expect("search"),
+    let engine = common::bundled_engine();
+    let mut queries = common::graded_queries("queries.tsv");
+    queries.extend(common::graded_queries("queries_holdout.tsv"));
+    let typed: Vec<&str> = queries
+        .iter()
+        .filter(|(k, _)| {
+            matches!(
+                k.as_str(),
+                "chinese" | "colloquial" | "traditional" | "filler" | "must_not_change"
             )
         })
+        .map(|(_, q)| q.as_str())
+        .collect();
+    let corrected: Vec<&str> = queries
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "chinese" | "colloquial" | "traditional" | "filler" | "must_not_change"
+            )
+        })
+        .map(|(_, q)| q.as_str())
+        .collect();
+    let all: Vec<&str> = queries.iter().map(|(_, q)| q.as_str()).collect();
+    for (name, set) in [
+        ("search_bundled all kinds (per call)", &all),
+        ("search_bundled typed as is (per call)", &typed),
+        (
+            "search_bundled pinyin/typos, corrected (per call)",
+            &corrected,
+        ),
+    ] {
+        common::report_percentiles(name, set, 5, |q| {
+            black_box(engine.search(&SearchRequest::new(*q)).ok());
+        });
+    }
+    common::report_percentiles("search_bundled with a position (per call)", &all, 2, |q| {
+        black_box(
+            engine
+                .search(&SearchRequest::new(*q).at_position(22.54, 114.05))
+                .ok(),
+        );
     });
+
+    let mut group = c.benchmark_group("search_bundled");
+    let mut i = 0;
+    group.bench_function("graded_queries_round_robin", |b| {
+        b.iter(|| {
+            i = (i + 1) % all.len();
+            black_box(engine.search(&SearchRequest::new(all[i])).expect("search"))
+        })
+    });
+    for q in [
+        "公积金提取",
+        "养老金查洵",
+        "hukou qianyi",
+        "sfzbl",
+        "我想查一下社保参保证明",
+    ] {
+        group.bench_function(q, |b| {
+            b.iter(|| black_box(engine.search(&SearchRequest::new(q)).expect("search")))
+        });
+    }
     group.bench_function("filtered_社保_深圳_查询", |b| {
         let request = SearchRequest::new("社保").filters(Filters {
             region: Some("440300".into()),

@@ -11,7 +11,7 @@
 //! # Ok::<(), yuesou_core::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -344,6 +344,17 @@ fn build(
 ) -> Result<SearchIndex> {
     let total = catalogue.len();
     let segmenter = analyzer.segmenter();
+    // City variants share most of their text: segment each distinct text
+    // once.
+    let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
+    let mut tokens = move |text: &str| -> Vec<String> {
+        if let Some(tokens) = segmented.get(text) {
+            return tokens.clone();
+        }
+        let tokens = segmenter.index_tokens(text);
+        segmented.insert(text.to_string(), tokens.clone());
+        tokens
+    };
     let docs = catalogue
         .items()
         .iter()
@@ -354,11 +365,11 @@ fn build(
                 ordinal: ordinal as u64,
                 ..IndexDocument::default()
             };
-            doc.text[TextField::Title as usize] = segmenter.index_tokens(&text.title);
-            doc.text[TextField::Alias as usize] = segmenter.index_tokens(&text.aliases);
-            doc.text[TextField::Keyword as usize] = segmenter.index_tokens(&text.keywords);
-            doc.text[TextField::Meta as usize] = segmenter.index_tokens(&text.meta);
-            doc.text[TextField::Body as usize] = segmenter.index_tokens(&text.body);
+            doc.text[TextField::Title as usize] = tokens(&text.title);
+            doc.text[TextField::Alias as usize] = tokens(&text.aliases);
+            doc.text[TextField::Keyword as usize] = tokens(&text.keywords);
+            doc.text[TextField::Meta as usize] = tokens(&text.meta);
+            doc.text[TextField::Body as usize] = tokens(&text.body);
             let mut chars: Vec<String> = [&text.title, &text.aliases, &text.keywords]
                 .iter()
                 .flat_map(|t| t.chars())
@@ -387,8 +398,7 @@ fn build(
                 vec![item.online.unwrap_or(false).to_string()];
             doc
         });
-    let docs: Vec<IndexDocument> = docs.collect();
-    SearchIndex::build(dir, docs.into_iter(), &mut |done| {
+    SearchIndex::build(dir, docs, &mut |done| {
         progress(BuildProgress::Indexing { done, total })
     })
 }
@@ -411,30 +421,36 @@ fn correction_vocabulary(
         }
     };
     let segmenter = analyzer.segmenter();
+    // Each distinct text with the weight of every item using it (items
+    // weighted by popularity, 1–6), so each text is segmented once.
+    let mut uses: HashMap<&str, u32> = HashMap::new();
     for (item, text) in catalogue.items().iter().zip(texts) {
-        // Words of popular services are likelier readings (1–6 per item).
         let weight = 1 + (item.popularity() / 20.0) as u32;
         let values = std::iter::once(text.title.as_str())
             .chain(text.aliases.split(SEPARATOR))
-            .chain(text.keywords.split(SEPARATOR));
+            .chain(text.keywords.split(SEPARATOR))
+            .filter(|v| !v.is_empty());
         for value in values {
-            for token in segmenter.index_tokens(value) {
-                add(&token, weight);
-            }
-            // Runs of two and three adjacent words, sub-words included
-            // (身份证补领 in 居民身份证补领), so a reading from pinyin or
-            // initials can take a whole phrase.
-            let spans = segmenter.search_spans(value);
-            for &(a_start, a_end) in &spans {
-                for &(_, b_end) in spans.iter().filter(|(s, _)| *s == a_end) {
-                    add(&value[a_start..b_end], weight);
-                    for &(_, c_end) in spans.iter().filter(|(s, _)| *s == b_end) {
-                        add(&value[a_start..c_end], weight);
-                    }
+            *uses.entry(value).or_default() += weight;
+        }
+    }
+    for (value, weight) in uses {
+        for token in segmenter.index_tokens(value) {
+            add(&token, weight);
+        }
+        // Runs of two and three adjacent words, sub-words included
+        // (身份证补领 in 居民身份证补领), so a reading from pinyin or
+        // initials can take a whole phrase.
+        let spans = segmenter.search_spans(value);
+        for &(a_start, a_end) in &spans {
+            for &(_, b_end) in spans.iter().filter(|(s, _)| *s == a_end) {
+                add(&value[a_start..b_end], weight);
+                for &(_, c_end) in spans.iter().filter(|(s, _)| *s == b_end) {
+                    add(&value[a_start..c_end], weight);
                 }
             }
-            add(value, weight);
         }
+        add(value, weight);
     }
     let normalizer = analyzer.normalizer();
     for d in gazetteer.divisions() {

@@ -8,8 +8,9 @@
 
 use std::path::Path;
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
+use tantivy::query::Query;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -236,6 +237,38 @@ impl SearchIndex {
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
+}
+
+/// The `limit` best matches by BM25 as `(catalogue ordinal, score)`, best
+/// first, and whether there were more. Uses tantivy's top-k collector, which
+/// skips blocks of postings that cannot reach the top (block-max WAND).
+pub fn top_matches(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<(Vec<(u32, Score)>, bool)> {
+    let top = searcher.search(query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+    let more = top.len() > limit;
+    let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
+    let mut out = Vec::with_capacity(top.len().min(limit));
+    for (score, address) in top.into_iter().take(limit) {
+        let segment = address.segment_ord as usize;
+        if columns[segment].is_none() {
+            columns[segment] = Some(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("ordinal")?,
+            );
+        }
+        if let Some(ordinal) = columns[segment]
+            .as_ref()
+            .and_then(|c| c.first(address.doc_id))
+        {
+            out.push((ordinal as u32, score));
+        }
+    }
+    Ok((out, more))
 }
 
 fn register_tokenizer(index: &Index) {

@@ -34,6 +34,7 @@ mod resources;
 mod search;
 mod segment;
 mod suggest;
+pub mod synthetic;
 
 pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
 pub use browse::{CategoryNode, ServiceEntry, ThemeNode};
@@ -57,8 +58,9 @@ pub use normalize::{Normalizer, is_han};
 pub use pinyin::{PinyinConverter, char_reading, char_readings, fuzzy_key, fuzzy_spellings};
 pub use resources::Resources;
 pub use search::{
-    Explain, FacetCount, Facets, Filters, Group, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
-    MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
+    Explain, FacetCount, Facets, Filters, Group, Hit, MAX_CANDIDATES, MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest,
+    SearchResponse, TotalRelation,
 };
 pub use segment::{QueryWord, Segmenter, is_content};
 pub use suggest::{

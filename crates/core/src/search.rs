@@ -23,7 +23,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Division, PROVINCE_CODE};
 use crate::geo::{validate_position, wgs84_to_gcj02};
-use crate::index::{AllMatches, FilterField, TextField};
+use crate::index::{AllMatches, FilterField, TextField, top_matches};
 use crate::item_text::ItemText;
 use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
 use crate::normalize::is_han;
@@ -39,8 +39,10 @@ pub const MIN_COVERAGE: f32 = 0.5;
 /// When nothing reaches [`MIN_COVERAGE`], partial matches down to this share
 /// are shown instead (and the response says so).
 pub const RELAXED_COVERAGE: f32 = 0.25;
-/// Candidates considered for ranking, best BM25 first.
-const MAX_CANDIDATES: usize = 20_000;
+/// Candidates ranked precisely, best BM25 first. Larger than the bundled
+/// catalogue, so its totals are exact; at a million items the rest of the
+/// matches are counted as "at least" (`total_relation: gte`).
+pub const MAX_CANDIDATES: usize = 4_096;
 
 /// Filters of a search (多条件筛选). All given filters must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -141,6 +143,17 @@ impl SearchRequest {
         self.explain = explain;
         self
     }
+}
+
+/// Whether a total is exact or a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TotalRelation {
+    /// Exact.
+    Eq,
+    /// At least this many.
+    Gte,
 }
 
 /// The score factors of a hit (`explain`).
@@ -267,6 +280,9 @@ pub struct SearchResponse {
     pub query: AnalyzedQuery,
     /// Hits in all (over every page).
     pub total: usize,
+    /// `eq` when `total` is exact; `gte` when more items matched than were
+    /// ranked (very large catalogues), so `total` is a lower bound.
+    pub total_relation: TotalRelation,
     /// Page number.
     pub page: usize,
     /// Page size.
@@ -299,6 +315,8 @@ pub struct SearchResponse {
 struct Retrieved {
     ranked: Vec<Ranked>,
     unknown: usize,
+    /// More items matched than were ranked.
+    more: bool,
 }
 
 /// A candidate after ranking.
@@ -320,6 +338,7 @@ impl Engine {
         let mut response = SearchResponse {
             query: analyzed,
             total: 0,
+            total_relation: TotalRelation::Eq,
             page: request.page,
             size: request.size,
             relaxed: false,
@@ -351,6 +370,7 @@ impl Engine {
             location.as_ref(),
         )?;
         let unknown = retrieved.unknown;
+        let mut more = retrieved.more;
         let (mut passing, mut relaxed) = threshold(retrieved.ranked);
         let best = |hits: &[Ranked], relaxed: bool| {
             hits.first().map_or(0.0, |r| {
@@ -398,6 +418,7 @@ impl Engine {
                 corrected_location.as_ref(),
             )?;
             let corrected_unknown = retrieved.unknown;
+            let corrected_more = retrieved.more;
             let (corrected_passing, corrected_relaxed) = threshold(retrieved.ranked);
             let corrected_best = best(&corrected_passing, corrected_relaxed);
             // Better matches, or as good with fewer unknown words.
@@ -412,11 +433,15 @@ impl Engine {
                 response.query.original = request.query.clone();
                 response.correction = Some(correction);
                 location = corrected_location;
+                more = corrected_more;
             }
         }
         response.location = location;
         response.relaxed = relaxed;
         response.total = passing.len();
+        if more {
+            response.total_relation = TotalRelation::Gte;
+        }
         if passing.is_empty() {
             response.message = Some("没有找到相关事项，换个说法试试，或按分类浏览。".into());
             return Ok(response);
@@ -612,18 +637,32 @@ impl Engine {
         } else {
             Box::new(BooleanQuery::new(text_clauses))
         };
-        let query: Box<dyn Query> = match filter_query {
-            Some(filter) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, text_query),
-                (Occur::Must, filter),
-            ])),
-            None => text_query,
-        };
-        let mut matches = searcher.search(&query, &AllMatches)?;
-        if matches.len() > MAX_CANDIDATES {
-            matches.select_nth_unstable_by(MAX_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
-            matches.truncate(MAX_CANDIDATES);
+        let mut clauses = vec![(Occur::Must, text_query)];
+        if let Some(filter) = filter_query {
+            clauses.push((Occur::Must, filter));
         }
+        if !browse && let Some(city) = location.and_then(|l| l.city_code.as_deref()) {
+            // So that among many variants of a service the searcher's own
+            // and the province-wide ones are among the candidates.
+            let scope = Term::from_field_text(fields.filter(FilterField::RegionScope), city);
+            let province =
+                Term::from_field_text(fields.filter(FilterField::RegionCode), PROVINCE_CODE);
+            for term in [scope, province] {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, LOCATION_BOOST))));
+            }
+        }
+        let query: Box<dyn Query> = if clauses.len() == 1 {
+            clauses.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let (matches, more) = if browse {
+            // Browsing scores nothing: every filtered item is a candidate.
+            (searcher.search(&query, &AllMatches)?, false)
+        } else {
+            top_matches(&searcher, query.as_ref(), MAX_CANDIDATES)?
+        };
         let best_bm25 = matches
             .iter()
             .map(|m| m.1)
@@ -696,7 +735,11 @@ impl Engine {
                     .cmp(&self.catalogue.items()[b.ordinal].id)
             })
         });
-        Ok(Retrieved { ranked, unknown })
+        Ok(Retrieved {
+            ranked,
+            unknown,
+            more,
+        })
     }
 
     /// A concept split into its longest dictionary sub-words, left to right
@@ -894,6 +937,9 @@ impl Engine {
         }
     }
 }
+
+/// Retrieval boost of the searcher's city and of province-wide items.
+const LOCATION_BOOST: f32 = 1.5;
 
 /// Weight cap of a concept no field of the catalogue contains.
 const UNKNOWN_WEIGHT: f32 = 1.0;
