@@ -1,27 +1,28 @@
 //! The `yuesou` command: build the index, search from the shell, serve HTTP.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use yuesou::server::{Config, ConfigLayer, LogFormat, SearchPool};
 use yuesou::{BuildProgress, Engine, EngineOptions, Filters, Resources, SearchRequest};
 
 /// Yuesou (粤搜): search for government services.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Where Yuesou keeps its files (the persisted index).
-    #[arg(
-        long,
-        global = true,
-        env = "YUESOU_DATA_DIR",
-        default_value = "yuesou-data"
-    )]
-    data_dir: PathBuf,
+    /// TOML configuration file (settings below override it; see
+    /// docs/OPERATIONS.md).
+    #[arg(long, global = true, env = "YUESOU_CONFIG")]
+    config: Option<PathBuf>,
+    /// Where Yuesou keeps its files (the persisted index) [default:
+    /// yuesou-data].
+    #[arg(long, global = true, env = "YUESOU_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// Directory holding the bundled `data/` and `dictionaries/` (default:
     /// the current directory if it has them, else the source tree).
     #[arg(long, global = true, env = "YUESOU_HOME")]
@@ -122,29 +123,137 @@ struct SearchArgs {
     catalogue: CatalogueArg,
 }
 
+/// `yuesou serve` settings. Each is a flag and a `YUESOU_*` environment
+/// variable (the flag wins), over the configuration file, over the default.
 #[derive(Args)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "YUESOU_ADDR", default_value = "127.0.0.1:8700")]
-    addr: SocketAddr,
+    /// Address to listen on [default: 127.0.0.1:8700].
+    #[arg(long, env = "YUESOU_ADDR")]
+    addr: Option<SocketAddr>,
     #[command(flatten)]
     catalogue: CatalogueArg,
+    /// Watch the data files and reload on change [default: true].
+    #[arg(long, env = "YUESOU_WATCH", value_parser = BoolishValueParser::new())]
+    watch: Option<bool>,
+    /// Quiet time after the last file change before reloading, in ms
+    /// [default: 300].
+    #[arg(long, env = "YUESOU_RELOAD_DEBOUNCE_MS")]
+    reload_debounce_ms: Option<u64>,
+    /// Bearer token of /api/v1/admin/* (≥ 16 characters; unset disables
+    /// them). Prefer the environment variable: flags show in `ps`.
+    #[arg(long, env = "YUESOU_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// CORS allowed origins, comma-separated (`*` for any) [default: none,
+    /// no CORS headers].
+    #[arg(long, env = "YUESOU_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Option<Vec<String>>,
+    /// Per-request timeout in ms [default: 5000].
+    #[arg(long, env = "YUESOU_REQUEST_TIMEOUT_MS")]
+    request_timeout_ms: Option<u64>,
+    /// How long shutdown waits for requests in flight, in ms [default:
+    /// 10000].
+    #[arg(long, env = "YUESOU_SHUTDOWN_TIMEOUT_MS")]
+    shutdown_timeout_ms: Option<u64>,
+    /// Response cache budget in MiB; 0 disables it [default: 64].
+    #[arg(long, env = "YUESOU_CACHE_MB")]
+    cache_mb: Option<u64>,
+    /// Largest accepted request body in bytes [default: 65536].
+    #[arg(long, env = "YUESOU_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Where searches run: `inline` on the async workers or `blocking` on
+    /// the blocking pool [default: inline].
+    #[arg(long, env = "YUESOU_SEARCH_POOL")]
+    search_pool: Option<SearchPool>,
+    /// One log line per request [default: true].
+    #[arg(long, env = "YUESOU_ACCESS_LOG", value_parser = BoolishValueParser::new())]
+    access_log: Option<bool>,
+    /// Log format: text or json [default: text].
+    #[arg(long, env = "YUESOU_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
+    /// Log filter, e.g. `info` or `yuesou_server=debug,info` [default:
+    /// $RUST_LOG, else info].
+    #[arg(long, env = "YUESOU_LOG")]
+    log: Option<String>,
+    /// Async worker threads [default: one per core].
+    #[arg(long, env = "YUESOU_WORKERS")]
+    workers: Option<usize>,
+}
+
+impl ServeArgs {
+    /// The flag-and-environment layer of the configuration.
+    fn into_layer(self) -> ConfigLayer {
+        ConfigLayer {
+            addr: self.addr,
+            home: None,
+            data_dir: None,
+            catalogue: self.catalogue.catalogue,
+            watch: self.watch,
+            reload_debounce_ms: self.reload_debounce_ms,
+            admin_token: self.admin_token,
+            cors_origins: self.cors_origins,
+            request_timeout_ms: self.request_timeout_ms,
+            shutdown_timeout_ms: self.shutdown_timeout_ms,
+            cache_mb: self.cache_mb,
+            max_body_bytes: self.max_body_bytes,
+            search_pool: self.search_pool,
+            access_log: self.access_log,
+            log_format: self.log_format,
+            log: self.log,
+            workers: self.workers,
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let root = cli.home.clone().unwrap_or_else(yuesou::bundled_root);
+    let file = match &cli.config {
+        Some(path) => ConfigLayer::from_file(path)?,
+        None => ConfigLayer::default(),
+    };
+    let globals = ConfigLayer {
+        home: cli.home.clone(),
+        data_dir: cli.data_dir.clone(),
+        ..ConfigLayer::default()
+    };
     match cli.command {
+        Command::Serve(args) => {
+            let config = Config::resolve(args.into_layer().over(globals).over(file))?;
+            init_logging(&config.log, config.log_format);
+            serve(config)
+        }
+        command => {
+            let config = Config::resolve(globals.over(file))?;
+            init_logging(&config.log, config.log_format);
+            let root = config.home.clone().unwrap_or_else(yuesou::bundled_root);
+            run_command(command, &root, &config)
+        }
+    }
+}
+
+fn init_logging(filter: &str, format: LogFormat) {
+    let filter = if filter == Config::default().log {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter))
+    } else {
+        tracing_subscriber::EnvFilter::new(filter)
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}
+
+fn run_command(command: Command, root: &Path, config: &Config) -> anyhow::Result<()> {
+    let data_dir = &config.data_dir;
+    let catalogue = |arg: Option<PathBuf>| arg.or_else(|| config.catalogue.clone());
+    match command {
         Command::Index {
             command: IndexCommand::Build(args),
         } => {
-            let engine = open_engine(&root, &cli.data_dir, args.catalogue)?;
+            let engine = open_engine(root, data_dir, catalogue(args.catalogue))?;
             println!(
                 "{} index for {} items in {} ({})",
                 if engine.reused_index() {
@@ -153,19 +262,16 @@ fn main() -> anyhow::Result<()> {
                     "built"
                 },
                 engine.catalogue().len(),
-                cli.data_dir
-                    .join("index")
-                    .join(engine.fingerprint())
-                    .display(),
+                data_dir.join("index").join(engine.fingerprint()).display(),
                 engine.fingerprint()
             );
         }
         Command::Search(args) => {
-            let engine = open_engine(&root, &cli.data_dir, args.catalogue.catalogue.clone())?;
+            let engine = open_engine(root, data_dir, catalogue(args.catalogue.catalogue.clone()))?;
             search(&engine, args)?;
         }
         Command::Suggest { prefix, size } => {
-            let engine = open_engine(&root, &cli.data_dir, None)?;
+            let engine = open_engine(root, data_dir, catalogue(None))?;
             for s in engine.suggest(&prefix, size) {
                 println!(
                     "{}\t{:?}\t{:?}\t{}",
@@ -176,13 +282,20 @@ fn main() -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Serve(args) => {
-            let engine = open_engine(&root, &cli.data_dir, args.catalogue.catalogue)?;
-            let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(Arc::new(engine), args.addr))?;
-        }
+        Command::Serve(_) => anyhow::bail!("serve is handled by main"),
     }
     Ok(())
+}
+
+/// The engine options of a configuration: the bundled layout under `home`
+/// (or the operator's catalogue), the index persisted under `data_dir`.
+fn engine_options(config: &Config) -> EngineOptions {
+    let root = config.home.clone().unwrap_or_else(yuesou::bundled_root);
+    let mut resources = Resources::bundled(&root);
+    if let Some(catalogue) = &config.catalogue {
+        resources = resources.with_catalogue(catalogue);
+    }
+    EngineOptions::new(resources).with_index_dir(config.data_dir.join("index"))
 }
 
 fn open_engine(
@@ -301,19 +414,28 @@ fn search(engine: &Engine, args: Box<SearchArgs>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(engine: Arc<Engine>, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(%addr, items = engine.catalogue().len(), "serving");
-    yuesou::server::serve(
-        listener,
-        yuesou::server::AppState::new(engine),
-        shutdown_signal(),
-    )
-    .await?;
-    tracing::info!("stopped");
-    Ok(())
+fn serve(config: Config) -> anyhow::Result<()> {
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if let Some(workers) = config.workers {
+        runtime.worker_threads(workers);
+    }
+    let runtime = runtime.build()?;
+    let options = engine_options(&config);
+    tracing::info!(?config, "starting");
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        tracing::info!(addr = %config.addr, "listening; loading the engine");
+        yuesou::server::Daemon::new(config, options)
+            .run(listener, shutdown_signal())
+            .await
+            .map_err(anyhow::Error::from)
+    });
+    // Engine builds still running on the blocking pool are abandoned.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
 }
 
 async fn shutdown_signal() {

@@ -1,184 +1,134 @@
 //! # yuesou-server — the Yuesou HTTP daemon
 //!
 //! JSON over HTTP under `/api/v1`, errors as RFC 9457
-//! `application/problem+json`. Handlers are thin: they parse parameters into
-//! an engine request and serialise the engine's answer.
+//! `application/problem+json`, an OpenAPI document generated from the
+//! handlers, Prometheus metrics, and live reload of the data files.
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET /healthz` | the process is alive |
-//! | `GET /api/v1/search?q=&category=&theme=&department=&region=&audience=&service_type=&online=&page=&size=&explain=&correct=` | search |
-//! | `GET /api/v1/suggest?q=&size=` | autocomplete (Chinese, pinyin, initials, mixed) |
+//! | `GET /api/v1/search` | search (filters, location, paging, explain) |
+//! | `GET /api/v1/suggest` | autocomplete (Chinese, pinyin, initials, mixed) |
 //! | `GET /api/v1/items/{id}` | one service item |
+//! | `GET /api/v1/categories` | the category → theme → service tree |
+//! | `GET /api/v1/halls` | service halls nearest to a position |
+//! | `GET /api/v1/admin/status`, `POST /api/v1/admin/reload` | reload status, forced reload (bearer token) |
+//! | `GET /api/v1/openapi.json` | this API, described |
+//! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
+//!
+//! Embedding with a fixed engine:
+//!
+//! ```no_run
+//! # async fn run(engine: std::sync::Arc<yuesou_core::Engine>) -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8700").await?;
+//! yuesou_server::serve(listener, yuesou_server::AppState::new(engine), std::future::pending()).await
+//! # }
+//! ```
+//!
+//! The full daemon (start-up load, live reload, graceful shutdown) is
+//! [`Daemon`].
+//!
+//! Modules, one job each: [`config`] (settings and their precedence),
+//! `params` (strict query strings), `problem` (errors), `routes` (handlers),
+//! `middleware` (request id, limits, timeouts, metrics, access log),
+//! `generation` (the engine being served), `reload` (building and swapping
+//! engines), `watch` (file events), `cache` (responses), `metrics`,
+//! `openapi`, `daemon` (life cycle).
 
+mod cache;
+mod clock;
+pub mod config;
+mod daemon;
+mod generation;
+mod metrics;
+mod middleware;
+mod openapi;
 mod params;
 mod problem;
+mod reload;
+mod routes;
+mod state;
+mod watch;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Json, Response};
-use axum::routing::get;
-use yuesou_core::{Engine, Filters, LocationInput, MAX_PAGE_SIZE, MAX_QUERY_CHARS, SearchRequest};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::serve::ListenerExt;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
+pub use cache::ResponseCache;
+pub use config::{Config, ConfigError, ConfigLayer, LogFormat, SearchPool};
+pub use daemon::{Daemon, DaemonError};
+pub use metrics::Metrics;
+pub use middleware::REQUEST_ID;
+pub use openapi::{document as openapi_document, route_templates};
 pub use params::Params;
-pub use problem::Problem;
+pub use problem::{PROBLEM_JSON, Problem, ProblemKind, TYPE_BASE};
+pub use reload::{ReloadOutcome, ReloadReport, ReloadTrigger, Reloader};
+pub use routes::X_CACHE;
+pub use state::AppState;
+pub use watch::FileWatcher;
 
-/// Largest accepted request body (the API takes no bodies yet).
+/// Default largest accepted request body (the API takes no bodies).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Shared state of the handlers.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    engine: Arc<Engine>,
-}
-
-impl AppState {
-    /// State serving this engine.
-    pub fn new(engine: Arc<Engine>) -> Self {
-        AppState { engine }
-    }
-}
-
-/// The API router.
+/// The API router over `state`, with its middleware and CORS.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/search", get(search))
-        .route("/api/v1/suggest", get(suggest))
-        .route("/api/v1/items/{id}", get(item))
-        .fallback(not_found)
+    let (api, _) = openapi::api_router().split_for_parts();
+    let mut router = api
+        .fallback(no_such_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
-        ))
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::observe,
+        ));
+    if let Some(cors) = cors_layer(&state.settings.cors_origins) {
+        router = router.layer(cors);
+    }
+    router.with_state(state)
 }
 
-/// Serves the router on `listener` until `shutdown` completes, then drains
-/// requests in flight.
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                REQUEST_ID.clone(),
+            ])
+            .expose_headers([REQUEST_ID.clone(), HeaderName::from_static(X_CACHE)])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Serves the router on `listener` until `shutdown` completes, then stops
+/// accepting connections and waits for requests in flight (without a
+/// deadline; [`Daemon`] adds one).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
 }
 
-async fn healthz() -> impl IntoResponse {
-    Json(serde_json::json!({ "status": "ok" }))
-}
-
-const SEARCH_PARAMS: [&str; 15] = [
-    "q",
-    "category",
-    "theme",
-    "department",
-    "region",
-    "audience",
-    "service_type",
-    "online",
-    "page",
-    "size",
-    "explain",
-    "correct",
-    "lat",
-    "lng",
-    "city",
-];
-
-async fn search(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, Problem> {
-    let params = Params::parse(raw.as_deref(), &SEARCH_PARAMS)?;
-    let query = params.text("q").unwrap_or("").to_string();
-    if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(Problem::invalid_parameter(
-            "q",
-            format!("must be at most {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    let filters = Filters {
-        category: params.text("category").map(str::to_string),
-        theme: params.text("theme").map(str::to_string),
-        department: params.text("department").map(str::to_string),
-        region: params.text("region").map(str::to_string),
-        audience: params.text("audience").map(str::to_string),
-        service_type: params.text("service_type").map(str::to_string),
-        online: params.boolean("online")?,
-    };
-    let size = params.integer("size", 10, 1, MAX_PAGE_SIZE)?;
-    let page = params.integer("page", 1, 1, yuesou_core::MAX_RESULT_WINDOW / size)?;
-    let location = match (
-        params.float("lat")?,
-        params.float("lng")?,
-        params.text("city"),
-    ) {
-        (Some(_), Some(_), Some(_)) => {
-            return Err(Problem::invalid_parameter(
-                "city",
-                "give either lat and lng or city, not both",
-            ));
-        }
-        (Some(lat), Some(lng), None) => Some(LocationInput::Position { lat, lng }),
-        (None, None, Some(city)) => Some(LocationInput::Region(city.to_string())),
-        (None, None, None) => None,
-        (Some(_), None, _) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
-        (None, Some(_), _) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
-    };
-    let request = SearchRequest {
-        query,
-        filters,
-        page,
-        size,
-        explain: params.boolean("explain")?.unwrap_or(false),
-        correct: params.boolean("correct")?.unwrap_or(true),
-        location,
-    };
-    let engine = state.engine.clone();
-    let response = tokio::task::spawn_blocking(move || engine.search(&request))
-        .await
-        .map_err(|e| Problem::internal(e.to_string()))??;
-    Ok(Json(response).into_response())
-}
-
-async fn suggest(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, Problem> {
-    let params = Params::parse(raw.as_deref(), &["q", "size"])?;
-    let prefix = params.text("q").unwrap_or("");
-    if prefix.chars().count() > yuesou_core::MAX_PREFIX_CHARS {
-        return Err(Problem::invalid_parameter(
-            "q",
-            format!(
-                "must be at most {} characters",
-                yuesou_core::MAX_PREFIX_CHARS
-            ),
-        ));
-    }
-    let size = params.integer("size", 10, 1, yuesou_core::MAX_SUGGESTIONS)?;
-    let suggestions = state.engine.suggest(prefix, size);
-    Ok(Json(serde_json::json!({ "query": prefix, "suggestions": suggestions })).into_response())
-}
-
-async fn item(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    match state.engine.item(&id) {
-        Some(item) => Ok(Json(item).into_response()),
-        None => Err(Problem::not_found(format!(
-            "no service item with id {id:?}"
-        ))),
-    }
-}
-
-async fn not_found() -> Problem {
-    Problem::not_found("no such endpoint")
+async fn no_such_endpoint() -> Problem {
+    Problem::no_such_endpoint()
 }
 
 async fn method_not_allowed() -> Problem {

@@ -7,6 +7,19 @@ use percent_encoding::percent_decode;
 
 use crate::problem::Problem;
 
+/// Longest accepted value of any parameter, in characters (queries have
+/// tighter limits of their own).
+pub const MAX_VALUE_CHARS: usize = 256;
+
+/// The names of the query parameters an [`utoipa::IntoParams`] type
+/// documents: what the OpenAPI document lists is exactly what is accepted.
+pub fn names_of<P: utoipa::IntoParams>() -> Vec<String> {
+    P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
+}
+
 /// Decoded query parameters, each given at most once.
 #[derive(Debug, Default)]
 pub struct Params {
@@ -15,19 +28,28 @@ pub struct Params {
 
 impl Params {
     /// Parses a raw query string, accepting only the `allowed` names.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, Problem> {
+    pub fn parse<S: AsRef<str>>(raw: Option<&str>, allowed: &[S]) -> Result<Self, Problem> {
         let mut values = HashMap::new();
         for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = decode(name, "parameter name")?;
             let value = decode(value, &name)?;
-            if !allowed.contains(&name.as_str()) {
+            if !allowed.iter().any(|a| a.as_ref() == name) {
+                let accepted: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+                let accepted = if accepted.is_empty() {
+                    "none".to_string()
+                } else {
+                    accepted.join(", ")
+                };
                 return Err(Problem::invalid_parameter(
                     &name,
-                    format!(
-                        "unknown parameter {name:?}; accepted: {}",
-                        allowed.join(", ")
-                    ),
+                    format!("unknown parameter {name:?}; accepted: {accepted}"),
+                ));
+            }
+            if value.chars().count() > MAX_VALUE_CHARS {
+                return Err(Problem::invalid_parameter(
+                    &name,
+                    format!("must be at most {MAX_VALUE_CHARS} characters"),
                 ));
             }
             if value.chars().any(|c| c.is_control()) {
@@ -85,6 +107,62 @@ impl Params {
         }
     }
 
+    /// A decimal number within `min..=max` (a latitude or longitude), `None`
+    /// when absent.
+    pub fn float_in(&self, name: &str, min: f64, max: f64) -> Result<Option<f64>, Problem> {
+        match self.float(name)? {
+            Some(v) if !(min..=max).contains(&v) => Err(Problem::invalid_parameter(
+                name,
+                format!("must be between {min} and {max}, got {v}"),
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// A latitude (WGS-84 degrees, -90 to 90), `None` when absent.
+    pub fn latitude(&self, name: &str) -> Result<Option<f64>, Problem> {
+        self.float_in(name, -90.0, 90.0)
+    }
+
+    /// A longitude (WGS-84 degrees, -180 to 180), `None` when absent.
+    pub fn longitude(&self, name: &str) -> Result<Option<f64>, Problem> {
+        self.float_in(name, -180.0, 180.0)
+    }
+
+    /// A text parameter of at most `max` characters.
+    pub fn text_max(&self, name: &str, max: usize) -> Result<Option<&str>, Problem> {
+        match self.text(name) {
+            Some(v) if v.chars().count() > max => Err(Problem::invalid_parameter(
+                name,
+                format!("must be at most {max} characters"),
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// A parameter taking one of a fixed set of values (`label` gives each
+    /// value's text), `None` when absent.
+    pub fn one_of<T: Copy>(
+        &self,
+        name: &str,
+        all: &[T],
+        label: impl Fn(T) -> &'static str,
+    ) -> Result<Option<T>, Problem> {
+        let Some(v) = self.text(name) else {
+            return Ok(None);
+        };
+        match all.iter().find(|t| label(**t) == v) {
+            Some(t) => Ok(Some(*t)),
+            None => {
+                let expected: Vec<&str> = all.iter().map(|t| label(*t)).collect();
+                Err(Problem::invalid_parameter(
+                    name,
+                    format!("must be one of {}, got {v:?}", expected.join(", ")),
+                ))
+            }
+        }
+    }
+
     /// A boolean parameter (`true`/`false`/`1`/`0`).
     pub fn boolean(&self, name: &str) -> Result<Option<bool>, Problem> {
         match self.text(name) {
@@ -125,5 +203,17 @@ mod tests {
         assert!(Params::parse(Some("q=%FF"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a%00b"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a&q=b"), &["q"]).is_err());
+        let long = "a".repeat(MAX_VALUE_CHARS + 1);
+        assert!(Params::parse(Some(&format!("q={long}")), &["q"]).is_err());
+    }
+
+    #[test]
+    fn coordinates_are_range_checked() {
+        let p = Params::parse(Some("lat=23.1&lng=200&x=nan"), &["lat", "lng", "x"]).unwrap();
+        assert_eq!(p.latitude("lat").unwrap(), Some(23.1));
+        let e = p.longitude("lng").unwrap_err();
+        assert_eq!(e.parameter.as_deref(), Some("lng"));
+        assert!(p.latitude("x").is_err(), "NaN is not a coordinate");
+        assert_eq!(p.latitude("absent").unwrap(), None);
     }
 }

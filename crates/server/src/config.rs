@@ -1,0 +1,414 @@
+//! Daemon configuration: layers of optional settings (flags, environment,
+//! a TOML file) merged over defaults into one validated [`Config`].
+//!
+//! Precedence, highest first: command-line flags > `YUESOU_*` environment
+//! variables > the TOML file (`--config` / `YUESOU_CONFIG`) > defaults. The
+//! binary turns flags and environment into one [`ConfigLayer`] (clap resolves
+//! flag-over-environment), reads the file into another, and calls
+//! [`ConfigLayer::over`] then [`Config::resolve`].
+//!
+//! ```
+//! use yuesou_server::{Config, ConfigLayer};
+//!
+//! let file = ConfigLayer::from_toml("addr = \"0.0.0.0:8700\"\ncache_mb = 16\n").unwrap();
+//! let flags = ConfigLayer { cache_mb: Some(0), ..ConfigLayer::default() };
+//! let config = Config::resolve(flags.over(file)).unwrap();
+//! assert_eq!(config.addr.port(), 8700);
+//! assert_eq!(config.cache_mb, 0); // the flag wins
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Largest response cache, in MiB.
+pub const MAX_CACHE_MB: u64 = 4096;
+
+/// Where searches run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchPool {
+    /// On the async worker threads (no hand-off; best on few cores).
+    Inline,
+    /// On tokio's blocking pool (`spawn_blocking`).
+    Blocking,
+}
+
+impl std::str::FromStr for SearchPool {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "inline" => Ok(SearchPool::Inline),
+            "blocking" => Ok(SearchPool::Blocking),
+            other => Err(format!("expected inline or blocking, got {other:?}")),
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("expected text or json, got {other:?}")),
+        }
+    }
+}
+
+/// One layer of settings; `None` means "not set here". The TOML file is
+/// deserialised into this (unknown keys are an error).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    /// Address to listen on.
+    pub addr: Option<SocketAddr>,
+    /// Directory holding `data/` and `dictionaries/`.
+    pub home: Option<PathBuf>,
+    /// Where the persisted index lives (`<data_dir>/index`).
+    pub data_dir: Option<PathBuf>,
+    /// An operator's catalogue instead of the bundled one.
+    pub catalogue: Option<PathBuf>,
+    /// Watch the data files and reload on change.
+    pub watch: Option<bool>,
+    /// Quiet time after the last file event before reloading, in ms.
+    pub reload_debounce_ms: Option<u64>,
+    /// Bearer token of the admin endpoints; unset disables them.
+    pub admin_token: Option<String>,
+    /// Origins allowed by CORS (`*` for any); empty disables CORS.
+    pub cors_origins: Option<Vec<String>>,
+    /// Per-request timeout, in ms.
+    pub request_timeout_ms: Option<u64>,
+    /// How long shutdown waits for requests in flight, in ms.
+    pub shutdown_timeout_ms: Option<u64>,
+    /// Response cache budget in MiB; 0 disables the cache.
+    pub cache_mb: Option<u64>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: Option<usize>,
+    /// Where searches run.
+    pub search_pool: Option<SearchPool>,
+    /// Log one line per request.
+    pub access_log: Option<bool>,
+    /// Log line format.
+    pub log_format: Option<LogFormat>,
+    /// Log filter (`info`, `yuesou_server=debug,info` …).
+    pub log: Option<String>,
+    /// Async worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+macro_rules! merge_fields {
+    ($high:ident, $low:ident; $($field:ident),* $(,)?) => {
+        ConfigLayer { $($field: $high.$field.or($low.$field)),* }
+    };
+}
+
+impl ConfigLayer {
+    /// This layer over `lower`: each setting from `self` when set, else from
+    /// `lower`.
+    pub fn over(self, lower: ConfigLayer) -> ConfigLayer {
+        let high = self;
+        merge_fields!(high, lower;
+            addr, home, data_dir, catalogue, watch, reload_debounce_ms, admin_token,
+            cors_origins, request_timeout_ms, shutdown_timeout_ms, cache_mb, max_body_bytes,
+            search_pool, access_log, log_format, log, workers,
+        )
+    }
+
+    /// Parses a TOML document.
+    pub fn from_toml(text: &str) -> Result<ConfigLayer, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: PathBuf::from("<string>"),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads a TOML file.
+    pub fn from_file(path: &Path) -> Result<ConfigLayer, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A configuration problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file could not be read.
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML or has unknown keys.
+    #[error("invalid configuration file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A setting is out of range.
+    #[error("invalid setting {key}: {message}")]
+    Invalid {
+        /// The setting's name.
+        key: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The daemon's settings, every default applied.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    /// Address to listen on (default `127.0.0.1:8700`).
+    pub addr: SocketAddr,
+    /// Directory holding `data/` and `dictionaries/` (default: decided by the
+    /// binary — the bundled data).
+    pub home: Option<PathBuf>,
+    /// Where the persisted index lives (default `yuesou-data`).
+    pub data_dir: PathBuf,
+    /// An operator's catalogue (default: the bundled one).
+    pub catalogue: Option<PathBuf>,
+    /// Watch the data files and reload on change (default true).
+    pub watch: bool,
+    /// Debounce of file events (default 300 ms).
+    pub reload_debounce: Duration,
+    /// Admin bearer token (default none: admin endpoints disabled).
+    pub admin_token: Option<String>,
+    /// CORS allowed origins (default none: no CORS headers).
+    pub cors_origins: Vec<String>,
+    /// Per-request timeout (default 5 s).
+    pub request_timeout: Duration,
+    /// Drain deadline at shutdown (default 10 s).
+    pub shutdown_timeout: Duration,
+    /// Response cache budget in MiB, 0 = off (default 64).
+    pub cache_mb: u64,
+    /// Largest accepted request body (default 64 KiB).
+    pub max_body_bytes: usize,
+    /// Where searches run (default inline).
+    pub search_pool: SearchPool,
+    /// One log line per request (default true).
+    pub access_log: bool,
+    /// Log format (default text).
+    pub log_format: LogFormat,
+    /// Log filter (default `info`).
+    pub log: String,
+    /// Async worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("home", &self.home)
+            .field("data_dir", &self.data_dir)
+            .field("catalogue", &self.catalogue)
+            .field("watch", &self.watch)
+            .field("reload_debounce", &self.reload_debounce)
+            // Never print the token itself.
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
+            .field("cors_origins", &self.cors_origins)
+            .field("request_timeout", &self.request_timeout)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("cache_mb", &self.cache_mb)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("search_pool", &self.search_pool)
+            .field("access_log", &self.access_log)
+            .field("log_format", &self.log_format)
+            .field("log", &self.log)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8700)),
+            home: None,
+            data_dir: PathBuf::from("yuesou-data"),
+            catalogue: None,
+            watch: true,
+            reload_debounce: Duration::from_millis(300),
+            admin_token: None,
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(5),
+            shutdown_timeout: Duration::from_secs(10),
+            cache_mb: 64,
+            max_body_bytes: 64 * 1024,
+            search_pool: SearchPool::Inline,
+            access_log: true,
+            log_format: LogFormat::Text,
+            log: "info".to_string(),
+            workers: None,
+        }
+    }
+}
+
+impl Config {
+    /// Applies defaults to a merged layer and validates the result.
+    pub fn resolve(layer: ConfigLayer) -> Result<Config, ConfigError> {
+        let d = Config::default();
+        let invalid = |key, message: &str| ConfigError::Invalid {
+            key,
+            message: message.to_string(),
+        };
+        let positive_ms = |key, value: Option<u64>, default: Duration| match value {
+            Some(0) => Err(invalid(key, "must be at least 1 ms")),
+            Some(ms) => Ok(Duration::from_millis(ms)),
+            None => Ok(default),
+        };
+        let cache_mb = layer.cache_mb.unwrap_or(d.cache_mb);
+        if cache_mb > MAX_CACHE_MB {
+            return Err(invalid(
+                "cache_mb",
+                &format!("must be at most {MAX_CACHE_MB}"),
+            ));
+        }
+        let admin_token = layer.admin_token.filter(|t| !t.is_empty());
+        if admin_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(invalid(
+                "admin_token",
+                "must be at least 16 characters (use a random string)",
+            ));
+        }
+        let cors_origins: Vec<String> = layer
+            .cors_origins
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
+            .collect();
+        for origin in &cors_origins {
+            let valid = origin == "*"
+                || ((origin.starts_with("http://") || origin.starts_with("https://"))
+                    && !origin.ends_with('/')
+                    && axum::http::HeaderValue::from_str(origin).is_ok());
+            if !valid {
+                return Err(invalid(
+                    "cors_origins",
+                    &format!("{origin:?} is not * or an origin such as https://app.example.org"),
+                ));
+            }
+        }
+        if layer.workers == Some(0) {
+            return Err(invalid("workers", "must be at least 1"));
+        }
+        Ok(Config {
+            addr: layer.addr.unwrap_or(d.addr),
+            home: layer.home,
+            data_dir: layer.data_dir.unwrap_or(d.data_dir),
+            catalogue: layer.catalogue,
+            watch: layer.watch.unwrap_or(d.watch),
+            reload_debounce: positive_ms(
+                "reload_debounce_ms",
+                layer.reload_debounce_ms,
+                d.reload_debounce,
+            )?,
+            admin_token,
+            cors_origins,
+            request_timeout: positive_ms(
+                "request_timeout_ms",
+                layer.request_timeout_ms,
+                d.request_timeout,
+            )?,
+            shutdown_timeout: layer
+                .shutdown_timeout_ms
+                .map(Duration::from_millis)
+                .unwrap_or(d.shutdown_timeout),
+            cache_mb,
+            max_body_bytes: layer.max_body_bytes.unwrap_or(d.max_body_bytes),
+            search_pool: layer.search_pool.unwrap_or(d.search_pool),
+            access_log: layer.access_log.unwrap_or(d.access_log),
+            log_format: layer.log_format.unwrap_or(d.log_format),
+            log: layer.log.unwrap_or(d.log),
+            workers: layer.workers,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_environment_beat_file_beat_defaults() {
+        let file = ConfigLayer::from_toml(
+            "addr = \"0.0.0.0:9000\"\ncache_mb = 8\nwatch = false\ncors_origins = [\"https://a.example\"]\n",
+        )
+        .unwrap();
+        let flags = ConfigLayer {
+            cache_mb: Some(0),
+            ..ConfigLayer::default()
+        };
+        let config = Config::resolve(flags.over(file)).unwrap();
+        assert_eq!(config.addr.port(), 9000, "from the file");
+        assert_eq!(config.cache_mb, 0, "the flag wins over the file");
+        assert!(!config.watch);
+        assert_eq!(config.cors_origins, ["https://a.example"]);
+        assert_eq!(config.request_timeout, Duration::from_secs(5), "default");
+    }
+
+    #[test]
+    fn bad_files_and_settings_are_reported() {
+        let e = ConfigLayer::from_toml("adr = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("adr"), "{e}");
+        let e = ConfigLayer::from_toml("cache_mb = \"lots\"").unwrap_err();
+        assert!(e.to_string().contains("cache_mb"), "{e}");
+        let layer = |l: ConfigLayer| Config::resolve(l).unwrap_err().to_string();
+        assert!(
+            layer(ConfigLayer {
+                admin_token: Some("short".into()),
+                ..Default::default()
+            })
+            .contains("admin_token")
+        );
+        assert!(
+            layer(ConfigLayer {
+                cors_origins: Some(vec!["example.org".into()]),
+                ..Default::default()
+            })
+            .contains("cors_origins")
+        );
+        assert!(
+            layer(ConfigLayer {
+                request_timeout_ms: Some(0),
+                ..Default::default()
+            })
+            .contains("request_timeout_ms")
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_admin_token() {
+        let config = Config::resolve(ConfigLayer {
+            admin_token: Some("s3cret-s3cret-s3cret".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,131 @@
+//! The daemon's life cycle: listen at once (so `/healthz` answers and
+//! `/readyz` honestly says "not yet"), load the engine, watch the files,
+//! serve until told to stop, then drain requests in flight within a
+//! deadline.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use yuesou_core::EngineOptions;
+
+use crate::config::Config;
+use crate::reload::ReloadTrigger;
+use crate::state::AppState;
+use crate::watch::FileWatcher;
+
+/// Why the daemon stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// The engine could not be loaded at start-up.
+    #[error("cannot load the engine: {0}")]
+    Load(String),
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The `yuesou serve` daemon.
+#[derive(Debug)]
+pub struct Daemon {
+    config: Config,
+    options: EngineOptions,
+}
+
+impl Daemon {
+    /// A daemon serving the engine `options` describe, as `config` says.
+    pub fn new(config: Config, options: EngineOptions) -> Self {
+        Daemon { config, options }
+    }
+
+    /// Serves on `listener` until `shutdown` completes (or the start-up load
+    /// fails), then stops accepting connections and waits up to the
+    /// configured shutdown timeout for requests in flight.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), DaemonError> {
+        let Daemon { config, options } = self;
+        let mut state = AppState::empty(&config);
+        let reloader = state.start_reloader(options.clone());
+        let (stop, stopped) = watch::channel(false);
+        let mut server = tokio::spawn(crate::serve(listener, state.clone(), async move {
+            let mut stopped = stopped;
+            let _ = stopped.wait_for(|s| *s).await;
+        }));
+        tokio::pin!(shutdown);
+
+        let load = reloader.reload(ReloadTrigger::Startup, true);
+        let report = tokio::select! {
+            report = load => report,
+            _ = &mut shutdown => {
+                tracing::info!("shutdown requested while loading");
+                return drain(stop, server, config.shutdown_timeout).await;
+            }
+        };
+        match report {
+            Some(r) if r.error.is_none() => {}
+            failed => {
+                let error = failed
+                    .and_then(|r| r.error)
+                    .unwrap_or_else(|| "the reload task stopped".into());
+                let _ = drain(stop, server, config.shutdown_timeout).await;
+                return Err(DaemonError::Load(error));
+            }
+        }
+
+        let watcher = if config.watch {
+            match FileWatcher::start(&options.resources, config.reload_debounce, reloader.clone()) {
+                Ok(w) => {
+                    state.set_watching(w.dirs().iter().map(|d| d.display().to_string()).collect());
+                    Some(w)
+                }
+                Err(e) => {
+                    tracing::error!("cannot watch the data files; live reload is off: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        drop(reloader);
+
+        tokio::select! {
+            _ = &mut shutdown => {}
+            result = &mut server => {
+                return match result {
+                    Ok(r) => r.map_err(DaemonError::from),
+                    Err(e) => Err(DaemonError::Io(std::io::Error::other(e))),
+                };
+            }
+        }
+        tracing::info!("shutting down: draining requests in flight");
+        drop(watcher);
+        drain(stop, server, config.shutdown_timeout).await
+    }
+}
+
+async fn drain(
+    stop: watch::Sender<bool>,
+    mut server: tokio::task::JoinHandle<std::io::Result<()>>,
+    deadline: Duration,
+) -> Result<(), DaemonError> {
+    let _ = stop.send(true);
+    match tokio::time::timeout(deadline, &mut server).await {
+        Ok(Ok(result)) => {
+            tracing::info!("stopped");
+            result.map_err(DaemonError::from)
+        }
+        Ok(Err(e)) => Err(DaemonError::Io(std::io::Error::other(e))),
+        Err(_) => {
+            tracing::warn!(
+                deadline_ms = deadline.as_millis() as u64,
+                "shutdown deadline passed; dropping the remaining connections"
+            );
+            server.abort();
+            Ok(())
+        }
+    }
+}

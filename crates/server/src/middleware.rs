@@ -1,0 +1,220 @@
+//! The one middleware every request passes through, in this order:
+//!
+//! 1. **request id** — `x-request-id` from the client when it is short and
+//!    plain (`[A-Za-z0-9._-]{1,64}`), else a fresh one; echoed back and
+//!    carried by the request's tracing span;
+//! 2. **body limit** — a declared body over the limit is a 413 problem;
+//! 3. **timeout** — a request over the configured time is a 503 `timeout`
+//!    problem (except a forced reload, which waits for its engine build);
+//! 4. **problems only** — any error response that is not already
+//!    `application/problem+json` (framework rejections) becomes one;
+//! 5. **OPTIONS** — outside a CORS preflight, answers 204 (axum's method
+//!    router adds the route's `Allow`);
+//! 6. **metrics and access log** — by route *template*, with method, status
+//!    and latency; never the query string, a position or a token.
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
+use crate::state::AppState;
+
+/// The route exempt from the request timeout: a forced reload answers when
+/// its engine is built.
+const UNTIMED_ROUTE: &str = "/api/v1/admin/reload";
+/// Its own (generous) limit.
+const UNTIMED: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The request id header.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Runs the steps above around the router.
+pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|v| acceptable_id(v.as_bytes()))
+        .cloned()
+        .unwrap_or_else(new_request_id);
+    let method = method_label(request.method());
+    let is_options = request.method() == Method::OPTIONS;
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let metrics = state.metrics();
+    metrics.request_started();
+
+    let settings = &state.settings;
+    let declared_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut response = if declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
+        Problem::new(
+            ProblemKind::PayloadTooLarge,
+            format!(
+                "request bodies are limited to {} bytes",
+                settings.max_body_bytes
+            ),
+        )
+        .into_response()
+    } else {
+        let span = tracing::info_span!("request", id = ?request_id);
+        let timeout = if route.as_ref().map(MatchedPath::as_str) == Some(UNTIMED_ROUTE) {
+            UNTIMED
+        } else {
+            settings.request_timeout
+        };
+        match tokio::time::timeout(timeout, next.run(request).instrument(span)).await {
+            Ok(response) => response,
+            Err(_) => Problem::new(
+                ProblemKind::Timeout,
+                format!(
+                    "the request took longer than {} ms",
+                    settings.request_timeout.as_millis()
+                ),
+            )
+            .into_response(),
+        }
+    };
+    if is_options && response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        response = StatusCode::NO_CONTENT.into_response();
+    }
+    if response.status().as_u16() >= 400 && !is_problem(&response) {
+        response = as_problem(response);
+    }
+    response
+        .headers_mut()
+        .insert(&REQUEST_ID, request_id.clone());
+
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    let route = route.as_ref().map(MatchedPath::as_str);
+    metrics.request_finished(route, method, status, elapsed);
+    if settings.access_log {
+        tracing::info!(
+            target: "yuesou::access",
+            request_id = ?request_id,
+            method,
+            route = route.unwrap_or(crate::metrics::UNMATCHED_ROUTE),
+            status,
+            latency_us = elapsed.as_micros() as u64,
+        );
+    }
+    response
+}
+
+fn is_problem(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes())
+}
+
+/// Replaces a non-problem error response (a framework rejection) by a
+/// problem of the matching kind, keeping its headers (such as `Allow`).
+fn as_problem(response: Response) -> Response {
+    let status = response.status();
+    let kind = ProblemKind::for_status(status);
+    let detail = match kind {
+        ProblemKind::MethodNotAllowed => "this endpoint does not accept that HTTP method".into(),
+        ProblemKind::NoSuchEndpoint => "no such endpoint; see /api/v1/openapi.json".into(),
+        _ => format!(
+            "the request was rejected: {}",
+            status.canonical_reason().unwrap_or("error")
+        ),
+    };
+    let mut problem = Problem::new(kind, detail);
+    problem.status = status.as_u16();
+    let (parts, _) = response.into_parts();
+    let mut fresh = problem.into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(v) = parts.headers.get(&name) {
+            fresh.headers_mut().insert(name, v.clone());
+        }
+    }
+    fresh
+}
+
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+fn acceptable_id(id: &[u8]) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A fresh 16-hex-digit id: a per-process random seed mixed with a counter
+/// (unique within the process, unguessable across restarts).
+fn new_request_id() -> HeaderValue {
+    static SEED: LazyLock<u64> = LazyLock::new(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        h.finish()
+    });
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let id = splitmix64(*SEED ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    HeaderValue::from_str(&format!("{id:016x}")).unwrap_or(HeaderValue::from_static("0"))
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_validated_and_fresh_ones_unique() {
+        assert!(acceptable_id(b"abc-123_x.y"));
+        assert!(!acceptable_id(b""));
+        assert!(!acceptable_id(b"has space"));
+        assert!(!acceptable_id("中文".as_bytes()));
+        assert!(!acceptable_id(&[b'a'; 65]));
+        let ids: std::collections::HashSet<_> = (0..1000).map(|_| new_request_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| acceptable_id(id.as_bytes())));
+    }
+
+    #[test]
+    fn framework_errors_become_problems_keeping_allow() {
+        let mut plain = (StatusCode::METHOD_NOT_ALLOWED, "nope").into_response();
+        plain
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET,HEAD"));
+        let problem = as_problem(plain);
+        assert_eq!(problem.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert!(is_problem(&problem));
+        assert_eq!(problem.headers()[header::ALLOW], "GET,HEAD");
+    }
+}

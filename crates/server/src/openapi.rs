@@ -1,0 +1,186 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]`
+//! annotations: the router and the document are built from the same list
+//! of routes ([`api_router`]), so they cannot disagree.
+//!
+//! Responses every operation can give (405 with `Allow`, 413, 500, 503) are
+//! added to each operation here, by reference to shared components.
+
+use std::sync::LazyLock;
+
+use axum::body::Bytes;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+use utoipa::{OpenApi as _, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
+use crate::routes::{admin, categories, halls, health, items, meta, search, suggest};
+use crate::state::AppState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Yuesou (粤搜) API",
+        description = "Search for Guangdong government services: full-text search, autocomplete, \
+            the category tree, service items and nearby service halls. Errors are RFC 9457 \
+            `application/problem+json` documents with a stable `type`.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    tags(
+        (name = "search", description = "Search and autocomplete"),
+        (name = "catalogue", description = "Browsing the catalogue"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+        (name = "admin", description = "Reload status and forced reloads (bearer token)"),
+    ),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+/// Every route, registered with the router and the document at once.
+pub(crate) fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(search::search))
+        .routes(routes!(suggest::suggest))
+        .routes(routes!(items::item))
+        .routes(routes!(categories::categories))
+        .routes(routes!(halls::halls))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(admin::status))
+        .routes(routes!(admin::reload))
+        .routes(routes!(meta::openapi))
+        .routes(routes!(meta::metrics))
+}
+
+/// The OpenAPI document of the API.
+pub fn document() -> OpenApi {
+    let mut doc = api_router().into_openapi();
+    add_common_parts(&mut doc);
+    doc
+}
+
+static DOCUMENT_JSON: LazyLock<Bytes> = LazyLock::new(|| {
+    Bytes::from(serde_json::to_vec(&document()).unwrap_or_else(|_| b"{}".to_vec()))
+});
+
+static TEMPLATES: LazyLock<Vec<String>> =
+    LazyLock::new(|| document().paths.paths.keys().cloned().collect());
+
+/// The document as JSON (built once).
+pub(crate) fn document_json() -> Bytes {
+    DOCUMENT_JSON.clone()
+}
+
+/// The route templates of the API (`/api/v1/items/{id}` …).
+pub fn route_templates() -> &'static [String] {
+    &TEMPLATES
+}
+
+/// Shared problem responses, by status, with the problem types they carry.
+const COMMON: [(&str, &str, &[ProblemKind]); 4] = [
+    (
+        "405",
+        "`method-not-allowed`: the route does not accept this method (see `Allow`)",
+        &[ProblemKind::MethodNotAllowed],
+    ),
+    (
+        "413",
+        "`payload-too-large`: the request body exceeds the configured limit",
+        &[ProblemKind::PayloadTooLarge],
+    ),
+    (
+        "500",
+        "`internal`: an unexpected fault (never caused by input)",
+        &[ProblemKind::Internal],
+    ),
+    (
+        "503",
+        "`not-ready`: the index is still loading (with `Retry-After`); `timeout`: the request \
+         exceeded the configured timeout",
+        &[ProblemKind::NotReady, ProblemKind::Timeout],
+    ),
+];
+
+fn component_name(status: &str) -> String {
+    format!("Problem{status}")
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(Problem::name())))
+                .build(),
+        )
+        .build()
+}
+
+fn add_common_parts(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (status, description, _) in COMMON {
+        components.responses.insert(
+            component_name(status),
+            RefOr::T(problem_response(description)),
+        );
+    }
+    components.security_schemes.insert(
+        "admin_token".to_string(),
+        RefOr::T(SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The admin token (YUESOU_ADMIN_TOKEN)"))
+                .build(),
+        )),
+    );
+    let types: Vec<String> = ProblemKind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "`{}` ({}): {}",
+                k.type_uri(),
+                k.status().as_u16(),
+                k.title()
+            )
+        })
+        .collect();
+    if let Some(info) = doc.info.description.as_mut() {
+        info.push_str("\n\nProblem types:\n\n- ");
+        info.push_str(&types.join("\n- "));
+    }
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            for (status, _, _) in COMMON {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| {
+                        RefOr::Ref(Ref::new(format!(
+                            "#/components/responses/{}",
+                            component_name(status)
+                        )))
+                    });
+            }
+        }
+    }
+}
+
+fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}

@@ -1,0 +1,44 @@
+//! `GET /api/v1/openapi.json` (this API, described) and `GET /metrics`
+//! (Prometheus).
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::routes::json_response;
+use crate::state::AppState;
+
+/// The OpenAPI 3.1 document of this API, generated from the handlers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "operations",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json",
+        body = Object))
+)]
+pub(crate) async fn openapi() -> Response {
+    json_response(crate::openapi::document_json())
+}
+
+/// Metrics in the OpenMetrics text format, for Prometheus: requests and
+/// latency per route template, index size, engine generation and
+/// fingerprint, reloads and reload failures, cache hits.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    operation_id = "metrics",
+    responses((status = 200, description = "OpenMetrics text",
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8", body = String))
+)]
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    let current = state.shared.slot.current();
+    let body = state.metrics().encode(current.as_deref());
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    response
+}

@@ -1,0 +1,116 @@
+//! The state shared by the handlers, the middleware and the reload task.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use yuesou_core::{Engine, EngineOptions};
+
+use crate::config::{Config, SearchPool};
+use crate::generation::{EngineSlot, Generation};
+use crate::metrics::Metrics;
+use crate::problem::Problem;
+use crate::reload::{History, Reloader};
+
+/// What the reload task and the handlers share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub slot: EngineSlot,
+    pub metrics: Metrics,
+    pub history: Mutex<History>,
+    /// Directories being watched (set once the watcher runs).
+    pub watching: OnceLock<Vec<String>>,
+}
+
+/// Settings the handlers and middleware read.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub admin_token: Option<String>,
+    pub search_pool: SearchPool,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub access_log: bool,
+    pub cors_origins: Vec<String>,
+    pub reload_settle: Duration,
+}
+
+impl From<&Config> for Settings {
+    fn from(c: &Config) -> Self {
+        Settings {
+            admin_token: c.admin_token.clone(),
+            search_pool: c.search_pool,
+            request_timeout: c.request_timeout,
+            max_body_bytes: c.max_body_bytes,
+            access_log: c.access_log,
+            cors_origins: c.cors_origins.clone(),
+            reload_settle: c.reload_debounce,
+        }
+    }
+}
+
+/// Shared state of the handlers. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) reloader: Option<Reloader>,
+}
+
+impl AppState {
+    /// State serving a fixed engine with default settings (no reloads, no
+    /// admin endpoints): for embedding and tests.
+    pub fn new(engine: Arc<Engine>) -> Self {
+        AppState::serving(&Config::default(), engine)
+    }
+
+    /// State serving a fixed engine, configured by `config` (cache, CORS,
+    /// timeouts …; no reloads).
+    pub fn serving(config: &Config, engine: Arc<Engine>) -> Self {
+        let state = AppState::empty(config);
+        let generation = state.shared.slot.install(engine);
+        state.shared.metrics.engine_installed(&generation);
+        state
+    }
+
+    /// State with no engine yet (not ready), configured by `config`.
+    pub fn empty(config: &Config) -> Self {
+        AppState {
+            shared: Arc::new(Shared {
+                slot: EngineSlot::new(config.cache_mb * 1024 * 1024),
+                metrics: Metrics::new(crate::openapi::route_templates().iter().map(String::as_str)),
+                history: Mutex::new(History::default()),
+                watching: OnceLock::new(),
+            }),
+            settings: Arc::new(Settings::from(config)),
+            reloader: None,
+        }
+    }
+
+    /// Starts the reload task building engines with `options`; the returned
+    /// handle (also kept in the state for the admin endpoint) asks for
+    /// reloads.
+    pub fn start_reloader(&mut self, options: EngineOptions) -> Reloader {
+        let reloader = Reloader::spawn(self.shared.clone(), options, self.settings.reload_settle);
+        self.reloader = Some(reloader.clone());
+        reloader
+    }
+
+    /// The generation serving now, or a 503 `not-ready` problem.
+    pub fn generation(&self) -> Result<Arc<Generation>, Problem> {
+        self.shared.slot.current().ok_or_else(Problem::not_ready)
+    }
+
+    /// Whether an engine is loaded.
+    pub fn is_ready(&self) -> bool {
+        self.shared.slot.is_ready()
+    }
+
+    /// The daemon's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
+    }
+
+    /// Records the directories the file watcher watches (for the status).
+    pub fn set_watching(&self, dirs: Vec<String>) {
+        let _ = self.shared.watching.set(dirs);
+    }
+}

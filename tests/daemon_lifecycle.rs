@@ -1,0 +1,120 @@
+//! The daemon's life cycle against a real socket: a start-up with broken
+//! data fails with the file and line, a shutdown drains the request in
+//! flight before stopping, and a request over the timeout gets a problem.
+
+mod daemon_support;
+
+use std::time::{Duration, Instant};
+
+use daemon_support::{TOKEN, admin, copy_home, eventually, get, metric, start_daemon, wait_ready};
+use reqwest::Method;
+use yuesou::server::{ConfigLayer, DaemonError, SearchPool};
+
+#[tokio::test]
+async fn a_start_with_broken_data_fails_naming_file_and_line() {
+    let home = copy_home();
+    let path = home.path().join("data/halls.jsonl");
+    let mut halls = std::fs::read_to_string(&path).unwrap();
+    halls.push_str("{\"id\": \"hall-x\", \"name\": 42}\n");
+    let line = halls.lines().count();
+    std::fs::write(&path, halls).unwrap();
+    let daemon = start_daemon(home.path(), ConfigLayer::default()).await;
+    let result = tokio::time::timeout(Duration::from_secs(60), daemon.task)
+        .await
+        .expect("the daemon gives up")
+        .unwrap();
+    match result {
+        Err(DaemonError::Load(message)) => {
+            assert!(
+                message.contains(&format!("halls.jsonl:{line}")),
+                "{message}"
+            )
+        }
+        other => panic!("expected a load error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_drains_the_request_in_flight_then_stops() {
+    let home = copy_home();
+    let mut daemon = start_daemon(
+        home.path(),
+        ConfigLayer {
+            admin_token: Some(TOKEN.into()),
+            watch: Some(false),
+            ..ConfigLayer::default()
+        },
+    )
+    .await;
+    let base = daemon.base.clone();
+    wait_ready(&base).await;
+
+    // A forced reload takes a while (an engine build): it is the request in
+    // flight when the shutdown comes.
+    let url = format!("{base}/api/v1/admin/reload");
+    let in_flight = tokio::spawn(async move { admin(Method::POST, &url, TOKEN).await });
+    // The metrics request itself is one request in flight; wait for two.
+    eventually(
+        Duration::from_secs(10),
+        "the reload to be in flight",
+        || async { metric(&base, "yuesou_http_requests_in_flight").await >= 2.0 },
+    )
+    .await;
+    let asked = Instant::now();
+    daemon.stop();
+
+    let (code, report) = in_flight.await.unwrap();
+    assert_eq!(code, 200, "the request in flight completes: {report}");
+    assert_eq!(report["outcome"], "reloaded");
+    tokio::time::timeout(Duration::from_secs(30), daemon.task)
+        .await
+        .expect("the daemon stops once drained")
+        .unwrap()
+        .unwrap();
+    assert!(asked.elapsed() < Duration::from_secs(30));
+    // Stopped: new connections are refused.
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_over_the_timeout_get_a_503_problem() {
+    let home = copy_home();
+    let mut daemon = start_daemon(
+        home.path(),
+        ConfigLayer {
+            watch: Some(false),
+            request_timeout_ms: Some(1),
+            search_pool: Some(SearchPool::Blocking),
+            cache_mb: Some(0),
+            ..ConfigLayer::default()
+        },
+    )
+    .await;
+    let base = daemon.base.clone();
+    wait_ready(&base).await;
+    // Searches on the blocking pool take milliseconds in a debug build:
+    // over a 1 ms timeout.
+    let mut timed_out = 0;
+    for q in [
+        "公积金提取",
+        "社保卡补换",
+        "港澳通行证续签",
+        "营业执照办理",
+        "医保报销",
+    ] {
+        let (code, problem) = get(&format!("{base}/api/v1/search?q={q}&explain=true")).await;
+        if code == 503 {
+            assert_eq!(problem["type"], "https://yuesou.dev/problems/timeout");
+            assert!(problem["detail"].as_str().unwrap().contains("1 ms"));
+            timed_out += 1;
+        } else {
+            assert_eq!(code, 200, "{problem}");
+        }
+    }
+    assert!(timed_out > 0, "no search exceeded 1 ms");
+    // Requests that finish at once are unaffected.
+    let (code, _) = get(&format!("{base}/healthz")).await;
+    assert_eq!(code, 200);
+    daemon.stop();
+    daemon.task.await.unwrap().unwrap();
+}
