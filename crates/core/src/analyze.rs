@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::expand::Thesaurus;
 use crate::guard::BannedWords;
 use crate::locate::{PlaceMention, PlaceRecognizer};
-use crate::normalize::Normalizer;
+use crate::normalize::{Normalizer, is_han};
 use crate::segment::{QueryWord, Segmenter};
 
 /// How a concept of the query was recognised; it weighs the hits it matches.
@@ -67,6 +67,11 @@ pub struct AnalyzedQuery {
     pub blocked_by: Option<String>,
     /// Stop words that were removed.
     pub stopwords: Vec<String>,
+    /// Byte spans of the Chinese stop words of two or more characters in
+    /// `normalized` (the corrector leaves them as typed; Latin stop words
+    /// such as `can` may be pinyin).
+    #[serde(skip)]
+    pub filler_spans: Vec<(usize, usize)>,
     /// Place names found in the query (they set the location and leave the
     /// text query, unless the query is nothing but places).
     pub places: Vec<PlaceMention>,
@@ -159,6 +164,7 @@ impl QueryAnalyzer {
             normalized: normalized.clone(),
             blocked_by: self.guard.find(&normalized),
             stopwords: Vec::new(),
+            filler_spans: Vec::new(),
             places: Vec::new(),
             concepts: Vec::new(),
             aspects: Vec::new(),
@@ -167,6 +173,11 @@ impl QueryAnalyzer {
             return analyzed;
         }
         let words = self.segmenter.query_words(&normalized);
+        analyzed.filler_spans = words
+            .iter()
+            .filter(|w| w.stop && w.text.chars().count() >= 2 && w.text.chars().all(is_han))
+            .map(|w| (w.start, w.end))
+            .collect();
         let starts_word = |at: usize| words.iter().any(|w| w.start == at);
         let ends_word = |at: usize| words.iter().any(|w| w.end == at);
         analyzed.places = self.places.find_aligned(&normalized, |start, end| {

@@ -221,7 +221,17 @@ impl Corrector {
     /// Rewrites a normalised query into vocabulary words, or `None` when the
     /// best reading is the query itself.
     pub fn correct(&self, query: &str) -> Option<Correction> {
+        self.correct_keeping(query, &[])
+    }
+
+    /// [`correct`](Self::correct), leaving the given byte spans of the query
+    /// as typed (filler such as 知道 or 怎么 is never a typo for 指导).
+    pub fn correct_keeping(&self, query: &str, keep: &[(usize, usize)]) -> Option<Correction> {
         let units = units(query);
+        let locked: Vec<bool> = query
+            .char_indices()
+            .map(|(at, _)| keep.iter().any(|&(s, e)| at >= s && at < e))
+            .collect();
         if units.is_empty() || units.len() > MAX_QUERY_UNITS {
             return None;
         }
@@ -238,7 +248,7 @@ impl Corrector {
                 _ => 0.0,
             };
             relax(&mut best, p + 1, base + keep, p, None, EXACT);
-            if matches!(units[p], Unit::Separator | Unit::Other(_)) {
+            if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
             for id in self.candidates(&units[p]) {
@@ -256,6 +266,9 @@ impl Corrector {
                     &mut matches,
                 );
                 for &(end, quality, flags) in &matches {
+                    if locked[p..end].iter().any(|l| *l) {
+                        continue;
+                    }
                     let consumed = units[p..end]
                         .iter()
                         .filter(|u| !matches!(u, Unit::Separator))
@@ -667,6 +680,18 @@ mod tests {
         let correction = c.correct("徼费").unwrap();
         assert_eq!(correction.corrected, "缴费");
         assert_eq!(correction.kinds, vec![CorrectionKind::Shape]);
+    }
+
+    #[test]
+    fn kept_spans_stay_as_typed() {
+        let c = corrector(&["指导", "出国", "记录"]);
+        let query = "怎么知道出国记录";
+        assert_eq!(corrected(&c, query).as_deref(), Some("怎么指导出国记录"));
+        let start = query.find("知道").unwrap();
+        assert_eq!(
+            c.correct_keeping(query, &[(start, start + "知道".len())]),
+            None
+        );
     }
 
     #[test]

@@ -136,7 +136,17 @@ impl Engine {
         let dictionaries = Dictionaries::load(&resources.dictionaries, &normalizer)?;
 
         let thesaurus = Thesaurus::new(&dictionaries.thesaurus);
-        let mut extra_words: Vec<String> = thesaurus.all_terms().map(str::to_string).collect();
+        // Colloquial terms segment whole; official terms only when short
+        // (a whole title as one word would lose its inner words, 预防接种 in
+        // 预防接种门诊查询, as index tokens).
+        let mut extra_words: Vec<String> = dictionaries
+            .thesaurus
+            .iter()
+            .flat_map(|(colloquial, officials)| {
+                std::iter::once(colloquial.clone())
+                    .chain(officials.iter().filter(|o| o.chars().count() <= 4).cloned())
+            })
+            .collect();
         extra_words.extend(dictionaries.aspects.iter().cloned());
         for d in gazetteer.divisions() {
             extra_words.push(normalizer.normalize(&d.name));

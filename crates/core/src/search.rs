@@ -387,7 +387,9 @@ impl Engine {
         if request.correct
             && (original_best < 0.75 || unknown > 0)
             && !response.query.concepts.is_empty()
-            && let Some(correction) = self.corrector.correct(&response.query.normalized)
+            && let Some(correction) = self
+                .corrector
+                .correct_keeping(&response.query.normalized, &response.query.filler_spans)
         {
             let mut analyzed = self.analyzer.analyze(&correction.corrected);
             for concept in &mut analyzed.concepts {
