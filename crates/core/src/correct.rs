@@ -112,7 +112,18 @@ struct Word {
     text: String,
     chars: Vec<char>,
     syllables: Vec<String>,
-    fuzzy: Vec<String>,
+    /// Per syllable: its id in the corrector's sound table.
+    syllable_ids: Vec<u16>,
+    /// Per syllable: the id of its fuzzy key.
+    fuzzy_ids: Vec<u16>,
+    /// Per syllable: the other spellings with the same fuzzy key.
+    spellings: Vec<Vec<String>>,
+    /// Per syllable: its initial (声母), or its first letter when it has
+    /// none.
+    initials: Vec<String>,
+    /// Letters that may follow the first typed letter when this word is
+    /// typed as pinyin, fuzzy pinyin or initials (bit per letter a–z).
+    second_letters: u32,
     prior: f32,
 }
 
@@ -122,7 +133,10 @@ struct Word {
 pub struct Corrector {
     words: Vec<Word>,
     by_char: HashMap<char, Vec<u32>>,
-    by_fuzzy: HashMap<String, Vec<u32>>,
+    by_fuzzy: HashMap<u16, Vec<u32>>,
+    /// Syllables and fuzzy keys as small integers, so matching a typed
+    /// character's readings compares numbers, not strings.
+    sounds: HashMap<String, u16>,
     by_letter: HashMap<u8, Vec<u32>>,
     by_sound: HashMap<String, Vec<u32>>,
     /// How many vocabulary words share each initials string (hk: 户口, 获客 …):
@@ -135,8 +149,10 @@ pub struct Corrector {
 enum Unit {
     Han {
         ch: char,
-        readings: Vec<String>,
-        fuzzy: Vec<String>,
+        /// Ids of every reading of the character.
+        readings: Vec<u16>,
+        /// Ids of their fuzzy keys.
+        fuzzy: Vec<u16>,
     },
     Letter(u8),
     Separator,
@@ -168,20 +184,38 @@ impl Corrector {
                 continue;
             };
             let fuzzy: Vec<String> = syllables.iter().map(|s| fuzzy_key(s)).collect();
+            let syllable_ids: Vec<u16> = syllables.iter().map(|s| c.sound_id(s)).collect();
+            let fuzzy_ids: Vec<u16> = fuzzy.iter().map(|f| c.sound_id(f)).collect();
             *c.initials_count.entry(initials_of(&syllables)).or_default() += 1;
             let id = c.words.len() as u32;
             c.by_sound.entry(syllables.join(" ")).or_default().push(id);
             c.by_char.entry(chars[0]).or_default().push(id);
-            c.by_fuzzy.entry(fuzzy[0].clone()).or_default().push(id);
+            c.by_fuzzy.entry(fuzzy_ids[0]).or_default().push(id);
             let first = syllables[0].as_bytes()[0];
             for letter in confusable_letters(first) {
                 c.by_letter.entry(letter).or_default().push(id);
             }
+            let spellings: Vec<Vec<String>> = syllables
+                .iter()
+                .map(|s| fuzzy_spellings(s).into_iter().filter(|f| f != s).collect())
+                .collect();
+            let initials: Vec<String> = syllables
+                .iter()
+                .map(|s| match split_initial(s) {
+                    ("", _) => s[..1].to_string(),
+                    (initial, _) => initial.to_string(),
+                })
+                .collect();
+            let second_letters = second_letters(&syllables, &spellings, &initials);
             c.words.push(Word {
                 text: text.clone(),
                 chars,
                 syllables,
-                fuzzy,
+                syllable_ids,
+                fuzzy_ids,
+                spellings,
+                initials,
+                second_letters,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -196,6 +230,12 @@ impl Corrector {
             }
         }
         c
+    }
+
+    /// The id of a syllable or fuzzy key, added to the table if new.
+    fn sound_id(&mut self, sound: &str) -> u16 {
+        let next = self.sounds.len().min(u16::MAX as usize - 1) as u16;
+        *self.sounds.entry(sound.to_string()).or_insert(next)
     }
 
     /// Number of vocabulary words.
@@ -227,7 +267,7 @@ impl Corrector {
     /// [`correct`](Self::correct), leaving the given byte spans of the query
     /// as typed (filler such as 知道 or 怎么 is never a typo for 指导).
     pub fn correct_keeping(&self, query: &str, keep: &[(usize, usize)]) -> Option<Correction> {
-        let units = units(query);
+        let units = self.units(query);
         let locked: Vec<bool> = query
             .char_indices()
             .map(|(at, _)| keep.iter().any(|&(s, e)| at >= s && at < e))
@@ -236,6 +276,8 @@ impl Corrector {
             return None;
         }
         let n = units.len();
+        let typed = Query::new(units, &self.shapes);
+        let units = &typed.units;
         // best[p] = (score, back pointer (start, word or None), flags)
         let mut best: Vec<Cell> = vec![None; n + 1];
         best[0] = Some((0.0, 0, None, EXACT));
@@ -251,20 +293,10 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
-            for id in self.candidates(&units[p]) {
+            for id in self.candidates(&typed, p) {
                 let word = &self.words[id as usize];
                 matches.clear();
-                match_word(
-                    word,
-                    &units,
-                    0,
-                    p,
-                    0.0,
-                    EXACT,
-                    false,
-                    &self.shapes,
-                    &mut matches,
-                );
+                match_word(word, &typed, 0, p, 0.0, EXACT, false, &mut matches);
                 for &(end, quality, flags) in &matches {
                     if locked[p..end].iter().any(|l| *l) {
                         continue;
@@ -356,10 +388,14 @@ impl Corrector {
         })
     }
 
-    fn candidates(&self, unit: &Unit) -> Vec<u32> {
+    /// Words that may start at unit `p`: by its character, look-alikes and
+    /// sound for a Chinese character; by first letter (and what may follow
+    /// it) for a letter.
+    fn candidates(&self, typed: &Query<'_>, p: usize) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
-        match unit {
+        match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
+                let fuzzy: &Vec<u16> = fuzzy;
                 out.extend(self.by_char.get(ch).into_iter().flatten());
                 for alt in self.shapes.get(ch).into_iter().flatten() {
                     out.extend(self.by_char.get(alt).into_iter().flatten());
@@ -368,7 +404,18 @@ impl Corrector {
                     out.extend(self.by_fuzzy.get(key).into_iter().flatten());
                 }
             }
-            Unit::Letter(b) => out.extend(self.by_letter.get(b).into_iter().flatten()),
+            Unit::Letter(b) => {
+                let words = self.by_letter.get(b).into_iter().flatten();
+                match typed.letters_at(p).get(1) {
+                    Some(&second) if second.is_ascii_lowercase() => {
+                        let bit = 1 << (second - b'a');
+                        out.extend(
+                            words.filter(|&&id| self.words[id as usize].second_letters & bit != 0),
+                        );
+                    }
+                    _ => out.extend(words),
+                }
+            }
             _ => {}
         }
         out.sort_unstable();
@@ -408,6 +455,47 @@ fn initials_of(syllables: &[String]) -> String {
     syllables.iter().filter_map(|s| s.chars().next()).collect()
 }
 
+/// Every letter that can come second when a word is typed: the second
+/// letter of its first syllable (or of a fuzzy spelling of it), the first
+/// letter of its second syllable (initials or a one-letter first syllable),
+/// with the n/l and f/h confusions, and the third letter (the second one
+/// dropped by a typo). Typos in the first two letters of a word are not
+/// read: they would make every word a candidate.
+fn second_letters(syllables: &[String], spellings: &[Vec<String>], initials: &[String]) -> u32 {
+    let mut mask = 0u32;
+    let mut add = |b: u8| {
+        for l in confusable_letters(b) {
+            if l.is_ascii_lowercase() {
+                mask |= 1 << (l - b'a');
+            }
+        }
+    };
+    let first = std::iter::once(&syllables[0]).chain(&spellings[0]);
+    for spelling in first {
+        match spelling.as_bytes().get(1) {
+            Some(&b) => add(b),
+            None => {
+                if let Some(next) = syllables.get(1) {
+                    add(next.as_bytes()[0]);
+                }
+            }
+        }
+        // A typo that drops the second letter puts the third one second.
+        if let Some(&b) = spelling.as_bytes().get(2) {
+            add(b);
+        }
+    }
+    if let Some(next) = initials.get(1) {
+        add(next.as_bytes()[0]);
+    }
+    // Initials may also be typed as single letters of a two-letter initial
+    // (zh → z).
+    if let Some(next) = syllables.get(1) {
+        add(next.as_bytes()[0]);
+    }
+    mask
+}
+
 fn confusable_letters(first: u8) -> Vec<u8> {
     match first {
         b'n' => vec![b'n', b'l'],
@@ -418,39 +506,76 @@ fn confusable_letters(first: u8) -> Vec<u8> {
     }
 }
 
-fn units(query: &str) -> Vec<Unit> {
-    query
-        .chars()
-        .map(|ch| {
-            if is_han(ch) {
-                let readings = char_readings(ch);
-                let mut fuzzy: Vec<String> = readings.iter().map(|r| fuzzy_key(r)).collect();
-                fuzzy.dedup();
-                Unit::Han {
-                    ch,
-                    readings,
-                    fuzzy,
+impl Corrector {
+    /// The units of a query, each Chinese character with the ids of its
+    /// readings and their fuzzy keys (unknown sounds match nothing).
+    fn units(&self, query: &str) -> Vec<Unit> {
+        let id = |sound: &str| self.sounds.get(sound).copied().unwrap_or(u16::MAX);
+        query
+            .chars()
+            .map(|ch| {
+                if is_han(ch) {
+                    let readings = char_readings(ch);
+                    let mut fuzzy: Vec<u16> = readings.iter().map(|r| id(&fuzzy_key(r))).collect();
+                    fuzzy.sort_unstable();
+                    fuzzy.dedup();
+                    Unit::Han {
+                        ch,
+                        readings: readings.iter().map(|r| id(r)).collect(),
+                        fuzzy,
+                    }
+                } else if ch.is_ascii_lowercase() {
+                    Unit::Letter(ch as u8)
+                } else if ch.is_whitespace() || ch == '\'' || ch == '-' {
+                    Unit::Separator
+                } else {
+                    Unit::Other(ch)
                 }
-            } else if ch.is_ascii_lowercase() {
-                Unit::Letter(ch as u8)
-            } else if ch.is_whitespace() || ch == '\'' || ch == '-' {
-                Unit::Separator
-            } else {
-                Unit::Other(ch)
-            }
-        })
-        .collect()
+            })
+            .collect()
+    }
 }
 
-/// The letters of the run starting at `p` (up to the next non-letter).
-fn letters_at(units: &[Unit], p: usize) -> Vec<u8> {
-    units[p..]
-        .iter()
-        .map_while(|u| match u {
-            Unit::Letter(b) => Some(*b),
-            _ => None,
-        })
-        .collect()
+/// A query being corrected: its units, and for each unit the run of
+/// letters starting there.
+struct Query<'a> {
+    units: Vec<Unit>,
+    /// The letters of the query, a zero byte for every other unit.
+    letters: Vec<u8>,
+    /// Per unit: where its run of letters ends.
+    run_end: Vec<usize>,
+    shapes: &'a HashMap<char, Vec<char>>,
+}
+
+impl<'a> Query<'a> {
+    fn new(units: Vec<Unit>, shapes: &'a HashMap<char, Vec<char>>) -> Self {
+        let letters: Vec<u8> = units
+            .iter()
+            .map(|u| match u {
+                Unit::Letter(b) => *b,
+                _ => 0,
+            })
+            .collect();
+        let mut run_end = vec![0; units.len()];
+        let mut end = units.len();
+        for p in (0..units.len()).rev() {
+            if letters[p] == 0 {
+                end = p;
+            }
+            run_end[p] = end.max(p);
+        }
+        Query {
+            units,
+            letters,
+            run_end,
+            shapes,
+        }
+    }
+
+    /// The letters of the run starting at `p` (up to the next non-letter).
+    fn letters_at(&self, p: usize) -> &[u8] {
+        &self.letters[p..self.run_end[p]]
+    }
 }
 
 /// Matches syllable `j` onwards of `word` against the query from unit `p`,
@@ -458,19 +583,19 @@ fn letters_at(units: &[Unit], p: usize) -> Vec<u8> {
 #[allow(clippy::too_many_arguments)]
 fn match_word(
     word: &Word,
-    units: &[Unit],
+    query: &Query<'_>,
     j: usize,
     p: usize,
     quality: f32,
     flags: u8,
     edited: bool,
-    shapes: &HashMap<char, Vec<char>>,
     out: &mut Vec<(usize, f32, u8)>,
 ) {
     if j == word.syllables.len() {
         out.push((p, quality, flags));
         return;
     }
+    let units = &query.units;
     let mut p = p;
     // Spaces may separate syllables typed as pinyin, never split Chinese words.
     if j > 0 {
@@ -482,6 +607,18 @@ fn match_word(
         return;
     }
     let syllable = &word.syllables[j];
+    let mut next = |advance: usize, gain: f32, more: u8, edit: bool| {
+        match_word(
+            word,
+            query,
+            j + 1,
+            p + advance,
+            quality + gain,
+            flags | more,
+            edit,
+            out,
+        )
+    };
     match &units[p] {
         Unit::Han {
             ch,
@@ -490,143 +627,51 @@ fn match_word(
         } => {
             let target = word.chars[j];
             if *ch == target {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + 1,
-                    quality + 1.0,
-                    flags,
-                    edited,
-                    shapes,
-                    out,
-                );
-            } else if shapes.get(ch).is_some_and(|alts| alts.contains(&target)) {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + 1,
-                    quality + 0.75,
-                    flags | SHAPE,
-                    edited,
-                    shapes,
-                    out,
-                );
-            } else if readings.contains(syllable) {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + 1,
-                    quality + 0.8,
-                    flags | HOMOPHONE,
-                    edited,
-                    shapes,
-                    out,
-                );
-            } else if fuzzy.contains(&word.fuzzy[j]) {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + 1,
-                    quality + 0.65,
-                    flags | HOMOPHONE | FUZZY,
-                    edited,
-                    shapes,
-                    out,
-                );
+                next(1, 1.0, EXACT, edited);
+            } else if query
+                .shapes
+                .get(ch)
+                .is_some_and(|alts| alts.contains(&target))
+            {
+                next(1, 0.75, SHAPE, edited);
+            } else if readings.contains(&word.syllable_ids[j]) {
+                next(1, 0.8, HOMOPHONE, edited);
+            } else if fuzzy.contains(&word.fuzzy_ids[j]) {
+                next(1, 0.65, HOMOPHONE | FUZZY, edited);
             } else if !edited && word.chars.len() >= 3 {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + 1,
-                    quality + 0.3,
-                    flags | EDIT,
-                    true,
-                    shapes,
-                    out,
-                );
+                next(1, 0.3, EDIT, true);
             }
         }
         Unit::Letter(_) => {
-            let letters = letters_at(units, p);
+            let letters = query.letters_at(p);
             let syl = syllable.as_bytes();
             if letters.starts_with(syl) {
-                match_word(
-                    word,
-                    units,
-                    j + 1,
-                    p + syl.len(),
-                    quality + 0.95 * syl.len() as f32,
-                    flags | PINYIN,
-                    edited,
-                    shapes,
-                    out,
-                );
+                next(syl.len(), 0.95 * syl.len() as f32, PINYIN, edited);
             }
-            for spelling in fuzzy_spellings(syllable).iter().skip(1) {
-                if spelling != syllable && letters.starts_with(spelling.as_bytes()) {
+            for spelling in &word.spellings[j] {
+                if letters.starts_with(spelling.as_bytes()) {
                     let len = spelling.len();
-                    match_word(
-                        word,
-                        units,
-                        j + 1,
-                        p + len,
-                        quality + 0.75 * len as f32,
-                        flags | PINYIN | FUZZY,
-                        edited,
-                        shapes,
-                        out,
-                    );
+                    next(len, 0.75 * len as f32, PINYIN | FUZZY, edited);
                 }
             }
             if syl.len() >= 3 && !edited {
                 for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
-                    if len <= letters.len() && &letters[..len] != syl {
-                        let typed = String::from_utf8_lossy(&letters[..len]);
-                        if strsim::osa_distance(&typed, syllable) == 1
-                            && typed.as_bytes()[0] == syl[0]
-                        {
-                            match_word(
-                                word,
-                                units,
-                                j + 1,
-                                p + len,
-                                quality + 0.6 * len as f32,
-                                flags | PINYIN | FUZZY,
-                                true,
-                                shapes,
-                                out,
-                            );
-                        }
+                    if len > letters.len() || &letters[..len] == syl || letters[0] != syl[0] {
+                        continue;
+                    }
+                    let typed = std::str::from_utf8(&letters[..len]).unwrap_or_default();
+                    if strsim::osa_distance(typed, syllable) == 1 {
+                        next(len, 0.6 * len as f32, PINYIN | FUZZY, true);
                     }
                 }
             }
-            let (initial, _) = split_initial(syllable);
-            let initial = if initial.is_empty() {
-                &syllable[..1]
-            } else {
-                initial
-            };
-            for typed_initial in [initial, &initial[..1]] {
-                if letters.starts_with(typed_initial.as_bytes()) && !letters.starts_with(syl) {
-                    match_word(
-                        word,
-                        units,
-                        j + 1,
-                        p + typed_initial.len(),
-                        quality + 0.6 * typed_initial.len() as f32,
-                        flags | INITIALS,
-                        edited,
-                        shapes,
-                        out,
-                    );
+            if !letters.starts_with(syl) {
+                let initial = word.initials[j].as_bytes();
+                if letters.starts_with(initial) {
+                    next(initial.len(), 0.6 * initial.len() as f32, INITIALS, edited);
                 }
-                if initial.len() == 1 {
-                    break;
+                if initial.len() > 1 && letters.starts_with(&initial[..1]) {
+                    next(1, 0.6, INITIALS, edited);
                 }
             }
         }

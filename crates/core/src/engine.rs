@@ -165,11 +165,26 @@ impl Engine {
             thesaurus,
         )
         .with_aspects(&dictionaries.aspects);
-        let texts: Vec<ItemText> = catalogue
+        let mut texts: Vec<ItemText> = catalogue
             .items()
             .iter()
             .map(|item| ItemText::new(item, &gazetteer, &normalizer))
             .collect();
+        let groups: Vec<u32> = {
+            let mut seen: HashMap<(&str, &str, &str, &str), u32> = HashMap::new();
+            texts
+                .iter()
+                .map(|t| {
+                    let next = seen.len() as u32;
+                    *seen
+                        .entry((&t.title, &t.aliases, &t.keywords, &t.body))
+                        .or_insert(next)
+                })
+                .collect()
+        };
+        for (text, group) in texts.iter_mut().zip(groups) {
+            text.group = group;
+        }
 
         let (index, reused_index) = match &options.index_dir {
             Some(root) => open_or_build(

@@ -53,6 +53,10 @@ impl TextField {
         TextField::Body,
     ];
 
+    /// The fields a service is named by: title, aliases, keywords.
+    pub const NAME_FIELDS: [TextField; 3] =
+        [TextField::Title, TextField::Alias, TextField::Keyword];
+
     /// Retrieval boost of the field (title ≫ aliases/keywords ≫ description).
     pub fn boost(self) -> f32 {
         match self {

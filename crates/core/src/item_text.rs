@@ -22,6 +22,10 @@ pub struct ItemText {
     pub meta: String,
     /// Description.
     pub body: String,
+    /// Items with the same title, aliases, keywords and description (the
+    /// city variants of a service) share a group: matches in that text are
+    /// computed once per group.
+    pub group: u32,
 }
 
 impl ItemText {
@@ -46,6 +50,7 @@ impl ItemText {
             keywords: join(&item.keywords),
             meta: join(&meta),
             body: normalizer.normalize(&item.description),
+            group: 0,
         }
     }
 }

@@ -30,6 +30,7 @@ mod item_text;
 mod locate;
 mod normalize;
 mod pinyin;
+mod rank;
 mod resources;
 mod search;
 mod segment;

@@ -9,14 +9,14 @@
 //! scores each candidate by how much of the query it covers, where, and how
 //! popular it is. Every factor is reported by `explain`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
+use crate::analyze::{AnalyzedQuery, MatchKind};
 use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
 use crate::correct::Correction;
 use crate::engine::Engine;
@@ -24,9 +24,9 @@ use crate::error::{Error, Result};
 use crate::gazetteer::{Division, PROVINCE_CODE};
 use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::index::{AllMatches, FilterField, TextField, top_matches};
-use crate::item_text::ItemText;
 use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
 use crate::normalize::is_han;
+use crate::rank::{QueryForms, SharedMatch, highlight, score_text};
 
 /// Largest page size.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -451,11 +451,12 @@ impl Engine {
         response.groups = self.groups(&passing);
         response.facets = self.facets(&passing);
         let start = (request.page - 1) * request.size;
+        let forms = QueryForms::new(&response.query, &[]);
         response.hits = passing
             .into_iter()
             .skip(start)
             .take(request.size)
-            .map(|r| self.hit(r, &response.query, request.explain))
+            .map(|r| self.hit(r, &forms, request.explain))
             .collect();
         Ok(response)
     }
@@ -572,7 +573,7 @@ impl Engine {
                         };
                         (
                             in_fields(&TextField::WORD_FIELDS),
-                            in_fields(&[TextField::Title, TextField::Alias, TextField::Keyword]),
+                            in_fields(&TextField::NAME_FIELDS),
                         )
                     };
                 max_df = max_df.max(term_df);
@@ -621,7 +622,14 @@ impl Engine {
             }
             weights.push(weight);
             for (term, boost) in terms {
-                for field in TextField::WORD_FIELDS {
+                // Official terms (boost < 1) are looked up where services are
+                // named; the words as typed everywhere.
+                let fields_searched: &[TextField] = if boost < 1.0 {
+                    &TextField::NAME_FIELDS
+                } else {
+                    &TextField::WORD_FIELDS
+                };
+                for &field in fields_searched {
                     let term = Term::from_field_text(fields.text(field), &term);
                     let q: Box<dyn Query> =
                         Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
@@ -669,8 +677,8 @@ impl Engine {
             .iter()
             .map(|m| m.1)
             .fold(f32::MIN_POSITIVE, f32::max);
-        let total_weight: f32 = weights.iter().sum();
-        let content = analyzed.content();
+        let forms = QueryForms::new(analyzed, &parts);
+        let mut shared: HashMap<u32, SharedMatch> = HashMap::new();
 
         let mut ranked: Vec<Ranked> = matches
             .into_iter()
@@ -702,21 +710,11 @@ impl Engine {
                     e.region_factor = fit.factor();
                 }
                 if !browse {
-                    score_text(
-                        &mut e,
-                        analyzed,
-                        &parts,
-                        &weights,
-                        total_weight,
-                        text,
-                        &content,
-                        explain,
-                    );
-                    e.place_in_text = analyzed.places.iter().any(|p| {
-                        text.title.contains(&p.text)
-                            || text.aliases.contains(&p.text)
-                            || text.keywords.contains(&p.text)
-                    });
+                    let shared = shared
+                        .entry(text.group)
+                        .or_insert_with(|| SharedMatch::new(&forms, text));
+                    score_text(&mut e, &forms, &weights, shared, &text.meta, explain);
+                    e.place_in_text = shared.place_in_text();
                     if e.place_in_text {
                         e.relevance += PLACE_IN_TEXT_BONUS;
                     }
@@ -920,13 +918,13 @@ impl Engine {
         }
     }
 
-    fn hit(&self, r: Ranked, analyzed: &AnalyzedQuery, explain: bool) -> Hit {
+    fn hit(&self, r: Ranked, forms: &QueryForms, explain: bool) -> Hit {
         let item = &self.catalogue.items()[r.ordinal];
         let text = &self.texts[r.ordinal];
         Hit {
             id: item.id.clone(),
             title: item.title.clone(),
-            title_highlight: highlight(&item.title, &text.title, analyzed),
+            title_highlight: highlight(&item.title, &text.title, forms),
             category: item.category.clone(),
             theme: item.theme.clone(),
             department: item.department.clone(),
@@ -989,203 +987,6 @@ fn push_term(terms: &mut Vec<(String, f32)>, term: String, boost: f32) {
         Some(existing) => existing.1 = existing.1.max(boost),
         None => terms.push((term, boost)),
     }
-}
-
-/// Field tiers for coverage: where in the item a concept was found.
-fn tier(text: &ItemText, needle: &str) -> f32 {
-    if needle.is_empty() {
-        0.0
-    } else if text.title.contains(needle) {
-        1.0
-    } else if text.aliases.contains(needle) {
-        0.95
-    } else if text.keywords.contains(needle) {
-        0.9
-    } else if text.meta.contains(needle) {
-        0.7
-    } else if text.body.contains(needle) {
-        0.35
-    } else {
-        0.0
-    }
-}
-
-fn in_title(text: &ItemText, needle: &str) -> bool {
-    !needle.is_empty() && (text.title.contains(needle) || text.aliases.contains(needle))
-}
-
-/// Share of a compound concept's characters its parts find, each part
-/// weighted by the field it is found in (a whole-word match is better, so
-/// this is discounted).
-fn parts_match(parts: &[(String, usize)], text: &ItemText, of_title: bool) -> f32 {
-    let total: usize = parts.iter().map(|(_, n)| n).sum();
-    if total == 0 {
-        return 0.0;
-    }
-    let found: f32 = parts
-        .iter()
-        .map(|(p, n)| {
-            let t = if of_title {
-                if in_title(text, p) { 1.0 } else { 0.0 }
-            } else {
-                tier(text, p)
-            };
-            t * *n as f32
-        })
-        .sum();
-    PARTS_DISCOUNT * found / total as f32
-}
-
-/// A compound concept matched only through its parts counts this much of a
-/// whole-word match.
-const PARTS_DISCOUNT: f32 = 0.9;
-
-/// How well one concept matches an item: (coverage 0–1, title coverage 0–1,
-/// matched via synonym).
-fn concept_match(
-    concept: &Concept,
-    parts: &[(String, usize)],
-    text: &ItemText,
-) -> (f32, f32, bool) {
-    let direct = tier(text, &concept.text);
-    let partial = if concept.words.len() > 1 {
-        concept.words.iter().map(|w| tier(text, w)).sum::<f32>() / concept.words.len() as f32
-    } else if direct == 0.0 {
-        parts_match(parts, text, false)
-    } else {
-        0.0
-    };
-    let synonym = concept
-        .synonyms
-        .iter()
-        .map(|s| tier(text, s))
-        .fold(0.0, f32::max)
-        * MatchKind::Synonym.weight();
-    let title =
-        if in_title(text, &concept.text) || concept.synonyms.iter().any(|s| in_title(text, s)) {
-            1.0
-        } else if concept.words.len() > 1 {
-            concept.words.iter().filter(|w| in_title(text, w)).count() as f32
-                / concept.words.len() as f32
-        } else {
-            parts_match(parts, text, true)
-        };
-    let best = direct.max(partial);
-    (best.max(synonym), title, synonym > best)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn score_text(
-    e: &mut Explain,
-    analyzed: &AnalyzedQuery,
-    parts: &[Vec<(String, usize)>],
-    weights: &[f32],
-    total_weight: f32,
-    text: &ItemText,
-    content: &str,
-    explain: bool,
-) {
-    let mut coverage = 0.0;
-    let mut title_coverage = 0.0;
-    let mut synonym_weight = 0.0;
-    for ((concept, weight), parts) in analyzed.concepts.iter().zip(weights).zip(parts) {
-        let (matched, title, via_synonym) = concept_match(concept, parts, text);
-        coverage += weight * matched;
-        title_coverage += weight * title;
-        if via_synonym {
-            synonym_weight += weight * matched;
-        }
-        if explain && matched > 0.0 {
-            e.matched.push(concept.text.clone());
-        }
-    }
-    e.coverage = coverage / total_weight;
-    e.title_coverage = title_coverage / total_weight;
-    // Focus: how much of the title the query explains (户籍迁移 fits the
-    // query 户籍迁移 better than 户籍迁移进度查询 does).
-    let title_chars = text.title.chars().count().max(1) as f32;
-    let covered = covered_chars(&text.title, analyzed);
-    e.focus = covered as f32 / title_chars;
-    e.exact_title = !content.is_empty()
-        && (text.title == content
-            || text
-                .aliases
-                .split(crate::item_text::SEPARATOR)
-                .any(|a| a == content));
-    e.relevance =
-        0.55 * e.coverage + 0.25 * e.title_coverage + 0.1 * e.bm25_normalized + 0.1 * e.focus;
-    if e.exact_title {
-        e.relevance += 0.3;
-    }
-    if e.match_kind == MatchKind::Exact && synonym_weight * 2.0 > coverage {
-        e.match_kind = MatchKind::Synonym;
-        e.match_kind_weight = MatchKind::Synonym.weight();
-    }
-}
-
-/// Character ranges of `title` that some concept form matches.
-fn matched_ranges(title: &str, analyzed: &AnalyzedQuery) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for concept in &analyzed.concepts {
-        let forms = std::iter::once(&concept.text)
-            .chain(&concept.words)
-            .chain(&concept.synonyms);
-        for form in forms {
-            if form.is_empty() {
-                continue;
-            }
-            for (start, _) in title.match_indices(form.as_str()) {
-                ranges.push((start, start + form.len()));
-            }
-        }
-    }
-    ranges.sort();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in ranges {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    merged
-}
-
-fn covered_chars(title: &str, analyzed: &AnalyzedQuery) -> usize {
-    matched_ranges(title, analyzed)
-        .iter()
-        .map(|(s, e)| title[*s..*e].chars().count())
-        .sum()
-}
-
-/// The display title with matched fragments wrapped in `<em>`. Matching runs
-/// on the normalised title; when normalisation changed the title's length the
-/// title is returned escaped but unmarked.
-fn highlight(title: &str, normalized: &str, analyzed: &AnalyzedQuery) -> String {
-    let source = if title.len() == normalized.len() {
-        title
-    } else {
-        return escape(title);
-    };
-    let mut out = String::with_capacity(title.len() + 16);
-    let mut last = 0;
-    for (s, e) in matched_ranges(normalized, analyzed) {
-        if !source.is_char_boundary(s) || !source.is_char_boundary(e) {
-            return escape(title);
-        }
-        out.push_str(&escape(&source[last..s]));
-        out.push_str("<em>");
-        out.push_str(&escape(&source[s..e]));
-        out.push_str("</em>");
-        last = e;
-    }
-    out.push_str(&escape(&source[last..]));
-    out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Keeps hits that cover enough of the query; when none do, the best partial
