@@ -25,7 +25,7 @@ use crate::gazetteer::Gazetteer;
 use crate::geo::{Locator, load_outside};
 use crate::guard::BannedWords;
 use crate::halls::{ServiceHall, load_halls};
-use crate::index::{FilterField, IndexDocument, SearchIndex, TextField};
+use crate::index::{IndexDocument, SearchIndex, TextField};
 use crate::item_text::{ItemText, SEPARATOR};
 use crate::locate::PlaceRecognizer;
 use crate::normalize::{Normalizer, is_han};
@@ -92,6 +92,8 @@ pub struct Engine {
     pub(crate) corrector: Corrector,
     pub(crate) suggester: Suggester,
     pub(crate) locator: Locator,
+    /// The items of each text group (see [`ItemText::group`]).
+    pub(crate) groups: Vec<Vec<u32>>,
     fingerprint: String,
     reused_index: bool,
 }
@@ -185,21 +187,11 @@ impl Engine {
         for (text, group) in texts.iter_mut().zip(groups) {
             text.group = group;
         }
+        let groups = group_items(&texts);
 
         let (index, reused_index) = match &options.index_dir {
-            Some(root) => open_or_build(
-                root,
-                &fingerprint,
-                &catalogue,
-                &texts,
-                &gazetteer,
-                &analyzer,
-                progress,
-            )?,
-            None => (
-                build(None, &catalogue, &texts, &gazetteer, &analyzer, progress)?,
-                false,
-            ),
+            Some(root) => open_or_build(root, &fingerprint, &texts, &groups, &analyzer, progress)?,
+            None => (build(None, &texts, &groups, &analyzer, progress)?, false),
         };
 
         let mut vocabulary = Vocabulary::default();
@@ -233,6 +225,7 @@ impl Engine {
             corrector,
             suggester,
             locator,
+            groups,
             fingerprint,
             reused_index,
         })
@@ -299,7 +292,8 @@ impl Engine {
         self.reused_index
     }
 
-    /// Number of documents in the index.
+    /// Number of documents in the index: one per distinct service text (the
+    /// city variants of a service share one).
     pub fn index_size(&self) -> u64 {
         self.index.num_docs()
     }
@@ -308,9 +302,8 @@ impl Engine {
 fn open_or_build(
     root: &Path,
     fingerprint: &str,
-    catalogue: &Catalogue,
     texts: &[ItemText],
-    gazetteer: &Gazetteer,
+    groups: &[Vec<u32>],
     analyzer: &QueryAnalyzer,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<(SearchIndex, bool)> {
@@ -322,7 +315,7 @@ fn open_or_build(
     let target = root.join(fingerprint);
     if target.join("meta.json").exists() {
         match SearchIndex::open(&target) {
-            Ok(index) if index.num_docs() == catalogue.len() as u64 => {
+            Ok(index) if index.num_docs() == groups.len() as u64 => {
                 progress(BuildProgress::Reused);
                 return Ok((index, true));
             }
@@ -336,14 +329,7 @@ fn open_or_build(
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let built = build(
-        Some(&staging),
-        catalogue,
-        texts,
-        gazetteer,
-        analyzer,
-        progress,
-    )?;
+    let built = build(Some(&staging), texts, groups, analyzer, progress)?;
     drop(built);
     std::fs::rename(&staging, &target).map_err(io(&target))?;
     // Older snapshots are no longer needed; one in use by another process
@@ -359,71 +345,66 @@ fn open_or_build(
     Ok((SearchIndex::open(&target)?, false))
 }
 
+/// The items of each text group, in catalogue order (group ids are dense,
+/// numbered in order of first appearance).
+fn group_items(texts: &[ItemText]) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    for (ordinal, text) in texts.iter().enumerate() {
+        let group = text.group as usize;
+        if groups.len() <= group {
+            groups.resize_with(group + 1, Vec::new);
+        }
+        groups[group].push(ordinal as u32);
+    }
+    groups
+}
+
 fn build(
     dir: Option<&Path>,
-    catalogue: &Catalogue,
     texts: &[ItemText],
-    gazetteer: &Gazetteer,
+    groups: &[Vec<u32>],
     analyzer: &QueryAnalyzer,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<SearchIndex> {
-    let total = catalogue.len();
+    let total = groups.len();
     let segmenter = analyzer.segmenter();
-    // City variants share most of their text: segment each distinct text
-    // once.
-    let mut segmented: HashMap<String, Vec<String>> = HashMap::new();
-    let mut tokens = move |text: &str| -> Vec<String> {
-        if let Some(tokens) = segmented.get(text) {
-            return tokens.clone();
+    // Variants also share their region-specific text now and then: segment
+    // each distinct text once.
+    let mut segmented: HashMap<&str, Vec<String>> = HashMap::new();
+    let docs = groups.iter().enumerate().filter_map(|(group, members)| {
+        let first = &texts[*members.first()? as usize];
+        let mut doc = IndexDocument {
+            group: group as u64,
+            ..IndexDocument::default()
+        };
+        doc.text[TextField::Title as usize] = segmenter.index_tokens(&first.title);
+        doc.text[TextField::Alias as usize] = segmenter.index_tokens(&first.aliases);
+        doc.text[TextField::Keyword as usize] = segmenter.index_tokens(&first.keywords);
+        doc.text[TextField::Body as usize] = segmenter.index_tokens(&first.body);
+        // The union of the variants' themes, departments and region names.
+        let mut meta: Vec<String> = Vec::new();
+        for &m in members {
+            let text = texts[m as usize].meta.as_str();
+            let tokens = segmented
+                .entry(text)
+                .or_insert_with(|| segmenter.index_tokens(text));
+            meta.extend(tokens.iter().cloned());
         }
-        let tokens = segmenter.index_tokens(text);
-        segmented.insert(text.to_string(), tokens.clone());
-        tokens
-    };
-    let docs = catalogue
-        .items()
-        .iter()
-        .zip(texts)
-        .enumerate()
-        .map(|(ordinal, (item, text))| {
-            let mut doc = IndexDocument {
-                ordinal: ordinal as u64,
-                ..IndexDocument::default()
-            };
-            doc.text[TextField::Title as usize] = tokens(&text.title);
-            doc.text[TextField::Alias as usize] = tokens(&text.aliases);
-            doc.text[TextField::Keyword as usize] = tokens(&text.keywords);
-            doc.text[TextField::Meta as usize] = tokens(&text.meta);
-            doc.text[TextField::Body as usize] = tokens(&text.body);
-            let mut chars: Vec<String> = [&text.title, &text.aliases, &text.keywords]
-                .iter()
-                .flat_map(|t| t.chars())
-                .filter(|c| is_han(*c))
-                .map(String::from)
-                .collect();
-            chars.sort();
-            chars.dedup();
-            doc.text[TextField::Chars as usize] = chars;
-
-            let mut scope = vec![item.region_code.clone()];
-            let mut current = gazetteer.division(&item.region_code);
-            while let Some(d) = current.and_then(|d| gazetteer.division(&d.parent_code)) {
-                scope.push(d.code.clone());
-                current = Some(d);
-            }
-            doc.filter[FilterField::Category as usize] = vec![item.category.clone()];
-            doc.filter[FilterField::Theme as usize] = vec![item.theme.clone()];
-            doc.filter[FilterField::Department as usize] = vec![item.department.clone()];
-            doc.filter[FilterField::RegionScope as usize] = scope;
-            doc.filter[FilterField::RegionCode as usize] = vec![item.region_code.clone()];
-            doc.filter[FilterField::Audience as usize] = item.audience.clone();
-            doc.filter[FilterField::ServiceType as usize] =
-                item.service_type.iter().cloned().collect();
-            doc.filter[FilterField::Online as usize] =
-                vec![item.online.unwrap_or(false).to_string()];
-            doc
-        });
-    SearchIndex::build(dir, docs, &mut |done| {
+        meta.sort_unstable();
+        meta.dedup();
+        doc.text[TextField::Meta as usize] = meta;
+        let mut chars: Vec<String> = [&first.title, &first.aliases, &first.keywords]
+            .iter()
+            .flat_map(|t| t.chars())
+            .filter(|c| is_han(*c))
+            .map(String::from)
+            .collect();
+        chars.sort();
+        chars.dedup();
+        doc.text[TextField::Chars as usize] = chars;
+        Some(doc)
+    });
+    SearchIndex::build(dir, docs, total, &mut |done| {
         progress(BuildProgress::Indexing { done, total })
     })
 }
@@ -464,14 +445,19 @@ fn correction_vocabulary(
             add(&token, weight);
         }
         // Runs of two and three adjacent words, sub-words included
-        // (身份证补领 in 居民身份证补领), so a reading from pinyin or
-        // initials can take a whole phrase.
+        // (身份证补领 in 居民身份证补领), and a word with the word after next
+        // (驾驶证换证 in 驾驶证期满换证: people leave middle words out), so a
+        // reading from pinyin or initials can take a whole phrase.
         let spans = segmenter.search_spans(value);
         for &(a_start, a_end) in &spans {
             for &(_, b_end) in spans.iter().filter(|(s, _)| *s == a_end) {
                 add(&value[a_start..b_end], weight);
-                for &(_, c_end) in spans.iter().filter(|(s, _)| *s == b_end) {
+                for &(c_start, c_end) in spans.iter().filter(|(s, _)| *s == b_end) {
                     add(&value[a_start..c_end], weight);
+                    add(
+                        &format!("{}{}", &value[a_start..a_end], &value[c_start..c_end]),
+                        weight,
+                    );
                 }
             }
         }

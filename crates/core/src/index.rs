@@ -1,5 +1,12 @@
 //! The tantivy full-text index: schema, build and open.
 //!
+//! The index holds one document per *text group*: the city variants of a
+//! service share their title, aliases, keywords and description, so they are
+//! one document, whose meta field holds the union of the variants' themes,
+//! departments and region names. Retrieval finds groups; the engine expands
+//! them to items and applies filters in memory. A million items that are
+//! variants of a few thousand services make a few thousand documents.
+//!
 //! Analysis happens in Rust before tantivy sees the text: every text field
 //! holds tokens produced by the [`Segmenter`](crate::Segmenter), joined by
 //! spaces, and tantivy's whitespace tokenizer splits them again. Index-time
@@ -8,19 +15,17 @@
 
 use std::path::Path;
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
+use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
 
 use crate::error::Result;
 
 /// Bump when the schema or the analysis changes, so persisted indexes rebuild.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const TOKENIZER: &str = "yuesou_tokens";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -70,44 +75,17 @@ impl TextField {
     }
 }
 
-/// Exact-value fields used by filters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FilterField {
-    /// 分类.
-    Category,
-    /// 主题.
-    Theme,
-    /// 实施部门.
-    Department,
-    /// The item's region and every region above it.
-    RegionScope,
-    /// The item's own region code.
-    RegionCode,
-    /// 服务对象 (one term per audience).
-    Audience,
-    /// 事项类型.
-    ServiceType,
-    /// "true" when the item can be done online.
-    Online,
-}
-
 /// Field handles of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    ordinal: Field,
+    group: Field,
     text: [Field; 6],
-    filter: [Field; 8],
 }
 
 impl Fields {
     /// The tantivy field of a text field.
     pub fn text(&self, f: TextField) -> Field {
         self.text[f as usize]
-    }
-
-    /// The tantivy field of a filter field.
-    pub fn filter(&self, f: FilterField) -> Field {
-        self.filter[f as usize]
     }
 }
 
@@ -118,39 +96,20 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let ordinal = builder.add_u64_field("ordinal", FAST);
+    let group = builder.add_u64_field("group", FAST);
     let text = ["title", "alias", "keyword", "meta", "body", "chars"]
         .map(|name| builder.add_text_field(name, text_options.clone()));
-    let filter = [
-        "category",
-        "theme",
-        "department",
-        "region_scope",
-        "region_code",
-        "audience",
-        "service_type",
-        "online",
-    ]
-    .map(|name| builder.add_text_field(name, STRING));
-    (
-        builder.build(),
-        Fields {
-            ordinal,
-            text,
-            filter,
-        },
-    )
+    (builder.build(), Fields { group, text })
 }
 
-/// What one catalogue item puts into the index.
+/// What one text group (the items sharing a service's text) puts into the
+/// index.
 #[derive(Debug, Clone, Default)]
 pub struct IndexDocument {
-    /// Position of the item in the catalogue.
-    pub ordinal: u64,
+    /// The group's number ([`ItemText::group`](crate::ItemText::group)).
+    pub group: u64,
     /// Tokens per text field, in [`TextField`] order.
     pub text: [Vec<String>; 6],
-    /// Values per filter field, in [`FilterField`] order.
-    pub filter: [Vec<String>; 8],
 }
 
 /// An opened index with a reader.
@@ -170,10 +129,12 @@ impl std::fmt::Debug for SearchIndex {
 
 impl SearchIndex {
     /// Builds an index from documents, in `dir` (persisted) or in memory.
-    /// `progress` is called with the number of documents added so far.
+    /// `progress` is called with the number of documents added so far, out
+    /// of `expected`.
     pub fn build(
         dir: Option<&Path>,
-        docs: impl ExactSizeIterator<Item = IndexDocument>,
+        docs: impl Iterator<Item = IndexDocument>,
+        expected: usize,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Self> {
         let (schema, fields) = schema();
@@ -185,20 +146,15 @@ impl SearchIndex {
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
         for (n, doc) in docs.enumerate() {
             let mut tantivy_doc = TantivyDocument::default();
-            tantivy_doc.add_u64(fields.ordinal, doc.ordinal);
+            tantivy_doc.add_u64(fields.group, doc.group);
             for (i, tokens) in doc.text.iter().enumerate() {
                 if !tokens.is_empty() {
                     tantivy_doc.add_text(fields.text[i], tokens.join(" "));
                 }
             }
-            for (i, values) in doc.filter.iter().enumerate() {
-                for value in values {
-                    tantivy_doc.add_text(fields.filter[i], value);
-                }
-            }
             writer.add_document(tantivy_doc)?;
-            if n % 256 == 0 {
-                progress(n);
+            if n % 256 == 0 || n + 1 == expected {
+                progress(n + 1);
             }
         }
         writer.commit()?;
@@ -243,7 +199,7 @@ impl SearchIndex {
     }
 }
 
-/// The `limit` best matches by BM25 as `(catalogue ordinal, score)`, best
+/// The `limit` best matches by BM25 as `(text group, score)`, best
 /// first, and whether there were more. Uses tantivy's top-k collector, which
 /// skips blocks of postings that cannot reach the top (block-max WAND).
 pub fn top_matches(
@@ -262,14 +218,14 @@ pub fn top_matches(
                 searcher
                     .segment_reader(address.segment_ord)
                     .fast_fields()
-                    .u64("ordinal")?,
+                    .u64("group")?,
             );
         }
-        if let Some(ordinal) = columns[segment]
+        if let Some(group) = columns[segment]
             .as_ref()
             .and_then(|c| c.first(address.doc_id))
         {
-            out.push((ordinal as u32, score));
+            out.push((group as u32, score));
         }
     }
     Ok((out, more))
@@ -280,47 +236,4 @@ fn register_tokenizer(index: &Index) {
         TOKENIZER,
         TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
     );
-}
-
-/// Collects every matching document as `(catalogue ordinal, BM25 score)`.
-pub struct AllMatches;
-
-/// Per-segment part of [`AllMatches`].
-pub struct SegmentMatches {
-    ordinals: Column<u64>,
-    out: Vec<(u32, Score)>,
-}
-
-impl Collector for AllMatches {
-    type Fruit = Vec<(u32, Score)>;
-    type Child = SegmentMatches;
-
-    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches {
-            ordinals: segment.fast_fields().u64("ordinal")?,
-            out: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<(u32, Score)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ordinal) = self.ordinals.first(doc) {
-            self.out.push((ordinal as u32, score));
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.out
-    }
 }

@@ -13,6 +13,8 @@
 //!
 //! [`Engine`] ties the stages together; see its documentation for an example.
 
+#![warn(missing_docs)]
+
 mod analyze;
 mod browse;
 mod catalogue;

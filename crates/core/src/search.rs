@@ -9,11 +9,11 @@
 //! scores each candidate by how much of the query it covers, where, and how
 //! popular it is. Every factor is reported by `explain`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use crate::analyze::{AnalyzedQuery, MatchKind};
@@ -23,7 +23,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Division, PROVINCE_CODE};
 use crate::geo::{validate_position, wgs84_to_gcj02};
-use crate::index::{AllMatches, FilterField, TextField, top_matches};
+use crate::index::{TextField, top_matches};
 use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
 use crate::normalize::is_han;
 use crate::rank::{QueryForms, SharedMatch, highlight, score_text};
@@ -39,10 +39,12 @@ pub const MIN_COVERAGE: f32 = 0.5;
 /// When nothing reaches [`MIN_COVERAGE`], partial matches down to this share
 /// are shown instead (and the response says so).
 pub const RELAXED_COVERAGE: f32 = 0.25;
-/// Candidates ranked precisely, best BM25 first. Larger than the bundled
-/// catalogue, so its totals are exact; at a million items the rest of the
-/// matches are counted as "at least" (`total_relation: gte`).
-pub const MAX_CANDIDATES: usize = 4_096;
+/// Text groups (services) retrieved per search, best BM25 first. Larger than
+/// the bundled catalogue's 421, so its totals are exact.
+pub const MAX_GROUPS: usize = 512;
+/// Items ranked precisely per search: the retrieved groups are expanded to
+/// their items until this many. Past it, `total_relation` is `gte`.
+pub const MAX_CANDIDATES: usize = 8_192;
 
 /// Filters of a search (多条件筛选). All given filters must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -310,6 +312,37 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
+/// The filters of a request, checked and ready to match items (多条件筛选).
+struct ItemFilter<'a> {
+    filters: &'a Filters,
+    region: Option<&'a Division>,
+    gazetteer: &'a crate::gazetteer::Gazetteer,
+}
+
+impl ItemFilter<'_> {
+    /// Whether an item passes every filter. The region filter accepts items
+    /// of the region or inside it, and those offered above it (city- or
+    /// province-wide).
+    fn accepts(&self, item: &ServiceItem) -> bool {
+        let f = self.filters;
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        is(&f.category, &item.category)
+            && is(&f.theme, &item.theme)
+            && is(&f.department, &item.department)
+            && f.audience
+                .as_deref()
+                .is_none_or(|a| item.audience.iter().any(|x| x == a))
+            && f.service_type
+                .as_deref()
+                .is_none_or(|t| item.service_type.as_deref() == Some(t))
+            && f.online.is_none_or(|o| item.online.unwrap_or(false) == o)
+            && self.region.is_none_or(|r| {
+                self.gazetteer.is_within(&item.region_code, &r.code)
+                    || self.gazetteer.is_within(&r.code, &item.region_code)
+            })
+    }
+}
+
 /// Candidates of one retrieval, ranked, with how many concepts of the query
 /// the catalogue does not know at all (a sign of typos or pinyin).
 struct Retrieved {
@@ -331,7 +364,7 @@ impl Engine {
     /// Runs a search through the whole pipeline.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         validate(request)?;
-        let filter_query = self.filter_query(&request.filters)?;
+        let filter = self.item_filter(&request.filters)?;
         // Resolved (and validated) even when the query names a place.
         let given = self.given_location(request)?;
         let analyzed = self.analyzer.analyze(&request.query);
@@ -364,7 +397,7 @@ impl Engine {
             .or_else(|| given.clone());
         let retrieved = self.retrieve_and_rank(
             &response.query,
-            clone_query(&filter_query),
+            &filter,
             request.explain,
             MatchKind::Exact,
             location.as_ref(),
@@ -414,7 +447,7 @@ impl Engine {
             let corrected_location = self.query_location(&analyzed).or_else(|| given.clone());
             let retrieved = self.retrieve_and_rank(
                 &analyzed,
-                clone_query(&filter_query),
+                &filter,
                 request.explain,
                 kind,
                 corrected_location.as_ref(),
@@ -525,7 +558,7 @@ impl Engine {
     fn retrieve_and_rank(
         &self,
         analyzed: &AnalyzedQuery,
-        filter_query: Option<Box<dyn Query>>,
+        filter: &ItemFilter<'_>,
         explain: bool,
         kind: MatchKind,
         location: Option<&ResolvedLocation>,
@@ -642,36 +675,30 @@ impl Engine {
         }
 
         let browse = analyzed.concepts.is_empty();
-        let text_query: Box<dyn Query> = if browse {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(text_clauses))
-        };
-        let mut clauses = vec![(Occur::Must, text_query)];
-        if let Some(filter) = filter_query {
-            clauses.push((Occur::Must, filter));
-        }
-        if !browse && let Some(city) = location.and_then(|l| l.city_code.as_deref()) {
-            // So that among many variants of a service the searcher's own
-            // and the province-wide ones are among the candidates.
-            let scope = Term::from_field_text(fields.filter(FilterField::RegionScope), city);
-            let province =
-                Term::from_field_text(fields.filter(FilterField::RegionCode), PROVINCE_CODE);
-            for term in [scope, province] {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, LOCATION_BOOST))));
-            }
-        }
-        let query: Box<dyn Query> = if clauses.len() == 1 {
-            clauses.remove(0).1
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        };
         let (matches, more) = if browse {
-            // Browsing scores nothing: every filtered item is a candidate.
-            (searcher.search(&query, &AllMatches)?, false)
+            // Browsing scores nothing: every item the filters accept.
+            let all = (0..self.catalogue.len() as u32)
+                .filter(|&i| filter.accepts(&self.catalogue.items()[i as usize]))
+                .map(|i| (i, 0.0))
+                .collect();
+            (all, false)
         } else {
-            top_matches(&searcher, query.as_ref(), MAX_CANDIDATES)?
+            let query = BooleanQuery::new(text_clauses);
+            let (groups, mut more) = top_matches(&searcher, &query, MAX_GROUPS)?;
+            let mut items: Vec<(u32, f32)> = Vec::new();
+            for (i, &(group, bm25)) in groups.iter().enumerate() {
+                if items.len() >= MAX_CANDIDATES {
+                    more |= i < groups.len();
+                    break;
+                }
+                let members = self.groups.get(group as usize).into_iter().flatten();
+                items.extend(
+                    members
+                        .filter(|&&m| filter.accepts(&self.catalogue.items()[m as usize]))
+                        .map(|&m| (m, bm25)),
+                );
+            }
+            (items, more)
         };
         let best_bm25 = matches
             .iter()
@@ -679,6 +706,8 @@ impl Engine {
             .fold(f32::MIN_POSITIVE, f32::max);
         let forms = QueryForms::new(analyzed, &parts);
         let mut shared: HashMap<u32, SharedMatch> = HashMap::new();
+        // Region fit of each region code, computed once per code.
+        let mut fits: HashMap<&str, RegionFit> = HashMap::new();
 
         let mut ranked: Vec<Ranked> = matches
             .into_iter()
@@ -705,7 +734,9 @@ impl Engine {
                     matched: Vec::new(),
                 };
                 if let Some(location) = location {
-                    let fit = location.fit(&self.gazetteer, &item.region_code);
+                    let fit = *fits
+                        .entry(item.region_code.as_str())
+                        .or_insert_with(|| location.fit(&self.gazetteer, &item.region_code));
                     e.region_fit = Some(fit);
                     e.region_factor = fit.factor();
                 }
@@ -728,12 +759,11 @@ impl Engine {
                 }
             })
             .collect();
-        ranked.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.catalogue.items()[a.ordinal]
-                    .id
-                    .cmp(&self.catalogue.items()[b.ordinal].id)
-            })
+        // Ties in catalogue order, so results are deterministic.
+        ranked.sort_unstable_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.ordinal.cmp(&b.ordinal))
         });
         Ok(Retrieved {
             ranked,
@@ -762,15 +792,8 @@ impl Engine {
             .collect()
     }
 
-    fn filter_query(&self, filters: &Filters) -> Result<Option<Box<dyn Query>>> {
-        let fields = self.index.fields();
-        let term = |field: FilterField, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.filter(field), value),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// Checks the filter values and prepares them for matching items.
+    fn item_filter<'a>(&'a self, filters: &'a Filters) -> Result<ItemFilter<'a>> {
         let known = |set: &std::collections::BTreeSet<String>, value: &str, what: &str| {
             if set.contains(value) {
                 Ok(())
@@ -780,53 +803,39 @@ impl Engine {
         };
         if let Some(v) = &filters.category {
             known(&self.vocabulary.categories, v, "category")?;
-            clauses.push((Occur::Must, term(FilterField::Category, v)));
         }
         if let Some(v) = &filters.theme {
             known(&self.vocabulary.themes, v, "theme")?;
-            clauses.push((Occur::Must, term(FilterField::Theme, v)));
         }
         if let Some(v) = &filters.department {
             known(&self.vocabulary.departments, v, "department")?;
-            clauses.push((Occur::Must, term(FilterField::Department, v)));
         }
-        if let Some(v) = &filters.region {
-            let division = self
-                .resolve_region(v)
-                .ok_or_else(|| Error::InvalidRequest(format!("unknown region {v:?}")))?;
-            // Items in the region or below it, or offered city- or
-            // province-wide above it.
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
-                Occur::Should,
-                term(FilterField::RegionScope, &division.code),
-            )];
-            let mut parent = self.gazetteer.division(&division.parent_code);
-            while let Some(p) = parent {
-                alternatives.push((Occur::Should, term(FilterField::RegionCode, &p.code)));
-                parent = self.gazetteer.division(&p.parent_code);
-            }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        let region = match &filters.region {
+            Some(v) => Some(
+                self.resolve_region(v)
+                    .ok_or_else(|| Error::InvalidRequest(format!("unknown region {v:?}")))?,
+            ),
+            None => None,
+        };
+        if let Some(v) = &filters.audience
+            && !AUDIENCES.contains(&v.as_str())
+        {
+            return Err(Error::InvalidRequest(format!(
+                "unknown audience {v:?} (expected one of {AUDIENCES:?})"
+            )));
         }
-        if let Some(v) = &filters.audience {
-            if !AUDIENCES.contains(&v.as_str()) {
-                return Err(Error::InvalidRequest(format!(
-                    "unknown audience {v:?} (expected one of {AUDIENCES:?})"
-                )));
-            }
-            clauses.push((Occur::Must, term(FilterField::Audience, v)));
+        if let Some(v) = &filters.service_type
+            && !SERVICE_TYPES.contains(&v.as_str())
+        {
+            return Err(Error::InvalidRequest(format!(
+                "unknown service_type {v:?} (expected one of {SERVICE_TYPES:?})"
+            )));
         }
-        if let Some(v) = &filters.service_type {
-            if !SERVICE_TYPES.contains(&v.as_str()) {
-                return Err(Error::InvalidRequest(format!(
-                    "unknown service_type {v:?} (expected one of {SERVICE_TYPES:?})"
-                )));
-            }
-            clauses.push((Occur::Must, term(FilterField::ServiceType, v)));
-        }
-        if let Some(v) = filters.online {
-            clauses.push((Occur::Must, term(FilterField::Online, &v.to_string())));
-        }
-        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+        Ok(ItemFilter {
+            filters,
+            region,
+            gazetteer: &self.gazetteer,
+        })
     }
 
     /// Resolves a region given as a code or a name (广州, 广州市, 天河区, 羊城).
@@ -841,11 +850,10 @@ impl Engine {
         })
     }
 
-    fn city_or_province(&self, code: &str) -> String {
+    fn city_or_province(&self, code: &str) -> &str {
         self.gazetteer
             .city_of(code)
-            .map(|c| c.code.clone())
-            .unwrap_or_else(|| PROVINCE_CODE.to_string())
+            .map_or(PROVINCE_CODE, |c| c.code.as_str())
     }
 
     fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
@@ -870,30 +878,36 @@ impl Engine {
     }
 
     fn facets(&self, ranked: &[Ranked]) -> Facets {
-        let mut counts: [BTreeMap<String, usize>; 6] = Default::default();
+        let mut counts: [HashMap<&str, usize>; 6] = Default::default();
+        // City of each region code, looked up once per code.
+        let mut cities: HashMap<&str, &str> = HashMap::new();
         for r in ranked {
             let item: &ServiceItem = &self.catalogue.items()[r.ordinal];
-            *counts[0].entry(item.category.clone()).or_default() += 1;
-            *counts[1].entry(item.theme.clone()).or_default() += 1;
-            *counts[2]
-                .entry(self.city_or_province(&item.region_code))
-                .or_default() += 1;
+            *counts[0].entry(&item.category).or_default() += 1;
+            *counts[1].entry(&item.theme).or_default() += 1;
+            let city = *cities
+                .entry(&item.region_code)
+                .or_insert_with(|| self.city_or_province(&item.region_code));
+            *counts[2].entry(city).or_default() += 1;
             if let Some(t) = &item.service_type {
-                *counts[3].entry(t.clone()).or_default() += 1;
+                *counts[3].entry(t).or_default() += 1;
             }
             for a in &item.audience {
-                *counts[4].entry(a.clone()).or_default() += 1;
+                *counts[4].entry(a).or_default() += 1;
             }
-            *counts[5]
-                .entry(item.online.unwrap_or(false).to_string())
-                .or_default() += 1;
+            let online = if item.online.unwrap_or(false) {
+                "true"
+            } else {
+                "false"
+            };
+            *counts[5].entry(online).or_default() += 1;
         }
         let [category, theme, region, service_type, audience, online] = counts.map(|m| {
             let mut v: Vec<FacetCount> = m
                 .into_iter()
                 .filter(|(value, _)| !value.is_empty())
                 .map(|(value, count)| FacetCount {
-                    value,
+                    value: value.to_string(),
                     label: None,
                     count,
                 })
@@ -938,9 +952,6 @@ impl Engine {
     }
 }
 
-/// Retrieval boost of the searcher's city and of province-wide items.
-const LOCATION_BOOST: f32 = 1.5;
-
 /// Weight cap of a concept no field of the catalogue contains.
 const UNKNOWN_WEIGHT: f32 = 1.0;
 /// Weight cap of a concept found only in descriptions or region names.
@@ -955,10 +966,6 @@ const SINGLE_CHAR_WEIGHT: f32 = 0.6;
 const PLACE_IN_TEXT_BONUS: f32 = 0.05;
 
 const BLOCKED_MESSAGE: &str = "该搜索词包含不允许搜索的内容。";
-
-fn clone_query(query: &Option<Box<dyn Query>>) -> Option<Box<dyn Query>> {
-    query.as_ref().map(|q| q.box_clone())
-}
 
 fn validate(request: &SearchRequest) -> Result<()> {
     if request.page == 0 {
