@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# HTTP load figures for `yuesou serve` (docs/BENCHMARKS.md, "HTTP load").
+#
+# Builds the release binary, starts the daemon on a free port over a private
+# copy of data/ and dictionaries/ with a fresh data dir, waits for /readyz,
+# then replays the mixed request sets of scripts/load/ (search.txt,
+# suggest.txt) with wrk and prints throughput, p50/p99 latency and failures.
+# Also measures start-up to ready with an existing index and resident memory.
+#
+#   scripts/load.sh                      # cache on and off, 20 s per run
+#   scripts/load.sh --reload             # also edit the catalogue mid-run
+#   scripts/load.sh --cache off --duration 30 --connections 16
+#   scripts/load.sh --search-pool blocking
+#
+# Installs wrk with apt-get when it is missing. Not run by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=20
+CONNECTIONS=16
+THREADS=2
+CACHE=both
+RELOAD=0
+BUILD=1
+SEARCH_POOL=inline
+ACCESS_LOG=true
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --threads) THREADS=$2; shift 2 ;;
+        --cache) CACHE=$2; shift 2 ;;
+        --reload) RELOAD=1; shift ;;
+        --no-build) BUILD=0; shift ;;
+        --search-pool) SEARCH_POOL=$2; shift 2 ;;
+        --access-log) ACCESS_LOG=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+if ! command -v wrk >/dev/null; then
+    echo "== installing wrk"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+if [ "$BUILD" = 1 ]; then
+    echo "== cargo build --release"
+    cargo build --release --quiet --bin yuesou
+fi
+BIN=$PWD/target/release/yuesou
+
+WORK=$(mktemp -d /tmp/yuesou-load.XXXXXX)
+mkdir -p "$WORK/home/data" "$WORK/home/dictionaries"
+cp data/*.jsonl "$WORK/home/data/"
+cp dictionaries/* "$WORK/home/dictionaries/"
+TOKEN=load-$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')-token
+PID=
+cleanup() {
+    if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 20000))
+        (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+}
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# start CACHE_MB: starts the daemon, waits for /readyz; sets PID and
+# READY_MS (start-up to ready).
+start() {
+    local t0
+    t0=$(now_ms)
+    YUESOU_ADMIN_TOKEN=$TOKEN "$BIN" serve --addr "127.0.0.1:$PORT" --home "$WORK/home" \
+        --data-dir "$WORK/state" --cache-mb "$1" --search-pool "$SEARCH_POOL" \
+        --access-log "$ACCESS_LOG" --reload-debounce-ms 300 2>>"$WORK/daemon.log" &
+    PID=$!
+    until curl -fs "$BASE/readyz" >/dev/null 2>&1; do
+        kill -0 "$PID" 2>/dev/null || { echo "the daemon died:" >&2; tail "$WORK/daemon.log" >&2; exit 1; }
+        sleep 0.005
+    done
+    READY_MS=$(( $(now_ms) - t0 ))
+}
+
+stop() {
+    kill -TERM "$PID"
+    wait "$PID" 2>/dev/null || true
+    PID=
+}
+
+rss() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$PID/status"; }
+hwm() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$PID/status"; }
+generation() { curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/admin/status" | sed -n 's/.*"generation":\([0-9]*\).*/\1/p'; }
+
+# Appends a copy of the first catalogue item under a new id, written aside
+# and renamed into place (as a deployment would).
+edit_catalogue() {
+    local n=$1 file=$WORK/home/data/catalogue.jsonl
+    { cat "$file"; head -1 "$file" | sed "s/\"id\":\"[^\"]*\"/\"id\":\"load-reload-$n\"/; s/\"title\":\"[^\"]*\"/\"title\":\"压测热更新事项$n\"/"; } >"$file.new"
+    mv "$file.new" "$file"
+}
+
+RESULTS=()
+# run NAME PATHS: one wrk run; with --reload, edits the catalogue halfway.
+run() {
+    local name=$1 paths=$2 out gen0 gen1 editor="" reload_note=""
+    YUESOU_LOAD_PATHS=$paths wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scripts/load/replay.lua "$BASE" >/dev/null
+    gen0=$(generation)
+    if [ "$RELOAD" = 1 ]; then
+        ( sleep $((DURATION / 2)); edit_catalogue "${name//\//-}-$RANDOM" ) &
+        editor=$!
+    fi
+    out=$(YUESOU_LOAD_PATHS=$paths wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+        -s scripts/load/replay.lua "$BASE")
+    if [ -n "$editor" ]; then wait "$editor"; fi
+    echo "$out" | sed 's/^/    /'
+    if [ "$RELOAD" = 1 ]; then
+        sleep 1
+        gen1=$(generation)
+        reload_note=" generation=$gen0->$gen1"
+    fi
+    RESULTS+=("$name $(echo "$out" | grep '^RESULT' | sed 's/^RESULT //')$reload_note")
+}
+
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(rustc --version)"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; search pool: $SEARCH_POOL; access log: $ACCESS_LOG"
+
+case "$CACHE" in
+    both) MODES="0 64" ;;
+    on) MODES="64" ;;
+    off) MODES="0" ;;
+    *) echo "--cache on|off|both" >&2; exit 2 ;;
+esac
+
+start 64
+echo "== first start (builds the index): ${READY_MS} ms to ready"
+stop
+for mb in $MODES; do
+    label=$([ "$mb" = 0 ] && echo "cache-off" || echo "cache-on")
+    start "$mb"
+    ready=$READY_MS
+    echo "== $label: start-up to ready with the existing index: ${ready} ms; RSS $(rss) MiB"
+    echo "-- search ($(wc -l <scripts/load/search.txt) distinct requests)"
+    run "search/$label" "$PWD/scripts/load/search.txt"
+    echo "-- suggest ($(wc -l <scripts/load/suggest.txt) distinct requests)"
+    run "suggest/$label" "$PWD/scripts/load/suggest.txt"
+    RESULTS+=("memory/$label rss_mib=$(rss) peak_rss_mib=$(hwm) startup_ms=$ready")
+    stop
+done
+
+echo
+echo "== summary"
+printf '%s\n' "${RESULTS[@]}"
+if grep -q "reload failed" "$WORK/daemon.log"; then
+    echo "!! reload failures in the daemon log:"; grep "reload failed" "$WORK/daemon.log"
+fi
