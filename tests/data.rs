@@ -301,3 +301,37 @@ fn the_thesaurus_and_dictionaries_are_substantial() {
         );
     }
 }
+
+/// Every official term of the thesaurus is wording the catalogue uses (in a
+/// title, alias or keyword): a mapping to words no service carries would
+/// send people nowhere.
+#[test]
+fn every_official_thesaurus_term_names_something_in_the_catalogue() {
+    let e = engine();
+    let normalizer = e.analyzer().normalizer();
+    let names: Vec<String> = e
+        .catalogue()
+        .items()
+        .iter()
+        .map(|item| {
+            let mut text = item.title.clone();
+            for extra in item.aliases.iter().chain(&item.keywords) {
+                text.push('|');
+                text.push_str(extra);
+            }
+            normalizer.normalize(&text)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (colloquial, officials) in &e.dictionaries().thesaurus {
+        for official in officials {
+            if !names.iter().any(|n| n.contains(official.as_str())) {
+                missing.push(format!("{colloquial} → {official}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "official terms no item carries: {missing:?}"
+    );
+}

@@ -131,12 +131,13 @@ fn the_blind_queries_generalise() {
     assert!(rate >= BLIND_FLOOR, "success@3 {rate:.3} < {BLIND_FLOOR}");
 }
 
-/// Success@3 the blind set must keep.
-const BLIND_FLOOR: f32 = 0.0;
+/// Success@3 the blind set must keep (measured 97.0 % on 2026-11-30; see
+/// docs/BENCHMARKS.md).
+const BLIND_FLOOR: f32 = 0.95;
 
-/// Success@3 the held-out set must keep (measured 2026-11-26; see
+/// Success@3 the held-out set must keep (measured 99.2 % on 2026-11-30; see
 /// docs/BENCHMARKS.md for the current figure).
-const HELD_OUT_FLOOR: f32 = 0.95;
+const HELD_OUT_FLOOR: f32 = 0.97;
 
 #[test]
 fn queries_that_already_match_are_left_alone() {

@@ -38,6 +38,57 @@ fn colloquial_words_reach_official_titles_through_the_thesaurus() {
 }
 
 #[test]
+fn state_words_reach_the_action_that_answers_them() {
+    // 丢了 / 弄丢了 / 遗失 → 补领, 补发, 挂失; 坏了 / 损坏 → 补换, 换领, 损毁;
+    // 办到哪一步 / 批下来没 → 进度.
+    assert_first("出生证明弄丢了", "出生医学证明补发换发");
+    assert_first("不动产权证书遗失", "不动产权证书补发换发");
+    assert_first("残疾人证坏了", "残疾人证换领补领");
+    assert_first("驾驶证损坏了", "驾驶证损毁换证");
+    assert_first("社保卡办到哪一步了", "社会保障卡办理进度查询");
+    assert_first("居住证批下来没", "居住证办理进度查询");
+    // A longer entry wins over the state word alone.
+    assert_first("身份证丢了", "居民身份证补领");
+}
+
+#[test]
+fn a_thesaurus_entry_splits_a_longer_word_it_ends_inside() {
+    // jieba reads 房屋 / 抵押登记; the entry 房屋抵押 needs 房屋 / 抵押 / 登记.
+    let r = search("房屋抵押登记");
+    assert!(
+        r.query.concepts.iter().any(|c| c.text == "房屋抵押"),
+        "{:?}",
+        r.query.concepts
+    );
+    assert_first("房屋抵押登记", "不动产抵押权登记");
+}
+
+#[test]
+fn a_specific_word_outranks_generic_ones_even_below_the_coverage_line() {
+    // 残疾人证 names one service; 过期 and 换 name many. The hit that finds
+    // the specific word is kept and ranked first, although the generic words
+    // together weigh a little more.
+    assert_first("残疾人证过期了要换吗", "残疾人证");
+    assert_first("家里老人住养老院", "养老机构查询");
+}
+
+#[test]
+fn a_not_a_questions_search_for_the_thing_itself() {
+    let r = search("明天停不停电");
+    assert_eq!(r.query.normalized, "明天停电");
+    assert_first("明天停不停电", "停电信息查询");
+}
+
+#[test]
+fn latin_words_the_catalogue_uses_are_not_read_as_pinyin() {
+    // "etc" could be read as the initials of 儿童 + c; the catalogue knows ETC.
+    let r = search("etc shenqing");
+    let c = r.correction.as_ref().expect("shenqing is read as pinyin");
+    assert!(c.corrected.starts_with("etc"), "{c:?}");
+    assert_first("etc shenqing", "ETC办理");
+}
+
+#[test]
 fn full_width_and_traditional_forms_search_like_simplified() {
     let plain = search("社保卡补换");
     let wide = search("社保卡補換　");

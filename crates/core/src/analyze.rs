@@ -172,7 +172,8 @@ impl QueryAnalyzer {
         if analyzed.is_blocked() {
             return analyzed;
         }
-        let words = self.segmenter.query_words(&normalized);
+        let words =
+            self.split_at_thesaurus_ends(&normalized, self.segmenter.query_words(&normalized));
         analyzed.filler_spans = words
             .iter()
             .filter(|w| w.stop && w.text.chars().count() >= 2 && w.text.chars().all(is_han))
@@ -205,6 +206,43 @@ impl QueryAnalyzer {
             }
         }
         analyzed
+    }
+
+    /// Splits a word that a thesaurus entry ends inside of, when the rest of
+    /// the word is a word itself: jieba reads 房子抵押登记 as 房子 / 抵押登记,
+    /// which hides the entry 房子抵押 (→ 不动产抵押权登记); 房子 / 抵押 / 登记
+    /// lets the entry match on word boundaries.
+    fn split_at_thesaurus_ends(&self, normalized: &str, words: Vec<QueryWord>) -> Vec<QueryWord> {
+        let entries = self.thesaurus.find(normalized);
+        if entries.is_empty() {
+            return words;
+        }
+        let mut out: Vec<QueryWord> = Vec::with_capacity(words.len() + 1);
+        for word in words {
+            let cut = entries.iter().find(|e| {
+                e.end > word.start
+                    && e.end < word.end
+                    && e.start < word.start
+                    && out.iter().any(|w| w.start == e.start)
+                    && self.segmenter.has_word(&normalized[word.start..e.end])
+                    && self.segmenter.has_word(&normalized[e.end..word.end])
+            });
+            match cut {
+                Some(e) => {
+                    for (start, end) in [(word.start, e.end), (e.end, word.end)] {
+                        let text = normalized[start..end].to_string();
+                        out.push(QueryWord {
+                            stop: self.segmenter.is_stopword(&text),
+                            text,
+                            start,
+                            end,
+                        });
+                    }
+                }
+                None => out.push(word),
+            }
+        }
+        out
     }
 
     /// Groups words into concepts: a thesaurus entry that starts at a word

@@ -437,6 +437,11 @@ fn acceptable(word: &Word, flags: u8, quality: f32, consumed: usize) -> bool {
     if flags & INITIALS != 0 && word.syllables.len() < 2 {
         return false;
     }
+    // A character edit is the last resort: the rest of the word must be
+    // as typed, not also misheard or misread (家里老人 is not 孤寡老人).
+    if flags & EDIT != 0 && flags & (HOMOPHONE | SHAPE) != 0 {
+        return false;
+    }
     // A corrected word must still be mostly right.
     consumed > 0 && quality / consumed as f32 >= 0.55
 }
@@ -737,6 +742,15 @@ mod tests {
             c.correct_keeping(query, &[(start, start + "知道".len())]),
             None
         );
+    }
+
+    #[test]
+    fn an_edit_never_combines_with_other_typos_in_one_word() {
+        let c = corrector(&["孤寡老人", "老人"]);
+        // 家 can be read gū, and 里 is one character off 寡: two guesses in
+        // one word are not a correction.
+        assert_eq!(corrected(&c, "家里老人"), None);
+        assert_eq!(corrected(&c, "孤家老人").as_deref(), Some("孤寡老人"));
     }
 
     #[test]

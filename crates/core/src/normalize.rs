@@ -16,7 +16,8 @@ use unicode_normalization::UnicodeNormalization;
 /// Full-width → half-width (NFKC), case folding, traditional → simplified
 /// Chinese, control characters removed and whitespace collapsed. A space
 /// between two Chinese characters is dropped: Chinese does not separate
-/// words with spaces, so `社保 查询` means `社保查询`.
+/// words with spaces, so `社保 查询` means `社保查询`. A-not-A questions
+/// (正反问) keep the verb once: `停不停电` → `停电`, `可不可以` → `可以`.
 pub struct Normalizer {
     t2s: Option<OpenCC>,
 }
@@ -67,8 +68,28 @@ impl Normalizer {
             Some(t2s) if folded.chars().any(is_han) => t2s.convert(&folded),
             _ => folded,
         };
-        join_han(&converted)
+        collapse_a_not_a(&join_han(&converted))
     }
+}
+
+/// Rewrites the A-not-A question form (A不A, A没A, and A不AB for two-character
+/// verbs) to its verb: 停不停电 → 停电, 有没有 → 有, 知不知道 → 知道. The
+/// question asks whether; the search is for the thing itself.
+fn collapse_a_not_a(text: &str) -> String {
+    if !text.contains(['不', '没']) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        out.push(chars[i]);
+        let a_not_a = matches!(chars.get(i + 1), Some('不' | '没'))
+            && chars.get(i + 2) == Some(&chars[i])
+            && is_han(chars[i]);
+        i += if a_not_a { 3 } else { 1 };
+    }
+    out
 }
 
 /// Drops every space that has a Chinese character on both sides.
@@ -110,6 +131,17 @@ mod tests {
         assert_eq!(n.normalize("hu kou 迁移"), "hu kou 迁移");
         assert_eq!(n.normalize("社保 ka 补换"), "社保 ka 补换");
         assert_eq!(n.normalize("查詢"), "查询");
+    }
+
+    #[test]
+    fn a_not_a_questions_keep_the_verb_once() {
+        let n = Normalizer::new();
+        assert_eq!(n.normalize("明天停不停电"), "明天停电");
+        assert_eq!(n.normalize("医院是不是正规的"), "医院是正规的");
+        assert_eq!(n.normalize("有没有补贴"), "有补贴");
+        assert_eq!(n.normalize("可不可以异地办"), "可以异地办");
+        assert_eq!(n.normalize("不动产不予登记"), "不动产不予登记");
+        assert_eq!(n.normalize("不不"), "不不");
     }
 
     #[test]

@@ -242,7 +242,14 @@ impl ItemMatch<'_> {
         let partial = if c.words.len() > 1 {
             c.words.iter().map(|&w| self.tier(w)).sum::<f32>() / c.words.len() as f32
         } else if direct == 0.0 {
-            self.parts(&c.parts, false)
+            // The content word alone (丢 of 丢了) or the dictionary parts.
+            let word = c
+                .words
+                .iter()
+                .filter(|&&w| w != c.text)
+                .map(|&w| self.tier(w))
+                .fold(0.0, f32::max);
+            word.max(self.parts(&c.parts, false))
         } else {
             0.0
         };

@@ -39,6 +39,10 @@ pub const MIN_COVERAGE: f32 = 0.5;
 /// When nothing reaches [`MIN_COVERAGE`], partial matches down to this share
 /// are shown instead (and the response says so).
 pub const RELAXED_COVERAGE: f32 = 0.25;
+/// A hit covering at least this share (but less than [`MIN_COVERAGE`]) is
+/// kept when it outranks every hit that covers enough: it found the query's
+/// decisive word where the others found only its generic ones.
+pub const NEAR_COVERAGE: f32 = 0.4;
 /// Text groups (services) retrieved per search, best BM25 first. Larger than
 /// the bundled catalogue's 421, so its totals are exact.
 pub const MAX_GROUPS: usize = 512;
@@ -420,9 +424,14 @@ impl Engine {
         if request.correct
             && (original_best < 0.75 || unknown > 0)
             && !response.query.concepts.is_empty()
-            && let Some(correction) = self
-                .corrector
-                .correct_keeping(&response.query.normalized, &response.query.filler_spans)
+            && let Some(correction) = self.corrector.correct_keeping(
+                &response.query.normalized,
+                &[
+                    response.query.filler_spans.as_slice(),
+                    &self.known_latin_words(&response.query.normalized),
+                ]
+                .concat(),
+            )
         {
             let mut analyzed = self.analyzer.analyze(&correction.corrected);
             for concept in &mut analyzed.concepts {
@@ -456,11 +465,13 @@ impl Engine {
             let corrected_more = retrieved.more;
             let (corrected_passing, corrected_relaxed) = threshold(retrieved.ranked);
             let corrected_best = best(&corrected_passing, corrected_relaxed);
-            // Better matches, or as good with fewer unknown words.
+            // Better matches, or nearly as good with fewer unknown words (the
+            // characters of a mistyped word each match somewhere, which
+            // flatters the query as typed).
             let better = corrected_best > original_best + 0.05
                 || (corrected_unknown < unknown
                     && !corrected_passing.is_empty()
-                    && corrected_best >= original_best);
+                    && corrected_best >= original_best - 0.05);
             if better {
                 passing = corrected_passing;
                 relaxed = corrected_relaxed;
@@ -492,6 +503,36 @@ impl Engine {
             .map(|r| self.hit(r, &forms, request.explain))
             .collect();
         Ok(response)
+    }
+
+    /// Byte spans of the Latin words of a normalised query that the catalogue
+    /// itself uses (ETC, APP): they are words, not pinyin, and stay as typed
+    /// when the rest of the query is corrected.
+    fn known_latin_words(&self, normalized: &str) -> Vec<(usize, usize)> {
+        let searcher = self.index.searcher();
+        let fields = self.index.fields();
+        let mut spans = Vec::new();
+        let mut start = None;
+        for (at, ch) in normalized.char_indices().chain([(normalized.len(), ' ')]) {
+            match (ch.is_ascii_alphanumeric(), start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => {
+                    start = None;
+                    let word = &normalized[s..at];
+                    let known = word.len() >= 2
+                        && TextField::WORD_FIELDS.iter().any(|&f| {
+                            searcher
+                                .doc_freq(&Term::from_field_text(fields.text(f), word))
+                                .is_ok_and(|d| d > 0)
+                        });
+                    if known {
+                        spans.push((s, at));
+                    }
+                }
+                _ => {}
+            }
+        }
+        spans
     }
 
     /// The location the caller gave: an explicit region (`location`, else
@@ -582,36 +623,68 @@ impl Engine {
             parts.push(self.parts_of(&concept.text));
             let mut terms: Vec<(String, f32)> = Vec::new();
             let segmenter = self.analyzer.segmenter();
+            // Whole forms of the concept (as typed, its words, its official
+            // terms), each with its search-mode sub-words (itself first).
+            let mut wholes: Vec<Vec<String>> = Vec::new();
             for word in std::iter::once(&concept.text).chain(&concept.words) {
-                for sub in segmenter.subwords(word) {
-                    push_term(&mut terms, sub, 1.0);
+                let subs = segmenter.subwords(word);
+                for sub in &subs {
+                    push_term(&mut terms, sub.clone(), 1.0);
                 }
+                wholes.push(subs);
             }
             for synonym in &concept.synonyms {
-                for sub in segmenter.subwords(synonym) {
-                    push_term(&mut terms, sub, MatchKind::Synonym.weight() * 0.9);
+                let subs = segmenter.subwords(synonym);
+                for sub in &subs {
+                    push_term(&mut terms, sub.clone(), MatchKind::Synonym.weight() * 0.9);
                 }
+                wholes.push(subs);
             }
+            let term_df = |term: &str| -> (u64, u64) {
+                if term.chars().count() == 1 && term.chars().all(is_han) {
+                    let d = df(TextField::Chars, term);
+                    (d, d)
+                } else {
+                    let in_fields = |fields: &[TextField]| {
+                        fields.iter().map(|f| df(*f, term)).max().unwrap_or(0)
+                    };
+                    (
+                        in_fields(&TextField::WORD_FIELDS),
+                        in_fields(&TextField::NAME_FIELDS),
+                    )
+                }
+            };
+            let dfs: HashMap<&str, (u64, u64)> = terms
+                .iter()
+                .map(|(t, _)| (t.as_str(), term_df(t)))
+                .collect();
             let mut max_df = 0;
             // Document frequency in the fields people name services by.
             let mut title_df = 0;
-            for (term, _) in &terms {
-                let (term_df, term_title_df) =
-                    if term.chars().count() == 1 && term.chars().all(is_han) {
-                        let d = df(TextField::Chars, term);
-                        (d, d)
-                    } else {
-                        let in_fields = |fields: &[TextField]| {
-                            fields.iter().map(|f| df(*f, term)).max().unwrap_or(0)
-                        };
-                        (
-                            in_fields(&TextField::WORD_FIELDS),
-                            in_fields(&TextField::NAME_FIELDS),
-                        )
-                    };
-                max_df = max_df.max(term_df);
-                title_df = title_df.max(term_title_df);
+            for &(word_df, name_df) in dfs.values() {
+                max_df = max_df.max(word_df);
+                title_df = title_df.max(name_df);
             }
+            // The concept weighs by how many services its most common whole
+            // form names. A form that is not an index token is estimated by
+            // its rarest sub-word (every document holding the form holds
+            // it): 医疗机构查询 is as specific as 医疗机构, however common
+            // 查询 is.
+            let whole_df = wholes
+                .iter()
+                .filter_map(|subs| {
+                    let whole = dfs.get(subs[0].as_str()).map_or(0, |d| d.0);
+                    if whole > 0 {
+                        return Some(whole);
+                    }
+                    subs[1..]
+                        .iter()
+                        .filter(|s| s.chars().count() > 1)
+                        .filter_map(|s| dfs.get(s.as_str()).map(|d| d.0))
+                        .filter(|&d| d > 0)
+                        .min()
+                })
+                .max();
             let known = max_df > 0;
             let chars: Vec<String> = concept
                 .text
@@ -636,7 +709,8 @@ impl Engine {
                     ));
                 }
             }
-            let mut weight = (1.0 + n_docs / (max_df as f32 + 1.0)).ln().max(0.2);
+            let weight_df = whole_df.unwrap_or(max_df);
+            let mut weight = (1.0 + n_docs / (weight_df as f32 + 1.0)).ln().max(0.2);
             if !known && !concept.aspect {
                 // Words the catalogue never uses (typos, incidental words)
                 // must not outweigh the words it does use.
@@ -673,6 +747,8 @@ impl Engine {
                 }
             }
         }
+
+        unknown += fragment_runs(analyzed);
 
         let browse = analyzed.concepts.is_empty();
         let (matches, more) = if browse {
@@ -996,14 +1072,47 @@ fn push_term(terms: &mut Vec<(String, f32)>, term: String, boost: f32) {
     }
 }
 
-/// Keeps hits that cover enough of the query; when none do, the best partial
-/// matches.
+/// Runs of two or more adjacent single-character concepts without synonyms
+/// (抵 压 for the mistyped 抵押): jieba splits a word it does not know into
+/// characters, each of which the catalogue may well contain, so they count
+/// as unknown words when deciding whether to try a correction.
+fn fragment_runs(analyzed: &AnalyzedQuery) -> usize {
+    let is_fragment = |c: &crate::analyze::Concept| {
+        !c.aspect
+            && c.synonyms.is_empty()
+            && c.text.chars().count() == 1
+            && c.text.chars().all(is_han)
+    };
+    let mut runs = 0;
+    let mut in_run = false;
+    for pair in analyzed.concepts.windows(2) {
+        let adjacent = is_fragment(&pair[0])
+            && is_fragment(&pair[1])
+            && analyzed
+                .normalized
+                .contains(&format!("{}{}", pair[0].text, pair[1].text));
+        if adjacent && !in_run {
+            runs += 1;
+        }
+        in_run = adjacent;
+    }
+    runs
+}
+
+/// Keeps hits that cover enough of the query, and partial matches that still
+/// outrank every such hit (a hit finding the query's one specific word can
+/// beat hits finding only its generic words); when no hit covers enough,
+/// the best partial matches.
 fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
-    if ranked.iter().any(|r| r.coverage >= MIN_COVERAGE) {
+    if let Some(first_full) = ranked.iter().position(|r| r.coverage >= MIN_COVERAGE) {
         (
             ranked
                 .into_iter()
-                .filter(|r| r.coverage >= MIN_COVERAGE)
+                .enumerate()
+                .filter(|(i, r)| {
+                    r.coverage >= MIN_COVERAGE || (*i < first_full && r.coverage >= NEAR_COVERAGE)
+                })
+                .map(|(_, r)| r)
                 .collect(),
             false,
         )

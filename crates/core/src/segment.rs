@@ -62,6 +62,11 @@ impl Segmenter {
         }
     }
 
+    /// Whether jieba's dictionary (default, user and extra words) has `word`.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
     /// Whether a word is a stop word.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
