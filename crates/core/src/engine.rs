@@ -21,6 +21,7 @@ use crate::correct::Corrector;
 use crate::dictionaries::Dictionaries;
 use crate::error::{Error, Result};
 use crate::expand::Thesaurus;
+use crate::facets::FacetIndex;
 use crate::gazetteer::Gazetteer;
 use crate::geo::{Locator, load_outside};
 use crate::guard::BannedWords;
@@ -88,6 +89,8 @@ pub struct Engine {
     pub(crate) analyzer: QueryAnalyzer,
     pub(crate) index: SearchIndex,
     pub(crate) vocabulary: Vocabulary,
+    /// Every item's facet values, interned for counting.
+    pub(crate) facet_index: FacetIndex,
     pub(crate) pinyin: PinyinConverter,
     pub(crate) corrector: Corrector,
     pub(crate) suggester: Suggester,
@@ -200,6 +203,7 @@ impl Engine {
             vocabulary.themes.insert(item.theme.clone());
             vocabulary.departments.insert(item.department.clone());
         }
+        let facet_index = FacetIndex::new(catalogue.items(), &gazetteer);
         let pinyin = PinyinConverter::new(&dictionaries.readings);
         let corrector = Corrector::new(
             &correction_vocabulary(&catalogue, &texts, &gazetteer, &dictionaries, &analyzer),
@@ -221,6 +225,7 @@ impl Engine {
             analyzer,
             index,
             vocabulary,
+            facet_index,
             pinyin,
             corrector,
             suggester,

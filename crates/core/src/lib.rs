@@ -23,6 +23,7 @@ mod dictionaries;
 mod engine;
 mod error;
 mod expand;
+mod facets;
 mod gazetteer;
 pub mod geo;
 mod guard;
@@ -49,6 +50,7 @@ pub use dictionaries::{Dictionaries, UserWord, files as dictionary_files};
 pub use engine::{BuildProgress, Engine, EngineOptions};
 pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
+pub use facets::{FacetCount, Facets};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
 pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, load_halls};
@@ -61,9 +63,9 @@ pub use normalize::{Normalizer, is_han};
 pub use pinyin::{PinyinConverter, char_reading, char_readings, fuzzy_key, fuzzy_spellings};
 pub use resources::Resources;
 pub use search::{
-    Explain, FacetCount, Facets, Filters, Group, Hit, MAX_CANDIDATES, MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest,
-    SearchResponse, TotalRelation,
+    Explain, Filters, Group, Hit, MAX_CANDIDATES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
+    TotalRelation,
 };
 pub use segment::{QueryWord, Segmenter, is_content};
 pub use suggest::{

@@ -11,6 +11,13 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
+/// The per-search maps hash small keys (group ids, region codes, facet
+/// values) thousands of times per query at scale: a fast non-cryptographic
+/// hasher, since the keys come from the catalogue, not from the query.
+type FastMap<K, V> = HashMap<K, V, RandomState>;
+
 use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -21,7 +28,8 @@ use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
 use crate::correct::Correction;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::gazetteer::{Division, PROVINCE_CODE};
+use crate::facets::Facets;
+use crate::gazetteer::Division;
 use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::index::{TextField, top_matches};
 use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
@@ -247,37 +255,6 @@ pub struct Group {
     pub top: Vec<String>,
 }
 
-/// A facet value and how many hits carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FacetCount {
-    /// The value (as accepted by the matching filter).
-    pub value: String,
-    /// A display label where it differs from the value (region names).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Number of hits.
-    pub count: usize,
-}
-
-/// Counts per filter value over all hits.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Facets {
-    /// 分类.
-    pub category: Vec<FacetCount>,
-    /// 主题.
-    pub theme: Vec<FacetCount>,
-    /// Region (city or province level).
-    pub region: Vec<FacetCount>,
-    /// 事项类型.
-    pub service_type: Vec<FacetCount>,
-    /// 服务对象.
-    pub audience: Vec<FacetCount>,
-    /// Online or not.
-    pub online: Vec<FacetCount>,
-}
-
 /// The answer to a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -493,7 +470,7 @@ impl Engine {
             return Ok(response);
         }
         response.groups = self.groups(&passing);
-        response.facets = self.facets(&passing);
+        response.facets = self.facet_index.count(passing.iter().map(|r| r.ordinal));
         let start = (request.page - 1) * request.size;
         let forms = QueryForms::new(&response.query, &[]);
         response.hits = passing
@@ -781,9 +758,9 @@ impl Engine {
             .map(|m| m.1)
             .fold(f32::MIN_POSITIVE, f32::max);
         let forms = QueryForms::new(analyzed, &parts);
-        let mut shared: HashMap<u32, SharedMatch> = HashMap::new();
+        let mut shared: FastMap<u32, SharedMatch> = FastMap::default();
         // Region fit of each region code, computed once per code.
-        let mut fits: HashMap<&str, RegionFit> = HashMap::new();
+        let mut fits: FastMap<&str, RegionFit> = FastMap::default();
 
         let mut ranked: Vec<Ranked> = matches
             .into_iter()
@@ -926,12 +903,6 @@ impl Engine {
         })
     }
 
-    fn city_or_province(&self, code: &str) -> &str {
-        self.gazetteer
-            .city_of(code)
-            .map_or(PROVINCE_CODE, |c| c.code.as_str())
-    }
-
     fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
         let mut groups: Vec<Group> = Vec::new();
         for r in ranked {
@@ -951,61 +922,6 @@ impl Engine {
             }
         }
         groups
-    }
-
-    fn facets(&self, ranked: &[Ranked]) -> Facets {
-        let mut counts: [HashMap<&str, usize>; 6] = Default::default();
-        // City of each region code, looked up once per code.
-        let mut cities: HashMap<&str, &str> = HashMap::new();
-        for r in ranked {
-            let item: &ServiceItem = &self.catalogue.items()[r.ordinal];
-            *counts[0].entry(&item.category).or_default() += 1;
-            *counts[1].entry(&item.theme).or_default() += 1;
-            let city = *cities
-                .entry(&item.region_code)
-                .or_insert_with(|| self.city_or_province(&item.region_code));
-            *counts[2].entry(city).or_default() += 1;
-            if let Some(t) = &item.service_type {
-                *counts[3].entry(t).or_default() += 1;
-            }
-            for a in &item.audience {
-                *counts[4].entry(a).or_default() += 1;
-            }
-            let online = if item.online.unwrap_or(false) {
-                "true"
-            } else {
-                "false"
-            };
-            *counts[5].entry(online).or_default() += 1;
-        }
-        let [category, theme, region, service_type, audience, online] = counts.map(|m| {
-            let mut v: Vec<FacetCount> = m
-                .into_iter()
-                .filter(|(value, _)| !value.is_empty())
-                .map(|(value, count)| FacetCount {
-                    value: value.to_string(),
-                    label: None,
-                    count,
-                })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            v
-        });
-        let region = region
-            .into_iter()
-            .map(|mut f| {
-                f.label = Some(self.gazetteer.display_name(&f.value));
-                f
-            })
-            .collect();
-        Facets {
-            category,
-            theme,
-            region,
-            service_type,
-            audience,
-            online,
-        }
     }
 
     fn hit(&self, r: Ranked, forms: &QueryForms, explain: bool) -> Hit {

@@ -15,7 +15,8 @@
 
 use std::collections::{BTreeMap, BinaryHeap};
 
-use fst::{IntoStreamer, Map, MapBuilder, Streamer};
+use fst::raw::{Fst, Node, Output};
+use fst::{Map, MapBuilder};
 use serde::Serialize;
 
 use crate::normalize::is_han;
@@ -230,12 +231,10 @@ impl Suggester {
 
     /// Ordinal range of keys starting with `prefix` (of kind-tagged keys).
     fn range(&self, prefix: &[u8]) -> (usize, usize) {
+        let fst = self.keys.as_fst();
         let first_at_or_after = |bound: &[u8]| -> usize {
-            let mut stream = self.keys.range().ge(bound).into_stream();
-            match stream.next() {
-                Some((_, ordinal)) => ordinal as usize,
-                None => self.ordinals.len(),
-            }
+            lower_bound(fst, fst.root(), Output::zero(), bound)
+                .map_or(self.ordinals.len(), |o| o as usize)
         };
         let lo = first_at_or_after(prefix);
         let hi = match successor(prefix) {
@@ -247,19 +246,26 @@ impl Suggester {
 
     /// The best entries (by popularity) among keys with this prefix, keeping
     /// only keys of `kind`.
-    fn top(&self, prefix: &str, kind: SuggestMatch, want: usize, out: &mut Vec<Suggestion>) {
+    fn top(
+        &self,
+        prefix: &str,
+        kind: SuggestMatch,
+        want: usize,
+        heap: &mut BinaryHeap<(OrderedScore, usize, usize, u32)>,
+        out: &mut Vec<Suggestion>,
+    ) {
         if prefix.is_empty() {
             return;
         }
         let (lo, hi) = self.range(prefix.as_bytes());
-        let mut heap: BinaryHeap<(OrderedScore, usize, usize, u32)> = BinaryHeap::new();
+        heap.clear();
         let push = |heap: &mut BinaryHeap<_>, l: usize, r: usize| {
             if l < r {
                 let m = self.argmax(l, r);
                 heap.push((OrderedScore(self.popularity(m)), l, r, m));
             }
         };
-        push(&mut heap, lo, hi);
+        push(heap, lo, hi);
         let mut taken = 0;
         let mut visited = 0;
         while let Some((_, l, r, m)) = heap.pop() {
@@ -281,8 +287,8 @@ impl Suggester {
             if taken >= want || visited > want * 16 {
                 break;
             }
-            push(&mut heap, l, m as usize);
-            push(&mut heap, m as usize + 1, r);
+            push(heap, l, m as usize);
+            push(heap, m as usize + 1, r);
         }
     }
 
@@ -300,22 +306,22 @@ impl Suggester {
         }
         let has_han = prefix.chars().any(is_han);
         let has_latin = prefix.chars().any(|c| c.is_ascii_alphabetic());
+        let mut heap = BinaryHeap::with_capacity(4 * size + 4);
         if has_han && !has_latin {
-            self.top(&prefix, SuggestMatch::Prefix, size, &mut out);
+            self.top(&prefix, SuggestMatch::Prefix, size, &mut heap, &mut out);
         }
-        let full = self.pinyin.full(&prefix);
-        if out.len() < size && full.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            if has_latin {
-                self.top(&full, SuggestMatch::Pinyin, size, &mut out);
-                self.top(
-                    &self.pinyin.initials(&prefix),
-                    SuggestMatch::Initials,
-                    size,
-                    &mut out,
-                );
-            }
-            if out.len() < size {
-                self.top(&fuzzy_form(&full), SuggestMatch::Fuzzy, size, &mut out);
+        if out.len() < size {
+            let full = self.pinyin.full(&prefix);
+            if full.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                if has_latin {
+                    self.top(&full, SuggestMatch::Pinyin, size, &mut heap, &mut out);
+                    let initials = self.pinyin.initials(&prefix);
+                    self.top(&initials, SuggestMatch::Initials, size, &mut heap, &mut out);
+                }
+                if out.len() < size {
+                    let fuzzy = fuzzy_form(&full);
+                    self.top(&fuzzy, SuggestMatch::Fuzzy, size, &mut heap, &mut out);
+                }
             }
         }
         out.sort_by(|a, b| {
@@ -328,6 +334,7 @@ impl Suggester {
     }
 }
 
+/// A popularity ordered for the heap.
 #[derive(PartialEq)]
 struct OrderedScore(f32);
 impl Eq for OrderedScore {}
@@ -339,6 +346,50 @@ impl PartialOrd for OrderedScore {
 impl Ord for OrderedScore {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
+    }
+}
+
+/// The value (ordinal) of the smallest key at or below `node` that is at
+/// least `bound`, read off the automaton without allocating: follow `bound`
+/// while it matches; at the first byte that does not, the answer is the
+/// smallest key under the next larger transition.
+fn lower_bound<'a>(
+    fst: &'a Fst<Vec<u8>>,
+    node: Node<'a>,
+    out: Output,
+    bound: &[u8],
+) -> Option<u64> {
+    let Some((&b, rest)) = bound.split_first() else {
+        return Some(smallest_key(fst, node, out));
+    };
+    // A key ending at this node is shorter than `bound`, hence smaller.
+    let start = match node.find_input(b) {
+        Some(i) => {
+            let t = node.transition(i);
+            if let Some(found) = lower_bound(fst, fst.node(t.addr), out.cat(t.out), rest) {
+                return Some(found);
+            }
+            i + 1
+        }
+        None => (0..node.len())
+            .find(|&i| node.transition(i).inp > b)
+            .unwrap_or(node.len()),
+    };
+    (start < node.len()).then(|| {
+        let t = node.transition(start);
+        smallest_key(fst, fst.node(t.addr), out.cat(t.out))
+    })
+}
+
+/// The value of the smallest key at or below `node`.
+fn smallest_key<'a>(fst: &'a Fst<Vec<u8>>, mut node: Node<'a>, mut out: Output) -> u64 {
+    loop {
+        if node.is_final() || node.is_empty() {
+            return out.cat(node.final_output()).value();
+        }
+        let t = node.transition(0);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
     }
 }
 
@@ -371,13 +422,25 @@ fn keys_of(text: &str, pinyin: &PinyinConverter) -> Vec<(String, SuggestMatch)> 
 /// that prefixes match across the usual confusions: zh/z, ch/c, sh/s, ng/n,
 /// n/l, f/h.
 pub fn fuzzy_form(pinyin: &str) -> String {
-    pinyin
-        .replace("zh", "z")
-        .replace("ch", "c")
-        .replace("sh", "s")
-        .replace("ng", "n")
-        .replace('n', "l")
-        .replace('f', "h")
+    let mut out = String::with_capacity(pinyin.len());
+    let mut chars = pinyin.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let next = chars.peek().copied();
+        match ch {
+            'z' | 'c' | 's' if next == Some('h') => {
+                chars.next();
+                out.push(ch);
+            }
+            'n' if next == Some('g') => {
+                chars.next();
+                out.push('l');
+            }
+            'n' => out.push('l'),
+            'f' => out.push('h'),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -391,6 +454,84 @@ mod tests {
             kind,
             id: (kind == SuggestionKind::Item).then(|| format!("id-{text}")),
             popularity,
+        }
+    }
+
+    #[test]
+    fn fuzzy_form_folds_the_usual_confusions() {
+        // The reference: the foldings applied one after another.
+        let reference = |p: &str| {
+            p.replace("zh", "z")
+                .replace("ch", "c")
+                .replace("sh", "s")
+                .replace("ng", "n")
+                .replace('n', "l")
+                .replace('f', "h")
+        };
+        for p in [
+            "zhangsan",
+            "shengyujintie",
+            "chongqing",
+            "nanning",
+            "fuhua",
+            "lvnng",
+            "hukou",
+            "shsh",
+            "nng",
+            "gongjijin",
+            "社保kazh",
+            "",
+        ] {
+            assert_eq!(fuzzy_form(p), reference(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn lower_bound_agrees_with_a_range_stream() {
+        use fst::{IntoStreamer, Streamer};
+        let mut keys: Vec<Vec<u8>> = [
+            "a",
+            "ab",
+            "abc",
+            "abd",
+            "b",
+            "ba",
+            "bb\u{0}1",
+            "gongjijin",
+            "gongjijin\u{0}2",
+            "gonjijil",
+            "社保",
+            "社保卡",
+            "社会",
+            "zfgjj",
+            "zz",
+        ]
+        .iter()
+        .map(|k| k.as_bytes().to_vec())
+        .collect();
+        keys.sort();
+        let mut builder = MapBuilder::memory();
+        for (i, k) in keys.iter().enumerate() {
+            builder.insert(k, i as u64).unwrap();
+        }
+        let map = builder.into_map();
+        let fst = map.as_fst();
+        let mut bounds: Vec<Vec<u8>> = vec![Vec::new(), vec![0], vec![0xff], b"c".to_vec()];
+        for k in &keys {
+            for n in 0..=k.len() {
+                bounds.push(k[..n].to_vec());
+                if let Some(s) = successor(&k[..n]) {
+                    bounds.push(s);
+                }
+                let mut more = k[..n].to_vec();
+                more.push(b'a');
+                bounds.push(more);
+            }
+        }
+        for bound in bounds {
+            let expected = map.range().ge(&bound).into_stream().next().map(|(_, v)| v);
+            let got = lower_bound(fst, fst.root(), Output::zero(), &bound);
+            assert_eq!(got, expected, "bound {bound:?}");
         }
     }
 
