@@ -11,6 +11,7 @@
 #   scripts/load.sh --reload             # also edit the catalogue mid-run
 #   scripts/load.sh --cache off --duration 30 --connections 16
 #   scripts/load.sh --search-pool blocking
+#   scripts/load.sh --cache on --miss-share 0.3   # 30 % of searches carry a phone position (never cached)
 #
 # Installs wrk with apt-get when it is missing. Not run by .ci/run.
 set -euo pipefail
@@ -24,6 +25,7 @@ RELOAD=0
 BUILD=1
 SEARCH_POOL=inline
 ACCESS_LOG=true
+MISS_SHARE=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0; shift ;;
         --search-pool) SEARCH_POOL=$2; shift 2 ;;
         --access-log) ACCESS_LOG=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --miss-share) MISS_SHARE=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -111,13 +114,13 @@ RESULTS=()
 # run NAME PATHS: one wrk run; with --reload, edits the catalogue halfway.
 run() {
     local name=$1 paths=$2 out gen0 gen1 editor="" reload_note=""
-    YUESOU_LOAD_PATHS=$paths wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scripts/load/replay.lua "$BASE" >/dev/null
+    YUESOU_LOAD_PATHS=$paths YUESOU_LOAD_MISS_SHARE=$MISS_SHARE wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s scripts/load/replay.lua "$BASE" >/dev/null
     gen0=$(generation)
     if [ "$RELOAD" = 1 ]; then
         ( sleep $((DURATION / 2)); edit_catalogue "${name//\//-}-$RANDOM" ) &
         editor=$!
     fi
-    out=$(YUESOU_LOAD_PATHS=$paths wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+    out=$(YUESOU_LOAD_PATHS=$paths YUESOU_LOAD_MISS_SHARE=$MISS_SHARE wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
         -s scripts/load/replay.lua "$BASE")
     if [ -n "$editor" ]; then wait "$editor"; fi
     echo "$out" | sed 's/^/    /'
@@ -130,7 +133,7 @@ run() {
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(rustc --version)"
-echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; search pool: $SEARCH_POOL; access log: $ACCESS_LOG"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; search pool: $SEARCH_POOL; access log: $ACCESS_LOG; uncacheable share of searches: $MISS_SHARE"
 
 case "$CACHE" in
     both) MODES="0 64" ;;

@@ -567,6 +567,17 @@ async fn request_ids_head_options_and_caching() {
     assert_eq!(first.body, second.body);
     let reordered = get(&format!("{base}/api/v1/search?size=3&q=公积金提取")).await;
     assert_eq!(reordered.headers["x-cache"], "hit");
+    // Searches from a phone position are never cached.
+    let at = format!("{base}/api/v1/search?q=公积金提取&size=3&lat=22.54&lng=114.06");
+    for _ in 0..2 {
+        let answer = get(&at).await;
+        assert_eq!(answer.status, 200);
+        assert!(
+            !answer.headers.contains_key("x-cache"),
+            "{:?}",
+            answer.headers
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,10 @@
 -- wrk script: replays the request paths in $YUESOU_LOAD_PATHS round-robin,
 -- each thread from its own offset, and prints one machine-readable summary
 -- line (RESULT ...) besides wrk's own report.
+--
+-- $YUESOU_LOAD_MISS_SHARE (0-1, default 0): that share of search requests
+-- carries a random phone position inside Guangdong, as phones send them;
+-- every such request is distinct, so the response cache cannot answer it.
 
 local paths = {}
 local file = os.getenv("YUESOU_LOAD_PATHS")
@@ -9,6 +13,8 @@ for line in io.lines(file) do
     paths[#paths + 1] = line
   end
 end
+
+local miss_share = tonumber(os.getenv("YUESOU_LOAD_MISS_SHARE") or "0") or 0
 
 local counter = 0
 function setup(thread)
@@ -19,11 +25,19 @@ end
 local i = 0
 function init(args)
   i = offset or 0
+  math.randomseed(os.time() + (offset or 0))
 end
 
 function request()
   i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  local path = paths[i]
+  if miss_share > 0 and path:find("/search?", 1, true)
+      and not path:find("lat=", 1, true) and not path:find("city=", 1, true)
+      and math.random() < miss_share then
+    path = string.format("%s&lat=%.5f&lng=%.5f", path,
+      21.6 + math.random() * 3.2, 110.4 + math.random() * 5.8)
+  end
+  return wrk.format("GET", path)
 end
 
 function done(summary, latency, requests)

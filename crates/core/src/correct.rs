@@ -12,7 +12,8 @@
 //! - by sound: any reading of the typed character, or its fuzzy key (z/zh,
 //!   c/ch, s/sh, n/l, f/h, an/ang, en/eng, in/ing),
 //! - by typed pinyin: a full syllable, a fuzzy spelling, a syllable with one
-//!   letter dropped, added or swapped (strsim's OSA distance 1), or its initial,
+//!   letter dropped, added or swapped (optimal string alignment distance 1,
+//!   checked against strsim in the tests), or its initial,
 //! - and, in words of three or more characters, with one character wrong.
 //!
 //! A dynamic programme picks the cover that explains the most of the query
@@ -501,6 +502,30 @@ fn second_letters(syllables: &[String], spellings: &[Vec<String>], initials: &[S
     mask
 }
 
+/// Whether two different ASCII strings are one edit apart in the optimal
+/// string alignment sense: one substitution, insertion, deletion or swap of
+/// adjacent letters (the typos of a syllable typed on a phone). Equivalent
+/// to `strsim::osa_distance(a, b) == 1` (a test checks it) without the
+/// allocations, since it runs for every candidate syllable of a query.
+fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        // Substitution or adjacent transposition at the first difference.
+        0 => {
+            prefix < short.len()
+                && (short[prefix + 1..] == long[prefix + 1..]
+                    || (prefix + 1 < short.len()
+                        && short[prefix] == long[prefix + 1]
+                        && short[prefix + 1] == long[prefix]
+                        && short[prefix + 2..] == long[prefix + 2..]))
+        }
+        // One letter more in the longer string, at or after the first difference.
+        1 => short[prefix..] == long[prefix + 1..],
+        _ => false,
+    }
+}
+
 fn confusable_letters(first: u8) -> Vec<u8> {
     match first {
         b'n' => vec![b'n', b'l'],
@@ -664,8 +689,7 @@ fn match_word(
                     if len > letters.len() || &letters[..len] == syl || letters[0] != syl[0] {
                         continue;
                     }
-                    let typed = std::str::from_utf8(&letters[..len]).unwrap_or_default();
-                    if strsim::osa_distance(typed, syllable) == 1 {
+                    if one_edit_apart(&letters[..len], syl) {
                         next(len, 0.6 * len as f32, PINYIN | FUZZY, true);
                     }
                 }
@@ -751,6 +775,66 @@ mod tests {
         // one word are not a correction.
         assert_eq!(corrected(&c, "家里老人"), None);
         assert_eq!(corrected(&c, "孤家老人").as_deref(), Some("孤寡老人"));
+    }
+
+    #[test]
+    fn one_edit_apart_agrees_with_strsim() {
+        let words = [
+            "shen", "sheng", "qian", "zhuang", "hukou", "kou", "xiang", "jin", "ab",
+        ];
+        let letters = b"abcdefghijklmnopqrstuvwxyz";
+        for w in words {
+            let w = w.as_bytes();
+            // Every substitution, deletion, insertion and transposition.
+            let mut variants: Vec<Vec<u8>> = Vec::new();
+            for i in 0..=w.len() {
+                for &c in letters {
+                    let mut v = w.to_vec();
+                    v.insert(i, c);
+                    variants.push(v);
+                    if i < w.len() {
+                        let mut v = w.to_vec();
+                        v[i] = c;
+                        variants.push(v);
+                    }
+                }
+                if i < w.len() {
+                    let mut v = w.to_vec();
+                    v.remove(i);
+                    variants.push(v);
+                }
+                if i + 1 < w.len() {
+                    let mut v = w.to_vec();
+                    v.swap(i, i + 1);
+                    variants.push(v);
+                }
+            }
+            // And some two edits away.
+            for i in 0..w.len().saturating_sub(1) {
+                let mut v = w.to_vec();
+                v[i] = b'x';
+                v[i + 1] = b'y';
+                variants.push(v);
+                let mut v = w.to_vec();
+                v.remove(i);
+                v.push(b'q');
+                variants.push(v);
+            }
+            for v in variants {
+                let (a, b) = (
+                    std::str::from_utf8(&v).unwrap(),
+                    std::str::from_utf8(w).unwrap(),
+                );
+                assert_eq!(
+                    one_edit_apart(&v, w),
+                    strsim::osa_distance(a, b) == 1,
+                    "{a} / {b}"
+                );
+            }
+        }
+        assert!(!one_edit_apart(b"xyzw", b"shen"));
+        assert!(!one_edit_apart(b"shen", b"shen"));
+        assert!(one_edit_apart(b"hukuo", b"hukou"));
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(crate) async fn categories(
     let key = KeyBuilder::new("categories")
         .opt(location.as_ref().map(|l| l.code.as_str()))
         .build();
-    cached(&state, &generation, "categories", key, async {
+    cached(&state, &generation, "categories", Some(key), async {
         let categories = engine.categories(location.as_ref().map(|l| l.code.as_str()))?;
         to_json(&CategoriesResponse {
             region: location.clone(),

@@ -47,15 +47,15 @@ pub(crate) async fn cached<F>(
     state: &AppState,
     generation: &Generation,
     route: &'static str,
-    key: String,
+    key: Option<String>,
     compute: F,
 ) -> Result<Response, Problem>
 where
     F: std::future::Future<Output = Result<Bytes, Problem>>,
 {
-    if !generation.cache.enabled() {
+    let Some(key) = key.filter(|_| generation.cache.enabled()) else {
         return compute.await.map(json_response);
-    }
+    };
     let metrics = state.metrics();
     if let Some(body) = generation.cache.get(&key) {
         metrics.cache_lookup(route, true);

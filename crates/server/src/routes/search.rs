@@ -251,7 +251,8 @@ impl SearchParams {
 /// Hits are ranked by text relevance × match kind × popularity × region fit;
 /// `explain=true` returns every factor. A query containing a banned word is
 /// answered (200) with no hits, `blocked_by` and a message; so is a query of
-/// only stop words. Answers are cached per engine generation (`x-cache`).
+/// only stop words. Answers are cached per engine generation (`x-cache`),
+/// except those for a phone position (`lat`/`lng`), which rarely repeat.
 #[utoipa::path(
     get,
     path = "/api/v1/search",
@@ -260,7 +261,8 @@ impl SearchParams {
     params(SearchParams),
     responses(
         (status = 200, description = "Hits, category groups and facets", body = SearchResponse,
-            headers(("x-cache" = String, description = "`hit` or `miss` when the response cache is on"))),
+            headers(("x-cache" = String, description = "`hit` or `miss` when the response cache is on \
+                (absent for searches with `lat`/`lng`, which are never cached)"))),
         (status = 400, description = "`invalid-parameter`: an unknown parameter, a malformed, repeated, \
             over-long or out-of-range value, invalid UTF-8, control characters, bad coordinates, an unknown \
             filter value; `invalid-request`: a request the engine rejects as a whole",
@@ -274,7 +276,9 @@ pub(crate) async fn search(
     let params = SearchParams::parse(raw.as_deref())?;
     let generation = state.generation()?;
     params.check_values(&generation)?;
-    let key = params.cache_key();
+    // A phone position is all but unique per request: caching its answer
+    // would only crowd out the answers that are asked again.
+    let key = (params.lat.is_none()).then(|| params.cache_key());
     let request = params.into_request();
     let engine = generation.engine.clone();
     let pool = state.settings.search_pool;

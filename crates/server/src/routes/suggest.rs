@@ -78,7 +78,7 @@ pub(crate) async fn suggest(
     let size = params.size.unwrap_or(10);
     let key = KeyBuilder::new("suggest").part(&prefix).part(size).build();
     let engine = &generation.engine;
-    cached(&state, &generation, "suggest", key, async {
+    cached(&state, &generation, "suggest", Some(key), async {
         let suggestions = engine.suggest(&prefix, size);
         to_json(&SuggestResponse {
             query: prefix.clone(),
