@@ -287,7 +287,7 @@ fn the_category_tree_lists_each_service_once_in_the_right_variant() {
     let e = engine();
     let all = e.categories(None).unwrap();
     let themes: usize = all.iter().map(|c| c.themes.len()).sum();
-    assert_eq!(themes, 26);
+    assert_eq!(themes, 27);
     let titles_in = |tree: &[yuesou::CategoryNode]| -> Vec<(String, String)> {
         tree.iter()
             .flat_map(|c| c.themes.iter().flat_map(|t| t.services.iter()))

@@ -72,6 +72,11 @@ pub struct AnalyzedQuery {
     /// such as `can` may be pinyin).
     #[serde(skip)]
     pub filler_spans: Vec<(usize, usize)>,
+    /// Byte spans of the Chinese words of two or more characters that
+    /// jieba's dictionary knows: the corrector may fix their sound or shape
+    /// but not replace a character by a mere edit.
+    #[serde(skip)]
+    pub word_spans: Vec<(usize, usize)>,
     /// Place names found in the query (they set the location and leave the
     /// text query, unless the query is nothing but places).
     pub places: Vec<PlaceMention>,
@@ -165,6 +170,7 @@ impl QueryAnalyzer {
             blocked_by: self.guard.find(&normalized),
             stopwords: Vec::new(),
             filler_spans: Vec::new(),
+            word_spans: Vec::new(),
             places: Vec::new(),
             concepts: Vec::new(),
             aspects: Vec::new(),
@@ -177,6 +183,15 @@ impl QueryAnalyzer {
         analyzed.filler_spans = words
             .iter()
             .filter(|w| w.stop && w.text.chars().count() >= 2 && w.text.chars().all(is_han))
+            .map(|w| (w.start, w.end))
+            .collect();
+        analyzed.word_spans = words
+            .iter()
+            .filter(|w| {
+                w.text.chars().count() >= 2
+                    && w.text.chars().all(is_han)
+                    && self.segmenter.has_word(&w.text)
+            })
             .map(|w| (w.start, w.end))
             .collect();
         let starts_word = |at: usize| words.iter().any(|w| w.start == at);

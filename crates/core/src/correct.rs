@@ -268,16 +268,32 @@ impl Corrector {
     /// [`correct`](Self::correct), leaving the given byte spans of the query
     /// as typed (filler such as 知道 or 怎么 is never a typo for 指导).
     pub fn correct_keeping(&self, query: &str, keep: &[(usize, usize)]) -> Option<Correction> {
+        self.correct_guarded(query, keep, &[])
+    }
+
+    /// [`correct_keeping`](Self::correct_keeping), and no character of the
+    /// `words` spans (real words of the query as typed, such as 乡下) is
+    /// replaced by a mere edit: a word that exists was typed on purpose, and
+    /// only its sound or shape can say it is a typo (货款 → 贷款 still is).
+    pub fn correct_guarded(
+        &self,
+        query: &str,
+        keep: &[(usize, usize)],
+        words: &[(usize, usize)],
+    ) -> Option<Correction> {
         let units = self.units(query);
-        let locked: Vec<bool> = query
-            .char_indices()
-            .map(|(at, _)| keep.iter().any(|&(s, e)| at >= s && at < e))
-            .collect();
+        let within = |spans: &[(usize, usize)]| -> Vec<bool> {
+            query
+                .char_indices()
+                .map(|(at, _)| spans.iter().any(|&(s, e)| at >= s && at < e))
+                .collect()
+        };
+        let locked = within(keep);
         if units.is_empty() || units.len() > MAX_QUERY_UNITS {
             return None;
         }
         let n = units.len();
-        let typed = Query::new(units, &self.shapes);
+        let typed = Query::new(units, &self.shapes, within(words));
         let units = &typed.units;
         // best[p] = (score, back pointer (start, word or None), flags)
         let mut best: Vec<Cell> = vec![None; n + 1];
@@ -575,10 +591,12 @@ struct Query<'a> {
     /// Per unit: where its run of letters ends.
     run_end: Vec<usize>,
     shapes: &'a HashMap<char, Vec<char>>,
+    /// Per unit: part of a real word as typed, so never replaced by an edit.
+    no_edit: Vec<bool>,
 }
 
 impl<'a> Query<'a> {
-    fn new(units: Vec<Unit>, shapes: &'a HashMap<char, Vec<char>>) -> Self {
+    fn new(units: Vec<Unit>, shapes: &'a HashMap<char, Vec<char>>, no_edit: Vec<bool>) -> Self {
         let letters: Vec<u8> = units
             .iter()
             .map(|u| match u {
@@ -599,6 +617,7 @@ impl<'a> Query<'a> {
             letters,
             run_end,
             shapes,
+            no_edit,
         }
     }
 
@@ -668,7 +687,10 @@ fn match_word(
                 next(1, 0.8, HOMOPHONE, edited);
             } else if fuzzy.contains(&word.fuzzy_ids[j]) {
                 next(1, 0.65, HOMOPHONE | FUZZY, edited);
-            } else if !edited && word.chars.len() >= 3 {
+            } else if !edited
+                && word.chars.len() >= 3
+                && !query.no_edit.get(p).copied().unwrap_or(false)
+            {
                 next(1, 0.3, EDIT, true);
             }
         }
@@ -835,6 +857,19 @@ mod tests {
         assert!(!one_edit_apart(b"xyzw", b"shen"));
         assert!(!one_edit_apart(b"shen", b"shen"));
         assert!(one_edit_apart(b"hukuo", b"hukou"));
+    }
+
+    #[test]
+    fn a_real_word_as_typed_is_not_edited_into_another() {
+        let c = corrector(&["回乡证", "大巴"]);
+        let query = "回乡下";
+        // 下 is one character off 证, but 乡下 is a word (countryside).
+        assert_eq!(corrected(&c, query).as_deref(), Some("回乡证"));
+        let at = query.find("乡下").unwrap();
+        assert_eq!(
+            c.correct_guarded(query, &[], &[(at, at + "乡下".len())]),
+            None
+        );
     }
 
     #[test]

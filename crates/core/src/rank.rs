@@ -18,6 +18,8 @@ use crate::search::Explain;
 /// A compound concept matched only through its parts counts this much of a
 /// whole-word match.
 const PARTS_DISCOUNT: f32 = 0.9;
+/// … and half that again when the part that ends the compound is missing.
+const HEADLESS_PARTS: f32 = 0.5;
 /// Field tiers: where in the item a form was found.
 const TITLE: f32 = 1.0;
 const ALIAS: f32 = 0.95;
@@ -33,6 +35,11 @@ struct ConceptForms {
     /// Dictionary parts of a one-word compound concept, with their length in
     /// characters.
     parts: Vec<(usize, usize)>,
+    /// The concept's length in characters.
+    chars: usize,
+    /// Index into `parts` of the part that ends the concept (its head:
+    /// 提取 of 公积金提取), if a dictionary part does.
+    head: Option<usize>,
 }
 
 /// Every form of a query, each with a substring finder, grouped by concept.
@@ -51,7 +58,7 @@ pub(crate) struct QueryForms {
 impl QueryForms {
     /// The forms of an analysed query; `parts` holds each concept's
     /// dictionary parts (see `Engine::parts_of`).
-    pub(crate) fn new(analyzed: &AnalyzedQuery, parts: &[Vec<(String, usize)>]) -> Self {
+    pub(crate) fn new(analyzed: &AnalyzedQuery, parts: &[Vec<(String, usize, bool)>]) -> Self {
         let mut forms = QueryForms {
             finders: Vec::new(),
             lengths: Vec::new(),
@@ -76,17 +83,19 @@ impl QueryForms {
             let text = id(&mut forms, &concept.text);
             let words = concept.words.iter().map(|w| id(&mut forms, w)).collect();
             let synonyms = concept.synonyms.iter().map(|s| id(&mut forms, s)).collect();
-            let parts = parts
-                .get(i)
-                .into_iter()
-                .flatten()
-                .map(|(p, n)| (id(&mut forms, p), *n))
+            let concept_parts = parts.get(i).map(Vec::as_slice).unwrap_or_default();
+            let head = concept_parts.iter().position(|(_, _, ends)| *ends);
+            let parts = concept_parts
+                .iter()
+                .map(|(p, n, _)| (id(&mut forms, p), *n))
                 .collect();
             forms.concepts.push(ConceptForms {
                 text,
                 words,
                 synonyms,
                 parts,
+                chars: concept.text.chars().count(),
+                head,
             });
             forms.texts.push(concept.text.clone());
         }
@@ -215,24 +224,24 @@ impl ItemMatch<'_> {
     }
 
     /// Share of a compound concept's characters its parts find, weighted by
-    /// field, discounted against a whole-word match.
-    fn parts(&self, parts: &[(usize, usize)], of_title: bool) -> f32 {
-        let total: usize = parts.iter().map(|(_, n)| n).sum();
-        if total == 0 {
+    /// field, discounted against a whole-word match. A compound's last part
+    /// is its head (院 of 养老院, 提取 of 公积金提取): found without it, the
+    /// parts describe something else and count half.
+    fn parts(&self, c: &ConceptForms, of_title: bool) -> f32 {
+        if c.parts.is_empty() || c.chars == 0 {
             return 0.0;
         }
-        let found: f32 = parts
-            .iter()
-            .map(|&(p, n)| {
-                let t = if of_title {
-                    if self.in_title(p) { 1.0 } else { 0.0 }
-                } else {
-                    self.tier(p)
-                };
-                t * n as f32
-            })
-            .sum();
-        PARTS_DISCOUNT * found / total as f32
+        let found_at = |p: usize| {
+            if of_title {
+                if self.in_title(p) { 1.0 } else { 0.0 }
+            } else {
+                self.tier(p)
+            }
+        };
+        let found: f32 = c.parts.iter().map(|&(p, n)| found_at(p) * n as f32).sum();
+        let head_found = c.head.is_some_and(|h| found_at(c.parts[h].0) > 0.0);
+        let head = if head_found { 1.0 } else { HEADLESS_PARTS };
+        PARTS_DISCOUNT * head * found / c.chars as f32
     }
 
     /// How well one concept matches: (coverage 0–1, title coverage 0–1,
@@ -249,7 +258,7 @@ impl ItemMatch<'_> {
                 .filter(|&&w| w != c.text)
                 .map(|&w| self.tier(w))
                 .fold(0.0, f32::max);
-            word.max(self.parts(&c.parts, false))
+            word.max(self.parts(c, false))
         } else {
             0.0
         };
@@ -260,7 +269,7 @@ impl ItemMatch<'_> {
         } else if c.words.len() > 1 {
             c.words.iter().filter(|&&w| self.in_title(w)).count() as f32 / c.words.len() as f32
         } else {
-            self.parts(&c.parts, true)
+            self.parts(c, true)
         };
         let best = direct.max(partial);
         (best.max(synonym), title, synonym > best)

@@ -52,7 +52,7 @@ pub const RELAXED_COVERAGE: f32 = 0.25;
 /// decisive word where the others found only its generic ones.
 pub const NEAR_COVERAGE: f32 = 0.4;
 /// Text groups (services) retrieved per search, best BM25 first. Larger than
-/// the bundled catalogue's 421, so its totals are exact.
+/// the bundled catalogue's 471, so its totals are exact.
 pub const MAX_GROUPS: usize = 512;
 /// Items ranked precisely per search: the retrieved groups are expanded to
 /// their items until this many. Past it, `total_relation` is `gte`.
@@ -401,13 +401,14 @@ impl Engine {
         if request.correct
             && (original_best < 0.75 || unknown > 0)
             && !response.query.concepts.is_empty()
-            && let Some(correction) = self.corrector.correct_keeping(
+            && let Some(correction) = self.corrector.correct_guarded(
                 &response.query.normalized,
                 &[
                     response.query.filler_spans.as_slice(),
                     &self.known_latin_words(&response.query.normalized),
                 ]
                 .concat(),
+                &response.query.word_spans,
             )
         {
             let mut analyzed = self.analyzer.analyze(&correction.corrected);
@@ -827,8 +828,9 @@ impl Engine {
 
     /// A concept split into its longest dictionary sub-words, left to right
     /// and without overlaps (公积金提取 → 公积金, 提取), each with its length
-    /// in characters; empty when the concept is one indivisible word.
-    fn parts_of(&self, text: &str) -> Vec<(String, usize)> {
+    /// in characters and whether it ends the concept (is its head); empty
+    /// when the concept is one indivisible word.
+    fn parts_of(&self, text: &str) -> Vec<(String, usize, bool)> {
         let mut spans = self.analyzer.segmenter().search_spans(text);
         spans.retain(|&(s, e)| e - s < text.len());
         spans.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
@@ -841,7 +843,13 @@ impl Engine {
         chosen.sort_unstable();
         chosen
             .into_iter()
-            .map(|(s, e)| (text[s..e].to_string(), text[s..e].chars().count()))
+            .map(|(s, e)| {
+                (
+                    text[s..e].to_string(),
+                    text[s..e].chars().count(),
+                    e == text.len(),
+                )
+            })
             .collect()
     }
 
