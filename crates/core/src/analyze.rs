@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::expand::Thesaurus;
+use crate::expand::{Thesaurus, ThesaurusMatch};
 use crate::guard::BannedWords;
 use crate::locate::{PlaceMention, PlaceRecognizer};
 use crate::normalize::{Normalizer, is_han};
@@ -178,8 +178,13 @@ impl QueryAnalyzer {
         if analyzed.is_blocked() {
             return analyzed;
         }
-        let words =
-            self.split_at_thesaurus_ends(&normalized, self.segmenter.query_words(&normalized));
+        let entries = self.thesaurus.find(&normalized);
+        let words = split_at_entry_ends(
+            &self.segmenter,
+            &normalized,
+            &entries,
+            self.segmenter.query_words(&normalized),
+        );
         analyzed.filler_spans = words
             .iter()
             .filter(|w| w.stop && w.text.chars().count() >= 2 && w.text.chars().all(is_han))
@@ -208,11 +213,11 @@ impl QueryAnalyzer {
         let (content, place_words): (Vec<QueryWord>, Vec<QueryWord>) =
             words.iter().cloned().partition(|w| !in_place(w));
         let places = analyzed.places.clone();
-        self.build_concepts(&normalized, &content, &places, &mut analyzed);
+        self.build_concepts(&entries, &content, &places, &mut analyzed);
         if analyzed.concepts.is_empty() && !place_words.is_empty() {
             // Nothing but places (深圳): search for the place itself.
             analyzed.stopwords.clear();
-            self.build_concepts(&normalized, &words, &[], &mut analyzed);
+            self.build_concepts(&entries, &words, &[], &mut analyzed);
         }
         for concept in &mut analyzed.concepts {
             if self.aspects.contains(&concept.text) {
@@ -223,58 +228,19 @@ impl QueryAnalyzer {
         analyzed
     }
 
-    /// Splits a word that a thesaurus entry ends inside of, when the rest of
-    /// the word is a word itself: jieba reads 房子抵押登记 as 房子 / 抵押登记,
-    /// which hides the entry 房子抵押 (→ 不动产抵押权登记); 房子 / 抵押 / 登记
-    /// lets the entry match on word boundaries.
-    fn split_at_thesaurus_ends(&self, normalized: &str, words: Vec<QueryWord>) -> Vec<QueryWord> {
-        let entries = self.thesaurus.find(normalized);
-        if entries.is_empty() {
-            return words;
-        }
-        let mut out: Vec<QueryWord> = Vec::with_capacity(words.len() + 1);
-        for word in words {
-            let cut = entries.iter().find(|e| {
-                e.end > word.start
-                    && e.end < word.end
-                    && e.start < word.start
-                    && out.iter().any(|w| w.start == e.start)
-                    && self.segmenter.has_word(&normalized[word.start..e.end])
-                    && self.segmenter.has_word(&normalized[e.end..word.end])
-            });
-            match cut {
-                Some(e) => {
-                    for (start, end) in [(word.start, e.end), (e.end, word.end)] {
-                        let text = normalized[start..end].to_string();
-                        out.push(QueryWord {
-                            stop: self.segmenter.is_stopword(&text),
-                            text,
-                            start,
-                            end,
-                        });
-                    }
-                }
-                None => out.push(word),
-            }
-        }
-        out
-    }
-
     /// Groups words into concepts: a thesaurus entry that starts at a word
     /// and ends on a word boundary (and touches no place) becomes one concept
     /// carrying its official terms; other content words are concepts of their
     /// own; stop words are set aside.
     fn build_concepts(
         &self,
-        normalized: &str,
+        entries: &[ThesaurusMatch],
         words: &[QueryWord],
         places: &[PlaceMention],
         analyzed: &mut AnalyzedQuery,
     ) {
-        let entries: Vec<_> = self
-            .thesaurus
-            .find(normalized)
-            .into_iter()
+        let entries: Vec<&ThesaurusMatch> = entries
+            .iter()
             .filter(|e| places.iter().all(|p| e.end <= p.start || e.start >= p.end))
             .collect();
         let mut i = 0;
@@ -327,4 +293,45 @@ impl QueryAnalyzer {
             i += 1;
         }
     }
+}
+
+/// Splits a word that a thesaurus entry ends inside of, when both pieces are
+/// words: jieba reads 房屋抵押登记 as 房屋 / 抵押登记, which hides the entry
+/// 房屋抵押 (→ 不动产抵押权登记); 房屋 / 抵押 / 登记 lets the entry match on
+/// word boundaries.
+fn split_at_entry_ends(
+    segmenter: &Segmenter,
+    normalized: &str,
+    entries: &[ThesaurusMatch],
+    words: Vec<QueryWord>,
+) -> Vec<QueryWord> {
+    if entries.is_empty() {
+        return words;
+    }
+    let mut out: Vec<QueryWord> = Vec::with_capacity(words.len() + 1);
+    for word in words {
+        let cut = entries.iter().find(|e| {
+            e.start < word.start
+                && e.end > word.start
+                && e.end < word.end
+                && out.iter().any(|w| w.start == e.start)
+                && segmenter.has_word(&normalized[word.start..e.end])
+                && segmenter.has_word(&normalized[e.end..word.end])
+        });
+        match cut {
+            Some(e) => {
+                for (start, end) in [(word.start, e.end), (e.end, word.end)] {
+                    let text = normalized[start..end].to_string();
+                    out.push(QueryWord {
+                        stop: segmenter.is_stopword(&text),
+                        text,
+                        start,
+                        end,
+                    });
+                }
+            }
+            None => out.push(word),
+        }
+    }
+    out
 }

@@ -12,12 +12,6 @@
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
-
-/// The per-search maps hash small keys (group ids, region codes, facet
-/// values) thousands of times per query at scale: a fast non-cryptographic
-/// hasher, since the keys come from the catalogue, not from the query.
-type FastMap<K, V> = HashMap<K, V, RandomState>;
-
 use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -35,6 +29,11 @@ use crate::index::{TextField, top_matches};
 use crate::locate::{LocationInput, LocationSource, RegionFit, ResolvedLocation};
 use crate::normalize::is_han;
 use crate::rank::{QueryForms, SharedMatch, highlight, score_text};
+
+/// The per-search maps hash small keys (group ids, region codes) thousands
+/// of times per query at scale: a fast non-cryptographic hasher, since the
+/// keys come from the catalogue, not from the query.
+type FastMap<K, V> = HashMap<K, V, RandomState>;
 
 /// Largest page size.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -1010,11 +1009,15 @@ fn fragment_runs(analyzed: &AnalyzedQuery) -> usize {
     let mut runs = 0;
     let mut in_run = false;
     for pair in analyzed.concepts.windows(2) {
+        let (first, second) = (&pair[0].text, &pair[1].text);
         let adjacent = is_fragment(&pair[0])
             && is_fragment(&pair[1])
             && analyzed
                 .normalized
-                .contains(&format!("{}{}", pair[0].text, pair[1].text));
+                .match_indices(first.as_str())
+                .any(|(at, _)| {
+                    analyzed.normalized[at + first.len()..].starts_with(second.as_str())
+                });
         if adjacent && !in_run {
             runs += 1;
         }

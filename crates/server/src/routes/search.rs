@@ -278,7 +278,7 @@ pub(crate) async fn search(
     params.check_values(&generation)?;
     // A phone position is all but unique per request: caching its answer
     // would only crowd out the answers that are asked again.
-    let key = (params.lat.is_none()).then(|| params.cache_key());
+    let key = params.lat.is_none().then(|| params.cache_key());
     let request = params.into_request();
     let engine = generation.engine.clone();
     let pool = state.settings.search_pool;
