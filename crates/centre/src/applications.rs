@@ -1,0 +1,768 @@
+//! 办件 — applications: a draft that follows the service item's steps, saved
+//! step by step so that it can be left at any step and resumed later (from
+//! any device), then submitted; departments push progress, each change
+//! appending to the timeline and sending the person a message.
+//!
+//! Status groups as the app lists them: 待处理 (drafts and applications
+//! waiting for the person), 处理中, 已办结.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{CentreError, Result};
+use crate::messages::Note;
+use crate::secret::new_id;
+use crate::store::Tx;
+use crate::{Centre, Level, Subject, audit, rfc3339, text_field};
+
+/// What the centre needs to know of a catalogue item to start an
+/// application (the server takes it from the engine's catalogue).
+#[derive(Debug, Clone)]
+pub struct ItemInfo {
+    /// Item id.
+    pub id: String,
+    /// 事项名称
+    pub title: String,
+    /// Region offering it.
+    pub region_code: String,
+    /// 实施部门
+    pub department: String,
+    /// Level needed to apply.
+    pub login_level: Level,
+    /// 办理流程 — the steps a draft follows.
+    pub steps: Vec<String>,
+}
+
+/// The status of an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// 草稿 — being filled in.
+    Draft,
+    /// 待补正 — the department asks the person for more.
+    Waiting,
+    /// 已提交 — submitted, not yet taken up.
+    Submitted,
+    /// 办理中 — being handled.
+    Processing,
+    /// 已办结 — done, with a result.
+    Completed,
+    /// 不予受理 — refused (done).
+    Rejected,
+    /// 已撤回 — withdrawn by the person (done).
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    /// Every status.
+    pub const ALL: [ApplicationStatus; 7] = [
+        ApplicationStatus::Draft,
+        ApplicationStatus::Waiting,
+        ApplicationStatus::Submitted,
+        ApplicationStatus::Processing,
+        ApplicationStatus::Completed,
+        ApplicationStatus::Rejected,
+        ApplicationStatus::Withdrawn,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "draft",
+            ApplicationStatus::Waiting => "waiting",
+            ApplicationStatus::Submitted => "submitted",
+            ApplicationStatus::Processing => "processing",
+            ApplicationStatus::Completed => "completed",
+            ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(text: &str) -> Option<ApplicationStatus> {
+        ApplicationStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    /// The Chinese label the app shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "草稿",
+            ApplicationStatus::Waiting => "待补正",
+            ApplicationStatus::Submitted => "已提交",
+            ApplicationStatus::Processing => "办理中",
+            ApplicationStatus::Completed => "已办结",
+            ApplicationStatus::Rejected => "不予受理",
+            ApplicationStatus::Withdrawn => "已撤回",
+        }
+    }
+
+    /// The list group it falls in.
+    pub fn group(self) -> ApplicationGroup {
+        match self {
+            ApplicationStatus::Draft | ApplicationStatus::Waiting => ApplicationGroup::Pending,
+            ApplicationStatus::Submitted | ApplicationStatus::Processing => {
+                ApplicationGroup::Processing
+            }
+            _ => ApplicationGroup::Done,
+        }
+    }
+
+    /// Whether the person may still change the answers.
+    fn editable(self) -> bool {
+        matches!(self, ApplicationStatus::Draft | ApplicationStatus::Waiting)
+    }
+
+    /// Whether a department may move an application from `self` to `next`.
+    fn department_may(self, next: ApplicationStatus) -> bool {
+        use ApplicationStatus::*;
+        matches!(
+            (self, next),
+            (Submitted, Processing | Waiting | Completed | Rejected)
+                | (Processing, Waiting | Completed | Rejected)
+        )
+    }
+}
+
+/// 待处理 / 处理中 / 已办结.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationGroup {
+    /// 待处理 — drafts and applications waiting for the person.
+    Pending,
+    /// 处理中 — with the department.
+    Processing,
+    /// 已办结 — finished.
+    Done,
+}
+
+impl ApplicationGroup {
+    fn statuses(self) -> Vec<&'static str> {
+        ApplicationStatus::ALL
+            .into_iter()
+            .filter(|s| s.group() == self)
+            .map(ApplicationStatus::as_str)
+            .collect()
+    }
+}
+
+/// One entry of an application's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimelineEvent {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The status from then on.
+    pub status: ApplicationStatus,
+    /// Its Chinese label.
+    pub status_label: String,
+    /// What happened.
+    pub note: String,
+    /// Who: `本人`, an agent, or the department.
+    pub actor: String,
+}
+
+/// An application in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApplicationSummary {
+    /// Opaque id.
+    pub id: String,
+    /// The service item applied for.
+    pub item_id: String,
+    /// Its title.
+    pub item_title: String,
+    /// Status.
+    pub status: ApplicationStatus,
+    /// 草稿 / 办理中 …
+    pub status_label: String,
+    /// 待处理 / 处理中 / 已办结.
+    pub group: ApplicationGroup,
+    /// Next step to fill in (drafts), 0-based.
+    pub current_step: usize,
+    /// Number of steps.
+    pub step_count: usize,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+}
+
+/// An application in full: steps with their saved answers, the result and
+/// the timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Application {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: ApplicationSummary,
+    /// 实施部门
+    pub department: String,
+    /// Region of the item.
+    pub region_code: String,
+    /// The steps, in order.
+    pub steps: Vec<String>,
+    /// Saved answers per step index (`"0"`, `"1"` …).
+    pub answers: BTreeMap<String, BTreeMap<String, String>>,
+    /// 办理结果 — the department's result in a standard form, once done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<BTreeMap<String, String>>,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Submitted (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
+    /// Timeline, oldest first.
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// A department's progress update.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct Progress {
+    /// The new status (`processing`, `waiting`, `completed`, `rejected`).
+    pub status: ApplicationStatus,
+    /// What to tell the person.
+    pub note: String,
+    /// The department acting.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// The result, for `completed` (e.g. 结果名称, 文书编号, 领取方式).
+    #[serde(default)]
+    pub result: Option<BTreeMap<String, String>>,
+}
+
+const MAX_ANSWERS: usize = 30;
+const MAX_KEY: usize = 40;
+const MAX_VALUE: usize = 500;
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+const COLUMNS: &str = "id, item_id, item_title, region_code, department, status, steps_json, \
+     answers_json, current_step, result_json, created_at, updated_at, submitted_at";
+
+fn summary_of(row: &Row) -> Result<ApplicationSummary> {
+    let status = ApplicationStatus::parse(&row.5)
+        .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
+    let steps: Vec<String> = serde_json::from_str(&row.6)
+        .map_err(|e| CentreError::Internal(format!("stored steps: {e}")))?;
+    Ok(ApplicationSummary {
+        id: row.0.clone(),
+        item_id: row.1.clone(),
+        item_title: row.2.clone(),
+        status,
+        status_label: status.label().into(),
+        group: status.group(),
+        current_step: usize::try_from(row.8).unwrap_or(0),
+        step_count: steps.len(),
+        updated_at: rfc3339(row.11),
+    })
+}
+
+fn actor_label(subject: &Subject) -> String {
+    if subject.account_id == subject.actor_id {
+        "本人".into()
+    } else {
+        format!("经办人 {}", subject.actor_id)
+    }
+}
+
+pub(crate) async fn append_event(
+    tx: &mut Tx,
+    application_id: &str,
+    at: i64,
+    status: ApplicationStatus,
+    note: &str,
+    actor: &str,
+) -> Result<()> {
+    let seq: (i64,) = sqlx::query_as(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $1",
+    )
+    .bind(application_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO application_events (id, application_id, seq, at, status, note, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id("evt")?)
+    .bind(application_id)
+    .bind(seq.0)
+    .bind(at)
+    .bind(status.as_str())
+    .bind(note)
+    .bind(actor)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Centre {
+    /// Starts an application for `item`, or resumes the subject's open draft
+    /// for it. The session needs the item's login level (else
+    /// [`CentreError::StepUpRequired`]). Returns the application and whether
+    /// it was resumed.
+    pub async fn start_application(
+        &self,
+        subject: &Subject,
+        item: &ItemInfo,
+    ) -> Result<(Application, bool)> {
+        if subject.level < item.login_level {
+            return Err(CentreError::StepUpRequired {
+                required: item.login_level,
+                current: subject.level,
+            });
+        }
+        let existing: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM applications WHERE account_id = $1 AND item_id = $2 AND status = 'draft' \
+             ORDER BY updated_at DESC LIMIT 1",
+        )
+        .bind(&subject.account_id)
+        .bind(&item.id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        if let Some((id,)) = existing {
+            return Ok((self.application(subject, &id).await?, true));
+        }
+        let steps = if item.steps.is_empty() {
+            vec!["填写申请".to_string()]
+        } else {
+            item.steps.clone()
+        };
+        let now = self.now();
+        let id = new_id("app")?;
+        let mut tx = self.db.begin().await?;
+        sqlx::query(
+            "INSERT INTO applications (id, account_id, item_id, item_title, region_code, department, \
+             status, steps_json, answers_json, current_step, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, '{}', 0, $8, $8)",
+        )
+        .bind(&id)
+        .bind(&subject.account_id)
+        .bind(&item.id)
+        .bind(&item.title)
+        .bind(&item.region_code)
+        .bind(&item.department)
+        .bind(serde_json::to_string(&steps).unwrap_or_else(|_| "[]".into()))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        append_event(
+            &mut tx,
+            &id,
+            now,
+            ApplicationStatus::Draft,
+            "开始填写申请",
+            &actor_label(subject),
+        )
+        .await?;
+        audit(&mut tx, subject, "application.start", &id, now).await?;
+        tx.commit().await?;
+        Ok((self.application(subject, &id).await?, false))
+    }
+
+    async fn application_row(&self, subject: &Subject, id: &str) -> Result<Row> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE id = $1 AND account_id = $2"
+        ))
+        .bind(id)
+        .bind(&subject.account_id)
+        .fetch_optional(self.db.pool())
+        .await?
+        .ok_or(CentreError::NotFound("application"))
+    }
+
+    /// One of the subject's applications, in full.
+    pub async fn application(&self, subject: &Subject, id: &str) -> Result<Application> {
+        let row = self.application_row(subject, id).await?;
+        self.full_application(row).await
+    }
+
+    async fn full_application(&self, row: Row) -> Result<Application> {
+        let summary = summary_of(&row)?;
+        let steps: Vec<String> = serde_json::from_str(&row.6).unwrap_or_default();
+        let answers = serde_json::from_str(&row.7).unwrap_or_default();
+        let result = row.9.as_deref().and_then(|r| serde_json::from_str(r).ok());
+        let events: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT at, status, note, actor FROM application_events WHERE application_id = $1 ORDER BY seq",
+        )
+        .bind(&row.0)
+        .fetch_all(self.db.pool())
+        .await?;
+        let timeline = events
+            .into_iter()
+            .filter_map(|(at, status, note, actor)| {
+                let status = ApplicationStatus::parse(&status)?;
+                Some(TimelineEvent {
+                    at: rfc3339(at),
+                    status,
+                    status_label: status.label().into(),
+                    note,
+                    actor,
+                })
+            })
+            .collect();
+        Ok(Application {
+            summary,
+            department: row.4,
+            region_code: row.3,
+            steps,
+            answers,
+            result,
+            created_at: rfc3339(row.10),
+            submitted_at: row.12.map(rfc3339),
+            timeline,
+        })
+    }
+
+    /// The subject's applications in `group` (all when `None`), most
+    /// recently changed first; `(page of summaries, total)`.
+    pub async fn applications(
+        &self,
+        subject: &Subject,
+        group: Option<ApplicationGroup>,
+        page: usize,
+        size: usize,
+    ) -> Result<(Vec<ApplicationSummary>, usize)> {
+        let statuses = group
+            .map(ApplicationGroup::statuses)
+            .unwrap_or_else(|| ApplicationStatus::ALL.iter().map(|s| s.as_str()).collect());
+        // Statuses are our own constants, not input.
+        let list = statuses
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE account_id = $1 AND status IN ({list}) \
+             ORDER BY updated_at DESC, id"
+        ))
+        .bind(&subject.account_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total = rows.len();
+        let page = rows
+            .iter()
+            .skip(page.saturating_sub(1) * size)
+            .take(size)
+            .map(summary_of)
+            .collect::<Result<Vec<_>>>()?;
+        Ok((page, total))
+    }
+
+    /// Saves the answers of step `step` (0-based) of a draft (or of an
+    /// application waiting for the person) and moves the draft on to the
+    /// next step. Steps already done can be changed; steps ahead of the
+    /// current one cannot be skipped to.
+    pub async fn save_step(
+        &self,
+        subject: &Subject,
+        id: &str,
+        step: usize,
+        answers: &BTreeMap<String, String>,
+    ) -> Result<Application> {
+        if answers.len() > MAX_ANSWERS {
+            return Err(CentreError::invalid(
+                "answers",
+                format!("at most {MAX_ANSWERS} answers per step"),
+            ));
+        }
+        let mut clean = BTreeMap::new();
+        for (key, value) in answers {
+            let key = text_field("answers", key, MAX_KEY)?;
+            let value = if value.trim().is_empty() {
+                String::new()
+            } else {
+                text_field("answers", value, MAX_VALUE)?
+            };
+            clean.insert(key, value);
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT status, steps_json, answers_json, current_step FROM applications \
+             WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id)
+        .bind(&subject.account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((status, steps, stored, current)) = row else {
+            return Err(CentreError::NotFound("application"));
+        };
+        let status = ApplicationStatus::parse(&status)
+            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
+        if !status.editable() {
+            return Err(CentreError::Conflict(format!(
+                "the application is {} and can no longer be changed",
+                status.label()
+            )));
+        }
+        let steps: Vec<String> = serde_json::from_str(&steps).unwrap_or_default();
+        let current = usize::try_from(current).unwrap_or(0);
+        if step >= steps.len() {
+            return Err(CentreError::invalid(
+                "step",
+                format!(
+                    "the application has {} steps (0 to {})",
+                    steps.len(),
+                    steps.len().saturating_sub(1)
+                ),
+            ));
+        }
+        if step > current {
+            return Err(CentreError::Conflict(format!(
+                "step {step} comes after step {current}, which is not done yet"
+            )));
+        }
+        let mut all: BTreeMap<String, BTreeMap<String, String>> =
+            serde_json::from_str(&stored).unwrap_or_default();
+        all.insert(step.to_string(), clean);
+        let next = current.max(step + 1).min(steps.len());
+        sqlx::query(
+            "UPDATE applications SET answers_json = $1, current_step = $2, updated_at = $3 \
+             WHERE id = $4 AND account_id = $5",
+        )
+        .bind(serde_json::to_string(&all).unwrap_or_else(|_| "{}".into()))
+        .bind(next as i64)
+        .bind(now)
+        .bind(id)
+        .bind(&subject.account_id)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, subject, "application.save_step", id, now).await?;
+        tx.commit().await?;
+        self.application(subject, id).await
+    }
+
+    /// Submits a draft whose every step is saved (or re-submits an
+    /// application the department asked to complete).
+    pub async fn submit_application(&self, subject: &Subject, id: &str) -> Result<Application> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row: Option<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT status, steps_json, current_step, item_title FROM applications \
+             WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id)
+        .bind(&subject.account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((status, steps, current, title)) = row else {
+            return Err(CentreError::NotFound("application"));
+        };
+        let status = ApplicationStatus::parse(&status)
+            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
+        if !status.editable() {
+            return Err(CentreError::Conflict(format!(
+                "the application is {} already",
+                status.label()
+            )));
+        }
+        let steps: Vec<String> = serde_json::from_str(&steps).unwrap_or_default();
+        if usize::try_from(current).unwrap_or(0) < steps.len() {
+            return Err(CentreError::Conflict(format!(
+                "step {current} of {} is not done yet",
+                steps.len()
+            )));
+        }
+        sqlx::query(
+            "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1 \
+             WHERE id = $2 AND account_id = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(&subject.account_id)
+        .execute(&mut *tx)
+        .await?;
+        let note = if status == ApplicationStatus::Waiting {
+            "补正材料后重新提交"
+        } else {
+            "提交申请"
+        };
+        append_event(
+            &mut tx,
+            id,
+            now,
+            ApplicationStatus::Submitted,
+            note,
+            &actor_label(subject),
+        )
+        .await?;
+        self.send_message_tx(
+            &mut tx,
+            Note {
+                account_id: &subject.account_id,
+                kind: "application",
+                title: &format!("{title}：已提交"),
+                body: "您的申请已提交，请留意办理进度。",
+                link: Some(format!("/me/applications/{id}")),
+            },
+            now,
+        )
+        .await?;
+        audit(&mut tx, subject, "application.submit", id, now).await?;
+        tx.commit().await?;
+        self.providers
+            .push
+            .push(&subject.account_id, &format!("{title}：已提交"))?;
+        self.application(subject, id).await
+    }
+
+    /// Withdraws a submitted application or deletes a draft.
+    pub async fn withdraw_application(&self, subject: &Subject, id: &str) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM applications WHERE id = $1 AND account_id = $2")
+                .bind(id)
+                .bind(&subject.account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((status,)) = row else {
+            return Err(CentreError::NotFound("application"));
+        };
+        match ApplicationStatus::parse(&status) {
+            Some(ApplicationStatus::Draft) => {
+                sqlx::query("DELETE FROM applications WHERE id = $1 AND account_id = $2")
+                    .bind(id)
+                    .bind(&subject.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(ApplicationStatus::Submitted | ApplicationStatus::Waiting) => {
+                sqlx::query(
+                    "UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                append_event(
+                    &mut tx,
+                    id,
+                    now,
+                    ApplicationStatus::Withdrawn,
+                    "撤回申请",
+                    &actor_label(subject),
+                )
+                .await?;
+            }
+            Some(other) => {
+                return Err(CentreError::Conflict(format!(
+                    "an application that is {} cannot be withdrawn",
+                    other.label()
+                )));
+            }
+            None => return Err(CentreError::Internal("unknown application status".into())),
+        }
+        audit(&mut tx, subject, "application.withdraw", id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// 办件进度推送 — a department moves an application on (operators only):
+    /// appends to the timeline, stores the result and messages the person.
+    pub async fn push_progress(&self, id: &str, progress: &Progress) -> Result<Application> {
+        let note = text_field("note", &progress.note, 500)?;
+        let department = match &progress.department {
+            Some(d) => Some(text_field("department", d, 60)?),
+            None => None,
+        };
+        if let Some(result) = &progress.result
+            && (result.len() > MAX_ANSWERS
+                || result
+                    .iter()
+                    .any(|(k, v)| k.chars().count() > MAX_KEY || v.chars().count() > MAX_VALUE))
+        {
+            return Err(CentreError::invalid(
+                "result",
+                "too many or too long fields",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT status, account_id, item_title, department FROM applications WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((status, account_id, title, item_department)) = row else {
+            return Err(CentreError::NotFound("application"));
+        };
+        let status = ApplicationStatus::parse(&status)
+            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
+        if !status.department_may(progress.status) {
+            return Err(CentreError::Conflict(format!(
+                "an application that is {} cannot become {}",
+                status.label(),
+                progress.status.label()
+            )));
+        }
+        let result_json = progress
+            .result
+            .as_ref()
+            .and_then(|r| serde_json::to_string(r).ok());
+        sqlx::query(
+            "UPDATE applications SET status = $1, result_json = COALESCE($2, result_json), \
+             updated_at = $3 WHERE id = $4",
+        )
+        .bind(progress.status.as_str())
+        .bind(result_json)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let actor = department.unwrap_or(item_department);
+        append_event(&mut tx, id, now, progress.status, &note, &actor).await?;
+        let headline = format!("{title}：{}", progress.status.label());
+        self.send_message_tx(
+            &mut tx,
+            Note {
+                account_id: &account_id,
+                kind: "application",
+                title: &headline,
+                body: &note,
+                link: Some(format!("/me/applications/{id}")),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.providers.push.push(&account_id, &headline)?;
+        let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1"))
+            .bind(id)
+            .fetch_one(self.db.pool())
+            .await?;
+        self.full_application(row).await
+    }
+
+    /// Applications of every account in `status` (operators only), oldest
+    /// change first, at most `limit`.
+    pub async fn applications_for_operator(
+        &self,
+        status: ApplicationStatus,
+        limit: usize,
+    ) -> Result<Vec<ApplicationSummary>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE status = $1 ORDER BY updated_at, id LIMIT $2"
+        ))
+        .bind(status.as_str())
+        .bind(limit as i64)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(summary_of).collect()
+    }
+}

@@ -1,0 +1,114 @@
+//! What can go wrong in the personal centre, in terms a caller can act on.
+//! The messages never contain personal data (phone or ID numbers, codes,
+//! passwords, tokens): they are safe to log and to show.
+
+/// A personal-centre error.
+#[derive(Debug, thiserror::Error)]
+pub enum CentreError {
+    /// No valid session: missing, unknown, expired or revoked token.
+    #[error("not logged in or the session has expired")]
+    Unauthenticated,
+    /// Wrong credentials. One message for an unknown phone, a wrong password
+    /// and a wrong code, so that nobody can learn who is registered.
+    #[error("the phone number, password or code is not correct")]
+    BadCredentials,
+    /// The account does not allow this login method (登录方式).
+    #[error("this login method is turned off for the account")]
+    MethodNotAllowed,
+    /// The thing does not exist, or is not the caller's (indistinguishable).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A field of the request is invalid.
+    #[error("{field}: {detail}")]
+    Invalid {
+        /// The request field.
+        field: &'static str,
+        /// Why it is invalid (no personal data).
+        detail: String,
+    },
+    /// The request conflicts with the current state (e.g. submitting a
+    /// draft twice, registering a phone twice).
+    #[error("{0}")]
+    Conflict(String),
+    /// The action needs a higher real-name level (L2 or L3).
+    #[error("this needs login level {required}; the session has {current}")]
+    StepUpRequired {
+        /// Level needed.
+        required: Level,
+        /// Level the session has.
+        current: Level,
+    },
+    /// The caller may not do this (e.g. acting for an organisation it is
+    /// not an agent of).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Text contains a banned word (违禁词) and was not stored.
+    #[error("the text contains a banned word ({word}); it was not saved")]
+    BannedWord {
+        /// The banned word found.
+        word: String,
+    },
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The database is unreachable or overloaded; retry shortly.
+    #[error("the personal-centre database is unavailable; retry shortly")]
+    Unavailable,
+    /// A provider (SMS, identity, face) failed.
+    #[error("{0}")]
+    Provider(String),
+    /// An unexpected fault (a bug or corrupt data), never caused by input.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = CentreError> = std::result::Result<T, E>;
+
+use crate::Level;
+
+impl CentreError {
+    /// An invalid-field error.
+    pub fn invalid(field: &'static str, detail: impl Into<String>) -> Self {
+        CentreError::Invalid {
+            field,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for CentreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => {
+                tracing::warn!(error = %error, "database unavailable");
+                CentreError::Unavailable
+            }
+            sqlx::Error::Database(db) => {
+                // SQLite busy/locked and PostgreSQL's admin shutdown or
+                // connection failures are transient.
+                let code = db.code().map(|c| c.to_string()).unwrap_or_default();
+                if matches!(
+                    code.as_str(),
+                    "5" | "6" | "517" | "57P01" | "57P02" | "57P03"
+                ) || code.starts_with("08")
+                {
+                    tracing::warn!(code = %code, "database unavailable");
+                    CentreError::Unavailable
+                } else {
+                    // The message names the constraint or syntax, never
+                    // bound values.
+                    CentreError::Internal(format!("database error {code}: {}", db.message()))
+                }
+            }
+            _ => CentreError::Internal(format!("database error: {error}")),
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! # yuesou-centre — the personal centre (个人中心)
+//!
+//! Accounts, sessions and real-name levels (认证和登录), applications with
+//! flows that pause and resume (办件查询), help and feedback (帮助与反馈),
+//! messages (消息提醒) and the profile (个人信息) — rules and storage, no
+//! HTTP. The daemon (`yuesou-server`) turns each call into a route.
+//!
+//! Storage is one SQL database behind [`Db`]: an SQLite file by default,
+//! PostgreSQL to share state between many daemons. Both run the same
+//! migrations and the same test suite.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), yuesou_centre::CentreError> {
+//! use std::sync::Arc;
+//! use yuesou_centre::{Centre, Db, Providers, Client};
+//!
+//! let db = Db::open_sqlite(std::path::Path::new("yuesou-data")).await?;
+//! let centre = Centre::new(db, Providers::development(
+//!     std::path::Path::new("data/demo/identities.jsonl"),
+//!     std::path::Path::new("yuesou-data/outbox"),
+//! )?);
+//! let client = Client { device: "curl".into(), address: "127.0.0.1".into() };
+//! let login = centre.login_password("13800000001", "yuesou-demo", &client).await?;
+//! let subject = centre.authenticate(&login.token).await?;
+//! let profile = centre.profile(&subject).await?;
+//! # let _ = profile; Ok(()) }
+//! ```
+//!
+//! Every call that reads or changes personal data takes the authenticated
+//! [`Subject`] and only ever touches rows of that subject: an id of someone
+//! else's row answers [`CentreError::NotFound`], exactly like an id that
+//! does not exist.
+
+#![warn(missing_docs)]
+
+mod accounts;
+mod applications;
+mod clock;
+mod demo;
+mod error;
+mod feedback;
+pub mod identity;
+mod messages;
+pub mod notify;
+mod profile;
+mod ratelimit;
+mod secret;
+mod store;
+pub mod testing;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use accounts::{LoginMethod, LoginResult, Organisation, SessionInfo, Settings, StepUp};
+pub use applications::{
+    Application, ApplicationGroup, ApplicationStatus, ApplicationSummary, ItemInfo, Progress,
+    TimelineEvent,
+};
+pub use clock::{Clock, ManualClock, SystemClock, rfc3339};
+pub use demo::DemoData;
+pub use error::{CentreError, Result};
+pub use feedback::{Feedback, FeedbackKind, NewFeedback, Reply};
+pub use identity::{DemoFaces, DemoIdentities, FaceProvider, IdentityProvider};
+pub use messages::{Message, MessageList, NewBroadcast};
+pub use notify::{Outbox, PushChannel, SmsProvider};
+pub use profile::{ContactUpdate, Profile};
+pub use store::{Backend, Db};
+
+/// 登录级别 — how sure we are of who a session is: L1 registered (phone
+/// bound), L2 real-name verified, L3 face-verified (for a short while after
+/// the check).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+pub enum Level {
+    /// L1 — registered.
+    L1,
+    /// L2 — real-name verified (name + ID number).
+    L2,
+    /// L3 — face verified.
+    L3,
+}
+
+impl Level {
+    /// From the catalogue's `login_level` (`L1` / `L2` / `L3`).
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "L1" => Some(Level::L1),
+            "L2" => Some(Level::L2),
+            "L3" => Some(Level::L3),
+            _ => None,
+        }
+    }
+
+    fn from_i64(n: i64) -> Level {
+        match n {
+            3 => Level::L3,
+            2 => Level::L2,
+            _ => Level::L1,
+        }
+    }
+
+    fn as_i64(self) -> i64 {
+        match self {
+            Level::L1 => 1,
+            Level::L2 => 2,
+            Level::L3 => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Level::L1 => "L1",
+            Level::L2 => "L2",
+            Level::L3 => "L3",
+        })
+    }
+}
+
+/// 自然人 or 法人和其他组织.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// 自然人 — a natural person.
+    Person,
+    /// 法人和其他组织 — an organisation, operated by its agents (经办人).
+    Organisation,
+}
+
+impl AccountKind {
+    fn parse(text: &str) -> AccountKind {
+        if text == "organisation" {
+            AccountKind::Organisation
+        } else {
+            AccountKind::Person
+        }
+    }
+}
+
+/// Who is asking: the account whose data is addressed (a person, or an
+/// organisation) and the person acting (the same person, or an agent of the
+/// organisation), through which session, at which level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// The account whose data this session sees.
+    pub account_id: String,
+    /// The person acting (经办人 for an organisation).
+    pub actor_id: String,
+    /// Person or organisation.
+    pub kind: AccountKind,
+    /// The session.
+    pub session_id: String,
+    /// The session's level now (L3 only while a face check is fresh).
+    pub level: Level,
+}
+
+/// Where a request comes from, recorded with a session.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// The device (`User-Agent`, shortened).
+    pub device: String,
+    /// The client's network address.
+    pub address: String,
+}
+
+/// The outside services the centre uses.
+#[derive(Debug, Clone)]
+pub struct Providers {
+    /// Sends SMS codes.
+    pub sms: Arc<dyn SmsProvider>,
+    /// Pushes messages (SMS / 公众号).
+    pub push: Arc<dyn PushChannel>,
+    /// Real-name verification.
+    pub identities: Arc<dyn IdentityProvider>,
+    /// Face verification.
+    pub faces: Arc<dyn FaceProvider>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Providers {
+    /// The development providers: demo identities from `identities`, SMS
+    /// and pushes into the outbox directory `outbox`, deterministic face
+    /// checks, the system clock.
+    pub fn development(identities: &Path, outbox: &Path) -> Result<Providers> {
+        Ok(Providers {
+            identities: Arc::new(DemoIdentities::load(identities)?),
+            ..Providers::development_without_identities(outbox)
+        })
+    }
+
+    /// The development providers with an identity provider that knows
+    /// nobody.
+    pub fn development_without_identities(outbox: &Path) -> Providers {
+        let outbox = Arc::new(Outbox::new(outbox));
+        Providers {
+            sms: outbox.clone(),
+            push: outbox,
+            identities: Arc::new(DemoIdentities::default()),
+            faces: Arc::new(DemoFaces),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Limits and lifetimes of the centre's rules.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Default login validity (登录有效期) of new accounts, in seconds.
+    pub default_login_validity_secs: i64,
+    /// How long a face check (L3) lasts, in seconds.
+    pub step_up_secs: i64,
+    /// How long an SMS code is valid, in seconds.
+    pub code_ttl_secs: i64,
+    /// Failed logins allowed per account in the window.
+    pub login_failures_per_account: usize,
+    /// Failed logins allowed per client address in the window.
+    pub login_failures_per_address: usize,
+    /// The rate-limit window, in seconds.
+    pub rate_window_secs: i64,
+    /// Seconds between two codes sent to one phone.
+    pub code_interval_secs: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            default_login_validity_secs: 7 * 24 * 3600,
+            step_up_secs: 15 * 60,
+            code_ttl_secs: 5 * 60,
+            login_failures_per_account: 5,
+            login_failures_per_address: 30,
+            rate_window_secs: 15 * 60,
+            code_interval_secs: 60,
+        }
+    }
+}
+
+/// The personal centre: storage plus providers. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Centre {
+    db: Db,
+    providers: Providers,
+    policy: Arc<Policy>,
+}
+
+impl Centre {
+    /// A centre over `db` with `providers` and the default [`Policy`].
+    pub fn new(db: Db, providers: Providers) -> Centre {
+        Centre::with_policy(db, providers, Policy::default())
+    }
+
+    /// A centre with its own policy.
+    pub fn with_policy(db: Db, providers: Providers, policy: Policy) -> Centre {
+        Centre {
+            db,
+            providers,
+            policy: Arc::new(policy),
+        }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn now(&self) -> i64 {
+        self.providers.clock.now_ms()
+    }
+}
+
+/// Length of `text` in characters.
+fn char_len(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Checks a free-text field: trimmed, 1..=max characters, no control
+/// characters but newlines and tabs.
+fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CentreError::invalid(field, "must not be empty"));
+    }
+    if char_len(text) > max {
+        return Err(CentreError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(CentreError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// Records who did what for an account (the 经办人 of an organisation
+/// included).
+async fn audit(
+    tx: &mut store::Tx,
+    subject: &Subject,
+    action: &str,
+    target: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, account_id, actor_id, action, target, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(secret::new_id("aud")?)
+    .bind(&subject.account_id)
+    .bind(&subject.actor_id)
+    .bind(action)
+    .bind(target)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! The database: one handle over SQLite (embedded, the default) or
+//! PostgreSQL (to scale out), the same versioned migrations on both, and
+//! the settings that make an acknowledged write a durable one.
+//!
+//! SQL here is portable: `$n` placeholders (SQLite reads them as numbered
+//! parameters), `BIGINT` times in Unix milliseconds, text identifiers made
+//! by the application, `ON CONFLICT` upserts. Every multi-row change runs in
+//! a transaction ([`Db::begin`]).
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use crate::error::{CentreError, Result};
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (WAL, foreign keys on, `synchronous = FULL`).
+    Sqlite,
+    /// A PostgreSQL server (or a Postgres-wire compatible engine).
+    Postgres,
+}
+
+/// The migrations, in order. Released files are never edited: a change is a
+/// new file.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "centre", include_str!("../migrations/0001_centre.sql"))];
+
+/// The migrations compiled into the binary, as a source for sqlx's
+/// migrator (which records each version and checksum in
+/// `_sqlx_migrations` and refuses a released file that changed).
+#[derive(Debug)]
+struct EmbeddedMigrations;
+
+impl MigrationSource<'static> for EmbeddedMigrations {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = std::result::Result<Vec<Migration>, BoxDynError>>
+                + Send,
+        >,
+    > {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|(version, name, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*name),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+/// A pool of connections to the personal-centre database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A transaction: commit it, or it rolls back when dropped.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+fn install_drivers() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(sqlx::any::install_default_drivers);
+}
+
+impl Db {
+    /// Opens (creating if needed) the SQLite database `centre.db` in `dir`.
+    pub async fn open_sqlite(dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CentreError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("centre.db");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Db::connect(&url).await
+    }
+
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and applies the
+    /// migrations.
+    pub async fn connect(url: &str) -> Result<Db> {
+        install_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(CentreError::invalid(
+                "database",
+                "expected a sqlite:// or postgres:// URL",
+            ));
+        };
+        let options: AnyConnectOptions = url
+            .parse::<AnyConnectOptions>()
+            .map_err(|e| CentreError::invalid("database", format!("bad URL: {e}")))?
+            // Statements carry personal data only as bound values, never
+            // logged; still, keep statements out of the log entirely.
+            .log_statements(tracing::log::LevelFilter::Off)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
+        let pool_options = match backend {
+            // One writer at a time is SQLite's model; one connection keeps
+            // transactions from failing on a busy lock.
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(1),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(8),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(3))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        Migrator::new(EmbeddedMigrations)
+            .await
+            .map_err(|e| CentreError::Internal(format!("cannot read the migrations: {e}")))?
+            .run(&self.pool)
+            .await
+            .map_err(|e| CentreError::Internal(format!("migration failed: {e}")))
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for single statements.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Whether the database answers (for readiness).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Closes every connection (waits for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
