@@ -4,8 +4,9 @@
 //! full-text search over service items with a government thesaurus, stop and
 //! banned words, filters, facets and category grouping.
 //!
-//! This facade re-exports the engine ([`yuesou_core`]) and the HTTP daemon
-//! ([`server`]), and knows where the bundled data lives.
+//! This facade re-exports the engine ([`yuesou_core`]), the personal centre
+//! ([`centre`]) and the HTTP daemon ([`server`]), and knows where the
+//! bundled data lives.
 //!
 //! ```no_run
 //! use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
@@ -19,6 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub use yuesou_centre as centre;
 pub use yuesou_core::*;
 pub use yuesou_server as server;
 

@@ -49,7 +49,7 @@ enum Command {
         size: usize,
     },
     /// Serve the HTTP API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
 }
 
 #[derive(Subcommand)]
@@ -177,6 +177,21 @@ struct ServeArgs {
     /// Async worker threads [default: one per core].
     #[arg(long, env = "YUESOU_WORKERS")]
     workers: Option<usize>,
+    /// The personal centre's database: `postgres://user@host/db` to share
+    /// it between replicas, or `sqlite:///path/centre.db` [default: SQLite
+    /// file `centre.db` under --data-dir]. Prefer the environment variable
+    /// when the URL holds a password.
+    #[arg(long, env = "YUESOU_DATABASE", hide_env_values = true)]
+    database: Option<String>,
+    /// Seed the demo accounts (13800000001 / 13800000002, password
+    /// yuesou-demo) [default: true with the bundled catalogue, false with
+    /// --catalogue]. `false` removes them.
+    #[arg(long, env = "YUESOU_DEMO", value_parser = BoolishValueParser::new())]
+    demo: Option<bool>,
+    /// Bearer token of /api/v1/operator/* (≥ 16 characters; unset disables
+    /// them).
+    #[arg(long, env = "YUESOU_OPERATOR_TOKEN", hide_env_values = true)]
+    operator_token: Option<String>,
 }
 
 impl ServeArgs {
@@ -200,6 +215,9 @@ impl ServeArgs {
             log_format: self.log_format,
             log: self.log,
             workers: self.workers,
+            database: self.database,
+            demo: self.demo,
+            operator_token: self.operator_token,
         }
     }
 }
@@ -217,7 +235,7 @@ fn main() -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Serve(args) => {
-            let config = Config::resolve(args.into_layer().over(globals).over(file))?;
+            let config = Config::resolve((*args).into_layer().over(globals).over(file))?;
             init_logging(&config.log, config.log_format);
             serve(config)
         }

@@ -18,7 +18,7 @@ pub const TOKEN: &str = "test-admin-token-0123456789";
 pub fn copy_home() -> tempfile::TempDir {
     let source = yuesou::bundled_root();
     let home = tempfile::tempdir().unwrap();
-    for dir in ["data", "dictionaries"] {
+    for dir in ["data", "data/demo", "dictionaries"] {
         std::fs::create_dir_all(home.path().join(dir)).unwrap();
         for entry in std::fs::read_dir(source.join(dir)).unwrap() {
             let entry = entry.unwrap();
@@ -51,6 +51,11 @@ impl Running {
 pub async fn start_daemon(home: &Path, layer: ConfigLayer) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    // The personal centre's files (SQLite, outbox) stay inside the copy.
+    let layer = ConfigLayer {
+        data_dir: layer.data_dir.or_else(|| Some(home.join("state"))),
+        ..layer
+    };
     let config = Config::resolve(layer).unwrap();
     let options = yuesou::EngineOptions::new(yuesou::Resources::bundled(home));
     let (stop, stopped) = oneshot::channel::<()>();

@@ -76,6 +76,7 @@ CREATE TABLE applications (
     item_title TEXT NOT NULL,
     region_code TEXT NOT NULL,
     department TEXT NOT NULL,
+    login_level BIGINT NOT NULL,
     status TEXT NOT NULL,
     steps_json TEXT NOT NULL,
     answers_json TEXT NOT NULL,

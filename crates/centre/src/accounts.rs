@@ -99,6 +99,10 @@ pub struct Organisation {
     pub role: String,
 }
 
+/// Session id, account, actor, account kind, expiry, L3 until, revoked,
+/// last seen, actor's level.
+type SessionRow = (String, String, String, String, i64, i64, Option<i64>, i64, i64);
+
 const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 64;
 const MAX_DEVICE: usize = 120;
@@ -445,17 +449,7 @@ impl Centre {
             return Err(CentreError::Unauthenticated);
         }
         let now = self.now();
-        let row: Option<(
-            String,
-            String,
-            String,
-            String,
-            i64,
-            i64,
-            Option<i64>,
-            i64,
-            i64,
-        )> = sqlx::query_as(
+        let row: Option<SessionRow> = sqlx::query_as(
             "SELECT s.id, s.account_id, s.actor_id, a.kind, s.expires_at, s.elevated_until, \
                  s.revoked_at, s.last_seen_at, actor.level \
                  FROM sessions s JOIN accounts a ON a.id = s.account_id \

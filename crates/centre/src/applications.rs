@@ -278,6 +278,19 @@ fn actor_label(subject: &Subject) -> String {
     }
 }
 
+/// Changing an application needs the level its item needs (a draft of an
+/// L3 item resumed on another device needs a fresh face check there).
+fn require_level(subject: &Subject, level: i64) -> Result<()> {
+    let required = Level::from_i64(level);
+    if subject.level < required {
+        return Err(CentreError::StepUpRequired {
+            required,
+            current: subject.level,
+        });
+    }
+    Ok(())
+}
+
 pub(crate) async fn append_event(
     tx: &mut Tx,
     application_id: &str,
@@ -345,8 +358,8 @@ impl Centre {
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO applications (id, account_id, item_id, item_title, region_code, department, \
-             status, steps_json, answers_json, current_step, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, '{}', 0, $8, $8)",
+             login_level, status, steps_json, answers_json, current_step, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $9, 'draft', $7, '{}', 0, $8, $8)",
         )
         .bind(&id)
         .bind(&subject.account_id)
@@ -356,6 +369,7 @@ impl Centre {
         .bind(&item.department)
         .bind(serde_json::to_string(&steps).unwrap_or_else(|_| "[]".into()))
         .bind(now)
+        .bind(item.login_level.as_i64())
         .execute(&mut *tx)
         .await?;
         append_event(
@@ -490,17 +504,18 @@ impl Centre {
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row: Option<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT status, steps_json, answers_json, current_step FROM applications \
+        let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT status, steps_json, answers_json, current_step, login_level FROM applications \
              WHERE id = $1 AND account_id = $2",
         )
         .bind(id)
         .bind(&subject.account_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((status, steps, stored, current)) = row else {
+        let Some((status, steps, stored, current, level)) = row else {
             return Err(CentreError::NotFound("application"));
         };
+        require_level(subject, level)?;
         let status = ApplicationStatus::parse(&status)
             .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
         if !status.editable() {
@@ -551,17 +566,18 @@ impl Centre {
     pub async fn submit_application(&self, subject: &Subject, id: &str) -> Result<Application> {
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row: Option<(String, String, i64, String)> = sqlx::query_as(
-            "SELECT status, steps_json, current_step, item_title FROM applications \
+        let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT status, steps_json, current_step, item_title, login_level FROM applications \
              WHERE id = $1 AND account_id = $2",
         )
         .bind(id)
         .bind(&subject.account_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((status, steps, current, title)) = row else {
+        let Some((status, steps, current, title, level)) = row else {
             return Err(CentreError::NotFound("application"));
         };
+        require_level(subject, level)?;
         let status = ApplicationStatus::parse(&status)
             .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
         if !status.editable() {

@@ -109,6 +109,14 @@ pub struct ConfigLayer {
     pub log: Option<String>,
     /// Async worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// The personal centre's database: `sqlite://…` or `postgres://…`
+    /// (default: `centre.db` under the data directory).
+    pub database: Option<String>,
+    /// Seed the demo accounts (default: on with the bundled catalogue, off
+    /// with an operator's own).
+    pub demo: Option<bool>,
+    /// Bearer token of /api/v1/operator/*; unset disables them.
+    pub operator_token: Option<String>,
 }
 
 macro_rules! merge_fields {
@@ -125,7 +133,7 @@ impl ConfigLayer {
         merge_fields!(high, lower;
             addr, home, data_dir, catalogue, watch, reload_debounce_ms, admin_token,
             cors_origins, request_timeout_ms, shutdown_timeout_ms, cache_mb, max_body_bytes,
-            search_pool, access_log, log_format, log, workers,
+            search_pool, access_log, log_format, log, workers, database, demo, operator_token,
         )
     }
 
@@ -217,6 +225,14 @@ pub struct Config {
     pub log: String,
     /// Async worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// The personal centre's database URL (default: SQLite under the data
+    /// directory).
+    pub database: Option<String>,
+    /// Seed the demo accounts (default: on unless an operator's catalogue
+    /// is served).
+    pub demo: bool,
+    /// Operator bearer token (default none: operator endpoints disabled).
+    pub operator_token: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -240,6 +256,13 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("log", &self.log)
             .field("workers", &self.workers)
+            // A database URL may carry a password.
+            .field("database", &self.database.as_ref().map(|d| redact_url(d)))
+            .field("demo", &self.demo)
+            .field(
+                "operator_token",
+                &self.operator_token.as_ref().map(|_| "<set>"),
+            )
             .finish()
     }
 }
@@ -264,7 +287,24 @@ impl Default for Config {
             log_format: LogFormat::Text,
             log: "info".to_string(),
             workers: None,
+            database: None,
+            demo: true,
+            operator_token: None,
         }
+    }
+}
+
+/// A database URL without its password (`postgres://user:***@host/db`).
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -314,6 +354,31 @@ impl Config {
                 ));
             }
         }
+        let operator_token = layer.operator_token.filter(|t| !t.is_empty());
+        if operator_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(invalid(
+                "operator_token",
+                "must be at least 16 characters (use a random string)",
+            ));
+        }
+        if operator_token.is_some() && operator_token == admin_token {
+            return Err(invalid(
+                "operator_token",
+                "must differ from the admin token",
+            ));
+        }
+        let demo = layer.demo.unwrap_or(layer.catalogue.is_none());
+        let database = layer.database.filter(|d| !d.trim().is_empty());
+        if let Some(url) = &database
+            && !["sqlite:", "postgres:", "postgresql:"]
+                .iter()
+                .any(|p| url.starts_with(p))
+        {
+            return Err(invalid(
+                "database",
+                "must be a sqlite://… or postgres://… URL",
+            ));
+        }
         if layer.workers == Some(0) {
             return Err(invalid("workers", "must be at least 1"));
         }
@@ -346,6 +411,9 @@ impl Config {
             log_format: layer.log_format.unwrap_or(d.log_format),
             log: layer.log.unwrap_or(d.log),
             workers: layer.workers,
+            database,
+            demo,
+            operator_token,
         })
     }
 }
@@ -400,6 +468,41 @@ mod tests {
             })
             .contains("request_timeout_ms")
         );
+    }
+
+    #[test]
+    fn database_urls_lose_their_password_in_debug_output() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db.internal:5432/yuesou"),
+            "postgres://app:***@db.internal:5432/yuesou"
+        );
+        assert_eq!(
+            redact_url("sqlite:///var/lib/centre.db"),
+            "sqlite:///var/lib/centre.db"
+        );
+        let config = Config::resolve(ConfigLayer {
+            database: Some("postgres://app:s3cret@db/yuesou".into()),
+            operator_token: Some("operator-token-0123456789".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("operator-token-0123"),
+            "{shown}"
+        );
+        assert!(config.demo, "demo data is on for the bundled catalogue");
+        let own = Config::resolve(ConfigLayer {
+            catalogue: Some("mine.jsonl".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!own.demo, "and off for an operator's own");
+        let bad = Config::resolve(ConfigLayer {
+            database: Some("mysql://x".into()),
+            ..Default::default()
+        });
+        assert!(bad.unwrap_err().to_string().contains("database"));
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub enum DaemonError {
     /// Serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    /// The personal centre's database could not be opened.
+    #[error("cannot open the personal centre: {0}")]
+    Centre(#[from] yuesou_centre::CentreError),
 }
 
 /// The `yuesou serve` daemon.
@@ -48,7 +51,8 @@ impl Daemon {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), DaemonError> {
         let Daemon { config, options } = self;
-        let mut state = AppState::empty(&config);
+        let centre = crate::centre_setup::open(&config, &options).await?;
+        let mut state = AppState::empty(&config).with_centre(centre.clone());
         let reloader = state.start_reloader(options.clone());
         let (stop, stopped) = watch::channel(false);
         let mut server = tokio::spawn(crate::serve(listener, state.clone(), async move {
@@ -75,6 +79,15 @@ impl Daemon {
                 return Err(DaemonError::Load(error));
             }
         }
+
+        if let Some(generation) = state.shared.slot.current()
+            && let Err(e) =
+                crate::centre_setup::demo(&centre, &config, &options, &generation.engine).await
+        {
+            let _ = drain(stop, server, config.shutdown_timeout).await;
+            return Err(e.into());
+        }
+        state.set_centre_ready();
 
         let watcher = if config.watch {
             match FileWatcher::start(&options.resources, config.reload_debounce, reloader.clone()) {
@@ -103,7 +116,9 @@ impl Daemon {
         }
         tracing::info!("shutting down: draining requests in flight");
         drop(watcher);
-        drain(stop, server, config.shutdown_timeout).await
+        let result = drain(stop, server, config.shutdown_timeout).await;
+        centre.db().close().await;
+        result
     }
 }
 

@@ -12,6 +12,11 @@
 //! | `GET /api/v1/categories` | the category → theme → service tree |
 //! | `GET /api/v1/halls` | service halls nearest to a position |
 //! | `GET /api/v1/admin/status`, `POST /api/v1/admin/reload` | reload status, forced reload (bearer token) |
+//! | `POST /api/v1/auth/{sms-codes,register,login,logout}` | 认证和登录 |
+//! | `/api/v1/me/{profile,sessions,settings,verification/*,organisations}` | 个人信息 and login settings (session token) |
+//! | `/api/v1/me/applications*` | 办件: start or resume, save steps, submit, withdraw, timeline |
+//! | `/api/v1/me/feedback*`, `/api/v1/me/messages*`, `GET /api/v1/notice` | 帮助与反馈, 消息提醒 |
+//! | `/api/v1/operator/*` | department operations (operator token) |
 //! | `GET /api/v1/openapi.json` | this API, described |
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
 //!
@@ -35,6 +40,7 @@
 //! `openapi`, `daemon` (life cycle).
 
 mod cache;
+mod centre_setup;
 mod clock;
 pub mod config;
 mod daemon;
@@ -46,6 +52,7 @@ mod params;
 mod problem;
 mod reload;
 mod routes;
+mod session;
 mod state;
 mod watch;
 
@@ -69,13 +76,16 @@ pub use routes::X_CACHE;
 pub use state::AppState;
 pub use watch::FileWatcher;
 
-/// Default largest accepted request body (the API takes no bodies).
+/// Default largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The API router over `state`, with its middleware and CORS.
 pub fn router(state: AppState) -> Router {
     let (api, _) = openapi::api_router().split_for_parts();
     let mut router = api
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.settings.max_body_bytes,
+        ))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -100,7 +110,15 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(allow)
-            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+            .allow_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+                Method::OPTIONS,
+            ])
             .allow_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
@@ -122,9 +140,12 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 async fn no_such_endpoint() -> Problem {

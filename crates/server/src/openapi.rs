@@ -17,7 +17,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
-use crate::routes::{admin, categories, halls, health, items, meta, search, suggest};
+use crate::routes::{
+    admin, applications, auth, categories, feedback, halls, health, items, me, messages, meta,
+    operator, search, suggest,
+};
 use crate::state::AppState;
 
 #[derive(utoipa::OpenApi)]
@@ -34,6 +37,12 @@ use crate::state::AppState;
         (name = "catalogue", description = "Browsing the catalogue"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
         (name = "admin", description = "Reload status and forced reloads (bearer token)"),
+        (name = "auth", description = "认证和登录: SMS codes, registration, login, logout"),
+        (name = "me", description = "个人信息: profile, sessions, login settings, step-up, organisations"),
+        (name = "applications", description = "办件查询: applications that pause and resume"),
+        (name = "feedback", description = "帮助与反馈: questions and complaints with replies"),
+        (name = "messages", description = "消息提醒: inbox, unread counts, the pinned notice"),
+        (name = "operator", description = "Department operations (operator token)"),
     ),
     components(schemas(Problem))
 )]
@@ -53,6 +62,34 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::reload))
         .routes(routes!(meta::openapi))
         .routes(routes!(meta::metrics))
+        .routes(routes!(auth::send_code))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::profile, me::update_profile))
+        .routes(routes!(me::sessions))
+        .routes(routes!(me::revoke_session))
+        .routes(routes!(me::settings, me::update_settings))
+        .routes(routes!(me::verify_real_name))
+        .routes(routes!(me::verify_face))
+        .routes(routes!(me::organisations, me::register_organisation))
+        .routes(routes!(me::act_for))
+        .routes(routes!(applications::list, applications::start))
+        .routes(routes!(applications::get, applications::withdraw))
+        .routes(routes!(applications::save_step))
+        .routes(routes!(applications::submit))
+        .routes(routes!(feedback::list, feedback::create))
+        .routes(routes!(feedback::get))
+        .routes(routes!(messages::list))
+        .routes(routes!(messages::read))
+        .routes(routes!(messages::read_all))
+        .routes(routes!(messages::dismiss))
+        .routes(routes!(messages::notice))
+        .routes(routes!(operator::applications))
+        .routes(routes!(operator::progress))
+        .routes(routes!(operator::feedback))
+        .routes(routes!(operator::reply))
+        .routes(routes!(operator::broadcast))
 }
 
 /// The OpenAPI document of the API.
@@ -128,6 +165,24 @@ fn add_common_parts(doc: &mut OpenApi) {
             RefOr::T(problem_response(description)),
         );
     }
+    components.security_schemes.insert(
+        "session".to_string(),
+        RefOr::T(SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("A session token from POST /api/v1/auth/login"))
+                .build(),
+        )),
+    );
+    components.security_schemes.insert(
+        "operator_token".to_string(),
+        RefOr::T(SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("The operator token (YUESOU_OPERATOR_TOKEN)"))
+                .build(),
+        )),
+    );
     components.security_schemes.insert(
         "admin_token".to_string(),
         RefOr::T(SecurityScheme::Http(

@@ -40,11 +40,36 @@ pub enum ProblemKind {
     NotReady,
     /// The request took longer than the configured timeout (503).
     Timeout,
+    /// A personal route without a valid session: no token, or an unknown,
+    /// expired or revoked one (401).
+    Unauthenticated,
+    /// Login failed: the phone, password or code is not correct — one
+    /// answer for all three, so nobody learns who is registered (401).
+    BadCredentials,
+    /// The login method is turned off for this account (登录方式) (403).
+    LoginMethodDisabled,
+    /// The action needs a higher login level; `level` names it (403).
+    StepUpRequired,
+    /// The caller may not do this (403).
+    Forbidden,
+    /// The operator endpoints are disabled: no operator token is
+    /// configured (403).
+    OperatorDisabled,
+    /// The request conflicts with the current state (409).
+    Conflict,
+    /// Text contains a banned word and was not stored (422).
+    BannedWord,
+    /// Too many attempts; see `Retry-After` (429).
+    RateLimited,
+    /// The personal-centre database is unavailable; see `Retry-After` (503).
+    Unavailable,
+    /// The daemon runs without the personal centre (503).
+    CentreDisabled,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 12] = [
+    pub const ALL: [ProblemKind; 23] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -57,6 +82,17 @@ impl ProblemKind {
         ProblemKind::Internal,
         ProblemKind::NotReady,
         ProblemKind::Timeout,
+        ProblemKind::Unauthenticated,
+        ProblemKind::BadCredentials,
+        ProblemKind::LoginMethodDisabled,
+        ProblemKind::StepUpRequired,
+        ProblemKind::Forbidden,
+        ProblemKind::OperatorDisabled,
+        ProblemKind::Conflict,
+        ProblemKind::BannedWord,
+        ProblemKind::RateLimited,
+        ProblemKind::Unavailable,
+        ProblemKind::CentreDisabled,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -74,6 +110,17 @@ impl ProblemKind {
             ProblemKind::Internal => "internal",
             ProblemKind::NotReady => "not-ready",
             ProblemKind::Timeout => "timeout",
+            ProblemKind::Unauthenticated => "unauthenticated",
+            ProblemKind::BadCredentials => "bad-credentials",
+            ProblemKind::LoginMethodDisabled => "login-method-disabled",
+            ProblemKind::StepUpRequired => "step-up-required",
+            ProblemKind::Forbidden => "forbidden",
+            ProblemKind::OperatorDisabled => "operator-disabled",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::BannedWord => "banned-word",
+            ProblemKind::RateLimited => "rate-limited",
+            ProblemKind::Unavailable => "unavailable",
+            ProblemKind::CentreDisabled => "centre-disabled",
         }
     }
 
@@ -81,8 +128,20 @@ impl ProblemKind {
     pub fn status(self) -> StatusCode {
         match self {
             ProblemKind::InvalidParameter | ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
-            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
-            ProblemKind::AdminDisabled => StatusCode::FORBIDDEN,
+            ProblemKind::Unauthorized
+            | ProblemKind::Unauthenticated
+            | ProblemKind::BadCredentials => StatusCode::UNAUTHORIZED,
+            ProblemKind::AdminDisabled
+            | ProblemKind::LoginMethodDisabled
+            | ProblemKind::StepUpRequired
+            | ProblemKind::Forbidden
+            | ProblemKind::OperatorDisabled => StatusCode::FORBIDDEN,
+            ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::BannedWord => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ProblemKind::Unavailable | ProblemKind::CentreDisabled => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ProblemKind::NotFound | ProblemKind::NoSuchEndpoint => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -106,6 +165,17 @@ impl ProblemKind {
             ProblemKind::Internal => "Internal error",
             ProblemKind::NotReady => "Not ready",
             ProblemKind::Timeout => "Timeout",
+            ProblemKind::Unauthenticated => "Not logged in",
+            ProblemKind::BadCredentials => "Wrong credentials",
+            ProblemKind::LoginMethodDisabled => "Login method disabled",
+            ProblemKind::StepUpRequired => "Higher login level required",
+            ProblemKind::Forbidden => "Forbidden",
+            ProblemKind::OperatorDisabled => "Operator endpoints disabled",
+            ProblemKind::Conflict => "Conflict",
+            ProblemKind::BannedWord => "Banned word",
+            ProblemKind::RateLimited => "Too many attempts",
+            ProblemKind::Unavailable => "Temporarily unavailable",
+            ProblemKind::CentreDisabled => "Personal centre disabled",
         }
     }
 
@@ -119,7 +189,9 @@ impl ProblemKind {
     pub fn for_status(status: StatusCode) -> ProblemKind {
         match status {
             StatusCode::UNAUTHORIZED => ProblemKind::Unauthorized,
-            StatusCode::FORBIDDEN => ProblemKind::AdminDisabled,
+            StatusCode::FORBIDDEN => ProblemKind::Forbidden,
+            StatusCode::CONFLICT => ProblemKind::Conflict,
+            StatusCode::TOO_MANY_REQUESTS => ProblemKind::RateLimited,
             StatusCode::NOT_FOUND => ProblemKind::NoSuchEndpoint,
             StatusCode::METHOD_NOT_ALLOWED => ProblemKind::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ProblemKind::PayloadTooLarge,
@@ -146,14 +218,21 @@ pub struct Problem {
     #[schema(rename = "type")]
     pub kind: String,
     /// Short summary of the kind.
-    pub title: String,
+    pub title: &'static str,
     /// HTTP status.
     pub status: u16,
     /// What went wrong with this request.
     pub detail: String,
-    /// The offending parameter, if one.
+    /// The offending parameter or body field, if one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// For `step-up-required`: the login level needed (`L2`, `L3`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
+    /// For `rate-limited` and `unavailable`: seconds to wait (also in
+    /// `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -161,10 +240,12 @@ impl Problem {
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
         Problem {
             kind: kind.type_uri(),
-            title: kind.title().to_string(),
+            title: kind.title(),
             status: kind.status().as_u16(),
             detail: detail.into(),
             parameter: None,
+            level: None,
+            retry_after: None,
         }
     }
 
@@ -246,9 +327,58 @@ impl IntoResponse for Problem {
                     HeaderValue::from_static("Bearer realm=\"yuesou-admin\""),
                 );
             }
+            Some(ProblemKind::Unauthenticated) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"yuesou\""),
+                );
+            }
             _ => {}
         }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
+    }
+}
+
+impl From<yuesou_centre::CentreError> for Problem {
+    fn from(error: yuesou_centre::CentreError) -> Self {
+        use yuesou_centre::CentreError as E;
+        let detail = error.to_string();
+        match error {
+            E::Unauthenticated => Problem::new(ProblemKind::Unauthenticated, detail),
+            E::BadCredentials => Problem::new(ProblemKind::BadCredentials, detail),
+            E::MethodNotAllowed => Problem::new(ProblemKind::LoginMethodDisabled, detail),
+            E::NotFound(_) => Problem::new(ProblemKind::NotFound, detail),
+            E::Invalid { field, .. } => Problem {
+                parameter: Some(field.to_string()),
+                ..Problem::new(ProblemKind::InvalidRequest, detail)
+            },
+            E::Conflict(_) => Problem::new(ProblemKind::Conflict, detail),
+            E::StepUpRequired { required, .. } => Problem {
+                level: Some(match required {
+                    yuesou_centre::Level::L1 => "L1",
+                    yuesou_centre::Level::L2 => "L2",
+                    yuesou_centre::Level::L3 => "L3",
+                }),
+                ..Problem::new(ProblemKind::StepUpRequired, detail)
+            },
+            E::Forbidden(_) => Problem::new(ProblemKind::Forbidden, detail),
+            E::BannedWord { .. } => Problem::new(ProblemKind::BannedWord, detail),
+            E::RateLimited { retry_after_secs } => Problem {
+                retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
+                ..Problem::new(ProblemKind::RateLimited, detail)
+            },
+            E::Unavailable => Problem {
+                retry_after: Some(2),
+                ..Problem::new(ProblemKind::Unavailable, detail)
+            },
+            E::Provider(_) | E::Internal(_) => {
+                tracing::error!(error = %detail, "personal centre fault");
+                Problem::internal("an unexpected fault; it has been logged")
+            }
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub(crate) struct Shared {
     pub history: Mutex<History>,
     /// Directories being watched (set once the watcher runs).
     pub watching: OnceLock<Vec<String>>,
+    /// Set once the personal centre is set up (demo seeded or removed).
+    pub centre_ready: std::sync::atomic::AtomicBool,
 }
 
 /// Settings the handlers and middleware read.
@@ -31,6 +33,7 @@ pub(crate) struct Settings {
     pub access_log: bool,
     pub cors_origins: Vec<String>,
     pub reload_settle: Duration,
+    pub operator_token: Option<String>,
 }
 
 impl From<&Config> for Settings {
@@ -43,6 +46,7 @@ impl From<&Config> for Settings {
             access_log: c.access_log,
             cors_origins: c.cors_origins.clone(),
             reload_settle: c.reload_debounce,
+            operator_token: c.operator_token.clone(),
         }
     }
 }
@@ -53,6 +57,8 @@ pub struct AppState {
     pub(crate) shared: Arc<Shared>,
     pub(crate) settings: Arc<Settings>,
     pub(crate) reloader: Option<Reloader>,
+    /// The personal centre (none when the daemon serves search only).
+    pub(crate) centre: Option<yuesou_centre::Centre>,
 }
 
 impl AppState {
@@ -79,10 +85,40 @@ impl AppState {
                 metrics: Metrics::new(crate::openapi::route_templates().iter().map(String::as_str)),
                 history: Mutex::new(History::default()),
                 watching: OnceLock::new(),
+                centre_ready: std::sync::atomic::AtomicBool::new(false),
             }),
             settings: Arc::new(Settings::from(config)),
             reloader: None,
+            centre: None,
         }
+    }
+
+    /// This state with the personal centre `centre` behind the personal
+    /// routes (without one they answer 503 `centre-disabled`).
+    pub fn with_centre(mut self, centre: yuesou_centre::Centre) -> Self {
+        self.centre = Some(centre);
+        self
+    }
+
+    /// Whether the personal centre is set up (always, without one).
+    pub fn centre_ready(&self) -> bool {
+        self.centre.is_none()
+            || self
+                .shared
+                .centre_ready
+                .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks the personal centre set up.
+    pub(crate) fn set_centre_ready(&self) {
+        self.shared
+            .centre_ready
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The personal centre, if any.
+    pub fn centre(&self) -> Option<&yuesou_centre::Centre> {
+        self.centre.as_ref()
     }
 
     /// Starts the reload task building engines with `options`; the returned

@@ -43,7 +43,8 @@ pub(crate) async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// Readiness: 200 only once an engine is loaded (a failed reload keeps the
+/// Readiness: 200 only once an engine is loaded and the personal centre
+/// (with its demo accounts, when on) is set up (a failed reload keeps the
 /// previous engine, so the daemon stays ready).
 #[utoipa::path(
     get,
@@ -58,6 +59,9 @@ pub(crate) async fn healthz() -> Json<Health> {
 )]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Ready>, Problem> {
     let generation = state.generation()?;
+    if !state.centre_ready() {
+        return Err(Problem::not_ready());
+    }
     Ok(Json(Ready {
         status: "ready",
         generation: generation.number,

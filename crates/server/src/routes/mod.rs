@@ -2,11 +2,17 @@
 //! parameters strictly, ask the engine of the current generation, serialise.
 
 pub(crate) mod admin;
+pub(crate) mod applications;
+pub(crate) mod auth;
 pub(crate) mod categories;
+pub(crate) mod feedback;
 pub(crate) mod halls;
 pub(crate) mod health;
 pub(crate) mod items;
+pub(crate) mod me;
+pub(crate) mod messages;
 pub(crate) mod meta;
+pub(crate) mod operator;
 pub(crate) mod search;
 pub(crate) mod suggest;
 

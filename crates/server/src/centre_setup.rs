@@ -1,0 +1,81 @@
+//! Opening the personal centre for the daemon: the database (SQLite under
+//! the data directory unless `database` names another), the development
+//! providers, and the demo accounts (seeded while demo data is on, removed
+//! when it is turned off).
+
+use std::path::PathBuf;
+
+use yuesou_centre::{Centre, CentreError, DemoData, Providers};
+use yuesou_core::{Engine, EngineOptions};
+
+use crate::config::{Config, redact_url};
+
+/// The bundled `data/` directory of the engine's resources (where
+/// `demo/` lives).
+fn data_root(options: &EngineOptions) -> PathBuf {
+    options
+        .resources
+        .divisions
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("data"))
+}
+
+/// Opens the database and the development providers.
+pub(crate) async fn open(config: &Config, options: &EngineOptions) -> Result<Centre, CentreError> {
+    let db = match &config.database {
+        Some(url) => {
+            tracing::info!(database = %redact_url(url), "personal centre database");
+            yuesou_centre::Db::connect(url).await?
+        }
+        None => {
+            tracing::info!(dir = %config.data_dir.display(), "personal centre database: SQLite");
+            yuesou_centre::Db::open_sqlite(&config.data_dir).await?
+        }
+    };
+    let identities = data_root(options).join("demo").join("identities.jsonl");
+    let outbox = config.data_dir.join("outbox");
+    let providers = if identities.is_file() {
+        Providers::development(&identities, &outbox)?
+    } else {
+        tracing::warn!("no demo identities file: real-name verification matches nobody");
+        Providers::development_without_identities(&outbox)
+    };
+    tracing::info!(outbox = %outbox.display(), "development SMS and push outbox");
+    Ok(Centre::new(db, providers))
+}
+
+/// Seeds (demo on) or removes (demo off) the demo accounts.
+pub(crate) async fn demo(
+    centre: &Centre,
+    config: &Config,
+    options: &EngineOptions,
+    engine: &Engine,
+) -> Result<(), CentreError> {
+    if !config.demo {
+        let removed = centre.remove_demo().await?;
+        if removed > 0 {
+            tracing::info!(
+                accounts = removed,
+                "demo data is off: demo accounts removed"
+            );
+        }
+        return Ok(());
+    }
+    let path = data_root(options).join("demo").join("centre.json");
+    if !path.is_file() {
+        tracing::warn!(file = %path.display(), "demo data is on but its file is missing");
+        return Ok(());
+    }
+    let data = DemoData::load(&path)?;
+    let seeded = centre
+        .seed_demo(&data, &|id| {
+            engine.item(id).map(crate::routes::applications::item_info)
+        })
+        .await?;
+    tracing::info!(
+        seeded,
+        "demo data is ON: demo accounts can log in (see README); turn it off with --demo false"
+    );
+    Ok(())
+}

@@ -1,0 +1,545 @@
+//! The personal centre over HTTP, on SQLite and PostgreSQL: login, profile,
+//! step-up, applications that pause and resume, department progress,
+//! feedback, messages — and that every personal route answers only its
+//! owner.
+
+mod centre_support;
+
+use centre_support::{
+    ALICE, BOB, CentreDaemon, OPERATOR, PASSWORD, assert_problem, call, each_backend, login,
+};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Every operation of the OpenAPI document: (method, path template).
+async fn operations(d: &CentreDaemon) -> Vec<(Method, String)> {
+    let (_, doc, _) = call(Method::GET, &d.url("/api/v1/openapi.json"), None, None).await;
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, _) in item.as_object().unwrap() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            out.push((method, path.clone()));
+        }
+    }
+    out
+}
+
+fn body_for(method: &Method) -> Option<Value> {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH).then(|| json!({}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_routes_need_a_session_and_operator_routes_the_operator() {
+    each_backend(async |d: CentreDaemon| {
+        let user = login(&d, ALICE).await;
+        let ops = operations(&d).await;
+        let personal: Vec<_> = ops
+            .iter()
+            .filter(|(_, p)| p.starts_with("/api/v1/me"))
+            .collect();
+        assert!(personal.len() >= 20, "{}", personal.len());
+        for (method, template) in &personal {
+            let url = d.url(&template.replace("{id}", "app_0").replace("{step}", "0"));
+            let what = format!("{} {method} {template}", d.backend);
+            for token in [None, Some(OPERATOR), Some("ys_0000"), Some("not a token")] {
+                let answer = call(method.clone(), &url, token, body_for(method)).await;
+                assert_problem(
+                    &format!("{what} with {token:?}"),
+                    &answer,
+                    401,
+                    "unauthenticated",
+                );
+            }
+        }
+        let operator: Vec<_> = ops
+            .iter()
+            .filter(|(_, p)| p.starts_with("/api/v1/operator"))
+            .collect();
+        assert!(operator.len() >= 5);
+        for (method, template) in &operator {
+            let url = d.url(&template.replace("{id}", "app_0"));
+            for token in [None, Some(user.as_str())] {
+                let answer = call(method.clone(), &url, token, body_for(method)).await;
+                assert_problem(
+                    &format!("{} {method} {template}", d.backend),
+                    &answer,
+                    401,
+                    "unauthenticated",
+                );
+            }
+        }
+        // A revoked session is refused everywhere at once.
+        call(
+            Method::POST,
+            &d.url("/api/v1/auth/logout"),
+            Some(&user),
+            None,
+        )
+        .await;
+        let answer = call(Method::GET, &d.url("/api/v1/me/profile"), Some(&user), None).await;
+        assert_problem("after logout", &answer, 401, "unauthenticated");
+    })
+    .await;
+}
+
+/// Every id of Alice's that a route could take.
+async fn ids_of(d: &CentreDaemon, token: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let (_, apps, _) = call(
+        Method::GET,
+        &d.url("/api/v1/me/applications?size=50"),
+        Some(token),
+        None,
+    )
+    .await;
+    ids.extend(
+        apps["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string()),
+    );
+    let (_, fb, _) = call(
+        Method::GET,
+        &d.url("/api/v1/me/feedback"),
+        Some(token),
+        None,
+    )
+    .await;
+    ids.extend(
+        fb.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string()),
+    );
+    let (_, msgs, _) = call(
+        Method::GET,
+        &d.url("/api/v1/me/messages?size=50"),
+        Some(token),
+        None,
+    )
+    .await;
+    ids.extend(
+        msgs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["kind"] != "broadcast")
+            .map(|m| m["id"].as_str().unwrap().to_string()),
+    );
+    let (_, sessions, _) = call(
+        Method::GET,
+        &d.url("/api/v1/me/sessions"),
+        Some(token),
+        None,
+    )
+    .await;
+    ids.extend(
+        sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string()),
+    );
+    let (_, orgs, _) = call(
+        Method::GET,
+        &d.url("/api/v1/me/organisations"),
+        Some(token),
+        None,
+    )
+    .await;
+    ids.extend(
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_string()),
+    );
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_can_neither_read_nor_change_anothers_data_by_any_id() {
+    each_backend(async |d: CentreDaemon| {
+        let alice = login(&d, ALICE).await;
+        let bob = login(&d, BOB).await;
+        let alice_ids = ids_of(&d, &alice).await;
+        assert!(alice_ids.len() >= 10, "{}: {alice_ids:?}", d.backend);
+        let before = call(
+            Method::GET,
+            &d.url("/api/v1/me/applications?size=50"),
+            Some(&alice),
+            None,
+        )
+        .await
+        .1;
+        let ops = operations(&d).await;
+        let with_ids: Vec<_> = ops
+            .iter()
+            .filter(|(_, p)| p.starts_with("/api/v1/me") && p.contains("{id}"))
+            .collect();
+        assert!(with_ids.len() >= 9);
+        for (method, template) in &with_ids {
+            for id in &alice_ids {
+                let url = d.url(&template.replace("{id}", id).replace("{step}", "0"));
+                let body = match template.as_str() {
+                    t if t.ends_with("/steps/{step}") => Some(json!({"answers": {"x": "y"}})),
+                    _ => body_for(method),
+                };
+                let answer = call(method.clone(), &url, Some(&bob), body.clone()).await;
+                assert_problem(
+                    &format!("{} bob {method} {template} {id}", d.backend),
+                    &answer,
+                    404,
+                    "not-found",
+                );
+                // Exactly like an id that does not exist.
+                let missing = call(
+                    method.clone(),
+                    &d.url(
+                        &template
+                            .replace("{id}", "app_ffffffffffffffffffffffff")
+                            .replace("{step}", "0"),
+                    ),
+                    Some(&bob),
+                    body.clone(),
+                )
+                .await;
+                assert_eq!(answer.1["detail"], missing.1["detail"], "{template}");
+            }
+        }
+        // Bob's lists hold nothing of Alice's; Alice's data is unchanged.
+        let bob_ids = ids_of(&d, &bob).await;
+        assert!(bob_ids.iter().all(|id| !alice_ids.contains(id)));
+        let after = call(
+            Method::GET,
+            &d.url("/api/v1/me/applications?size=50"),
+            Some(&alice),
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(before, after);
+        let profile = call(Method::GET, &d.url("/api/v1/me/profile"), Some(&bob), None)
+            .await
+            .1;
+        assert_eq!(profile["phone"], "138****0002");
+        assert!(profile.get("id_number").is_none(), "Bob is L1: {profile}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_person_applies_steps_up_resumes_and_follows_progress() {
+    each_backend(async |d: CentreDaemon| {
+        let b = d.backend;
+        let token = login(&d, ALICE).await;
+        let t = Some(token.as_str());
+        let profile = call(Method::GET, &d.url("/api/v1/me/profile"), t, None).await.1;
+        assert_eq!(profile["id_number"], "4401**********123X", "{b}");
+        assert_eq!(profile["phone"], "138****0001");
+        assert_eq!(profile["level"], "L2");
+        assert_eq!(profile["gender"], "male");
+
+        // Applications in every group from the demo data.
+        for (group, at_least) in [("pending", 2), ("processing", 2), ("done", 2)] {
+            let page = call(Method::GET, &d.url(&format!("/api/v1/me/applications?group={group}")), t, None).await.1;
+            assert!(page["total"].as_u64().unwrap() >= at_least, "{b} {group}: {page}");
+        }
+        let bad = call(Method::GET, &d.url("/api/v1/me/applications?group=later"), t, None).await;
+        assert_problem("bad group", &bad, 400, "invalid-parameter");
+
+        // An L3 item: step-up first.
+        let start = |item: &str| call(Method::POST, d.url("/api/v1/me/applications"), t, Some(json!({"item_id": item})));
+        let refused = start("sb-sbkbh-440100").await;
+        assert_problem("L3 item at L2", &refused, 403, "step-up-required");
+        assert_eq!(refused.1["level"], "L3");
+        let face = call(Method::POST, &d.url("/api/v1/me/verification/face"), t, Some(json!({"sample": "spoof"}))).await;
+        assert_problem("spoofed face", &face, 400, "invalid-request");
+        let face = call(Method::POST, &d.url("/api/v1/me/verification/face"), t, Some(json!({"sample": "live-demo"}))).await;
+        assert_eq!(face.0, 200, "{}", face.1);
+        assert_eq!(face.1["level"], "L3");
+        let (status, draft, _) = start("sb-sbkbh-440100").await;
+        assert_eq!(status, 201, "{draft}");
+        let id = draft["id"].as_str().unwrap().to_string();
+        let steps = draft["steps"].as_array().unwrap().len();
+        assert!(steps >= 3);
+        let step = |n: usize, tok: String| {
+            let url = d.url(&format!("/api/v1/me/applications/{id}/steps/{n}"));
+            async move { call(Method::PUT, &url, Some(&tok), Some(json!({"answers": {"第几步": n.to_string()}}))).await }
+        };
+        assert_eq!(step(0, token.clone()).await.0, 200);
+        assert_eq!(step(1, token.clone()).await.0, 200);
+        assert_problem("skip ahead", &step(3, token.clone()).await, 409, "conflict");
+        assert_problem("no such step", &step(99, token.clone()).await, 400, "invalid-request");
+
+        // Left at step 2; resumed from another login, which needs its own
+        // face check for an L3 item.
+        let other = login(&d, ALICE).await;
+        let again = call(Method::POST, d.url("/api/v1/me/applications"), Some(&other), Some(json!({"item_id": "sb-sbkbh-440100"}))).await;
+        assert_problem("resume at L2", &again, 403, "step-up-required");
+        let face = call(Method::POST, d.url("/api/v1/me/verification/face"), Some(&other), Some(json!({"sample": "live-2"}))).await;
+        assert_eq!(face.0, 200);
+        let (status, resumed, _) = call(Method::POST, &d.url("/api/v1/me/applications"), Some(&other), Some(json!({"item_id": "sb-sbkbh-440100"}))).await;
+        assert_eq!(status, 200, "{b}: resumed, not new: {resumed}");
+        assert_eq!(resumed["id"], id.as_str());
+        assert_eq!(resumed["current_step"], 2);
+        assert_eq!(resumed["answers"]["1"]["第几步"], "1");
+        for n in 2..steps {
+            assert_eq!(step(n, other.clone()).await.0, 200);
+        }
+        let submitted = call(Method::POST, &d.url(&format!("/api/v1/me/applications/{id}/submit")), Some(&other), None).await;
+        assert_eq!(submitted.0, 200, "{}", submitted.1);
+        assert_eq!(submitted.1["status"], "submitted");
+
+        // The department moves it on; the person sees timeline and message.
+        let op = Some(OPERATOR);
+        let queue = call(Method::GET, &d.url("/api/v1/operator/applications?status=submitted"), op, None).await.1;
+        assert!(queue.as_array().unwrap().iter().any(|a| a["id"] == id.as_str()));
+        let progress = |status: &str, note: &str| call(Method::POST, d.url(&format!("/api/v1/operator/applications/{id}/progress")), op, Some(json!({"status": status, "note": note})));
+        assert_eq!(progress("processing", "已受理").await.0, 200);
+        let done = call(Method::POST, &d.url(&format!("/api/v1/operator/applications/{id}/progress")), op,
+            Some(json!({"status": "completed", "note": "已办结，卡片将邮寄", "result": {"结果": "准予补换", "领取方式": "邮寄"}}))).await;
+        assert_eq!(done.0, 200, "{}", done.1);
+        assert_problem("done is final", &progress("processing", "again").await, 409, "conflict");
+        let detail = call(Method::GET, &d.url(&format!("/api/v1/me/applications/{id}")), t, None).await.1;
+        let timeline: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
+        assert_eq!(timeline, ["draft", "submitted", "processing", "completed"]);
+        assert_eq!(detail["result"]["结果"], "准予补换");
+        let inbox = call(Method::GET, &d.url("/api/v1/me/messages?unread=true&size=50"), t, None).await.1;
+        assert!(inbox["items"].as_array().unwrap().iter().any(|m| m["title"].as_str().unwrap().contains("已办结")), "{inbox}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_messages_notice_and_settings() {
+    each_backend(async |d: CentreDaemon| {
+        let token = login(&d, ALICE).await;
+        let t = Some(token.as_str());
+        // Demo feedback has replies.
+        let list = call(Method::GET, &d.url("/api/v1/me/feedback"), t, None).await.1;
+        assert!(list.as_array().unwrap().iter().any(|f| !f["replies"].as_array().unwrap().is_empty()));
+        // A banned word: 422 naming the problem, nothing stored.
+        let banned = std::fs::read_to_string(yuesou::bundled_root().join("dictionaries/banned_words.txt")).unwrap();
+        let word = banned.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap().to_string();
+        let answer = call(Method::POST, &d.url("/api/v1/me/feedback"), t,
+            Some(json!({"kind": "complaint", "title": "建议", "content": format!("网上有人{word}")}))).await;
+        assert_problem("banned word", &answer, 422, "banned-word");
+        assert_eq!(call(Method::GET, &d.url("/api/v1/me/feedback"), t, None).await.1, list, "not stored");
+        let bad = call(Method::POST, &d.url("/api/v1/me/feedback"), t, Some(json!({"kind": "praise", "title": "x", "content": "y"}))).await;
+        assert_problem("unknown kind", &bad, 400, "invalid-request");
+        let (status, created, _) = call(Method::POST, &d.url("/api/v1/me/feedback"), t,
+            Some(json!({"kind": "consultation", "title": "社保卡多久寄到", "content": "补换后多久能收到？"}))).await;
+        assert_eq!(status, 201, "{created}");
+        let fid = created["id"].as_str().unwrap();
+        let reply = call(Method::POST, &d.url(&format!("/api/v1/operator/feedback/{fid}/replies")), Some(OPERATOR),
+            Some(json!({"author": "广州市人社局", "content": "一般 7 个工作日内寄出。"}))).await;
+        assert_eq!(reply.0, 201, "{}", reply.1);
+        let one = call(Method::GET, &d.url(&format!("/api/v1/me/feedback/{fid}")), t, None).await.1;
+        assert_eq!(one["replies"][0]["author"], "广州市人社局");
+        assert_eq!(one["status"], "answered");
+
+        // Inbox: unread counts, read one, read all.
+        let inbox = call(Method::GET, &d.url("/api/v1/me/messages"), t, None).await.1;
+        let unread = inbox["unread"].as_u64().unwrap();
+        assert!(unread >= 3, "{inbox}");
+        let first = inbox["items"][0]["id"].as_str().unwrap();
+        assert_eq!(call(Method::POST, &d.url(&format!("/api/v1/me/messages/{first}/read")), t, None).await.0, 204);
+        assert_eq!(call(Method::GET, &d.url("/api/v1/me/messages"), t, None).await.1["unread"], unread - 1);
+        let all = call(Method::POST, &d.url("/api/v1/me/messages/read-all"), t, None).await.1;
+        assert_eq!(all["marked"], unread - 1);
+
+        // The pinned notice: dismissed for Alice only.
+        let notice = call(Method::GET, &d.url("/api/v1/notice"), t, None).await.1;
+        let nid = notice["notice"]["id"].as_str().expect("a demo notice").to_string();
+        assert_eq!(call(Method::POST, &d.url(&format!("/api/v1/me/messages/{nid}/dismiss")), t, None).await.0, 204);
+        assert!(call(Method::GET, &d.url("/api/v1/notice"), t, None).await.1["notice"].is_null());
+        let bob = login(&d, BOB).await;
+        assert_eq!(call(Method::GET, &d.url("/api/v1/notice"), Some(&bob), None).await.1["notice"]["id"], nid.as_str());
+        assert_eq!(call(Method::GET, &d.url("/api/v1/notice"), None, None).await.1["notice"]["id"], nid.as_str());
+
+        // Settings and contact details.
+        let settings = call(Method::PUT, &d.url("/api/v1/me/settings"), t, Some(json!({"login_validity_hours": 0, "login_methods": ["password"]}))).await;
+        assert_problem("validity 0", &settings, 400, "invalid-request");
+        let settings = call(Method::PUT, &d.url("/api/v1/me/settings"), t, Some(json!({"login_validity_hours": 24, "login_methods": ["password"]}))).await;
+        assert_eq!(settings.0, 200, "{}", settings.1);
+        let code = call(Method::POST, &d.url("/api/v1/auth/sms-codes"), None, Some(json!({"phone": ALICE, "purpose": "login"}))).await;
+        assert_eq!(code.0, 202);
+        let sms = d.last_code(ALICE).expect("the outbox holds the code");
+        let refused = call(Method::POST, &d.url("/api/v1/auth/login"), None, Some(json!({"phone": ALICE, "sms_code": sms}))).await;
+        assert_problem("sms login turned off", &refused, 403, "login-method-disabled");
+        let patch = call(Method::PATCH, &d.url("/api/v1/me/profile"), t, Some(json!({"contact_phone": "12345"}))).await;
+        assert_problem("bad phone", &patch, 400, "invalid-request");
+        assert_eq!(patch.1["parameter"], "contact_phone");
+        let patch = call(Method::PATCH, &d.url("/api/v1/me/profile"), t, Some(json!({"contact_phone": "13612345678"}))).await;
+        assert_eq!(patch.1["contact_phone"], "136****5678");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_sms_login_rate_limits_and_organisations() {
+    each_backend(async |d: CentreDaemon| {
+        let phone = "13700001234";
+        let sent = call(
+            Method::POST,
+            &d.url("/api/v1/auth/sms-codes"),
+            None,
+            Some(json!({"phone": phone, "purpose": "register"})),
+        )
+        .await;
+        assert_eq!(sent.0, 202);
+        let again = call(
+            Method::POST,
+            &d.url("/api/v1/auth/sms-codes"),
+            None,
+            Some(json!({"phone": phone, "purpose": "register"})),
+        )
+        .await;
+        assert_problem("second code within a minute", &again, 429, "rate-limited");
+        assert!(again.2.get("retry-after").is_some());
+        let code = d.last_code(phone).unwrap();
+        let weak = call(
+            Method::POST,
+            &d.url("/api/v1/auth/register"),
+            None,
+            Some(json!({"phone": phone, "sms_code": code, "password": "123"})),
+        )
+        .await;
+        assert_problem("weak password", &weak, 400, "invalid-request");
+        let (status, reg, _) = call(
+            Method::POST,
+            &d.url("/api/v1/auth/register"),
+            None,
+            Some(json!({"phone": phone, "sms_code": code, "password": "my-pass-2026"})),
+        )
+        .await;
+        assert_eq!(status, 201, "{reg}");
+        assert_eq!(reg["level"], "L1");
+        let token = reg["token"].as_str().unwrap();
+        // Real name: the ID number's check digit, then the identity record.
+        let bad = call(
+            Method::POST,
+            &d.url("/api/v1/me/verification/real-name"),
+            Some(token),
+            Some(json!({"name": "黄志强", "id_number": "440606197001010012"})),
+        )
+        .await;
+        assert_problem("bad check digit", &bad, 400, "invalid-request");
+        assert!(
+            !bad.1.to_string().contains("440606197001010012"),
+            "never echoed"
+        );
+        let ok = call(
+            Method::POST,
+            &d.url("/api/v1/me/verification/real-name"),
+            Some(token),
+            Some(json!({"name": "黄志强", "id_number": "440606197001010011"})),
+        )
+        .await;
+        assert_eq!(ok.0, 200, "{}", ok.1);
+        assert_eq!(ok.1["level"], "L2");
+        // Organisation with a GB 32100 code; act for it.
+        let org = call(
+            Method::POST,
+            &d.url("/api/v1/me/organisations"),
+            Some(token),
+            Some(json!({"uscc": "91440101MA5D8Y2K36", "name": "错码公司"})),
+        )
+        .await;
+        assert_problem("bad credit code", &org, 400, "invalid-request");
+        let org = call(
+            Method::POST,
+            &d.url("/api/v1/me/organisations"),
+            Some(token),
+            Some(json!({"uscc": valid_uscc("91440606MA4UXY123"), "name": "佛山示范商行"})),
+        )
+        .await;
+        assert_eq!(org.0, 201, "{}", org.1);
+        let oid = org.1["id"].as_str().unwrap();
+        let acting = call(
+            Method::POST,
+            &d.url(&format!("/api/v1/me/organisations/{oid}/act")),
+            Some(token),
+            None,
+        )
+        .await;
+        assert_eq!(acting.0, 200, "{}", acting.1);
+        let org_token = acting.1["token"].as_str().unwrap();
+        let org_profile = call(
+            Method::GET,
+            &d.url("/api/v1/me/profile"),
+            Some(org_token),
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(org_profile["kind"], "organisation");
+        assert_eq!(org_profile["name"], "佛山示范商行");
+        // Alice cannot act for it.
+        let alice = login(&d, ALICE).await;
+        let no = call(
+            Method::POST,
+            &d.url(&format!("/api/v1/me/organisations/{oid}/act")),
+            Some(&alice),
+            None,
+        )
+        .await;
+        assert_problem("not an agent", &no, 404, "not-found");
+
+        // Five wrong passwords lock the account for a while; the same
+        // answer for a phone that is not registered.
+        let wrong = json!({"phone": phone, "password": "wrong-pass-1"});
+        let unknown = call(
+            Method::POST,
+            &d.url("/api/v1/auth/login"),
+            None,
+            Some(json!({"phone": "13799999999", "password": "wrong-pass-1"})),
+        )
+        .await;
+        for _ in 0..5 {
+            let answer = call(
+                Method::POST,
+                &d.url("/api/v1/auth/login"),
+                None,
+                Some(wrong.clone()),
+            )
+            .await;
+            assert_problem("wrong password", &answer, 401, "bad-credentials");
+            assert_eq!(answer.1["detail"], unknown.1["detail"]);
+        }
+        let locked = call(
+            Method::POST,
+            &d.url("/api/v1/auth/login"),
+            None,
+            Some(json!({"phone": phone, "password": "my-pass-2026"})),
+        )
+        .await;
+        assert_problem("locked", &locked, 429, "rate-limited");
+        let retry: u64 = locked.2["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&retry));
+        let both = call(
+            Method::POST,
+            &d.url("/api/v1/auth/login"),
+            None,
+            Some(json!({"phone": ALICE, "password": PASSWORD, "sms_code": "123456"})),
+        )
+        .await;
+        assert_problem("both methods", &both, 400, "invalid-request");
+    })
+    .await;
+}
+
+fn valid_uscc(b17: &str) -> String {
+    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let sum: usize = b17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| CHARS.find(c).unwrap() * w)
+        .sum();
+    let check = (31 - sum % 31) % 31;
+    format!("{b17}{}", CHARS.as_bytes()[check] as char)
+}

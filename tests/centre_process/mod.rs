@@ -1,0 +1,121 @@
+//! The real `yuesou serve` binary as a child process: started on a free
+//! port over a data directory (and optionally PostgreSQL), killed with
+//! SIGKILL, restarted on the same files, its log kept in a file.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The operator token the children are started with.
+pub const OPERATOR: &str = "test-operator-token-0123456789";
+
+/// A running daemon process.
+pub struct Daemon {
+    child: Child,
+    pub base: String,
+}
+
+impl Daemon {
+    /// Starts `yuesou serve` over `data_dir`, appending its output to `log`.
+    pub async fn start(
+        data_dir: &Path,
+        database: Option<&str>,
+        log: &Path,
+        extra: &[&str],
+    ) -> Daemon {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuesou"));
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--watch",
+                "false",
+            ])
+            .args(extra)
+            .env("YUESOU_HOME", yuesou::bundled_root())
+            .env("YUESOU_OPERATOR_TOKEN", OPERATOR)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out);
+        if let Some(url) = database {
+            command.env("YUESOU_DATABASE", url);
+        }
+        let child = command.spawn().expect("start yuesou");
+        let daemon = Daemon {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        daemon.wait_ready().await;
+        daemon
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while Instant::now() < deadline {
+            if let Ok(r) = reqwest::get(format!("{}/readyz", self.base)).await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{} did not become ready", self.base);
+    }
+
+    /// SIGKILL: no shutdown, no flush, no goodbye.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM and wait (a clean stop).
+    pub fn stop(mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The backends to run on: `(label, database URL)`; PostgreSQL when
+/// reachable.
+pub async fn backends() -> Vec<(&'static str, Option<String>)> {
+    let mut out = vec![("sqlite", None)];
+    if let Some(url) = yuesou::centre::testing::postgres_schema().await {
+        out.push(("postgres", Some(url)));
+    }
+    out
+}
+
+/// A temporary directory for one run, with the log file's path.
+pub fn workdir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("daemon.log");
+    (dir, log)
+}
