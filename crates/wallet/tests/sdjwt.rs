@@ -442,3 +442,84 @@ fn error_codes_are_distinct_and_messages_bilingual() {
         assert_eq!(e.to_string(), format!("{} ({})", zh, e.message_en()));
     }
 }
+
+/// Rasterises the SVG written by `qr_svg` (`viewBox="0 0 S S"`, one path of
+/// unit-width strokes: `M x y.5hN` starts a row, `m dx 0hN` continues it)
+/// at `scale` pixels per module.
+fn rasterise(svg: &str, scale: usize) -> (usize, Vec<u8>) {
+    let view = svg.split("viewBox=\"0 0 ").nth(1).expect("viewBox");
+    let size: usize = view
+        .split(' ')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("size");
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("path");
+    let px = size * scale;
+    let mut grey = vec![255u8; px * px];
+    let (mut x, mut y) = (0usize, 0usize);
+    let mut rest = path;
+    while !rest.is_empty() {
+        let (cmd, tail) = rest.split_at(1);
+        let end = tail.find(['M', 'm', 'h']).unwrap_or(tail.len());
+        let (args, next) = tail.split_at(end);
+        match cmd {
+            "M" => {
+                let (a, b) = args.split_once(' ').expect("M x y");
+                x = a.parse().expect("x");
+                y = b.trim_end_matches(".5").parse().expect("y");
+            }
+            "m" => {
+                let (a, _) = args.split_once(' ').expect("m dx 0");
+                x += a.parse::<usize>().expect("dx");
+            }
+            "h" => {
+                let n: usize = args.parse().expect("run");
+                for row in y * scale..(y + 1) * scale {
+                    for col in x * scale..(x + n) * scale {
+                        grey[row * px + col] = 0;
+                    }
+                }
+                x += n;
+            }
+            other => panic!("unexpected path command {other}"),
+        }
+        rest = next;
+    }
+    (px, grey)
+}
+
+#[test]
+fn qr_code_decodes_to_the_token() {
+    let f = fixture();
+    for disclose in [
+        &["vehicle_class"][..],
+        &[
+            "holder_name",
+            "holder",
+            "number",
+            "vehicle_class",
+            "first_issued_on",
+            "authority",
+            "issued_on",
+            "expires_on",
+        ][..],
+    ] {
+        let p = f.present("driving_licence", disclose);
+        assert!(
+            p.qr_svg.len() < 64 * 1024,
+            "SVG of {} bytes",
+            p.qr_svg.len()
+        );
+        let (px, grey) = rasterise(&p.qr_svg, 3);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(px, px, |x, y| grey[y * px + x]);
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code found");
+        let (_meta, content) = grids[0].decode().expect("QR decodes");
+        assert_eq!(content, p.token);
+        assert!(verify(&content, &f.keys, NOW, disclose).is_ok());
+    }
+}
