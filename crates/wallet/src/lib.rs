@@ -66,7 +66,7 @@
 //! let licence = licences.iter().find(|l| l.type_code == "driving_licence").unwrap();
 //! let ty = types.require(&licence.type_code)?;
 //! assert!(licence.expiring(today, ty));
-//! assert_eq!(ty.renewal_service.as_deref(), Some("xsjs-jzhz-440000"));
+//! assert_eq!(licence.renewal_hint(today, ty), Some("xsjs-jzhz-440000")); // 驾驶证期满换证
 //!
 //! // Show name and licence class only.
 //! let now = datetime!(2026-12-01 09:00 UTC);

@@ -146,6 +146,18 @@ impl Licence {
         matches!(self.status(today, ty), LicenceStatus::Expiring { .. })
     }
 
+    /// The renewal service (换证服务, a catalogue item id) to suggest on
+    /// `today`: the type's `renewal_service` when the licence is expiring or
+    /// expired, else `None`.
+    pub fn renewal_hint<'t>(&self, today: Date, ty: &'t LicenceType) -> Option<&'t str> {
+        match self.status(today, ty) {
+            LicenceStatus::Expiring { .. } | LicenceStatus::Expired { .. } => {
+                ty.renewal_service.as_deref()
+            }
+            LicenceStatus::Valid { .. } | LicenceStatus::NoExpiry => None,
+        }
+    }
+
     /// Whether the licence has expired (已过期) on `today`.
     pub fn expired(&self, today: Date) -> bool {
         self.expires_on.is_some_and(|e| e < today)

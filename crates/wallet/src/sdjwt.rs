@@ -47,6 +47,20 @@ pub const KB_JWT_TYP: &str = "kb+jwt";
 const ALG: &str = "EdDSA";
 const SD_ALG: &str = "sha-256";
 const MAX_LICENCE_REF_LEN: usize = 128;
+/// Claims of the issuer-signed JWT that a disclosure may not carry
+/// (RFC 9901 §7.1: a disclosed name must not collide with a plain claim).
+const PLAIN_CLAIMS: [&str; 10] = [
+    "iss",
+    "iat",
+    "exp",
+    "vct",
+    "licence_ref",
+    "licence_valid",
+    "cnf",
+    "_sd",
+    "_sd_alg",
+    "...",
+];
 
 /// What to present: which licence reference to embed, which fields to
 /// disclose, when, for how long, and to whom.
@@ -548,7 +562,7 @@ pub fn verify<K: VerificationKeys + ?Sized, S: AsRef<str>>(
         let bytes = b64::decode(d).map_err(|_| malformed("disclosure is not base64url"))?;
         let (_salt, name, value): (String, String, String) = serde_json::from_slice(&bytes)
             .map_err(|_| malformed("disclosure is not [salt, name, value]"))?;
-        if name == "_sd" || name == "..." || fields.insert(name, value).is_some() {
+        if PLAIN_CLAIMS.contains(&name.as_str()) || fields.insert(name, value).is_some() {
             return Err(VerifyError::Tampered {
                 reason: "a claim name is disclosed twice or reserved".to_owned(),
             });

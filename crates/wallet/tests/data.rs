@@ -222,7 +222,15 @@ fn validity_status_and_renewal_hint() {
     );
     assert!(!dl.expiring(date!(2027 - 01 - 21), ty));
     assert!(dl.expired(date!(2027 - 01 - 21)));
-    assert_eq!(ty.renewal_service.as_deref(), Some("xsjs-jzhz-440000"));
+    assert_eq!(
+        dl.renewal_hint(date!(2026 - 12 - 01), ty),
+        Some("xsjs-jzhz-440000")
+    );
+    assert_eq!(dl.renewal_hint(date!(2026 - 10 - 21), ty), None);
+    assert_eq!(
+        dl.renewal_hint(date!(2027 - 02 - 01), ty),
+        Some("xsjs-jzhz-440000")
+    );
 
     let birth = licence(&issuer, "440106201506060040", "birth_certificate");
     let bty = types.require("birth_certificate").expect("type");

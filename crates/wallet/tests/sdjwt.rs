@@ -523,3 +523,89 @@ fn qr_code_decodes_to_the_token() {
         assert!(verify(&content, &f.keys, NOW, disclose).is_ok());
     }
 }
+
+/// Builds a token signed with the store's own secret (read from its key
+/// file), to check what the verifier does with issuer-signed content it
+/// would never produce itself.
+fn issue_raw(keys: &KeyStore, payload: serde_json::Value, disclosures: &[String]) -> String {
+    let file = keys.dir().join(format!("{}.json", keys.current_kid()));
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("key file")).expect("json");
+    let seed: [u8; 32] = B64
+        .decode(stored["secret"].as_str().expect("secret"))
+        .expect("b64")
+        .try_into()
+        .expect("32 bytes");
+    let issuer_key = SigningKey::from_bytes(&seed);
+    let holder = SigningKey::from_bytes(&[9; 32]);
+    let mut payload = payload;
+    payload["cnf"] = serde_json::json!({"jwk": {"kty": "OKP", "crv": "Ed25519",
+        "x": B64.encode(holder.verifying_key().to_bytes())}});
+    let header = b64json(
+        &serde_json::json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": keys.current_kid()}),
+    );
+    let input = format!("{header}.{}", b64json(&payload));
+    let jwt = format!(
+        "{input}.{}",
+        B64.encode(issuer_key.sign(input.as_bytes()).to_bytes())
+    );
+    let sd_jwt = join(&jwt, disclosures, "");
+    format!("{sd_jwt}{}", kb_jwt(&sd_jwt, &holder))
+}
+
+#[test]
+fn issuer_signed_but_inconsistent_content_is_refused() {
+    let f = fixture();
+    let disclosure = |name: &str| b64json(&serde_json::json!(["c2FsdHNhbHRzYWx0", name, "v"]));
+    let digest = |d: &str| B64.encode(Sha256::digest(d.as_bytes()));
+    let base = |sd: Vec<String>| {
+        serde_json::json!({"iss": "yuesou-wallet", "iat": NOW.unix_timestamp(),
+            "exp": NOW.unix_timestamp() + 60, "vct": "driving_licence", "licence_ref": "r",
+            "licence_valid": true, "_sd_alg": "sha-256", "_sd": sd})
+    };
+    // The raw builder itself makes acceptable tokens.
+    let ok = disclosure("vehicle_class");
+    let token = issue_raw(&f.keys, base(vec![digest(&ok)]), std::slice::from_ref(&ok));
+    let v = verify(&token, &f.keys, NOW, &["vehicle_class"]).expect("well-formed token verifies");
+    assert_eq!(v.fields["vehicle_class"], "v");
+
+    // A disclosure overriding a plain claim.
+    let evil = disclosure("licence_ref");
+    let token = issue_raw(&f.keys, base(vec![digest(&evil)]), &[evil]);
+    assert_eq!(
+        verify(&token, &f.keys, NOW, NONE)
+            .expect_err("collision")
+            .code(),
+        "tampered"
+    );
+    // Two disclosures of the same name.
+    let (a, b) = (
+        disclosure("vehicle_class"),
+        b64json(&serde_json::json!(["b3RoZXJzYWx0", "vehicle_class", "w"])),
+    );
+    let token = issue_raw(&f.keys, base(vec![digest(&a), digest(&b)]), &[a, b]);
+    assert_eq!(
+        verify(&token, &f.keys, NOW, NONE)
+            .expect_err("twice")
+            .code(),
+        "tampered"
+    );
+    // Another digest algorithm, a repeated digest, a missing claim.
+    let mut other_alg = base(vec![]);
+    other_alg["_sd_alg"] = "sha-512".into();
+    let repeated = base(vec![digest(&ok), digest(&ok)]);
+    let mut missing = base(vec![]);
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("licence_ref");
+    for payload in [other_alg, repeated, missing] {
+        let token = issue_raw(&f.keys, payload, &[]);
+        assert_eq!(
+            verify(&token, &f.keys, NOW, NONE)
+                .expect_err("bad claims")
+                .code(),
+            "malformed"
+        );
+    }
+}
