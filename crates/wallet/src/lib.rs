@@ -96,8 +96,9 @@ pub use error::{VerifyError, WalletError};
 pub use keys::{DEFAULT_RETENTION, Jwk, Jwks, KEY_DIR, KeyInfo, KeyStore, VerificationKeys};
 pub use licence::{DevIssuer, FieldView, Issuer, Licence, LicenceStatus, mask};
 pub use sdjwt::{
-    CLOCK_SKEW, DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_TTL, KB_JWT_TYP, MAX_TOKEN_LEN, MAX_TTL,
-    PresentRequest, Presentation, SD_JWT_TYP, Verified, present, qr_svg, verify,
+    CHINA_STANDARD_TIME, CLOCK_SKEW, DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_TTL, KB_JWT_TYP,
+    MAX_TOKEN_LEN, MAX_TTL, PresentRequest, Presentation, SD_JWT_TYP, Verified, present, qr_svg,
+    verify,
 };
 pub use types::{FieldDef, LicenceKind, LicenceType, LicenceTypes, STANDARD_FIELDS, ValidityRule};
 

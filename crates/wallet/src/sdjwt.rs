@@ -35,6 +35,10 @@ pub const MAX_TTL: Duration = Duration::hours(24);
 pub const DEFAULT_TTL: Duration = Duration::minutes(5);
 /// Clock skew tolerated for `iat` in the future.
 pub const CLOCK_SKEW: Duration = Duration::seconds(60);
+/// Licence dates are calendar dates in China Standard Time (UTC+8): the
+/// `licence_valid` claim compares them with the presentation time's date
+/// there.
+pub const CHINA_STANDARD_TIME: time::UtcOffset = time::macros::offset!(+8);
 /// Default `iss` of presentations.
 pub const DEFAULT_ISSUER: &str = "yuesou-wallet";
 /// Default `aud` of the key binding JWT (any verifier scanning the QR code).
@@ -287,7 +291,7 @@ pub fn present(
         exp,
         vct: ty.code.clone(),
         licence_ref: request.licence_ref.clone(),
-        licence_valid: !licence.expired(request.now.date()),
+        licence_valid: !licence.expired(request.now.to_offset(CHINA_STANDARD_TIME).date()),
         sd: digests,
         sd_alg: SD_ALG.to_owned(),
         cnf: Cnf {

@@ -609,3 +609,37 @@ fn issuer_signed_but_inconsistent_content_is_refused() {
         );
     }
 }
+
+#[test]
+fn licence_validity_is_judged_on_the_china_calendar_date() {
+    let f = fixture();
+    let dl = licence(&f.issuer, CHEN, "driving_licence"); // expires 2027-01-20
+    let ty = f.types.require("driving_licence").expect("type");
+    for (now, valid) in [
+        (datetime!(2027-01-20 15:59 UTC), true), // 23:59 in Guangzhou
+        (datetime!(2027-01-20 16:00 UTC), false), // 00:00 on the 21st
+    ] {
+        let p = present(
+            &f.keys,
+            &dl,
+            ty,
+            &PresentRequest::new("r", NONE.iter().copied(), now),
+        )
+        .expect("presentation");
+        let v = verify(&p.token, &f.keys, now, NONE).expect("verifies");
+        assert_eq!(v.licence_valid, valid, "{now}");
+    }
+    let expired = licence(&f.issuer, "440606197001010011", "driving_licence");
+    let p = present(
+        &f.keys,
+        &expired,
+        ty,
+        &PresentRequest::new("r", ["vehicle_class"], NOW),
+    )
+    .expect("an expired licence can still be shown, flagged");
+    assert!(
+        !verify(&p.token, &f.keys, NOW, NONE)
+            .expect("verifies")
+            .licence_valid
+    );
+}
