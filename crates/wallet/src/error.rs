@@ -77,6 +77,26 @@ pub enum WalletError {
     },
 }
 
+impl WalletError {
+    /// Stable machine-readable name, e.g. `unknown_field`, for problem+json.
+    /// `unknown_type`, `unknown_field`, `type_mismatch` and `invalid_request`
+    /// are the caller's mistakes; the others are server-side failures.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "io",
+            Self::Data { .. } => "data",
+            Self::UnknownType(_) => "unknown_type",
+            Self::UnknownField { .. } => "unknown_field",
+            Self::TypeMismatch { .. } => "type_mismatch",
+            Self::InvalidRequest(_) => "invalid_request",
+            Self::KeyStore(_) => "key_store",
+            Self::Random(_) => "random",
+            Self::QrTooLarge { .. } => "qr_too_large",
+            Self::Issuer { .. } => "issuer",
+        }
+    }
+}
+
 /// Why a presented token was refused by [`crate::verify`].
 ///
 /// Each variant has a stable machine name ([`code`](Self::code)) for

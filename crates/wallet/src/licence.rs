@@ -246,8 +246,9 @@ pub trait Issuer: Send + Sync {
     /// The issuer's name, for logs and errors.
     fn name(&self) -> &str;
 
-    /// Licences held by `holder` (identity number or USCC); empty when the
-    /// holder has none.
+    /// Licences held by `holder` (identity number or USCC, compared
+    /// case-insensitively: `…123x` is `…123X`); empty when the holder has
+    /// none.
     fn licences_for(&self, holder: &str) -> Result<Vec<Licence>, WalletError>;
 }
 
@@ -279,8 +280,9 @@ impl DevIssuer {
             if line.trim().is_empty() {
                 continue;
             }
-            let licence: Licence =
+            let mut licence: Licence =
                 serde_json::from_str(line).map_err(|e| data(line_no, e.to_string()))?;
+            licence.holder = normalise_holder(&licence.holder);
             let ty = types
                 .get(&licence.type_code)
                 .ok_or_else(|| data(line_no, format!("unknown type `{}`", licence.type_code)))?;
@@ -316,8 +318,18 @@ impl Issuer for DevIssuer {
     }
 
     fn licences_for(&self, holder: &str) -> Result<Vec<Licence>, WalletError> {
-        Ok(self.by_holder.get(holder).cloned().unwrap_or_default())
+        Ok(self
+            .by_holder
+            .get(&normalise_holder(holder))
+            .cloned()
+            .unwrap_or_default())
     }
+}
+
+/// Identity numbers end in an upper-case `X` check character and USCCs are
+/// upper case: holders are compared trimmed and upper-cased.
+fn normalise_holder(holder: &str) -> String {
+    holder.trim().to_ascii_uppercase()
 }
 
 /// ISO 8601 calendar dates (`2027-01-20`) for serde.

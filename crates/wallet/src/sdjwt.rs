@@ -124,12 +124,14 @@ impl PresentRequest {
     }
 }
 
-/// A presentation (出示码) made by [`present`].
-#[derive(Clone, PartialEq, Eq)]
+/// A presentation (出示码) made by [`present`]. Serialises to JSON with
+/// `expires_at` in RFC 3339.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Presentation {
     /// The SD-JWT with key binding (compact serialisation).
     pub token: String,
     /// When the token expires (`exp`).
+    #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
     /// QR code of the token as an SVG document.
     pub qr_svg: String,

@@ -156,6 +156,14 @@ fn demo_licences_belong_to_demo_identities() {
             .expect("answers")
             .is_empty()
     );
+    assert_eq!(
+        issuer
+            .licences_for(" 44010419880520123x")
+            .expect("answers")
+            .len(),
+        issuer.licences_for(CHEN).expect("answers").len(),
+        "lower-case check character, stray space"
+    );
 }
 
 #[test]

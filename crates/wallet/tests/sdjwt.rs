@@ -102,6 +102,9 @@ fn round_trip_discloses_only_the_chosen_fields() {
     );
     assert_eq!(p.disclosed, ["holder_name", "vehicle_class", "expires_on"]);
     assert_eq!(p.expires_at, NOW + Duration::minutes(5));
+    let json = serde_json::to_value(&p).expect("serialises");
+    assert_eq!(json["expires_at"], "2026-12-01T09:05:00Z");
+    assert_eq!(json["token"], p.token);
     let v = verify(&p.token, &f.keys, NOW, &["vehicle_class"]).expect("verifies");
     assert_eq!(v.type_code, "driving_licence");
     assert_eq!(v.issuer, "yuesou-wallet");
@@ -200,6 +203,12 @@ fn presentation_requests_are_checked() {
         present(&f.keys, &l, ty, &req(&["holder_name", "blood_type"])),
         Err(WalletError::UnknownField { field, .. }) if field == "blood_type"
     ));
+    assert_eq!(
+        present(&f.keys, &l, ty, &req(&["blood_type"]))
+            .expect_err("unknown field")
+            .code(),
+        "unknown_field"
+    );
     let other = f.types.require("passport").expect("type");
     assert!(matches!(
         present(&f.keys, &l, other, &req(&[])),
