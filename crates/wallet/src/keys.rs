@@ -171,6 +171,9 @@ pub struct KeyInfo {
 }
 
 /// The issuer's Ed25519 signing keys (签发密钥库).
+///
+/// One process owns a store: keys are read on open, and a rotation made by
+/// another process is seen only when the store is opened again.
 pub struct KeyStore {
     dir: PathBuf,
     retention: Duration,
