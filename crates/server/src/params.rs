@@ -13,10 +13,21 @@ pub const MAX_VALUE_CHARS: usize = 256;
 
 /// The names of the query parameters an [`utoipa::IntoParams`] type
 /// documents: what the OpenAPI document lists is exactly what is accepted.
+/// An object parameter in exploded form style (a position) is sent as one
+/// parameter per property (`lat`, `lng`), so those are its names.
 pub fn names_of<P: utoipa::IntoParams>() -> Vec<String> {
+    use utoipa::openapi::path::ParameterStyle;
+    use utoipa::openapi::{RefOr, Schema};
     P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
         .into_iter()
-        .map(|p| p.name)
+        .flat_map(|p| match (&p.style, &p.schema) {
+            (Some(ParameterStyle::Form), Some(RefOr::T(Schema::Object(object))))
+                if p.explode != Some(false) && !object.properties.is_empty() =>
+            {
+                object.properties.keys().cloned().collect()
+            }
+            _ => vec![p.name],
+        })
         .collect()
 }
 
@@ -129,14 +140,15 @@ impl Params {
         self.float_in(name, -180.0, 180.0)
     }
 
-    /// A text parameter of at most `max` characters.
+    /// A text parameter of at most `max` characters as sent (the OpenAPI
+    /// `maxLength`, spaces included), trimmed.
     pub fn text_max(&self, name: &str, max: usize) -> Result<Option<&str>, Problem> {
-        match self.text(name) {
+        match self.values.get(name) {
             Some(v) if v.chars().count() > max => Err(Problem::invalid_parameter(
                 name,
                 format!("must be at most {max} characters"),
             )),
-            other => Ok(other),
+            _ => Ok(self.text(name)),
         }
     }
 
