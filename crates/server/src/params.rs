@@ -76,6 +76,18 @@ impl Params {
         Ok(Params { values })
     }
 
+    /// The value of a typed (number, boolean, choice) parameter: absent is
+    /// `None`, but an empty value is not a number, boolean or choice (as
+    /// the OpenAPI document says).
+    fn typed(&self, name: &str) -> Result<Option<&str>, Problem> {
+        match self.values.get(name) {
+            Some(v) if v.trim().is_empty() => {
+                Err(Problem::invalid_parameter(name, "must not be empty"))
+            }
+            _ => Ok(self.text(name)),
+        }
+    }
+
     /// A text parameter; empty counts as absent.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.values
@@ -92,7 +104,7 @@ impl Params {
         min: usize,
         max: usize,
     ) -> Result<usize, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(default),
             Some(v) => match v.parse::<usize>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -106,7 +118,7 @@ impl Params {
 
     /// A finite decimal number parameter (coordinates), `None` when absent.
     pub fn float(&self, name: &str) -> Result<Option<f64>, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(None),
             Some(v) => match v.parse::<f64>() {
                 Ok(n) if n.is_finite() => Ok(Some(n)),
@@ -160,7 +172,7 @@ impl Params {
         all: &[T],
         label: impl Fn(T) -> &'static str,
     ) -> Result<Option<T>, Problem> {
-        let Some(v) = self.text(name) else {
+        let Some(v) = self.typed(name)? else {
             return Ok(None);
         };
         match all.iter().find(|t| label(**t) == v) {
@@ -177,7 +189,7 @@ impl Params {
 
     /// A boolean parameter (`true`/`false`/`1`/`0`).
     pub fn boolean(&self, name: &str) -> Result<Option<bool>, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(None),
             Some("true" | "1") => Ok(Some(true)),
             Some("false" | "0") => Ok(Some(false)),
@@ -215,6 +227,11 @@ mod tests {
         assert!(Params::parse(Some("q=%FF"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a%00b"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a&q=b"), &["q"]).is_err());
+        // Empty text is absent; an empty number or boolean is an error.
+        let p = Params::parse(Some("q=&page=&on="), &["q", "page", "on"]).unwrap();
+        assert_eq!(p.text("q"), None);
+        assert!(p.integer("page", 1, 1, 10).is_err());
+        assert!(p.boolean("on").is_err());
         let long = "a".repeat(MAX_VALUE_CHARS + 1);
         assert!(Params::parse(Some(&format!("q={long}")), &["q"]).is_err());
     }
