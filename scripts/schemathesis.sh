@@ -33,13 +33,15 @@ fi
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 LOG=$(mktemp)
+# schemathesis keeps caches in its working directory: a scratch one.
+SCRATCH=$(mktemp -d)
 # An admin token is set (and not sent), so the admin routes answer 401 as
 # their security scheme says.
 YUESOU_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))') \
 YUESOU_WATCH=false YUESOU_ACCESS_LOG=false YUESOU_CACHE_MB=0 \
     "$BIN" serve --addr "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 DAEMON=$!
-trap 'kill "$DAEMON" 2>/dev/null || true; wait "$DAEMON" 2>/dev/null || true; rm -f "$LOG"' EXIT
+trap 'kill "$DAEMON" 2>/dev/null || true; wait "$DAEMON" 2>/dev/null || true; rm -rf "$LOG" "$SCRATCH"' EXIT
 
 for _ in $(seq 1 600); do
     if curl -fsS "$BASE/readyz" >/dev/null 2>&1; then
@@ -55,6 +57,7 @@ done
 curl -fsS "$BASE/readyz" >/dev/null
 
 # Every check, a fixed seed (reproducible runs), and a time cap.
+cd "$SCRATCH"
 "$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" \
     --checks all \
     --max-examples "$MAX_EXAMPLES" \
