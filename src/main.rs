@@ -78,6 +78,9 @@ struct SearchArgs {
     /// Search exactly as typed: no pinyin reading, no typo correction.
     #[arg(long)]
     as_typed: bool,
+    /// Every matching item, not one hit per service.
+    #[arg(long)]
+    no_collapse: bool,
     /// 分类 filter.
     #[arg(long)]
     category: Option<String>,
@@ -370,6 +373,7 @@ fn search(engine: &Engine, args: Box<SearchArgs>) -> anyhow::Result<()> {
             (_, _, Some(city)) => Some(yuesou::LocationInput::Region(city)),
             _ => None,
         },
+        collapse: !args.no_collapse,
     };
     let response = engine.search(&request)?;
     if args.json {
@@ -398,8 +402,9 @@ fn search(engine: &Engine, args: Box<SearchArgs>) -> anyhow::Result<()> {
         println!("{message}");
     }
     println!(
-        "{} results{}",
+        "{} results ({} items){}",
         response.total,
+        response.total_items,
         if response.relaxed {
             " (partial matches)"
         } else {
@@ -417,6 +422,9 @@ fn search(engine: &Engine, args: Box<SearchArgs>) -> anyhow::Result<()> {
             hit.id,
             hit.score
         );
+        if hit.variant_count > 1 {
+            println!("     {} 个地区可办", hit.variant_count);
+        }
         if let Some(e) = &hit.explain {
             println!("     {}", serde_json::to_string(e)?);
         }

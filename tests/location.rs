@@ -118,7 +118,15 @@ fn a_phone_position_picks_the_local_variant() {
     assert!(location.distance_m.is_some());
     assert_eq!(r.hits[0].region_code, "440300", "{:?}", titles(&r.hits, 3));
     assert!(r.hits[0].title.contains("社会保障卡补换"));
-    // Other cities' variants are demoted, not hidden.
+    // Other cities' variants ride along with the hit …
+    assert!(r.hits[0].variants.iter().any(|v| v.region_code == "440100"));
+    // … and, uncollapsed, are demoted, not hidden.
+    let r = search_with(
+        SearchRequest::new("社保卡补换")
+            .at_position(22.5410, 114.0550)
+            .collapse(false),
+    );
+    assert_eq!(r.hits[0].region_code, "440300", "{:?}", titles(&r.hits, 3));
     assert!(
         r.hits
             .iter()
@@ -152,10 +160,12 @@ fn an_explicit_city_is_a_location_too() {
     assert_eq!(location.source, LocationSource::Explicit);
     assert_eq!(location.code, "440600");
     assert_eq!(r.hits[0].region_code, "440600");
-    let err = engine()
+    // A city naming no place: no hits, and a message saying so.
+    let r = engine()
         .search(&SearchRequest::new("公积金提取").in_region("火星"))
-        .unwrap_err();
-    assert!(matches!(err, yuesou::Error::InvalidRequest(_)), "{err}");
+        .expect("an answer");
+    assert_eq!(r.total, 0);
+    assert!(r.message.is_some_and(|m| m.contains("火星")));
 }
 
 #[test]

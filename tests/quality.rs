@@ -236,3 +236,40 @@ fn autocomplete_answers_every_input_kind() {
         }
     }
 }
+
+/// Latin words that are neither an English service name, nor pinyin, nor a
+/// word the catalogue uses: the engine says it cannot read them (no hits and
+/// a hint) rather than answering noise.
+#[test]
+fn a_query_we_cannot_read_says_so() {
+    for query in [
+        "lorem ipsum dolor",
+        "quixotic zebra",
+        "the weather tomorrow",
+    ] {
+        let r = search(query);
+        assert!(
+            r.hits.is_empty(),
+            "{query:?} → {:?} (read as {:?})",
+            titles(&r.hits, 3),
+            r.correction.as_ref().map(|c| &c.corrected)
+        );
+        let message = r.message.as_deref().unwrap_or_default();
+        assert!(message.contains("拼音"), "{query:?}: {message:?}");
+    }
+    // English names are read.
+    for (query, fragment) in [
+        ("passport", "护照"),
+        ("Social Security Card", "社会保障卡"),
+        ("driving licence", "驾驶证"),
+        ("how do I renew my passport", "护照"),
+    ] {
+        let r = search(query);
+        assert!(
+            r.hits.iter().take(3).any(|h| h.title.contains(fragment)),
+            "{query:?} → {:?}",
+            titles(&r.hits, 3)
+        );
+        assert_eq!(r.query.original, query);
+    }
+}

@@ -46,6 +46,7 @@ fuzz_target!(|input: Input| {
         explain: input.explain,
         correct: input.correct,
         location,
+        collapse: input.explain != input.correct,
     };
     match common::engine().search(&request) {
         Ok(r) => assert!(r.hits.len() <= request.size),

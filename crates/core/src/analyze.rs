@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::english::EnglishNames;
 use crate::expand::{Thesaurus, ThesaurusMatch};
 use crate::guard::BannedWords;
 use crate::locate::{PlaceMention, PlaceRecognizer};
@@ -109,6 +110,7 @@ pub struct QueryAnalyzer {
     segmenter: Segmenter,
     thesaurus: Thesaurus,
     aspects: std::collections::HashSet<String>,
+    english: EnglishNames,
 }
 
 impl QueryAnalyzer {
@@ -127,7 +129,19 @@ impl QueryAnalyzer {
             segmenter,
             thesaurus,
             aspects: std::collections::HashSet::new(),
+            english: EnglishNames::default(),
         }
+    }
+
+    /// With these English names of services (`english.tsv`).
+    pub fn with_english(mut self, english: EnglishNames) -> Self {
+        self.english = english;
+        self
+    }
+
+    /// The English names.
+    pub fn english(&self) -> &EnglishNames {
+        &self.english
     }
 
     /// With these aspect words (材料, 流程, 多久 …).
@@ -163,7 +177,11 @@ impl QueryAnalyzer {
 
     /// Analyses a raw query.
     pub fn analyze(&self, raw: &str) -> AnalyzedQuery {
-        let normalized = self.normalizer.normalize(raw);
+        let mut normalized = self.normalizer.normalize(raw);
+        // English names become Chinese before anything else reads the query.
+        if let Some(translated) = self.english.translate(&normalized) {
+            normalized = self.normalizer.normalize(&translated);
+        }
         let mut analyzed = AnalyzedQuery {
             original: raw.to_string(),
             normalized: normalized.clone(),

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalogue::ServiceItem;
+use crate::collapse::{OFFERED_HERE, variant_preference};
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::gazetteer::PROVINCE_CODE;
-use crate::locate::{RegionFit, ResolvedLocation};
+use crate::locate::ResolvedLocation;
 
 /// One 分类 with its themes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,40 +145,27 @@ impl Engine {
 }
 
 /// The variant of a service to show: for a location, the best-fitting one it
-/// can use (its district's, its city's, the province's); otherwise the
-/// province-wide one, else the most popular.
+/// can use (its district's, its city's, the province's; none when it can use
+/// none); otherwise the province-wide one, else the most popular (the rule
+/// search hits follow too, see [`variant_preference`]).
 fn choose_variant<'a>(
     engine: &Engine,
     variants: &[&'a ServiceItem],
     location: Option<&ResolvedLocation>,
 ) -> Option<&'a ServiceItem> {
-    let popular = |a: &&&ServiceItem, b: &&&ServiceItem| {
-        a.popularity()
-            .total_cmp(&b.popularity())
-            .then_with(|| b.id.cmp(&a.id))
-    };
-    match location {
-        Some(location) if !location.outside => variants
-            .iter()
-            .filter_map(|v| {
-                let fit = location.fit(&engine.gazetteer, &v.region_code);
-                let rank = match fit {
-                    RegionFit::District => 0,
-                    RegionFit::City => 1,
-                    RegionFit::Province => 2,
-                    _ => return None,
-                };
-                Some((rank, *v))
-            })
-            .min_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| b.1.popularity().total_cmp(&a.1.popularity()))
-            })
-            .map(|(_, v)| v),
-        _ => variants
-            .iter()
-            .find(|v| v.region_code == PROVINCE_CODE)
-            .or_else(|| variants.iter().max_by(popular))
-            .copied(),
-    }
+    let (preference, chosen) = variants
+        .iter()
+        .map(|v| {
+            (
+                variant_preference(location, &engine.gazetteer, &v.region_code),
+                *v,
+            )
+        })
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| b.1.popularity().total_cmp(&a.1.popularity()))
+                .then_with(|| a.1.id.cmp(&b.1.id))
+        })?;
+    let located = location.is_some_and(|l| !l.outside);
+    (!located || preference <= OFFERED_HERE).then_some(chosen)
 }

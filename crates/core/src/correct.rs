@@ -249,6 +249,37 @@ impl Corrector {
         self.words.is_empty()
     }
 
+    /// Whether `text` (Chinese) is no vocabulary word but sounds exactly
+    /// like one, tones aside (公基金 like 公积金, 婚姻等级 like 婚姻登记):
+    /// a homophone typo whose parts are real words (公 + 基金) hides from
+    /// an unknown-word check, not from its sound. Every reading of each
+    /// character counts (at most 64 combinations are tried).
+    pub fn sounds_like_another_word(&self, text: &str) -> bool {
+        if text.chars().count() < 2 || !text.chars().all(is_han) || self.knows(text) {
+            return false;
+        }
+        let mut keys: Vec<String> = vec![String::new()];
+        for ch in text.chars() {
+            let readings = char_readings(ch);
+            if readings.is_empty() || keys.len() * readings.len() > 64 {
+                return false;
+            }
+            keys = keys
+                .iter()
+                .flat_map(|k| {
+                    readings.iter().map(move |r| {
+                        if k.is_empty() {
+                            r.to_string()
+                        } else {
+                            format!("{k} {r}")
+                        }
+                    })
+                })
+                .collect();
+        }
+        keys.iter().any(|k| self.by_sound.contains_key(k))
+    }
+
     /// Whether `text` is a vocabulary word.
     pub fn knows(&self, text: &str) -> bool {
         let Some(first) = text.chars().next() else {
@@ -301,12 +332,18 @@ impl Corrector {
         let mut matches = Vec::new();
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
-            // Keep the unit as typed.
-            let keep = match units[p] {
-                Unit::Han { .. } => 0.2,
-                _ => 0.0,
-            };
-            relax(&mut best, p + 1, base + keep, p, None, EXACT);
+            // Keep the unit as typed. A run of letters is kept or read as a
+            // whole: pinyin typed as one word is read completely or not at
+            // all, so no reading picks syllables out of an English word
+            // (`passport` is not 怕 + …).
+            match units[p] {
+                Unit::Han { .. } => relax(&mut best, p + 1, base + 0.2, p, None, EXACT),
+                Unit::Letter(_) if p > 0 && matches!(units[p - 1], Unit::Letter(_)) => {}
+                Unit::Letter(_) => {
+                    relax(&mut best, typed.run_end[p], base, p, None, EXACT);
+                }
+                _ => relax(&mut best, p + 1, base, p, None, EXACT),
+            }
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }

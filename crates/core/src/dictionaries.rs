@@ -33,8 +33,11 @@ pub mod files {
     pub const HOT_QUERIES: &str = "hot_queries.tsv";
     /// Aspect words (one per line): 材料, 流程, 多久 …
     pub const ASPECTS: &str = "aspects.txt";
+    /// English names of services and words (`english<TAB>中文`, `-` for
+    /// English filler to drop).
+    pub const ENGLISH: &str = "english.tsv";
     /// Every file, in load order (used for fingerprints).
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         USER_DICT,
         STOPWORDS,
         BANNED,
@@ -43,6 +46,7 @@ pub mod files {
         SHAPES,
         HOT_QUERIES,
         ASPECTS,
+        ENGLISH,
     ];
 }
 
@@ -77,6 +81,9 @@ pub struct Dictionaries {
     /// Aspect words: they ask about a facet of any service (材料, 多久) and
     /// weigh little in ranking.
     pub aspects: Vec<String>,
+    /// English words and phrases (lower case, single spaces) → their
+    /// Chinese; an empty value marks English filler (how, my, the).
+    pub english: BTreeMap<String, String>,
 }
 
 impl Dictionaries {
@@ -188,6 +195,33 @@ impl Dictionaries {
 
         for (_, text) in lines(&dir.join(files::ASPECTS), false, &mut errors)? {
             dicts.aspects.push(normalizer.normalize(&text));
+        }
+        for (line, text) in lines(&dir.join(files::ENGLISH), false, &mut errors)? {
+            let parsed = pair(&text).and_then(|(english, chinese)| {
+                let english = normalizer.normalize(english);
+                let english = english.split_whitespace().collect::<Vec<_>>().join(" ");
+                let latin = english
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\'' || b == b'-');
+                let chinese = if chinese == "-" {
+                    String::new()
+                } else {
+                    normalizer.normalize(chinese)
+                };
+                (latin && !english.is_empty() && !chinese.contains(char::is_whitespace))
+                    .then_some((english, chinese))
+            });
+            match parsed {
+                Some((english, chinese)) => {
+                    dicts.english.insert(english, chinese);
+                }
+                None => errors.push(row(
+                    dir,
+                    files::ENGLISH,
+                    line,
+                    "expected `english words<TAB>中文` (or `-` to drop the words)",
+                )),
+            }
         }
 
         if errors.is_empty() {

@@ -19,6 +19,7 @@ use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
 use crate::correct::Corrector;
 use crate::dictionaries::Dictionaries;
+use crate::english::EnglishNames;
 use crate::error::{Error, Result};
 use crate::expand::Thesaurus;
 use crate::facets::FacetIndex;
@@ -169,7 +170,8 @@ impl Engine {
             segmenter,
             thesaurus,
         )
-        .with_aspects(&dictionaries.aspects);
+        .with_aspects(&dictionaries.aspects)
+        .with_english(EnglishNames::new(&dictionaries.english));
         let mut texts: Vec<ItemText> = catalogue
             .items()
             .iter()

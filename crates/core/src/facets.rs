@@ -128,22 +128,39 @@ impl FacetIndex {
         }
     }
 
-    /// Facet counts over the items with these ordinals. Values are sorted by
-    /// count, then by value; empty values are left out.
-    pub(crate) fn count(&self, ordinals: impl Iterator<Item = usize>) -> Facets {
+    /// Facet counts over hits, each an item ordinal with the ordinals of the
+    /// variants it stands for (empty for a single item): every facet counts
+    /// the hit once, the region facet once under each city its variants are
+    /// offered in. Values are sorted by count, then by value; empty values
+    /// are left out.
+    pub(crate) fn count<'a>(&self, hits: impl Iterator<Item = (usize, &'a [u32])>) -> Facets {
         let mut category = vec![0usize; self.categories.len()];
         let mut theme = vec![0usize; self.themes.len()];
         let mut region = vec![0usize; self.regions.len()];
         let mut service_type = [0usize; SERVICE_TYPES.len()];
         let mut audience = [0usize; AUDIENCES.len()];
         let mut online = [0usize; 2];
-        for ordinal in ordinals {
+        // Cities already counted for the current hit.
+        let mut cities: Vec<u32> = Vec::new();
+        for (ordinal, variants) in hits {
             let Some(f) = self.items.get(ordinal) else {
                 continue;
             };
             category[f.category as usize] += 1;
             theme[f.theme as usize] += 1;
-            region[f.region as usize] += 1;
+            cities.clear();
+            cities.push(f.region);
+            cities.extend(
+                variants
+                    .iter()
+                    .filter_map(|&v| self.items.get(v as usize))
+                    .map(|v| v.region),
+            );
+            cities.sort_unstable();
+            cities.dedup();
+            for &city in &cities {
+                region[city as usize] += 1;
+            }
             if let Some(t) = f.service_type {
                 service_type[t as usize] += 1;
             }

@@ -110,9 +110,9 @@ impl HallQuery {
     }
 }
 
-/// A hall and how far it is.
+/// A hall and how far it is: the hall's fields, `distance_m` and
+/// `region_name` in one object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NearbyHall {
     /// The hall.
     #[serde(flatten)]
@@ -121,6 +121,57 @@ pub struct NearbyHall {
     pub distance_m: f64,
     /// The hall's region's display name (广州市天河区).
     pub region_name: String,
+}
+
+/// The OpenAPI schema of [`NearbyHall`]: one object with the hall's fields
+/// and its own. A derived schema would be `allOf` the hall's schema, which
+/// forbids other fields (the hall file rejects unknown fields), and its own.
+#[cfg(feature = "openapi")]
+mod nearby_schema {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+
+    /// A service hall (办事大厅) and how far it is.
+    #[derive(utoipa::ToSchema)]
+    #[allow(dead_code)]
+    pub(super) struct NearbyHall {
+        /// Stable identifier.
+        id: String,
+        /// Name (广州市天河区政务服务中心).
+        name: String,
+        /// Division code of the hall's region.
+        region_code: String,
+        /// Street address.
+        address: String,
+        /// Latitude (GCJ-02).
+        lat: f64,
+        /// Longitude (GCJ-02).
+        lng: f64,
+        /// Opening hours as shown to citizens.
+        opening_hours: String,
+        /// Telephone.
+        phone: String,
+        /// Themes (主题) whose services the hall handles.
+        themes: Vec<String>,
+        /// Great-circle distance from the person, in metres.
+        distance_m: f64,
+        /// The hall's region's display name (广州市天河区).
+        region_name: String,
+    }
+
+    impl utoipa::PartialSchema for super::NearbyHall {
+        fn schema() -> RefOr<Schema> {
+            <NearbyHall as utoipa::PartialSchema>::schema()
+        }
+    }
+
+    impl utoipa::ToSchema for super::NearbyHall {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("NearbyHall")
+        }
+    }
 }
 
 impl ServiceHall {
@@ -183,5 +234,48 @@ impl Engine {
                 region_name: self.gazetteer.display_name(&h.region_code),
             })
             .collect())
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::*;
+
+    #[test]
+    fn the_nearby_hall_schema_lists_exactly_the_serialised_fields() {
+        let hall = NearbyHall {
+            hall: ServiceHall {
+                id: "h".into(),
+                name: "n".into(),
+                region_code: "440100".into(),
+                address: "a".into(),
+                lat: 23.0,
+                lng: 113.0,
+                opening_hours: String::new(),
+                phone: String::new(),
+                themes: vec!["社保".into()],
+            },
+            distance_m: 1.0,
+            region_name: "广州市".into(),
+        };
+        let json = serde_json::to_value(&hall).expect("serialises");
+        let mut keys: Vec<String> = json
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        let schema = serde_json::to_value(<NearbyHall as utoipa::PartialSchema>::schema())
+            .expect("serialises");
+        let mut properties: Vec<String> = schema["properties"]
+            .as_object()
+            .expect("one object schema, not allOf")
+            .keys()
+            .cloned()
+            .collect();
+        properties.sort();
+        assert_eq!(keys, properties);
+        assert!(schema.get("additionalProperties").is_none());
     }
 }

@@ -18,9 +18,11 @@
 mod analyze;
 mod browse;
 mod catalogue;
+mod collapse;
 mod correct;
 mod dictionaries;
 mod engine;
+mod english;
 mod error;
 mod expand;
 mod facets;
@@ -48,6 +50,7 @@ pub use catalogue::{
 pub use correct::{Correction, CorrectionKind, Corrector};
 pub use dictionaries::{Dictionaries, UserWord, files as dictionary_files};
 pub use engine::{BuildProgress, Engine, EngineOptions};
+pub use english::EnglishNames;
 pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
 pub use facets::{FacetCount, Facets};
@@ -65,7 +68,7 @@ pub use resources::Resources;
 pub use search::{
     Explain, Filters, Group, Hit, MAX_CANDIDATES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
-    TotalRelation,
+    TotalRelation, Variant,
 };
 pub use segment::{QueryWord, Segmenter, is_content};
 pub use suggest::{

@@ -19,6 +19,7 @@ use tantivy::schema::IndexRecordOption;
 
 use crate::analyze::{AnalyzedQuery, MatchKind};
 use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
+use crate::collapse::{self, Member, variant_preference};
 use crate::correct::Correction;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -104,6 +105,9 @@ pub struct SearchRequest {
     /// Where the person is (phone position or a region the app knows). A
     /// place named in the query wins over it.
     pub location: Option<LocationInput>,
+    /// One hit per service, its city variants riding along (default).
+    /// `false` returns every matching item (for operators).
+    pub collapse: bool,
 }
 
 impl SearchRequest {
@@ -117,6 +121,7 @@ impl SearchRequest {
             explain: false,
             correct: true,
             location: None,
+            collapse: true,
         }
     }
 
@@ -154,6 +159,13 @@ impl SearchRequest {
     /// With score explanations.
     pub fn explain(mut self, explain: bool) -> Self {
         self.explain = explain;
+        self
+    }
+
+    /// With one hit per service (`true`, the default) or every matching
+    /// item (`false`).
+    pub fn collapse(mut self, collapse: bool) -> Self {
+        self.collapse = collapse;
         self
     }
 }
@@ -237,9 +249,28 @@ pub struct Hit {
     pub online: bool,
     /// Final score.
     pub score: f32,
+    /// How many regions offer this service (its variants matching the
+    /// request: "21 个城市可办"); 1 for an uncollapsed search.
+    pub variant_count: usize,
+    /// Every variant of the service matching the request, this hit's
+    /// included, in region-code order (absent for an uncollapsed search).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
     /// Score factors, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
+}
+
+/// One regional variant of a service (the item a region offers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Variant {
+    /// Item id.
+    pub id: String,
+    /// Region code.
+    pub region_code: String,
+    /// Region name (广东省, 深圳市, 广州市天河区).
+    pub region_name: String,
 }
 
 /// Results of one category (分类展现).
@@ -248,7 +279,7 @@ pub struct Hit {
 pub struct Group {
     /// 分类.
     pub category: String,
-    /// Number of hits in the category.
+    /// Number of hits (services, or items when uncollapsed) in the category.
     pub count: usize,
     /// Its best hits (up to three ids, best first).
     pub top: Vec<String>,
@@ -260,8 +291,12 @@ pub struct Group {
 pub struct SearchResponse {
     /// How the query was understood.
     pub query: AnalyzedQuery,
-    /// Hits in all (over every page).
+    /// Hits in all (over every page): services, or items for an
+    /// uncollapsed search.
     pub total: usize,
+    /// Items in all: every matching variant of the services counted in
+    /// `total`.
+    pub total_items: usize,
     /// `eq` when `total` is exact; `gte` when more items matched than were
     /// ranked (very large catalogues), so `total` is a lower bound.
     pub total_relation: TotalRelation,
@@ -288,7 +323,8 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Hits grouped by category.
     pub groups: Vec<Group>,
-    /// Facet counts.
+    /// Facet counts of the hits (services, or items when uncollapsed; a
+    /// service counts once under each city that offers it).
     pub facets: Facets,
 }
 
@@ -332,25 +368,37 @@ struct Retrieved {
     more: bool,
 }
 
-/// A candidate after ranking.
+/// A candidate after ranking: an item, or after collapsing the variant a
+/// service shows.
 struct Ranked {
     ordinal: usize,
     score: f32,
     coverage: f32,
     explain: Explain,
+    /// After collapsing: every matching variant of the service (this one
+    /// included), in region-code order; empty for an uncollapsed search.
+    variants: Vec<u32>,
+}
+
+impl Member for Ranked {
+    fn ordinal(&self) -> usize {
+        self.ordinal
+    }
+    fn score(&self) -> f32 {
+        self.score
+    }
 }
 
 impl Engine {
     /// Runs a search through the whole pipeline.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         validate(request)?;
-        let filter = self.item_filter(&request.filters)?;
-        // Resolved (and validated) even when the query names a place.
-        let given = self.given_location(request)?;
+        let unknown_value = self.unknown_value(request);
         let analyzed = self.analyzer.analyze(&request.query);
         let mut response = SearchResponse {
             query: analyzed,
             total: 0,
+            total_items: 0,
             total_relation: TotalRelation::Eq,
             page: request.page,
             size: request.size,
@@ -366,6 +414,16 @@ impl Engine {
             response.message = Some(BLOCKED_MESSAGE.into());
             return Ok(response);
         }
+        // A filter value or city that names nothing in this catalogue
+        // matches nothing: an answer, not an error (the catalogue may have
+        // changed since the client read its values).
+        if let Some(unknown) = unknown_value {
+            response.message = Some(format!("没有找到相关事项：{unknown}。"));
+            return Ok(response);
+        }
+        let filter = self.item_filter(&request.filters)?;
+        // Resolved (and validated) even when the query names a place.
+        let given = self.given_location(request)?;
         if response.query.concepts.is_empty() && request.filters.is_empty() {
             response.message =
                 Some("请输入要办理的事项，例如“公积金提取”“社保查询”“港澳通行证签注”。".into());
@@ -384,7 +442,8 @@ impl Engine {
         )?;
         let unknown = retrieved.unknown;
         let mut more = retrieved.more;
-        let (mut passing, mut relaxed) = threshold(retrieved.ranked);
+        let ranked = self.collapse(retrieved.ranked, request.collapse, location.as_ref());
+        let (mut passing, mut relaxed) = threshold(ranked);
         let best = |hits: &[Ranked], relaxed: bool| {
             hits.first().map_or(0.0, |r| {
                 if relaxed {
@@ -440,7 +499,12 @@ impl Engine {
             )?;
             let corrected_unknown = retrieved.unknown;
             let corrected_more = retrieved.more;
-            let (corrected_passing, corrected_relaxed) = threshold(retrieved.ranked);
+            let ranked = self.collapse(
+                retrieved.ranked,
+                request.collapse,
+                corrected_location.as_ref(),
+            );
+            let (corrected_passing, corrected_relaxed) = threshold(ranked);
             let corrected_best = best(&corrected_passing, corrected_relaxed);
             // Better matches, or nearly as good with fewer unknown words (the
             // characters of a mistyped word each match somewhere, which
@@ -462,15 +526,24 @@ impl Engine {
         response.location = location;
         response.relaxed = relaxed;
         response.total = passing.len();
+        response.total_items = passing.iter().map(|r| r.variants.len().max(1)).sum();
         if more {
             response.total_relation = TotalRelation::Gte;
         }
         if passing.is_empty() {
-            response.message = Some("没有找到相关事项，换个说法试试，或按分类浏览。".into());
+            response.message = Some(if self.has_unread_latin(&response.query.normalized) {
+                // Latin words that are no English name, no pinyin and no
+                // word of the catalogue: say we cannot read them.
+                UNREADABLE_MESSAGE.into()
+            } else {
+                "没有找到相关事项，换个说法试试，或按分类浏览。".into()
+            });
             return Ok(response);
         }
         response.groups = self.groups(&passing);
-        response.facets = self.facet_index.count(passing.iter().map(|r| r.ordinal));
+        response.facets = self
+            .facet_index
+            .count(passing.iter().map(|r| (r.ordinal, r.variants.as_slice())));
         let start = (request.page - 1) * request.size;
         let forms = QueryForms::new(&response.query, &[]);
         response.hits = passing
@@ -480,6 +553,19 @@ impl Engine {
             .map(|r| self.hit(r, &forms, request.explain))
             .collect();
         Ok(response)
+    }
+
+    /// Whether a normalised query has Latin words of two letters or more the
+    /// catalogue does not use (nor was the query read as pinyin).
+    fn has_unread_latin(&self, normalized: &str) -> bool {
+        let known = self.known_latin_words(normalized);
+        normalized
+            .split(|c: char| !c.is_ascii_lowercase())
+            .filter(|w| w.len() >= 2)
+            .any(|w| {
+                let at = w.as_ptr() as usize - normalized.as_ptr() as usize;
+                !known.contains(&(at, at + w.len()))
+            })
     }
 
     /// Byte spans of the Latin words of a normalised query that the catalogue
@@ -726,6 +812,7 @@ impl Engine {
         }
 
         unknown += fragment_runs(analyzed);
+        unknown += self.hidden_homophones(analyzed);
 
         let browse = analyzed.concepts.is_empty();
         let (matches, more) = if browse {
@@ -809,6 +896,7 @@ impl Engine {
                     score: e.score,
                     coverage: e.coverage,
                     explain: e,
+                    variants: Vec::new(),
                 }
             })
             .collect();
@@ -823,6 +911,33 @@ impl Engine {
             unknown,
             more,
         })
+    }
+
+    /// Runs of two or three adjacent concepts that together are no word of
+    /// the correction vocabulary but sound exactly like one (公 + 基金 →
+    /// 公积金, 婚姻 + 等级 → 婚姻登记): a homophone typo that forms other real
+    /// words. Each counts as an unknown word, so the corrector reads the
+    /// query; its reading is kept only if it matches better.
+    fn hidden_homophones(&self, analyzed: &AnalyzedQuery) -> usize {
+        let concepts = &analyzed.concepts;
+        let mut found = 0;
+        for start in 0..concepts.len() {
+            for len in 2..=3 {
+                let Some(window) = concepts.get(start..start + len) else {
+                    break;
+                };
+                if window.iter().any(|c| c.aspect) {
+                    break;
+                }
+                let text: String = window.iter().map(|c| c.text.as_str()).collect();
+                if analyzed.normalized.contains(&text)
+                    && self.corrector.sounds_like_another_word(&text)
+                {
+                    found += 1;
+                }
+            }
+        }
+        found
     }
 
     /// A concept split into its longest dictionary sub-words, left to right
@@ -850,6 +965,37 @@ impl Engine {
                 )
             })
             .collect()
+    }
+
+    /// The first filter value or city of a request that names nothing in
+    /// this catalogue or gazetteer (an unknown category, theme, department
+    /// or region), described for the person.
+    fn unknown_value(&self, request: &SearchRequest) -> Option<String> {
+        let f = &request.filters;
+        fn named<'a>(
+            value: &'a Option<String>,
+            set: &std::collections::BTreeSet<String>,
+        ) -> Option<&'a str> {
+            value.as_deref().filter(|v| !set.contains(*v))
+        }
+        if let Some(v) = named(&f.category, &self.vocabulary.categories) {
+            return Some(format!("没有“{v}”这个分类"));
+        }
+        if let Some(v) = named(&f.theme, &self.vocabulary.themes) {
+            return Some(format!("没有“{v}”这个主题"));
+        }
+        if let Some(v) = named(&f.department, &self.vocabulary.departments) {
+            return Some(format!("没有“{v}”这个实施部门"));
+        }
+        let region = match &request.location {
+            Some(LocationInput::Region(v)) => Some(v),
+            _ => None,
+        };
+        [f.region.as_ref(), region]
+            .into_iter()
+            .flatten()
+            .find(|v| self.resolve_region(v).is_none())
+            .map(|v| format!("没有“{v}”这个地区"))
     }
 
     /// Checks the filter values and prepares them for matching items.
@@ -910,6 +1056,31 @@ impl Engine {
         })
     }
 
+    /// One entry per service when `collapse` is on (see [`crate::collapse`]);
+    /// the ranking unchanged otherwise.
+    fn collapse(
+        &self,
+        ranked: Vec<Ranked>,
+        collapse: bool,
+        location: Option<&ResolvedLocation>,
+    ) -> Vec<Ranked> {
+        if !collapse {
+            return ranked;
+        }
+        collapse::collapse(
+            ranked,
+            self.catalogue.items(),
+            |ordinal| self.texts[ordinal].group,
+            |item| variant_preference(location, &self.gazetteer, &item.region_code),
+        )
+        .into_iter()
+        .map(|(mut r, variants)| {
+            r.variants = variants;
+            r
+        })
+        .collect()
+    }
+
     fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
         let mut groups: Vec<Group> = Vec::new();
         for r in ranked {
@@ -946,6 +1117,19 @@ impl Engine {
             service_type: item.service_type.clone(),
             online: item.online.unwrap_or(false),
             score: r.score,
+            variant_count: r.variants.len().max(1),
+            variants: r
+                .variants
+                .iter()
+                .map(|&v| {
+                    let item = &self.catalogue.items()[v as usize];
+                    Variant {
+                        id: item.id.clone(),
+                        region_code: item.region_code.clone(),
+                        region_name: self.gazetteer.display_name(&item.region_code),
+                    }
+                })
+                .collect(),
             explain: explain.then_some(r.explain),
         }
     }
@@ -965,6 +1149,10 @@ const SINGLE_CHAR_WEIGHT: f32 = 0.6;
 const PLACE_IN_TEXT_BONUS: f32 = 0.05;
 
 const BLOCKED_MESSAGE: &str = "该搜索词包含不允许搜索的内容。";
+
+/// The answer to Latin words the engine cannot read.
+const UNREADABLE_MESSAGE: &str = "没有找到相关事项：看不懂输入的字母。请用中文或拼音输入，\
+     或输入服务的英文名称（如 passport、social security card、housing fund）。";
 
 fn validate(request: &SearchRequest) -> Result<()> {
     if request.page == 0 {

@@ -13,10 +13,21 @@ pub const MAX_VALUE_CHARS: usize = 256;
 
 /// The names of the query parameters an [`utoipa::IntoParams`] type
 /// documents: what the OpenAPI document lists is exactly what is accepted.
+/// An object parameter in exploded form style (a position) is sent as one
+/// parameter per property (`lat`, `lng`), so those are its names.
 pub fn names_of<P: utoipa::IntoParams>() -> Vec<String> {
+    use utoipa::openapi::path::ParameterStyle;
+    use utoipa::openapi::{RefOr, Schema};
     P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
         .into_iter()
-        .map(|p| p.name)
+        .flat_map(|p| match (&p.style, &p.schema) {
+            (Some(ParameterStyle::Form), Some(RefOr::T(Schema::Object(object))))
+                if p.explode != Some(false) && !object.properties.is_empty() =>
+            {
+                object.properties.keys().cloned().collect()
+            }
+            _ => vec![p.name],
+        })
         .collect()
 }
 
@@ -65,6 +76,18 @@ impl Params {
         Ok(Params { values })
     }
 
+    /// The value of a typed (number, boolean, choice) parameter: absent is
+    /// `None`, but an empty value is not a number, boolean or choice (as
+    /// the OpenAPI document says).
+    fn typed(&self, name: &str) -> Result<Option<&str>, Problem> {
+        match self.values.get(name) {
+            Some(v) if v.trim().is_empty() => {
+                Err(Problem::invalid_parameter(name, "must not be empty"))
+            }
+            _ => Ok(self.text(name)),
+        }
+    }
+
     /// A text parameter; empty counts as absent.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.values
@@ -81,7 +104,7 @@ impl Params {
         min: usize,
         max: usize,
     ) -> Result<usize, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(default),
             Some(v) => match v.parse::<usize>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -95,7 +118,7 @@ impl Params {
 
     /// A finite decimal number parameter (coordinates), `None` when absent.
     pub fn float(&self, name: &str) -> Result<Option<f64>, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(None),
             Some(v) => match v.parse::<f64>() {
                 Ok(n) if n.is_finite() => Ok(Some(n)),
@@ -129,14 +152,15 @@ impl Params {
         self.float_in(name, -180.0, 180.0)
     }
 
-    /// A text parameter of at most `max` characters.
+    /// A text parameter of at most `max` characters as sent (the OpenAPI
+    /// `maxLength`, spaces included), trimmed.
     pub fn text_max(&self, name: &str, max: usize) -> Result<Option<&str>, Problem> {
-        match self.text(name) {
+        match self.values.get(name) {
             Some(v) if v.chars().count() > max => Err(Problem::invalid_parameter(
                 name,
                 format!("must be at most {max} characters"),
             )),
-            other => Ok(other),
+            _ => Ok(self.text(name)),
         }
     }
 
@@ -148,7 +172,7 @@ impl Params {
         all: &[T],
         label: impl Fn(T) -> &'static str,
     ) -> Result<Option<T>, Problem> {
-        let Some(v) = self.text(name) else {
+        let Some(v) = self.typed(name)? else {
             return Ok(None);
         };
         match all.iter().find(|t| label(**t) == v) {
@@ -165,7 +189,7 @@ impl Params {
 
     /// A boolean parameter (`true`/`false`/`1`/`0`).
     pub fn boolean(&self, name: &str) -> Result<Option<bool>, Problem> {
-        match self.text(name) {
+        match self.typed(name)? {
             None => Ok(None),
             Some("true" | "1") => Ok(Some(true)),
             Some("false" | "0") => Ok(Some(false)),
@@ -203,6 +227,11 @@ mod tests {
         assert!(Params::parse(Some("q=%FF"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a%00b"), &["q"]).is_err());
         assert!(Params::parse(Some("q=a&q=b"), &["q"]).is_err());
+        // Empty text is absent; an empty number or boolean is an error.
+        let p = Params::parse(Some("q=&page=&on="), &["q", "page", "on"]).unwrap();
+        assert_eq!(p.text("q"), None);
+        assert!(p.integer("page", 1, 1, 10).is_err());
+        assert!(p.boolean("on").is_err());
         let long = "a".repeat(MAX_VALUE_CHARS + 1);
         assert!(Params::parse(Some(&format!("q={long}")), &["q"]).is_err());
     }

@@ -12,7 +12,7 @@ use yuesou_core::{CategoryNode, LocationInput, ResolvedLocation};
 use crate::cache::KeyBuilder;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::{cached, to_json};
+use crate::routes::{cached, json_response, to_json};
 use crate::state::AppState;
 
 /// Query parameters of `GET /api/v1/categories`. Unknown names are rejected.
@@ -22,7 +22,11 @@ pub struct CategoriesParams {
     /// The person's city or district (code or name): each service is shown
     /// in the variant offered there, and services not offered there are left
     /// out. Without it, the province-wide or most popular variant is shown.
-    #[param(max_length = 256, example = "深圳")]
+    #[param(
+        max_length = 256,
+        example = "深圳",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub region: Option<String>,
 }
 
@@ -46,6 +50,9 @@ pub struct CategoriesResponse {
     pub region: Option<ResolvedLocation>,
     /// Categories, most popular first, each with its themes and services.
     pub categories: Vec<CategoryNode>,
+    /// Why the tree is empty: `region` names no place in Guangdong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// The catalogue as a category → theme → service tree.
@@ -58,8 +65,8 @@ pub struct CategoriesResponse {
     responses(
         (status = 200, description = "The tree", body = CategoriesResponse,
             headers(("x-cache" = String, description = "`hit` or `miss` when the response cache is on"))),
-        (status = 400, description = "`invalid-parameter`: an unknown parameter or region, invalid UTF-8 \
-            or control characters", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid-parameter`: an unknown parameter, an over-long value, \
+            invalid UTF-8 or control characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn categories(
@@ -70,18 +77,20 @@ pub(crate) async fn categories(
     let generation = state.generation()?;
     let engine = &generation.engine;
     let location = match &region {
-        Some(r) => Some(
-            engine
-                .resolve_location(&LocationInput::Region(r.clone()))
-                .map_err(|_| {
-                    Problem::invalid_parameter(
-                        "region",
-                        format!(
-                            "unknown region {r:?}: give a 6-digit division code or a place name"
-                        ),
-                    )
-                })?,
-        ),
+        Some(r) => match engine.resolve_location(&LocationInput::Region(r.clone())) {
+            Ok(location) => Some(location),
+            // A region that names no place offers nothing: an answer, not an
+            // error (the gazetteer is data, and reloads).
+            Err(_) => {
+                return Ok(json_response(to_json(&CategoriesResponse {
+                    region: None,
+                    categories: Vec::new(),
+                    message: Some(format!(
+                        "没有“{r}”这个地区：请给出 6 位行政区划代码或地名。"
+                    )),
+                })?));
+            }
+        },
         None => None,
     };
     let key = KeyBuilder::new("categories")
@@ -92,6 +101,7 @@ pub(crate) async fn categories(
         to_json(&CategoriesResponse {
             region: location.clone(),
             categories,
+            message: None,
         })
     })
     .await

@@ -24,7 +24,7 @@ pub struct HallsParams {
     #[param(minimum = -180.0, maximum = 180.0, example = 113.264)]
     pub lng: f64,
     /// Only halls that handle this item (its id).
-    #[param(max_length = 128)]
+    #[param(max_length = 128, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub item: Option<String>,
     /// How many halls.
     #[param(default = 10, minimum = 1, maximum = 50)]

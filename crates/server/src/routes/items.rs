@@ -19,7 +19,7 @@ pub const MAX_ID_CHARS: usize = 128;
     tag = "catalogue",
     operation_id = "item",
     params(("id" = String, Path, description = "The item's opaque id (from a hit or suggestion)",
-        max_length = 128)),
+        max_length = 128, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
     responses(
         (status = 200, description = "The item", body = ServiceItem),
         (status = 400, description = "`invalid-parameter`: an id that is over-long, not UTF-8 or \

@@ -11,9 +11,13 @@ use yuesou_core::{
     SERVICE_TYPES, SearchRequest, SearchResponse,
 };
 
+/// Deepest page: with pages of at most [`MAX_PAGE_SIZE`] hits, every page
+/// stays within the engine's result window whatever the size, so the rule
+/// needs no other parameter (and the OpenAPI document can state it).
+pub const MAX_PAGES: usize = MAX_RESULT_WINDOW / MAX_PAGE_SIZE;
+
 use crate::cache::KeyBuilder;
 use crate::config::SearchPool;
-use crate::generation::Generation;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::{cached, to_json};
@@ -80,21 +84,29 @@ impl ServiceType {
 pub struct SearchParams {
     /// What the person typed: Chinese, pinyin, initials, with typos or place
     /// names. Empty with filters browses the filtered items by popularity.
-    #[param(max_length = 100, example = "社保卡补换")]
+    #[param(
+        max_length = 100,
+        example = "社保卡补换",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub q: Option<String>,
     /// 分类 filter (values: `GET /api/v1/categories`).
-    #[param(max_length = 256)]
+    #[param(max_length = 256, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub category: Option<String>,
     /// 主题 filter (values: `GET /api/v1/categories`).
-    #[param(max_length = 256)]
+    #[param(max_length = 256, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub theme: Option<String>,
     /// 实施部门 filter: an exact department name.
-    #[param(max_length = 256)]
+    #[param(max_length = 256, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub department: Option<String>,
     /// Region filter, a 6-digit division code or a name (深圳, 天河区): items
     /// offered to people there (its own, its districts', and city- or
     /// province-wide ones above it).
-    #[param(max_length = 256, example = "440300")]
+    #[param(
+        max_length = 256,
+        example = "440300",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub region: Option<String>,
     /// 服务对象 filter.
     #[param(inline)]
@@ -105,8 +117,8 @@ pub struct SearchParams {
     /// Only online (`true`) or offline-only (`false`) services. Also accepts
     /// `1`/`0`.
     pub online: Option<bool>,
-    /// Page number, from 1; `page × size` may not exceed 10,000.
-    #[param(default = 1, minimum = 1, maximum = 10000)]
+    /// Page number, from 1 (a hundred pages of up to a hundred hits).
+    #[param(default = 1, minimum = 1, maximum = 100)]
     pub page: Option<usize>,
     /// Hits per page.
     #[param(default = 10, minimum = 1, maximum = 100)]
@@ -117,16 +129,37 @@ pub struct SearchParams {
     /// Read pinyin and correct typos (`false` searches exactly as typed).
     #[param(default = true)]
     pub correct: Option<bool>,
-    /// The person's latitude (WGS-84 degrees, with `lng`; not with `city`).
-    #[param(minimum = -90.0, maximum = 90.0, example = 23.129)]
-    pub lat: Option<f64>,
-    /// The person's longitude (WGS-84 degrees, with `lat`).
-    #[param(minimum = -180.0, maximum = 180.0, example = 113.264)]
-    pub lng: Option<f64>,
-    /// The person's city or district (code or name) when no position is
-    /// known; ranks local services first without filtering.
-    #[param(max_length = 256, example = "广州")]
+    /// One hit per service, its city variants listed in `variants`
+    /// (default); `false` returns every matching item (for operators).
+    #[param(default = true)]
+    pub collapse: Option<bool>,
+    /// The phone's position, sent as two parameters `lat` and `lng` (both or
+    /// neither): ranks the person's district first. `city`, when also
+    /// given, wins.
+    #[param(inline, style = Form, explode)]
+    pub position: Option<Position>,
+    /// The person's city or district (code or name); ranks local services
+    /// first without filtering. One that names no place answers no hits and
+    /// a message.
+    #[param(
+        max_length = 256,
+        example = "广州",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub city: Option<String>,
+}
+
+/// A WGS-84 position, as phones report it. No other properties: every
+/// parameter name is known (`additionalProperties: false`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// Latitude in degrees.
+    #[schema(minimum = -90.0, maximum = 90.0, example = 23.129)]
+    pub lat: f64,
+    /// Longitude in degrees.
+    #[schema(minimum = -180.0, maximum = 180.0, example = 113.264)]
+    pub lng: f64,
 }
 
 static NAMES: LazyLock<Vec<String>> = LazyLock::new(names_of::<SearchParams>);
@@ -136,27 +169,22 @@ impl SearchParams {
     pub fn parse(raw: Option<&str>) -> Result<Self, Problem> {
         let params = Params::parse(raw, &NAMES)?;
         let size = params.integer("size", 10, 1, MAX_PAGE_SIZE)?;
-        let page = params.integer("page", 1, 1, MAX_RESULT_WINDOW / size)?;
+        let page = params.integer("page", 1, 1, MAX_PAGES)?;
         let lat = params.latitude("lat")?;
         let lng = params.longitude("lng")?;
-        let city = params.text("city").map(str::to_string);
-        match (lat.is_some(), lng.is_some(), city.is_some()) {
-            (true, true, true) => {
-                return Err(Problem::invalid_parameter(
-                    "city",
-                    "give either lat and lng or city, not both",
-                ));
-            }
-            (true, false, _) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
-            (false, true, _) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
-            _ => {}
-        }
+        let position = match (lat, lng) {
+            (Some(lat), Some(lng)) => Some(Position { lat, lng }),
+            (Some(_), None) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
+            (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
+            (None, None) => None,
+        };
         Ok(SearchParams {
             q: params.text_max("q", MAX_QUERY_CHARS)?.map(str::to_string),
             category: params.text("category").map(str::to_string),
             theme: params.text("theme").map(str::to_string),
             department: params.text("department").map(str::to_string),
             region: params.text("region").map(str::to_string),
+            city: params.text("city").map(str::to_string),
             audience: params.one_of("audience", &Audience::ALL, |a| a.as_str())?,
             service_type: params.one_of("service_type", &ServiceType::ALL, |t| t.as_str())?,
             online: params.boolean("online")?,
@@ -164,39 +192,9 @@ impl SearchParams {
             size: Some(size),
             explain: params.boolean("explain")?,
             correct: params.boolean("correct")?,
-            lat,
-            lng,
-            city,
+            collapse: params.boolean("collapse")?,
+            position,
         })
-    }
-
-    /// Checks the catalogue-dependent values against this generation.
-    fn check_values(&self, generation: &Generation) -> Result<(), Problem> {
-        let vocabulary = &generation.vocabulary;
-        let known =
-            |name: &str, value: &Option<String>, set: &std::collections::BTreeSet<String>| {
-                match value {
-                    Some(v) if !set.contains(v) => Err(Problem::invalid_parameter(
-                        name,
-                        format!("unknown {name} {v:?}; see /api/v1/categories"),
-                    )),
-                    _ => Ok(()),
-                }
-            };
-        known("category", &self.category, &vocabulary.categories)?;
-        known("theme", &self.theme, &vocabulary.themes)?;
-        known("department", &self.department, &vocabulary.departments)?;
-        for (name, value) in [("region", &self.region), ("city", &self.city)] {
-            if let Some(v) = value
-                && generation.engine.resolve_region(v).is_none()
-            {
-                return Err(Problem::invalid_parameter(
-                    name,
-                    format!("unknown region {v:?}: give a 6-digit division code or a place name"),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// The canonical cache key of this request.
@@ -214,17 +212,19 @@ impl SearchParams {
             .opt(self.size)
             .opt(self.explain)
             .opt(self.correct)
-            .opt(self.lat.map(f64::to_bits))
-            .opt(self.lng.map(f64::to_bits))
+            .opt(self.collapse)
+            .opt(self.position.map(|p| p.lat.to_bits()))
+            .opt(self.position.map(|p| p.lng.to_bits()))
             .opt(self.city.as_deref())
             .build()
     }
 
     fn into_request(self) -> SearchRequest {
-        let location = match (self.lat, self.lng, self.city) {
-            (Some(lat), Some(lng), _) => Some(LocationInput::Position { lat, lng }),
-            (_, _, Some(city)) => Some(LocationInput::Region(city)),
-            _ => None,
+        // An explicit city wins over the position (docs/DECISIONS.md).
+        let location = match (self.city, self.position) {
+            (Some(city), _) => Some(LocationInput::Region(city)),
+            (None, Some(Position { lat, lng })) => Some(LocationInput::Position { lat, lng }),
+            (None, None) => None,
         };
         SearchRequest {
             query: self.q.unwrap_or_default(),
@@ -242,6 +242,7 @@ impl SearchParams {
             explain: self.explain.unwrap_or(false),
             correct: self.correct.unwrap_or(true),
             location,
+            collapse: self.collapse.unwrap_or(true),
         }
     }
 }
@@ -260,12 +261,14 @@ impl SearchParams {
     operation_id = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "Hits, category groups and facets", body = SearchResponse,
+        (status = 200, description = "Hits (one per service unless `collapse=false`), category \
+            groups and facets", body = SearchResponse,
             headers(("x-cache" = String, description = "`hit` or `miss` when the response cache is on \
                 (absent for searches with `lat`/`lng`, which are never cached)"))),
         (status = 400, description = "`invalid-parameter`: an unknown parameter, a malformed, repeated, \
-            over-long or out-of-range value, invalid UTF-8, control characters, bad coordinates, an unknown \
-            filter value; `invalid-request`: a request the engine rejects as a whole",
+            over-long or out-of-range value, invalid UTF-8, control characters, `lat` without `lng` or the \
+            reverse; `invalid-request`: a request the engine rejects as a whole. A filter value or `city` \
+            that names nothing in the catalogue is not an error: the answer has no hits and a `message`",
             body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -275,10 +278,9 @@ pub(crate) async fn search(
 ) -> Result<Response, Problem> {
     let params = SearchParams::parse(raw.as_deref())?;
     let generation = state.generation()?;
-    params.check_values(&generation)?;
     // A phone position is all but unique per request: caching its answer
     // would only crowd out the answers that are asked again.
-    let key = params.lat.is_none().then(|| params.cache_key());
+    let key = (params.position.is_none() || params.city.is_some()).then(|| params.cache_key());
     let request = params.into_request();
     let engine = generation.engine.clone();
     let pool = state.settings.search_pool;
@@ -323,13 +325,13 @@ mod tests {
 
     #[test]
     fn documented_parameters_are_the_accepted_ones() {
-        assert_eq!(NAMES.len(), 15);
+        assert_eq!(NAMES.len(), 16);
         assert!(SearchParams::parse(Some("q=a&lat=1&lng=2&page=3&audience=法人")).is_ok());
         let e = SearchParams::parse(Some("audience=robot")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("audience"));
         let e = SearchParams::parse(Some("lat=1")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("lng"));
-        let e = SearchParams::parse(Some("size=100&page=101")).unwrap_err();
+        let e = SearchParams::parse(Some("size=10&page=101")).unwrap_err();
         assert_eq!(e.parameter.as_deref(), Some("page"));
     }
 

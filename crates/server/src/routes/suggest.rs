@@ -20,7 +20,11 @@ use crate::state::AppState;
 pub struct SuggestParams {
     /// The prefix typed so far: Chinese, full pinyin, initials or a mix
     /// (`shebao`, `sbk`, `社保k`). Empty gives no suggestions.
-    #[param(max_length = 50, example = "shebao")]
+    #[param(
+        max_length = 50,
+        example = "shebao",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub q: Option<String>,
     /// How many suggestions.
     #[param(default = 10, minimum = 1, maximum = 20)]

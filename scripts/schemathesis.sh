@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# OpenAPI conformance: runs schemathesis (from PyPI) against a daemon started
+# here, with every check on and a bounded budget; exits non-zero on any
+# failure.
+#
+#   scripts/schemathesis.sh [path/to/yuesou]
+#
+# The binary defaults to the debug build `cargo test` leaves behind
+# ($CARGO_TARGET_DIR or target/). schemathesis is installed into a virtualenv
+# under $YUESOU_TOOLS (default ~/.cache/yuesou-tools) on first use.
+# Budget: SCHEMATHESIS_MAX_EXAMPLES (default 25) per operation and
+# SCHEMATHESIS_MAX_TIME seconds (default 180) in all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=4.32.5
+BIN=${1:-${CARGO_TARGET_DIR:-target}/debug/yuesou}
+TOOLS=${YUESOU_TOOLS:-$HOME/.cache/yuesou-tools}
+VENV="$TOOLS/schemathesis-$VERSION"
+MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-25}
+MAX_TIME=${SCHEMATHESIS_MAX_TIME:-180}
+
+if [ ! -x "$BIN" ]; then
+    echo "no daemon binary at $BIN (run cargo test or cargo build first)" >&2
+    exit 1
+fi
+if [ ! -x "$VENV/bin/schemathesis" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
+fi
+
+# A free port, the daemon on it, and the daemon stopped on every exit.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+LOG=$(mktemp)
+# schemathesis keeps caches in its working directory: a scratch one.
+SCRATCH=$(mktemp -d)
+# An admin token is set (and not sent), so the admin routes answer 401 as
+# their security scheme says.
+YUESOU_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))') \
+YUESOU_WATCH=false YUESOU_ACCESS_LOG=false YUESOU_CACHE_MB=0 \
+    "$BIN" serve --addr "127.0.0.1:$PORT" >"$LOG" 2>&1 &
+DAEMON=$!
+trap 'kill "$DAEMON" 2>/dev/null || true; wait "$DAEMON" 2>/dev/null || true; rm -rf "$LOG" "$SCRATCH"' EXIT
+
+for _ in $(seq 1 600); do
+    if curl -fsS "$BASE/readyz" >/dev/null 2>&1; then
+        break
+    fi
+    if ! kill -0 "$DAEMON" 2>/dev/null; then
+        echo "the daemon exited:" >&2
+        cat "$LOG" >&2
+        exit 1
+    fi
+    sleep 0.5
+done
+curl -fsS "$BASE/readyz" >/dev/null
+
+# Every check, a fixed seed (reproducible runs), and a time cap.
+cd "$SCRATCH"
+"$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" \
+    --checks all \
+    --max-examples "$MAX_EXAMPLES" \
+    --max-time "$MAX_TIME" \
+    --seed 9 \
+    --workers 2 \
+    --request-timeout 10 \
+    --generation-database none \
+    --no-color
