@@ -101,7 +101,17 @@ pub struct Organisation {
 
 /// Session id, account, actor, account kind, expiry, L3 until, revoked,
 /// last seen, actor's level.
-type SessionRow = (String, String, String, String, i64, i64, Option<i64>, i64, i64);
+type SessionRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 64;

@@ -170,6 +170,9 @@ impl Centre {
             .await?;
             self.seed_applications(&subject, &person.applications, item)
                 .await?;
+            if self.wallet.is_some() && level >= Level::L2 {
+                self.wallet_add(&subject, None).await?;
+            }
             for fb in &person.feedback {
                 let created = self
                     .create_feedback(
@@ -210,6 +213,9 @@ impl Centre {
             let subject = seed_subject(&created.id, first, AccountKind::Organisation);
             self.seed_applications(&subject, &org.applications, item)
                 .await?;
+            if self.wallet.is_some() {
+                self.wallet_add(&subject, None).await?;
+            }
         }
         for b in &data.broadcasts {
             sqlx::query(

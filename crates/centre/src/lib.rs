@@ -47,6 +47,7 @@ mod ratelimit;
 mod secret;
 mod store;
 pub mod testing;
+mod wallet;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -65,6 +66,9 @@ pub use messages::{Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
 pub use profile::{ContactUpdate, Profile};
 pub use store::{Backend, Db};
+pub use wallet::{
+    LicenceField, PresentationView, Refusal, Validity, VerifiedView, Wallet, WalletItem,
+};
 
 /// 登录级别 — how sure we are of who a session is: L1 registered (phone
 /// bound), L2 real-name verified, L3 face-verified (for a short while after
@@ -254,6 +258,7 @@ pub struct Centre {
     db: Db,
     providers: Providers,
     policy: Arc<Policy>,
+    wallet: Option<wallet::Wallet>,
 }
 
 impl Centre {
@@ -268,6 +273,7 @@ impl Centre {
             db,
             providers,
             policy: Arc::new(policy),
+            wallet: None,
         }
     }
 

@@ -30,8 +30,10 @@ pub enum Backend {
 
 /// The migrations, in order. Released files are never edited: a change is a
 /// new file.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "centre", include_str!("../migrations/0001_centre.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "centre", include_str!("../migrations/0001_centre.sql")),
+    (2, "wallet", include_str!("../migrations/0002_wallet.sql")),
+];
 
 /// The migrations compiled into the binary, as a source for sqlx's
 /// migrator (which records each version and checksum in

@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
-use yuesou_centre::{Centre, CentreError, DemoData, Providers};
+use yuesou_centre::{Centre, CentreError, DemoData, Providers, Wallet};
 use yuesou_core::{Engine, EngineOptions};
+use yuesou_wallet::{DevIssuer, KeyStore, LicenceTypes};
 
 use crate::config::{Config, redact_url};
 
@@ -42,7 +43,27 @@ pub(crate) async fn open(config: &Config, options: &EngineOptions) -> Result<Cen
         Providers::development_without_identities(&outbox)
     };
     tracing::info!(outbox = %outbox.display(), "development SMS and push outbox");
-    Ok(Centre::new(db, providers))
+    let centre = Centre::new(db, providers);
+    Ok(match open_wallet(config, options) {
+        Ok(wallet) => centre.with_wallet(wallet),
+        Err(e) => {
+            tracing::error!(error = %e, "the wallet is off");
+            centre
+        }
+    })
+}
+
+/// The licence types, the development issuer and the signing keys (under
+/// `<data-dir>/wallet-keys`, created on first start, mode 0600).
+fn open_wallet(config: &Config, options: &EngineOptions) -> Result<Wallet, String> {
+    let root = data_root(options);
+    let types = LicenceTypes::load(root.join("wallet").join("licence_types.json"))
+        .map_err(|e| e.to_string())?;
+    let issuer = DevIssuer::load(root.join("demo").join("licences.jsonl"), &types)
+        .map_err(|e| e.to_string())?;
+    let keys = KeyStore::open(&config.data_dir).map_err(|e| e.to_string())?;
+    tracing::info!(kid = %keys.current_kid(), "wallet signing key loaded");
+    Ok(Wallet::new(types, std::sync::Arc::new(issuer), keys))
 }
 
 /// Seeds (demo on) or removes (demo off) the demo accounts.

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
 use crate::routes::{
     admin, applications, auth, categories, feedback, halls, health, items, me, messages, meta,
-    operator, search, suggest,
+    operator, search, suggest, wallet,
 };
 use crate::state::AppState;
 
@@ -42,6 +42,7 @@ use crate::state::AppState;
         (name = "applications", description = "办件查询: applications that pause and resume"),
         (name = "feedback", description = "帮助与反馈: questions and complaints with replies"),
         (name = "messages", description = "消息提醒: inbox, unread counts, the pinned notice"),
+        (name = "wallet", description = "我的证照: licences, SD-JWT presentations and their verification"),
         (name = "operator", description = "Department operations (operator token)"),
     ),
     components(schemas(Problem))
@@ -90,6 +91,14 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(operator::feedback))
         .routes(routes!(operator::reply))
         .routes(routes!(operator::broadcast))
+        .routes(routes!(wallet::list, wallet::add))
+        .routes(routes!(wallet::available))
+        .routes(routes!(wallet::get, wallet::delete))
+        .routes(routes!(wallet::present))
+        .routes(routes!(wallet::verify))
+        .routes(routes!(wallet::jwks))
+        .routes(routes!(wallet::types))
+        .routes(routes!(wallet::revoke))
 }
 
 /// The OpenAPI document of the API.

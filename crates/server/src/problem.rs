@@ -65,11 +65,22 @@ pub enum ProblemKind {
     Unavailable,
     /// The daemon runs without the personal centre (503).
     CentreDisabled,
+    /// Not a presentation: malformed or oversized token (400).
+    PresentationMalformed,
+    /// The presentation has expired (422).
+    PresentationExpired,
+    /// Forged, changed, signed by an unknown key or with a broken key
+    /// binding (422).
+    PresentationInvalid,
+    /// The licence was deleted from the wallet or revoked (422).
+    PresentationRevoked,
+    /// A field the verifier requires was not disclosed (422).
+    FieldNotDisclosed,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 23] = [
+    pub const ALL: [ProblemKind; 28] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -93,6 +104,11 @@ impl ProblemKind {
         ProblemKind::RateLimited,
         ProblemKind::Unavailable,
         ProblemKind::CentreDisabled,
+        ProblemKind::PresentationMalformed,
+        ProblemKind::PresentationExpired,
+        ProblemKind::PresentationInvalid,
+        ProblemKind::PresentationRevoked,
+        ProblemKind::FieldNotDisclosed,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -121,13 +137,24 @@ impl ProblemKind {
             ProblemKind::RateLimited => "rate-limited",
             ProblemKind::Unavailable => "unavailable",
             ProblemKind::CentreDisabled => "centre-disabled",
+            ProblemKind::PresentationMalformed => "presentation-malformed",
+            ProblemKind::PresentationExpired => "presentation-expired",
+            ProblemKind::PresentationInvalid => "presentation-invalid",
+            ProblemKind::PresentationRevoked => "presentation-revoked",
+            ProblemKind::FieldNotDisclosed => "field-not-disclosed",
         }
     }
 
     /// The HTTP status of this kind.
     pub fn status(self) -> StatusCode {
         match self {
-            ProblemKind::InvalidParameter | ProblemKind::InvalidRequest => StatusCode::BAD_REQUEST,
+            ProblemKind::InvalidParameter
+            | ProblemKind::InvalidRequest
+            | ProblemKind::PresentationMalformed => StatusCode::BAD_REQUEST,
+            ProblemKind::PresentationExpired
+            | ProblemKind::PresentationInvalid
+            | ProblemKind::PresentationRevoked
+            | ProblemKind::FieldNotDisclosed => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::Unauthorized
             | ProblemKind::Unauthenticated
             | ProblemKind::BadCredentials => StatusCode::UNAUTHORIZED,
@@ -176,6 +203,11 @@ impl ProblemKind {
             ProblemKind::RateLimited => "Too many attempts",
             ProblemKind::Unavailable => "Temporarily unavailable",
             ProblemKind::CentreDisabled => "Personal centre disabled",
+            ProblemKind::PresentationMalformed => "Not a presentation",
+            ProblemKind::PresentationExpired => "Presentation expired",
+            ProblemKind::PresentationInvalid => "Presentation invalid",
+            ProblemKind::PresentationRevoked => "Licence deleted or revoked",
+            ProblemKind::FieldNotDisclosed => "Field not disclosed",
         }
     }
 
@@ -374,6 +406,9 @@ impl From<yuesou_centre::CentreError> for Problem {
                 retry_after: Some(2),
                 ..Problem::new(ProblemKind::Unavailable, detail)
             },
+            E::Provider(ref m) if m.contains("without the wallet") => {
+                Problem::new(ProblemKind::CentreDisabled, detail)
+            }
             E::Provider(_) | E::Internal(_) => {
                 tracing::error!(error = %detail, "personal centre fault");
                 Problem::internal("an unexpected fault; it has been logged")

@@ -15,6 +15,7 @@ pub(crate) mod meta;
 pub(crate) mod operator;
 pub(crate) mod search;
 pub(crate) mod suggest;
+pub(crate) mod wallet;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};

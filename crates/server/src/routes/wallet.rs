@@ -1,0 +1,350 @@
+//! `/api/v1/me/wallet*` — 我的证照: add licences from the issuer, list, view
+//! (masked; in full at L3), delete, present (SD-JWT QR code) — and the
+//! public `/api/v1/wallet/verify`, `/api/v1/wallet/jwks.json` and
+//! `/api/v1/wallet/types`.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use yuesou_centre::{PresentationView, Refusal, VerifiedView, WalletItem};
+
+use crate::params::{Params, names_of};
+use crate::problem::{Problem, ProblemKind};
+use crate::routes::me::path_id;
+use crate::session::{Authed, JsonBody, Operator, centre};
+use crate::state::AppState;
+
+/// The wallet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalletList {
+    /// Licences: cards first, then organisation licences, then certificates.
+    pub items: Vec<WalletItem>,
+    /// How many are expiring or expired (show their renewal service).
+    pub expiring: usize,
+}
+
+/// Which licences to add.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddRequest {
+    /// Licence type codes to add (all the issuer holds when absent).
+    #[serde(default)]
+    #[schema(max_items = 32)]
+    pub types: Option<Vec<String>>,
+}
+
+/// What to disclose.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresentRequest {
+    /// Field names to disclose (the licence's `fields[].name`).
+    #[schema(max_items = 32)]
+    pub disclose: Vec<String>,
+}
+
+/// A presentation to check.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The SD-JWT presentation (`~`-separated).
+    #[schema(max_length = 8192)]
+    pub token: String,
+    /// Fields the verifier needs disclosed.
+    #[serde(default)]
+    #[schema(max_items = 32)]
+    pub require: Vec<String>,
+}
+
+/// Query parameters of one licence.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemParams {
+    /// The full view (needs L3: a fresh face check).
+    pub full: Option<bool>,
+}
+
+fn list_of(items: Vec<WalletItem>) -> WalletList {
+    let expiring = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.validity,
+                yuesou_centre::Validity::Expiring | yuesou_centre::Validity::Expired
+            )
+        })
+        .count();
+    WalletList { items, expiring }
+}
+
+/// The wallet: cards and certificates, masked, expiring ones flagged.
+#[utoipa::path(get, path = "/api/v1/me/wallet", tag = "wallet", operation_id = "list_wallet",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The wallet", body = WalletList),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> Result<Json<WalletList>, Problem> {
+    Ok(Json(list_of(centre(&state)?.wallet_list(&s).await?)))
+}
+
+/// Adds the account's own licences from the issuer (by its verified
+/// identity: needs L2).
+#[utoipa::path(post, path = "/api/v1/me/wallet", tag = "wallet", operation_id = "add_to_wallet",
+    security(("session" = [])), request_body = AddRequest,
+    responses(
+        (status = 200, description = "The wallet after adding", body = WalletList),
+        (status = 400, description = "`invalid-request`: an unknown licence type", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`step-up-required`: real-name verification (L2) first", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    JsonBody(body): JsonBody<AddRequest>,
+) -> Result<Json<WalletList>, Problem> {
+    let items = centre(&state)?
+        .wallet_add(&s, body.types.as_deref())
+        .await?;
+    Ok(Json(list_of(items)))
+}
+
+/// Licences the issuer holds for the account that are not in the wallet.
+#[utoipa::path(get, path = "/api/v1/me/wallet/available", tag = "wallet", operation_id = "wallet_available",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Licences that can be added (masked; no ids yet)", body = [WalletItem]),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`step-up-required`: real-name verification (L2) first", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn available(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> Result<Json<Vec<WalletItem>>, Problem> {
+    Ok(Json(centre(&state)?.wallet_available(&s).await?))
+}
+
+/// One licence, masked; `full=true` shows every field (L3).
+#[utoipa::path(get, path = "/api/v1/me/wallet/{id}", tag = "wallet", operation_id = "get_licence",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Wallet entry id", max_length = 64), ItemParams),
+    responses(
+        (status = 200, description = "The licence", body = WalletItem),
+        (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`step-up-required`: the full view needs L3", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<WalletItem>, Problem> {
+    let params = Params::parse(query.as_deref(), &names_of::<ItemParams>())?;
+    let p = ItemParams {
+        full: params.boolean("full")?,
+    };
+    Ok(Json(
+        centre(&state)?
+            .wallet_item(&s, path_id(&id)?, p.full.unwrap_or(false))
+            .await?,
+    ))
+}
+
+/// Removes a licence from the wallet; its presentations stop verifying.
+#[utoipa::path(delete, path = "/api/v1/me/wallet/{id}", tag = "wallet", operation_id = "delete_licence",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Wallet entry id", max_length = 64)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    centre(&state)?.wallet_delete(&s, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 出示 — a presentation disclosing only the chosen fields, as a token and
+/// a QR code (SVG) valid for five minutes.
+#[utoipa::path(post, path = "/api/v1/me/wallet/{id}/present", tag = "wallet", operation_id = "present_licence",
+    security(("session" = [])), request_body = PresentRequest,
+    params(("id" = String, Path, description = "Wallet entry id", max_length = 64)),
+    responses(
+        (status = 200, description = "The presentation", body = PresentationView),
+        (status = 400, description = "`invalid-request`: a field the licence does not have", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`conflict`: the licence was revoked", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn present(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<PresentRequest>,
+) -> Result<Json<PresentationView>, Problem> {
+    Ok(Json(
+        centre(&state)?
+            .wallet_present(&s, path_id(&id)?, &body.disclose)
+            .await?,
+    ))
+}
+
+/// 核验 — checks a presentation and answers only the disclosed fields.
+#[utoipa::path(post, path = "/api/v1/wallet/verify", tag = "wallet", operation_id = "verify_presentation",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Valid: the disclosed fields", body = VerifiedView),
+        (status = 400, description = "`presentation-malformed`: not a presentation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`presentation-expired`, `presentation-invalid` (forged, changed, unknown key, broken key binding), `presentation-revoked` (deleted or revoked licence), `field-not-disclosed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<VerifyRequest>,
+) -> Result<Json<VerifiedView>, Problem> {
+    match centre(&state)?
+        .wallet_verify(&body.token, &body.require)
+        .await?
+    {
+        Ok(view) => Ok(Json(view)),
+        Err(refusal) => Err(match refusal {
+            Refusal::Malformed(m) => Problem::new(ProblemKind::PresentationMalformed, m),
+            Refusal::Expired(m) => Problem::new(ProblemKind::PresentationExpired, m),
+            Refusal::Invalid(m) => Problem::new(ProblemKind::PresentationInvalid, m),
+            Refusal::Revoked => Problem::new(
+                ProblemKind::PresentationRevoked,
+                "证照已被删除或吊销 (the licence was deleted from the wallet or revoked)",
+            ),
+            Refusal::NotDisclosed(field) => Problem {
+                parameter: Some(field.clone()),
+                ..Problem::new(
+                    ProblemKind::FieldNotDisclosed,
+                    format!("字段未出示 (the field {field:?} was not disclosed)"),
+                )
+            },
+        }),
+    }
+}
+
+/// The issuer's public keys (JWKS), for verifying presentations offline.
+#[utoipa::path(get, path = "/api/v1/wallet/jwks.json", tag = "wallet", operation_id = "wallet_jwks",
+    responses((status = 200, description = "JWKS (Ed25519 keys, current and retained)", body = Object)))]
+pub(crate) async fn jwks(State(state): State<AppState>) -> Result<Response, Problem> {
+    let wallet = centre(&state)?.wallet()?;
+    let mut response = wallet.jwks().to_json().into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/jwk-set+json"),
+    );
+    Ok(response)
+}
+
+/// A licence type, as published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LicenceTypeView {
+    /// Code (the `vct` of presentations).
+    pub code: String,
+    /// Chinese name.
+    pub name: String,
+    /// `card`, `certificate` or `organisation`.
+    pub kind: String,
+    /// Field names and labels.
+    pub fields: Vec<FieldName>,
+    /// Related catalogue items.
+    pub related_services: Vec<String>,
+    /// The renewal item, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal_service: Option<String>,
+}
+
+/// A field of a licence type.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldName {
+    /// Claim name.
+    pub name: String,
+    /// Chinese label.
+    pub label: String,
+    /// Masked in list views.
+    pub sensitive: bool,
+}
+
+/// The licence types the wallet knows.
+#[utoipa::path(get, path = "/api/v1/wallet/types", tag = "wallet", operation_id = "wallet_types",
+    responses((status = 200, description = "Licence types", body = [LicenceTypeView])))]
+pub(crate) async fn types(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<LicenceTypeView>>, Problem> {
+    let wallet = centre(&state)?.wallet()?;
+    Ok(Json(
+        wallet
+            .types()
+            .iter()
+            .map(|t| LicenceTypeView {
+                code: t.code.clone(),
+                name: t.name.clone(),
+                kind: format!("{:?}", t.kind).to_lowercase(),
+                fields: t
+                    .fields
+                    .iter()
+                    .map(|f| FieldName {
+                        name: f.name.clone(),
+                        label: f.label.clone(),
+                        sensitive: f.sensitive,
+                    })
+                    .collect(),
+                related_services: t.related_services.clone(),
+                renewal_service: t.renewal_service.clone(),
+            })
+            .collect(),
+    ))
+}
+
+/// A licence the issuer revokes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// Licence type code.
+    #[serde(rename = "type")]
+    #[schema(max_length = 64)]
+    pub type_code: String,
+    /// Licence number.
+    #[schema(max_length = 64)]
+    pub number: String,
+}
+
+/// How many wallet entries were revoked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Revoked {
+    /// Entries marked revoked.
+    pub revoked: u64,
+}
+
+/// The issuer revokes a licence: its presentations stop verifying.
+#[utoipa::path(post, path = "/api/v1/operator/licences/revoke", tag = "operator", operation_id = "operator_revoke_licence",
+    security(("operator_token" = [])), request_body = RevokeRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Revoked),
+        (status = 400, description = "`invalid-request`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`: not the operator token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`operator-disabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    _: Operator,
+    JsonBody(body): JsonBody<RevokeRequest>,
+) -> Result<Json<Revoked>, Problem> {
+    let revoked = centre(&state)?
+        .wallet_revoke(&body.type_code, &body.number)
+        .await?;
+    Ok(Json(Revoked { revoked }))
+}

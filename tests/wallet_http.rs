@@ -1,0 +1,269 @@
+//! The wallet over HTTP, on SQLite and PostgreSQL: the demo person's
+//! licences, present with chosen fields, verify (and every refusal), the
+//! full view behind a face check, isolation, deletion and revocation.
+
+mod centre_support;
+
+use centre_support::{
+    ALICE, BOB, CentreDaemon, OPERATOR, assert_problem, call, each_backend, login,
+};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn verify(
+    d: &CentreDaemon,
+    token: &str,
+    require: &[&str],
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    call(
+        Method::POST,
+        d.url("/api/v1/wallet/verify"),
+        None,
+        Some(json!({"token": token, "require": require})),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn present_verify_and_every_refusal() {
+    each_backend(async |d: CentreDaemon| {
+        let b = d.backend;
+        let alice = login(&d, ALICE).await;
+        let t = Some(alice.as_str());
+        let wallet = call(Method::GET, d.url("/api/v1/me/wallet"), t, None)
+            .await
+            .1;
+        let items = wallet["items"].as_array().unwrap();
+        assert!(items.len() >= 3, "{b}: {wallet}");
+        let licence = items
+            .iter()
+            .find(|i| i["type"] == "driving_licence")
+            .expect("a 驾驶证");
+        let id = licence["id"].as_str().unwrap().to_string();
+        // Masked in the list: sensitive fields and the number.
+        let fields = licence["fields"].as_array().unwrap();
+        assert!(fields.iter().any(|f| f["masked"] == true), "{licence}");
+        assert!(licence["number"].as_str().unwrap().contains('*'));
+        assert!(!licence["related_services"].as_array().unwrap().is_empty());
+
+        // Present two fields; the verifier learns exactly those.
+        let chosen: Vec<String> = fields
+            .iter()
+            .take(2)
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        let other = fields.get(2).unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, p, _) = call(
+            Method::POST,
+            d.url(&format!("/api/v1/me/wallet/{id}/present")),
+            t,
+            Some(json!({"disclose": chosen})),
+        )
+        .await;
+        assert_eq!(status, 200, "{b}: {p}");
+        assert!(
+            p["qr_svg"].as_str().unwrap().starts_with("<svg")
+                || p["qr_svg"].as_str().unwrap().contains("<svg")
+        );
+        assert!(p["expires_at"].as_str().is_some());
+        let token = p["token"].as_str().unwrap().to_string();
+        let (status, v, _) = verify(&d, &token, &[]).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["type"], "driving_licence");
+        let got: Vec<&String> = v["fields"].as_object().unwrap().keys().collect();
+        assert_eq!(got.len(), 2, "{v}");
+        for name in &chosen {
+            assert!(v["fields"].get(name).is_some(), "{name} disclosed");
+        }
+        assert!(v["fields"].get(&other).is_none());
+        // Refusals, each with its own problem type.
+        assert_problem(
+            "undisclosed field",
+            &verify(&d, &token, &[other.as_str()]).await,
+            422,
+            "field-not-disclosed",
+        );
+        let mut forged = token.clone();
+        // A character of the issuer's signature (just before the first `~`).
+        let dot = forged.find('~').unwrap() - 5;
+        let c = if &forged[dot..dot + 1] == "A" {
+            "B"
+        } else {
+            "A"
+        };
+        forged.replace_range(dot..dot + 1, c);
+        assert_problem(
+            "forged signature",
+            &verify(&d, &forged, &[]).await,
+            422,
+            "presentation-invalid",
+        );
+        assert_problem(
+            "not a token",
+            &verify(&d, "hello", &[]).await,
+            400,
+            "presentation-malformed",
+        );
+        let huge = "a~".repeat(5000);
+        let answer = verify(&d, &huge, &[]).await;
+        assert!(matches!(answer.0, 400 | 413), "{}", answer.1);
+        let unknown = call(
+            Method::POST,
+            d.url(&format!("/api/v1/me/wallet/{id}/present")),
+            t,
+            Some(json!({"disclose": ["no_such_field"]})),
+        )
+        .await;
+        assert_problem("unknown field", &unknown, 400, "invalid-request");
+
+        // The full view needs a face check.
+        let full = call(
+            Method::GET,
+            d.url(&format!("/api/v1/me/wallet/{id}?full=true")),
+            t,
+            None,
+        )
+        .await;
+        assert_problem("full view at L2", &full, 403, "step-up-required");
+        call(
+            Method::POST,
+            d.url("/api/v1/me/verification/face"),
+            t,
+            Some(json!({"sample": "live"})),
+        )
+        .await;
+        let full = call(
+            Method::GET,
+            d.url(&format!("/api/v1/me/wallet/{id}?full=true")),
+            t,
+            None,
+        )
+        .await
+        .1;
+        assert!(!full["number"].as_str().unwrap().contains('*'), "{full}");
+
+        // Bob can neither see nor present nor delete Alice's licence, nor add
+        // licences before real-name verification.
+        let bob = login(&d, BOB).await;
+        for (method, path, body) in [
+            (Method::GET, format!("/api/v1/me/wallet/{id}"), None),
+            (
+                Method::POST,
+                format!("/api/v1/me/wallet/{id}/present"),
+                Some(json!({"disclose": []})),
+            ),
+            (Method::DELETE, format!("/api/v1/me/wallet/{id}"), None),
+        ] {
+            let answer = call(method.clone(), d.url(&path), Some(&bob), body).await;
+            assert_problem(&format!("bob {method} {path}"), &answer, 404, "not-found");
+        }
+        assert!(
+            call(Method::GET, d.url("/api/v1/me/wallet"), Some(&bob), None)
+                .await
+                .1["items"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        let add = call(
+            Method::POST,
+            d.url("/api/v1/me/wallet"),
+            Some(&bob),
+            Some(json!({})),
+        )
+        .await;
+        assert_problem("bob adds at L1", &add, 403, "step-up-required");
+
+        // Deleting the licence voids its presentations; adding it back gives
+        // a new entry.
+        assert_eq!(
+            call(
+                Method::DELETE,
+                d.url(&format!("/api/v1/me/wallet/{id}")),
+                t,
+                None
+            )
+            .await
+            .0,
+            204
+        );
+        assert_problem(
+            "deleted licence",
+            &verify(&d, &token, &[]).await,
+            422,
+            "presentation-revoked",
+        );
+        let again = call(
+            Method::POST,
+            d.url("/api/v1/me/wallet"),
+            t,
+            Some(json!({"types": ["driving_licence"]})),
+        )
+        .await
+        .1;
+        let back = again["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "driving_licence")
+            .unwrap();
+        assert_ne!(back["id"], id.as_str());
+        assert_problem(
+            "still void",
+            &verify(&d, &token, &[]).await,
+            422,
+            "presentation-revoked",
+        );
+
+        // The issuer revokes another licence.
+        let social = items
+            .iter()
+            .find(|i| i["type"] != "driving_licence")
+            .unwrap();
+        let sid = social["id"].as_str().unwrap();
+        let p = call(
+            Method::POST,
+            d.url(&format!("/api/v1/me/wallet/{sid}/present")),
+            t,
+            Some(json!({"disclose": []})),
+        )
+        .await
+        .1;
+        let stoken = p["token"].as_str().unwrap().to_string();
+        assert_eq!(verify(&d, &stoken, &[]).await.0, 200);
+        let full = call(
+            Method::GET,
+            d.url(&format!("/api/v1/me/wallet/{sid}?full=true")),
+            t,
+            None,
+        )
+        .await
+        .1;
+        let revoke = call(
+            Method::POST,
+            d.url("/api/v1/operator/licences/revoke"),
+            Some(OPERATOR),
+            Some(json!({"type": full["type"], "number": full["number"]})),
+        )
+        .await;
+        assert_eq!(revoke.1["revoked"], 1, "{}", revoke.1);
+        assert_problem(
+            "revoked licence",
+            &verify(&d, &stoken, &[]).await,
+            422,
+            "presentation-revoked",
+        );
+
+        // The published keys.
+        let jwks = call(Method::GET, d.url("/api/v1/wallet/jwks.json"), None, None)
+            .await
+            .1;
+        assert_eq!(jwks["keys"][0]["kty"], "OKP");
+        assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+        assert!(jwks["keys"][0].get("d").is_none(), "no private key");
+    })
+    .await;
+}
