@@ -12,6 +12,7 @@
 # SCHEMATHESIS_MAX_TIME seconds (default 180) in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
 
 VERSION=4.32.5
 BIN=${1:-${CARGO_TARGET_DIR:-target}/debug/yuesou}
@@ -58,12 +59,12 @@ curl -fsS "$BASE/readyz" >/dev/null
 
 # Every check, a fixed seed (reproducible runs), and a time cap.
 cd "$SCRATCH"
-"$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" \
+"$VENV/bin/schemathesis" --config-file "$ROOT/scripts/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
     --checks all \
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \
     --seed 9 \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 10 \
     --generation-database none \
     --no-color

@@ -52,10 +52,7 @@ async fn present_verify_and_every_refusal() {
             .take(2)
             .map(|f| f["name"].as_str().unwrap().to_string())
             .collect();
-        let other = fields.get(2).unwrap()["name"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let other = fields.get(2).unwrap()["name"].as_str().unwrap().to_string();
         let (status, p, _) = call(
             Method::POST,
             d.url(&format!("/api/v1/me/wallet/{id}/present")),

@@ -89,13 +89,18 @@ impl FromRequestParts<AppState> for Operator {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let Some(given) = bearer(parts) else {
+            return Err(Problem::new(
+                ProblemKind::Unauthenticated,
+                "the operator endpoints need Authorization: Bearer <operator token>",
+            ));
+        };
         let Some(expected) = &state.settings.operator_token else {
             return Err(Problem::new(
                 ProblemKind::OperatorDisabled,
                 "the operator endpoints are disabled: set YUESOU_OPERATOR_TOKEN",
             ));
         };
-        let given = bearer(parts).unwrap_or("");
         if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
             Ok(Operator)
         } else {

@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// Mainland mobile number.
-    #[schema(example = "13800000001", max_length = 20)]
+    #[schema(example = "13800000001", pattern = "^1[3-9][0-9]{9}$")]
     pub phone: String,
     /// `login` or `register`.
     #[schema(example = "login")]
@@ -46,30 +46,30 @@ pub struct CodeSent {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Mainland mobile number.
-    #[schema(max_length = 20)]
+    #[schema(example = "13800000003", pattern = "^1[3-9][0-9]{9}$")]
     pub phone: String,
     /// The `register` code sent by SMS.
-    #[schema(max_length = 10)]
+    #[schema(pattern = "^[0-9]{6}$")]
     pub sms_code: String,
-    /// 8–64 characters with letters and digits or symbols.
+    /// 8–64 characters.
     #[schema(min_length = 8, max_length = 64)]
     pub password: String,
 }
 
-/// 登录 — with a password or an SMS code (exactly one).
+/// 登录 — with a password or an SMS code.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Mainland mobile number.
-    #[schema(example = "13800000001", max_length = 20)]
+    #[schema(example = "13800000001", pattern = "^1[3-9][0-9]{9}$")]
     pub phone: String,
-    /// The password.
+    /// The password (used when both are sent).
     #[serde(default)]
     #[schema(example = "yuesou-demo", max_length = 64)]
     pub password: Option<String>,
     /// A `login` code sent by SMS.
     #[serde(default)]
-    #[schema(max_length = 10)]
+    #[schema(pattern = "^[0-9]{6}$")]
     pub sms_code: Option<String>,
 }
 
@@ -127,7 +127,8 @@ pub(crate) async fn register(
     Ok((StatusCode::CREATED, Json(result)))
 }
 
-/// Logs in with `{phone, password}` or `{phone, sms_code}`.
+/// Logs in with `{phone, password}` or `{phone, sms_code}` (the password
+/// is used when both are sent).
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -136,8 +137,8 @@ pub(crate) async fn register(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = LoginResult),
-        (status = 400, description = "`invalid-request`: neither or both of password and sms_code", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`bad-credentials`: one answer for an unknown phone, a wrong password and a wrong code", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid-request`: a malformed body, a code that is not six digits, a password over 64 characters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`bad-credentials`: one answer for an unknown phone, a wrong or missing password and a wrong or missing code", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`login-method-disabled`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate-limited`: too many failures for the account or address", body = Problem, content_type = "application/problem+json"),
     )
@@ -148,18 +149,34 @@ pub(crate) async fn login(
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResult>, Problem> {
     let centre = centre(&state)?;
-    let result = match (&body.password, &body.sms_code) {
-        (Some(password), None) => {
+    if let Some(code) = &body.sms_code
+        && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Problem {
+            parameter: Some("sms_code".into()),
+            ..Problem::invalid_request("an SMS code is six digits")
+        });
+    }
+    if body
+        .password
+        .as_ref()
+        .is_some_and(|p| p.chars().count() > 64)
+    {
+        return Err(Problem {
+            parameter: Some("password".into()),
+            ..Problem::invalid_request("a password is at most 64 characters")
+        });
+    }
+    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let result = match (given(&body.password), given(&body.sms_code)) {
+        (Some(password), _) => {
             centre
-                .login_password(&body.phone, password, &client)
+                .login_password(&body.phone, &password, &client)
                 .await?
         }
-        (None, Some(code)) => centre.login_sms(&body.phone, code, &client).await?,
-        _ => {
-            return Err(Problem::invalid_request(
-                "send exactly one of password and sms_code",
-            ));
-        }
+        (None, Some(code)) => centre.login_sms(&body.phone, &code, &client).await?,
+        // No credential at all: the same answer as wrong ones.
+        (None, None) => return Err(yuesou_centre::CentreError::BadCredentials.into()),
     };
     Ok(Json(result))
 }

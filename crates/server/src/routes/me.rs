@@ -45,7 +45,7 @@ pub struct RealNameRequest {
 pub struct FaceRequest {
     /// The sample (the development provider passes samples that start with
     /// `live`).
-    #[schema(max_length = 100000)]
+    #[schema(max_length = 4000)]
     pub sample: String,
 }
 

@@ -50,13 +50,18 @@ pub struct PresentRequest {
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The SD-JWT presentation (`~`-separated).
-    #[schema(max_length = 8192)]
+    #[schema(max_length = 4500)]
     pub token: String,
     /// Fields the verifier needs disclosed.
     #[serde(default)]
-    #[schema(max_items = 32)]
-    pub require: Vec<String>,
+    #[schema(max_items = 16, inline)]
+    pub require: Vec<FieldNameText>,
 }
+
+/// A field name (at most 32 characters).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(max_length = 32)]
+pub struct FieldNameText(pub String);
 
 /// Query parameters of one licence.
 #[derive(Debug, IntoParams)]
@@ -212,10 +217,8 @@ pub(crate) async fn verify(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifiedView>, Problem> {
-    match centre(&state)?
-        .wallet_verify(&body.token, &body.require)
-        .await?
-    {
+    let require: Vec<String> = body.require.into_iter().map(|f| f.0).collect();
+    match centre(&state)?.wallet_verify(&body.token, &require).await? {
         Ok(view) => Ok(Json(view)),
         Err(refusal) => Err(match refusal {
             Refusal::Malformed(m) => Problem::new(ProblemKind::PresentationMalformed, m),
@@ -238,7 +241,8 @@ pub(crate) async fn verify(
 
 /// The issuer's public keys (JWKS), for verifying presentations offline.
 #[utoipa::path(get, path = "/api/v1/wallet/jwks.json", tag = "wallet", operation_id = "wallet_jwks",
-    responses((status = 200, description = "JWKS (Ed25519 keys, current and retained)", body = Object)))]
+    responses((status = 200, description = "JWKS (Ed25519 keys, current and retained)", body = Object,
+        content_type = "application/jwk-set+json")))]
 pub(crate) async fn jwks(State(state): State<AppState>) -> Result<Response, Problem> {
     let wallet = centre(&state)?.wallet()?;
     let mut response = wallet.jwks().to_json().into_response();
