@@ -154,6 +154,14 @@ async fn ids_of(d: &CentreDaemon, token: &str) -> Vec<String> {
             .iter()
             .map(|o| o["id"].as_str().unwrap().to_string()),
     );
+    let (_, wallet, _) = call(Method::GET, &d.url("/api/v1/me/wallet"), Some(token), None).await;
+    ids.extend(
+        wallet["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_string()),
+    );
     ids
 }
 
@@ -183,6 +191,7 @@ async fn one_person_can_neither_read_nor_change_anothers_data_by_any_id() {
                 let url = d.url(&template.replace("{id}", id).replace("{step}", "0"));
                 let body = match template.as_str() {
                     t if t.ends_with("/steps/{step}") => Some(json!({"answers": {"x": "y"}})),
+                    t if t.ends_with("/present") => Some(json!({"disclose": []})),
                     _ => body_for(method),
                 };
                 let answer = call(method.clone(), &url, Some(&bob), body.clone()).await;
