@@ -39,6 +39,7 @@
 //! engines), `watch` (file events), `cache` (responses), `metrics`,
 //! `openapi`, `daemon` (life cycle).
 
+pub mod activity;
 mod cache;
 mod centre_setup;
 mod clock;
@@ -50,6 +51,7 @@ mod middleware;
 mod openapi;
 mod params;
 mod problem;
+mod recommend;
 mod reload;
 mod routes;
 mod session;
