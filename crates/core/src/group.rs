@@ -1,0 +1,81 @@
+//! Stage 9 of the query pipeline: collapse and group — one entry per
+//! service (see [`crate::collapse`]), then the per-category groups (分类展现)
+//! and facet counts (see [`crate::facets`]) over the services that passed.
+
+use crate::catalogue::ServiceItem;
+use crate::collapse::{self, variant_preference};
+use crate::facets::{FacetIndex, Facets};
+use crate::gazetteer::Gazetteer;
+use crate::item_text::ItemText;
+use crate::locate::ResolvedLocation;
+use crate::rank::Ranked;
+use crate::request::Group;
+
+/// Ids of a group's best hits listed in [`Group::top`].
+const GROUP_TOP: usize = 3;
+
+/// What collapsing and grouping read of the catalogue.
+pub(crate) struct Grouper<'a> {
+    pub items: &'a [ServiceItem],
+    pub texts: &'a [ItemText],
+    pub gazetteer: &'a Gazetteer,
+    pub facet_index: &'a FacetIndex,
+}
+
+impl Grouper<'_> {
+    /// One entry per service when `on` (the variant shown is the one
+    /// [`variant_preference`] prefers for the location); the ranking
+    /// unchanged otherwise.
+    pub(crate) fn collapse(
+        &self,
+        ranked: Vec<Ranked>,
+        on: bool,
+        location: Option<&ResolvedLocation>,
+    ) -> Vec<Ranked> {
+        if !on {
+            return ranked;
+        }
+        collapse::collapse(
+            ranked,
+            self.items,
+            |ordinal| self.texts[ordinal].group,
+            |item| variant_preference(location, self.gazetteer, &item.region_code),
+        )
+        .into_iter()
+        .map(|(mut r, variants)| {
+            r.variants = variants;
+            r
+        })
+        .collect()
+    }
+
+    /// The hits grouped by category, in the order of each category's best
+    /// hit.
+    pub(crate) fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for r in ranked {
+            let item = &self.items[r.ordinal];
+            match groups.iter_mut().find(|g| g.category == item.category) {
+                Some(g) => {
+                    g.count += 1;
+                    if g.top.len() < GROUP_TOP {
+                        g.top.push(item.id.clone());
+                    }
+                }
+                None => groups.push(Group {
+                    category: item.category.clone(),
+                    count: 1,
+                    top: vec![item.id.clone()],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// Facet counts of the hits (a service counts once under each city
+    /// that offers it).
+    pub(crate) fn facets(&self, ranked: &[Ranked]) -> Facets {
+        self.facet_index
+            .count(ranked.iter().map(|r| (r.ordinal, r.variants.as_slice())))
+    }
+}
