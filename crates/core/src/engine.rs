@@ -31,7 +31,7 @@ use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::guard::BannedWords;
 use crate::halls::{HallQuery, NearbyHall, ServiceHall, load_halls, nearest_halls};
 use crate::index::{IndexDocument, SearchIndex, TextField};
-use crate::item_text::{ItemText, SEPARATOR};
+use crate::item_text::{ItemText, MetaParts, SEPARATOR};
 use crate::locate::{
     LocationInput, LocationSource, PlaceRecognizer, RegionNames, ResolvedLocation,
 };
@@ -89,6 +89,11 @@ pub enum BuildProgress {
 pub struct Engine {
     pub(crate) catalogue: Catalogue,
     pub(crate) texts: Vec<ItemText>,
+    /// Every item's meta text in interned parts, for ranking.
+    pub(crate) meta_parts: MetaParts,
+    /// Per item: its rank by region code, then ordinal (the order of a
+    /// service's variants).
+    pub(crate) variant_keys: Vec<u32>,
     pub(crate) gazetteer: Gazetteer,
     pub(crate) halls: Vec<ServiceHall>,
     pub(crate) dictionaries: Dictionaries,
@@ -192,6 +197,8 @@ impl Engine {
             text.group = group;
         }
         let groups = group_items(&texts);
+        let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
+        let variant_keys = variant_keys(catalogue.items());
 
         let (index, reused_index) = match &options.index_dir {
             Some(root) => open_or_build(root, &fingerprint, &texts, &groups, &analyzer, progress)?,
@@ -221,6 +228,8 @@ impl Engine {
         Ok(Engine {
             catalogue,
             texts,
+            meta_parts,
+            variant_keys,
             gazetteer,
             halls,
             dictionaries,
@@ -402,6 +411,22 @@ fn open_or_build(
 
 /// The items of each text group, in catalogue order (group ids are dense,
 /// numbered in order of first appearance).
+/// Per item: its rank in the order of region codes, then ordinals.
+fn variant_keys(items: &[ServiceItem]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        items[a]
+            .region_code
+            .cmp(&items[b].region_code)
+            .then(a.cmp(&b))
+    });
+    let mut keys = vec![0; items.len()];
+    for (rank, ordinal) in order.into_iter().enumerate() {
+        keys[ordinal] = rank as u32;
+    }
+    keys
+}
+
 fn group_items(texts: &[ItemText]) -> Vec<Vec<u32>> {
     let mut groups: Vec<Vec<u32>> = Vec::new();
     for (ordinal, text) in texts.iter().enumerate() {

@@ -88,6 +88,11 @@ impl QueryForms {
         forms
     }
 
+    /// Number of forms.
+    pub(crate) fn len(&self) -> usize {
+        self.finders.len()
+    }
+
     pub(crate) fn found(&self, form: usize, haystack: &str) -> bool {
         self.lengths[form] > 0 && self.finders[form].find(haystack.as_bytes()).is_some()
     }

@@ -2,14 +2,20 @@
 //! service (see [`crate::collapse`]), then the per-category groups (分类展现)
 //! and facet counts (see [`crate::facets`]) over the services that passed.
 
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+
 use crate::catalogue::ServiceItem;
 use crate::collapse::{self, variant_preference};
 use crate::facets::{FacetIndex, Facets};
 use crate::gazetteer::Gazetteer;
 use crate::item_text::ItemText;
 use crate::locate::ResolvedLocation;
-use crate::rank::Ranked;
+use crate::rank::{Ranked, Scorer, sort_ranked};
 use crate::request::Group;
+
+type FastMap<K, V> = HashMap<K, V, RandomState>;
 
 /// Ids of a group's best hits listed in [`Group::top`].
 const GROUP_TOP: usize = 3;
@@ -20,26 +26,47 @@ pub(crate) struct Grouper<'a> {
     pub texts: &'a [ItemText],
     pub gazetteer: &'a Gazetteer,
     pub facet_index: &'a FacetIndex,
+    /// Per item: its rank by region code (then ordinal), to order variants.
+    pub variant_keys: &'a [u32],
 }
 
 impl Grouper<'_> {
-    /// One entry per service when `on` (the variant shown is the one
-    /// [`variant_preference`] prefers for the location); the ranking
-    /// unchanged otherwise.
+    /// The candidates of one retrieval in ranking order: one entry per
+    /// service when `on` (the variant shown is the one
+    /// [`variant_preference`] prefers for the location, and the service
+    /// ranks by its score; only the variants that may be shown are scored),
+    /// every item otherwise.
     pub(crate) fn collapse(
         &self,
-        ranked: Vec<Ranked>,
+        candidates: &[(u32, f32)],
         on: bool,
         location: Option<&ResolvedLocation>,
+        scorer: &mut Scorer<'_>,
     ) -> Vec<Ranked> {
         if !on {
+            let mut ranked: Vec<Ranked> = candidates
+                .iter()
+                .map(|&(ordinal, bm25)| scorer.score(ordinal as usize, bm25))
+                .collect();
+            sort_ranked(&mut ranked);
             return ranked;
         }
+        // Preference of each region code, computed once per code.
+        let mut preferences: FastMap<&str, u8> = FastMap::default();
         collapse::collapse(
-            ranked,
+            candidates.iter().map(|&(o, bm25)| (o as usize, bm25)),
             self.items,
             |ordinal| self.texts[ordinal].group,
-            |item| variant_preference(location, self.gazetteer, &item.region_code),
+            |ordinal| {
+                let item = &self.items[ordinal];
+                *preferences
+                    .entry(item.region_code.as_str())
+                    .or_insert_with(|| {
+                        variant_preference(location, self.gazetteer, &item.region_code)
+                    })
+            },
+            |ordinal| self.variant_keys[ordinal],
+            |ordinal, bm25| scorer.score(ordinal, bm25),
         )
         .into_iter()
         .map(|(mut r, variants)| {

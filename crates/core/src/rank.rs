@@ -29,7 +29,7 @@ use crate::collapse::Member;
 use crate::explain::Explain;
 use crate::forms::{ConceptForms, QueryForms};
 use crate::gazetteer::Gazetteer;
-use crate::item_text::{ItemText, SEPARATOR};
+use crate::item_text::{ItemText, MetaParts, SEPARATOR};
 use crate::locate::{RegionFit, ResolvedLocation};
 use crate::retrieve::{ConceptStats, Retrieval};
 
@@ -119,20 +119,23 @@ impl Member for Ranked {
 pub(crate) struct Ranker<'a> {
     pub items: &'a [ServiceItem],
     pub texts: &'a [ItemText],
+    /// Every item's theme, category, department and region names, interned.
+    pub meta: &'a MetaParts,
     pub gazetteer: &'a Gazetteer,
 }
 
-impl Ranker<'_> {
-    /// Scores every candidate of a retrieval and sorts them, best first
-    /// (ties in catalogue order, so results are deterministic).
-    pub(crate) fn rank(
-        &self,
+impl<'a> Ranker<'a> {
+    /// A scorer of the candidates of one retrieval: what every candidate
+    /// shares (concept weights, query forms, the best BM25) computed once,
+    /// matches in shared text cached per text group.
+    pub(crate) fn scorer<'r>(
+        &'r self,
         analyzed: &AnalyzedQuery,
-        retrieval: Retrieval,
+        retrieval: &Retrieval,
         kind: MatchKind,
-        location: Option<&ResolvedLocation>,
+        location: Option<&'r ResolvedLocation>,
         explain: bool,
-    ) -> Vec<Ranked> {
+    ) -> Scorer<'r> {
         let weights: Vec<f32> = analyzed
             .concepts
             .iter()
@@ -145,69 +148,146 @@ impl Ranker<'_> {
             .map(|m| m.1)
             .fold(f32::MIN_POSITIVE, f32::max);
         let forms = QueryForms::new(analyzed, &retrieval.parts);
-        let mut shared: FastMap<u32, SharedMatch> = FastMap::default();
-        // Region fit of each region code, computed once per code.
-        let mut fits: FastMap<&str, RegionFit> = FastMap::default();
-        let mut ranked: Vec<Ranked> = retrieval
-            .candidates
-            .into_iter()
-            .map(|(ordinal, bm25)| {
-                let ordinal = ordinal as usize;
-                let item = &self.items[ordinal];
-                let text = &self.texts[ordinal];
-                let mut e = Explain {
-                    bm25,
-                    bm25_normalized: bm25 / best_bm25,
-                    coverage: 1.0,
-                    title_coverage: 1.0,
-                    focus: 0.0,
-                    exact_title: false,
-                    relevance: 1.0,
-                    match_kind: kind,
-                    match_kind_weight: kind.weight(),
-                    popularity: item.popularity(),
-                    popularity_factor: POPULARITY_BASE
-                        + POPULARITY_SPAN * item.popularity() / 100.0,
-                    region_fit: None,
-                    region_factor: 1.0,
-                    place_in_text: false,
-                    score: 0.0,
-                    matched: Vec::new(),
-                };
-                if let Some(location) = location {
-                    let fit = *fits
-                        .entry(item.region_code.as_str())
-                        .or_insert_with(|| location.fit(self.gazetteer, &item.region_code));
-                    e.region_fit = Some(fit);
-                    e.region_factor = fit.factor();
-                }
-                if !retrieval.browse {
-                    let shared = shared
-                        .entry(text.group)
-                        .or_insert_with(|| SharedMatch::new(&forms, text));
-                    score_text(&mut e, &forms, &weights, shared, &text.meta, explain);
-                    e.place_in_text = shared.place_in_text;
-                    if e.place_in_text {
-                        e.relevance += PLACE_IN_TEXT_BONUS;
-                    }
-                }
-                e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
-                Ranked {
-                    ordinal,
-                    score: e.score,
-                    coverage: e.coverage,
-                    explain: e,
-                    variants: Vec::new(),
-                }
-            })
-            .collect();
-        ranked.sort_unstable_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.ordinal.cmp(&b.ordinal))
-        });
-        ranked
+        // Per distinct meta part: which forms it contains (matched once per
+        // part, not once per item).
+        let mut part_forms: Vec<Option<u64>> = Vec::new();
+        if forms.len() <= 64 {
+            part_forms.resize(self.meta.len(), None);
+        }
+        Scorer {
+            ranker: self,
+            weights,
+            best_bm25,
+            forms,
+            kind,
+            location,
+            explain,
+            browse: retrieval.browse,
+            shared: FastMap::default(),
+            part_forms,
+            fits: FastMap::default(),
+        }
     }
+}
+
+/// Scores candidates of one retrieval (see [`Ranker::scorer`]).
+pub(crate) struct Scorer<'r> {
+    ranker: &'r Ranker<'r>,
+    weights: Vec<f32>,
+    best_bm25: f32,
+    forms: QueryForms,
+    kind: MatchKind,
+    location: Option<&'r ResolvedLocation>,
+    explain: bool,
+    browse: bool,
+    /// Matches in the text a group shares, per group.
+    shared: FastMap<u32, SharedMatch>,
+    part_forms: Vec<Option<u64>>,
+    /// Region fit of each region code, computed once per code.
+    fits: FastMap<&'r str, RegionFit>,
+}
+
+impl Scorer<'_> {
+    /// Scores one candidate: every factor of the ranking formula.
+    pub(crate) fn score(&mut self, ordinal: usize, bm25: f32) -> Ranked {
+        let ranker = self.ranker;
+        let item = &ranker.items[ordinal];
+        let text = &ranker.texts[ordinal];
+        let kind = self.kind;
+        let mut e = Explain {
+            bm25,
+            bm25_normalized: bm25 / self.best_bm25,
+            coverage: 1.0,
+            title_coverage: 1.0,
+            focus: 0.0,
+            exact_title: false,
+            relevance: 1.0,
+            match_kind: kind,
+            match_kind_weight: kind.weight(),
+            popularity: item.popularity(),
+            popularity_factor: POPULARITY_BASE + POPULARITY_SPAN * item.popularity() / 100.0,
+            region_fit: None,
+            region_factor: 1.0,
+            place_in_text: false,
+            score: 0.0,
+            matched: Vec::new(),
+        };
+        if let Some(location) = self.location {
+            let fit = *self
+                .fits
+                .entry(item.region_code.as_str())
+                .or_insert_with(|| location.fit(ranker.gazetteer, &item.region_code));
+            e.region_fit = Some(fit);
+            e.region_factor = fit.factor();
+        }
+        if !self.browse {
+            let forms = &self.forms;
+            let shared = self
+                .shared
+                .entry(text.group)
+                .or_insert_with(|| SharedMatch::new(forms, text));
+            let meta = ranker.meta_match(ordinal, forms, &mut self.part_forms);
+            score_text(&mut e, forms, &self.weights, shared, meta, self.explain);
+            e.place_in_text = shared.place_in_text;
+            if e.place_in_text {
+                e.relevance += PLACE_IN_TEXT_BONUS;
+            }
+        }
+        e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
+        Ranked {
+            ordinal,
+            score: e.score,
+            coverage: e.coverage,
+            explain: e,
+            variants: Vec::new(),
+        }
+    }
+}
+
+/// Sorts scored candidates best first (ties in catalogue order, so results
+/// are deterministic).
+pub(crate) fn sort_ranked(ranked: &mut [Ranked]) {
+    ranked.sort_unstable_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.ordinal.cmp(&b.ordinal))
+    });
+}
+
+impl<'a> Ranker<'a> {
+    /// Which forms an item's meta text contains: a bit set computed once
+    /// per distinct part, or (for a query of more than 64 forms) the parts
+    /// themselves to search.
+    fn meta_match(
+        &self,
+        ordinal: usize,
+        forms: &QueryForms,
+        part_forms: &mut [Option<u64>],
+    ) -> MetaMatch<'a> {
+        let ids = self.meta.of_item(ordinal);
+        if part_forms.is_empty() {
+            return MetaMatch::Parts(ids.map(|id| self.meta.value(id)));
+        }
+        let mut bits = 0;
+        for id in ids {
+            bits |= *part_forms[id as usize].get_or_insert_with(|| {
+                let value = self.meta.value(id);
+                (0..forms.len())
+                    .filter(|&f| forms.found(f, value))
+                    .fold(0u64, |b, f| b | 1 << f)
+            });
+        }
+        MetaMatch::Bits(bits)
+    }
+}
+
+/// Where an item's meta text has a form.
+#[derive(Clone, Copy)]
+enum MetaMatch<'a> {
+    /// Bit `f` set: form `f` is found.
+    Bits(u64),
+    /// The four parts to search (queries of more than 64 forms).
+    Parts([&'a str; 4]),
 }
 
 /// A concept's weight: the inverse document frequency of its most common
@@ -319,7 +399,7 @@ impl SharedMatch {
 struct ItemMatch<'a> {
     forms: &'a QueryForms,
     shared: &'a SharedMatch,
-    meta: &'a str,
+    meta: MetaMatch<'a>,
 }
 
 impl ItemMatch<'_> {
@@ -329,7 +409,10 @@ impl ItemMatch<'_> {
         let named = self.shared.named[form];
         if named > 0.0 {
             named
-        } else if self.forms.found(form, self.meta) {
+        } else if match self.meta {
+            MetaMatch::Bits(bits) => bits >> form & 1 == 1,
+            MetaMatch::Parts(parts) => parts.iter().any(|p| self.forms.found(form, p)),
+        } {
             META
         } else if self.shared.body[form] {
             BODY
@@ -402,7 +485,7 @@ fn score_text(
     forms: &QueryForms,
     weights: &[f32],
     shared: &SharedMatch,
-    meta: &str,
+    meta: MetaMatch<'_>,
     explain: bool,
 ) {
     let item = ItemMatch {

@@ -328,27 +328,7 @@ impl Retriever<'_> {
     /// words. Each counts as an unknown word, so the corrector reads the
     /// query; its reading is kept only if it matches better.
     fn hidden_homophones(&self, analyzed: &AnalyzedQuery) -> usize {
-        let concepts = &analyzed.concepts;
-        let mut found = 0;
-        let mut text = String::new();
-        for start in 0..concepts.len() {
-            for len in 2..=3 {
-                let Some(window) = concepts.get(start..start + len) else {
-                    break;
-                };
-                if window.iter().any(|c| c.aspect) {
-                    break;
-                }
-                text.clear();
-                window.iter().for_each(|c| text.push_str(&c.text));
-                if analyzed.normalized.contains(text.as_str())
-                    && self.corrector.sounds_like_another_word(&text)
-                {
-                    found += 1;
-                }
-            }
-        }
-        found
+        hidden_homophones(self.corrector, analyzed).len()
     }
 
     /// A concept split into its longest dictionary sub-words, left to right
@@ -377,6 +357,35 @@ impl Retriever<'_> {
             })
             .collect()
     }
+}
+
+/// The hidden homophone typos of a query (see
+/// [`Corrector::sound_alike`]): per run of two or three adjacent concepts
+/// (no aspect word among them) found together in the query, its text and
+/// the vocabulary word it sounds like, left to right (runs may overlap).
+pub(crate) fn hidden_homophones<'c>(
+    corrector: &'c Corrector,
+    analyzed: &AnalyzedQuery,
+) -> Vec<(String, &'c str)> {
+    let concepts = &analyzed.concepts;
+    let mut found = Vec::new();
+    for start in 0..concepts.len() {
+        for len in 2..=3 {
+            let Some(window) = concepts.get(start..start + len) else {
+                break;
+            };
+            if window.iter().any(|c| c.aspect) {
+                break;
+            }
+            let text: String = window.iter().map(|c| c.text.as_str()).collect();
+            if analyzed.normalized.contains(text.as_str())
+                && let Some(word) = corrector.sound_alike(&text)
+            {
+                found.push((text, word));
+            }
+        }
+    }
+    found
 }
 
 fn push_term(terms: &mut Vec<(String, f32)>, term: &str, boost: f32) {

@@ -15,7 +15,7 @@
 //! this module only sequences them.
 
 use crate::analyze::{AnalyzedQuery, MatchKind};
-use crate::correct::Correction;
+use crate::correct::{Correction, CorrectionKind};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::filter::ItemFilter;
@@ -25,7 +25,7 @@ use crate::hits::HitBuilder;
 use crate::locate::{LocationInput, LocationSource, ResolvedLocation, query_location};
 use crate::rank::{Ranked, Ranker, threshold};
 use crate::request::{SearchRequest, SearchResponse, TotalRelation, validate};
-use crate::retrieve::Retriever;
+use crate::retrieve::{Retriever, hidden_homophones};
 
 /// The query as typed is corrected when its best hit covers less than this
 /// share of it (or it has words the catalogue does not know).
@@ -125,22 +125,25 @@ impl Engine {
     ) -> Result<Answer> {
         let location = query_location(&self.gazetteer, &query.places).or_else(|| given.clone());
         let retrieval = self.retriever().retrieve(query, filter)?;
-        let (unknown, more) = (retrieval.unknown, retrieval.more);
         let ranker = Ranker {
             items: self.catalogue.items(),
             texts: &self.texts,
+            meta: &self.meta_parts,
             gazetteer: &self.gazetteer,
         };
-        let ranked = ranker.rank(query, retrieval, kind, location.as_ref(), request.explain);
-        let ranked = self
-            .grouper()
-            .collapse(ranked, request.collapse, location.as_ref());
+        let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
+        let ranked = self.grouper().collapse(
+            &retrieval.candidates,
+            request.collapse,
+            location.as_ref(),
+            &mut scorer,
+        );
         let (passing, relaxed) = threshold(ranked);
         Ok(Answer {
             passing,
             relaxed,
-            unknown,
-            more,
+            unknown: retrieval.unknown,
+            more: retrieval.more,
             location,
         })
     }
@@ -165,9 +168,10 @@ impl Engine {
             &self.retriever().known_latin_words(&query.normalized),
         ]
         .concat();
-        let correction =
-            self.corrector
-                .correct_guarded(&query.normalized, &keep, &query.word_spans)?;
+        let correction = self
+            .corrector
+            .correct_guarded(&query.normalized, &keep, &query.word_spans)
+            .or_else(|| self.homophone_reading(query))?;
         let mut reading = self.analyzer.analyze(&correction.corrected);
         for concept in &mut reading.concepts {
             if let Some((_, same)) = correction
@@ -179,6 +183,27 @@ impl Engine {
             }
         }
         Some((correction, reading))
+    }
+
+    /// A reading of a query with its hidden homophone typos replaced by the
+    /// words they sound like (婚姻等级 → 婚姻登记), for when the corrector
+    /// keeps the query as typed because its pieces are real words.
+    fn homophone_reading(&self, query: &AnalyzedQuery) -> Option<Correction> {
+        let mut corrected = query.normalized.clone();
+        let mut any = false;
+        for (text, word) in hidden_homophones(&self.corrector, query) {
+            // Overlapping runs: the first one read wins.
+            if corrected.contains(text.as_str()) {
+                corrected = corrected.replacen(text.as_str(), word, 1);
+                any = true;
+            }
+        }
+        any.then(|| Correction {
+            original: query.normalized.clone(),
+            corrected,
+            kinds: vec![CorrectionKind::Homophone],
+            homophones: Vec::new(),
+        })
     }
 
     /// The request's scope, checked and resolved once: the item filter and
@@ -233,6 +258,7 @@ impl Engine {
             texts: &self.texts,
             gazetteer: &self.gazetteer,
             facet_index: &self.facet_index,
+            variant_keys: &self.variant_keys,
         }
     }
 
