@@ -14,7 +14,8 @@
 #   scripts/load.sh --search-pool blocking
 #   scripts/load.sh --cache on --miss-share 0.3   # 30 % of searches carry a phone position (never cached)
 #
-# Installs wrk with apt-get when it is missing. Not run by .ci/run.
+# Installs wrk with apt-get when it is missing. Not run by .ci/run. $YUESOU_BIN
+# runs another build of the binary (to compare two builds in one sitting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +52,7 @@ if [ "$BUILD" = 1 ]; then
     echo "== cargo build --release"
     cargo build --release --quiet --bin yuesou
 fi
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/yuesou
+BIN=${YUESOU_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/yuesou}
 
 WORK=$(mktemp -d /tmp/yuesou-load.XXXXXX)
 mkdir -p "$WORK/home/data" "$WORK/home/dictionaries"
