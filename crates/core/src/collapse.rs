@@ -172,7 +172,7 @@ mod tests {
         ];
         let group = |o: usize| if o < 3 { 0 } else { 1 };
         // The province-wide variant is preferred over more popular ones.
-        let ranked = vec![M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
+        let ranked = [M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
         // Variants in region-code order: the rank of each item's region.
         let by_region = |o: usize| match items[o].region_code.as_str() {
             "440000" => 0,
@@ -201,7 +201,7 @@ mod tests {
         assert_eq!(out[1].1, vec![2, 0, 1], "variants in region-code order");
         assert_eq!(out[0].1, vec![3]);
         // Equal preference: the most popular, whatever the input order.
-        let ranked = vec![M(1, 0.8), M(0, 0.9)];
+        let ranked = [M(1, 0.8), M(0, 0.9)];
         let out = collapse(
             ranked.iter().map(|m| (m.0, m.1)),
             &items,
