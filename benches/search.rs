@@ -1,8 +1,12 @@
-//! Search latency on the bundled catalogue (issue: p99 ≤ 5 ms with
-//! correction). Per-call percentiles over the graded query sets (every input
-//! kind: Chinese, colloquial, pinyin, initials, mixed, fuzzy, typos,
-//! questions), then criterion groups for typical requests. The
-//! 1,000,000-item figures are in `benches/scale.rs`.
+//! Search latency on the bundled catalogue, the full pipeline without any
+//! response cache (the engine has none; the daemon's is bypassed here).
+//! Issue 9's targets: median ≤ 150 µs and p99 ≤ 1 ms over the graded sets
+//! (`tests/queries*.tsv`: every input kind — Chinese, colloquial, pinyin,
+//! initials, mixed, fuzzy, typos, questions, English — correction
+//! included). Per-call percentiles (median, p90, p99, max) are printed for
+//! every set, then criterion groups: `search_uncached` round-robins over
+//! the graded sets (criterion reports its median), `search_bundled` times
+//! typical requests. The 1,000,000-item figures are in `benches/scale.rs`.
 
 mod common;
 
@@ -15,6 +19,7 @@ fn bench(c: &mut Criterion) {
     let engine = common::bundled_engine();
     let mut queries = common::graded_queries("queries.tsv");
     queries.extend(common::graded_queries("queries_holdout.tsv"));
+    queries.extend(common::graded_queries("queries_blind.tsv"));
     let typed: Vec<&str> = queries
         .iter()
         .filter(|(k, _)| {
@@ -56,14 +61,17 @@ fn bench(c: &mut Criterion) {
         );
     });
 
-    let mut group = c.benchmark_group("search_bundled");
+    let mut uncached = c.benchmark_group("search_uncached");
     let mut i = 0;
-    group.bench_function("graded_queries_round_robin", |b| {
+    uncached.bench_function("graded_sets_round_robin", |b| {
         b.iter(|| {
             i = (i + 1) % all.len();
             black_box(engine.search(&SearchRequest::new(all[i])).expect("search"))
         })
     });
+    uncached.finish();
+
+    let mut group = c.benchmark_group("search_bundled");
     for q in [
         "公积金提取",
         "养老金查洵",

@@ -169,6 +169,62 @@ fn real_portal_items_are_indexed_and_found_by_name_and_keyword() {
     );
     assert!(rate >= 0.97, "too many misses: {misses:?}");
 
+    // A homophone typo whose pieces are real words of this catalogue
+    // (等级, grade, for 登记): the 婚姻登记 services come first.
+    let r = engine.search(&SearchRequest::new("婚姻等级")).unwrap();
+    let top: Vec<(&str, &str)> = r
+        .hits
+        .iter()
+        .take(3)
+        .map(|h| (h.title.as_str(), h.theme.as_str()))
+        .collect();
+    assert!(
+        top.len() == 3 && top.iter().all(|(_, theme)| *theme == "婚姻登记"),
+        "婚姻等级 → {top:?}"
+    );
+    assert_eq!(
+        r.correction.as_ref().map(|c| c.corrected.as_str()),
+        Some("婚姻登记")
+    );
+
+    // Initials of the first words of a service's name, as people type
+    // them (居住证办理 → jzzbl), also spell the start of longer words and
+    // names: the service is among the first 10 hits.
+    let segmenter = engine.analyzer().segmenter();
+    let normalizer = engine.analyzer().normalizer();
+    let mut initials_hits = 0;
+    let mut initials_total = 0;
+    let mut initials_misses = Vec::new();
+    for row in &sample {
+        let title = normalizer.normalize(&row.title);
+        let words: Vec<String> = segmenter
+            .query_words(&title)
+            .into_iter()
+            .filter(|w| !w.stop && w.text.chars().all(yuesou::is_han))
+            .take(2)
+            .map(|w| w.text)
+            .collect();
+        let phrase = words.concat();
+        if words.len() < 2 || phrase.chars().count() < 4 {
+            continue;
+        }
+        let initials = engine.pinyin().initials(&phrase);
+        initials_total += 1;
+        let r = engine.search(&SearchRequest::new(&initials)).unwrap();
+        if r.hits.iter().any(|h| h.title == row.title) {
+            initials_hits += 1;
+        } else {
+            initials_misses.push(format!("{initials} ({phrase}) → {}", row.title));
+        }
+    }
+    let rate = initials_hits as f32 / initials_total as f32;
+    println!(
+        "initials of the first two words: {initials_hits}/{initials_total} in top 10 ({:.1}%)",
+        rate * 100.0
+    );
+    println!("initials misses: {initials_misses:?}");
+    assert!(rate >= 0.85, "initials misses: {initials_misses:?}");
+
     // Every colloquial keyword: the item is among the first 10 hits.
     let mut keyword_hits = 0;
     let mut keyword_total = 0;

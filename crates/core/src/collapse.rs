@@ -8,6 +8,7 @@
 //! and its other variants ride along. The service ranks by the score of the
 //! variant it shows.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
@@ -51,55 +52,87 @@ pub(crate) trait Member {
     fn score(&self) -> f32;
 }
 
-/// Collapses ranked items (best first) into services, best first: each
-/// service keeps the member [`variant_preference`] prefers (ties: the most
-/// popular, then the best scored) with the ordinals of every member in
-/// region-code order. `group_of` maps an ordinal to its service.
+/// Collapses candidates (item ordinal and BM25, in any order) into
+/// services, best first: each service keeps the member
+/// [`variant_preference`] prefers (ties: the most popular, then the best
+/// scored, then the first in the catalogue) with the ordinals of every
+/// member in region-code order. `group_of` maps an ordinal to its service,
+/// `preference` to its [`variant_preference`];
+/// `variant_key` orders variants (an item's rank by region code, then
+/// ordinal, precomputed when the engine opens).
+///
+/// Members are scored lazily: `score` runs only for the members tied for
+/// the best preference and popularity of their service (usually one of a
+/// city-run service's 21 variants), and only the services are sorted.
 pub(crate) fn collapse<M: Member>(
-    ranked: Vec<M>,
+    candidates: impl IntoIterator<Item = (usize, f32)>,
     items: &[ServiceItem],
     group_of: impl Fn(usize) -> u32,
-    preference: impl Fn(&ServiceItem) -> u8,
+    mut preference: impl FnMut(usize) -> u8,
+    variant_key: impl Fn(usize) -> u32,
+    mut score: impl FnMut(usize, f32) -> M,
 ) -> Vec<(M, Vec<u32>)> {
+    struct Service {
+        preference: u8,
+        popularity: f32,
+        /// Members tied for the best preference and popularity.
+        tied: Vec<(usize, f32)>,
+        variants: Vec<u32>,
+    }
     let mut index: HashMap<u32, usize, RandomState> = HashMap::default();
-    // Per service: members in ranking order.
-    let mut services: Vec<Vec<M>> = Vec::new();
-    for member in ranked {
-        let group = group_of(member.ordinal());
+    let mut services: Vec<Service> = Vec::new();
+    for (ordinal, bm25) in candidates {
+        let item = &items[ordinal];
+        let pref = preference(ordinal);
+        let popularity = item.popularity();
         let next = services.len();
-        let at = *index.entry(group).or_insert(next);
+        let at = *index.entry(group_of(ordinal)).or_insert(next);
         if at == next {
-            services.push(Vec::new());
+            services.push(Service {
+                preference: pref,
+                popularity,
+                tied: vec![(ordinal, bm25)],
+                variants: vec![ordinal as u32],
+            });
+            continue;
         }
-        services[at].push(member);
+        let service = &mut services[at];
+        service.variants.push(ordinal as u32);
+        match pref
+            .cmp(&service.preference)
+            .then_with(|| service.popularity.total_cmp(&popularity))
+        {
+            Ordering::Less => {
+                service.preference = pref;
+                service.popularity = popularity;
+                service.tied.clear();
+                service.tied.push((ordinal, bm25));
+            }
+            Ordering::Equal => service.tied.push((ordinal, bm25)),
+            Ordering::Greater => {}
+        }
     }
     let mut collapsed: Vec<(M, Vec<u32>)> = services
         .into_iter()
-        .filter_map(|mut members| {
-            let mut variants: Vec<u32> = members.iter().map(|m| m.ordinal() as u32).collect();
-            variants.sort_unstable_by(|&a, &b| {
-                items[a as usize]
-                    .region_code
-                    .cmp(&items[b as usize].region_code)
-                    .then(a.cmp(&b))
-            });
-            // Members are in ranking order, so `min_by_key` keeps the best
-            // scored among equally preferred, equally popular variants.
-            let chosen = members
-                .iter()
-                .enumerate()
-                .min_by(|(_, a), (_, b)| {
-                    let (ia, ib) = (&items[a.ordinal()], &items[b.ordinal()]);
-                    preference(ia)
-                        .cmp(&preference(ib))
-                        .then_with(|| ib.popularity().total_cmp(&ia.popularity()))
-                })
-                .map(|(i, _)| i)?;
-            Some((members.swap_remove(chosen), variants))
+        .filter_map(|mut service| {
+            service
+                .variants
+                .sort_unstable_by_key(|&v| variant_key(v as usize));
+            // The best scored of the tied members, then the first.
+            let shown = service
+                .tied
+                .into_iter()
+                .map(|(ordinal, bm25)| score(ordinal, bm25))
+                .min_by(|a, b| {
+                    b.score()
+                        .total_cmp(&a.score())
+                        .then_with(|| a.ordinal().cmp(&b.ordinal()))
+                })?;
+            Some((shown, service.variants))
         })
         .collect();
     // Ties in catalogue order, so results are deterministic.
-    collapsed.sort_by(|(a, _), (b, _)| {
+    collapsed.sort_unstable_by(|(a, _), (b, _)| {
         b.score()
             .total_cmp(&a.score())
             .then_with(|| a.ordinal().cmp(&b.ordinal()))
@@ -139,18 +172,44 @@ mod tests {
         ];
         let group = |o: usize| if o < 3 { 0 } else { 1 };
         // The province-wide variant is preferred over more popular ones.
-        let ranked = vec![M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
-        let out = collapse(ranked, &items, group, |i| {
-            u8::from(i.region_code != "440000")
-        });
+        let ranked = [M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
+        // Variants in region-code order: the rank of each item's region.
+        let by_region = |o: usize| match items[o].region_code.as_str() {
+            "440000" => 0,
+            "440100" => 1,
+            _ => 2,
+        } * 10
+            + o as u32;
+        let calls = std::cell::Cell::new(0);
+        let scored = |o: usize, s: f32| {
+            calls.set(calls.get() + 1);
+            M(o, s)
+        };
+        let out = collapse(
+            ranked.iter().map(|m| (m.0, m.1)),
+            &items,
+            group,
+            |o| u8::from(items[o].region_code != "440000"),
+            by_region,
+            scored,
+        );
+        // Only the members shown were scored.
+        assert_eq!(calls.get(), 2);
         let shown: Vec<usize> = out.iter().map(|(m, _)| m.0).collect();
         // The service ranks by the variant it shows.
         assert_eq!(shown, vec![3, 2]);
         assert_eq!(out[1].1, vec![2, 0, 1], "variants in region-code order");
         assert_eq!(out[0].1, vec![3]);
-        // Equal preference: the most popular.
-        let ranked = vec![M(0, 0.9), M(1, 0.8)];
-        let out = collapse(ranked, &items, group, |_| 4);
+        // Equal preference: the most popular, whatever the input order.
+        let ranked = [M(1, 0.8), M(0, 0.9)];
+        let out = collapse(
+            ranked.iter().map(|m| (m.0, m.1)),
+            &items,
+            group,
+            |_| 4,
+            by_region,
+            |o: usize, s: f32| M(o, s),
+        );
         assert_eq!(out[0].0.0, 1);
     }
 }

@@ -139,11 +139,26 @@ pub struct Corrector {
     /// character's readings compares numbers, not strings.
     sounds: HashMap<String, u16>,
     by_letter: HashMap<u8, Vec<u32>>,
-    by_sound: HashMap<String, Vec<u32>>,
+    /// Words by the ids of their syllables (homophones share an entry).
+    by_sound: HashMap<Vec<u16>, Vec<u32>>,
+    /// Words by their text.
+    by_text: HashMap<String, u32>,
+    /// Per character of the vocabulary and the shape confusions: the ids of
+    /// its readings and of their fuzzy keys, computed once (other
+    /// characters are read when a query has them).
+    char_sounds: HashMap<char, CharSounds>,
     /// How many vocabulary words share each initials string (hk: 户口, 获客 …):
     /// a reading from initials is only as good as it is unambiguous.
     initials_count: HashMap<String, u32>,
     shapes: HashMap<char, Vec<char>>,
+}
+
+/// The sounds of a character: ids of its readings and of their fuzzy keys
+/// (sorted, unique); unknown sounds are `u16::MAX` and match nothing.
+#[derive(Debug, Clone, Default)]
+struct CharSounds {
+    readings: Vec<u16>,
+    fuzzy: Vec<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +204,8 @@ impl Corrector {
             let fuzzy_ids: Vec<u16> = fuzzy.iter().map(|f| c.sound_id(f)).collect();
             *c.initials_count.entry(initials_of(&syllables)).or_default() += 1;
             let id = c.words.len() as u32;
-            c.by_sound.entry(syllables.join(" ")).or_default().push(id);
+            c.by_sound.entry(syllable_ids.clone()).or_default().push(id);
+            c.by_text.entry(text.clone()).or_insert(id);
             c.by_char.entry(chars[0]).or_default().push(id);
             c.by_fuzzy.entry(fuzzy_ids[0]).or_default().push(id);
             let first = syllables[0].as_bytes()[0];
@@ -230,7 +246,40 @@ impl Corrector {
                 }
             }
         }
+        let chars: Vec<char> = c
+            .words
+            .iter()
+            .flat_map(|w| w.chars.iter().copied())
+            .chain(c.shapes.keys().copied())
+            .collect();
+        for ch in chars {
+            if !c.char_sounds.contains_key(&ch) {
+                let sounds = c.read_char(ch);
+                c.char_sounds.insert(ch, sounds);
+            }
+        }
         c
+    }
+
+    /// The sounds of a character, looked up in the sound table.
+    fn read_char(&self, ch: char) -> CharSounds {
+        let id = |sound: &str| self.sounds.get(sound).copied().unwrap_or(u16::MAX);
+        let readings = char_readings(ch);
+        let mut fuzzy: Vec<u16> = readings.iter().map(|r| id(&fuzzy_key(r))).collect();
+        fuzzy.sort_unstable();
+        fuzzy.dedup();
+        CharSounds {
+            readings: readings.iter().map(|r| id(r)).collect(),
+            fuzzy,
+        }
+    }
+
+    /// The sounds of a character (precomputed for the vocabulary's).
+    fn sounds_of(&self, ch: char) -> std::borrow::Cow<'_, CharSounds> {
+        match self.char_sounds.get(&ch) {
+            Some(sounds) => std::borrow::Cow::Borrowed(sounds),
+            None => std::borrow::Cow::Owned(self.read_char(ch)),
+        }
     }
 
     /// The id of a syllable or fuzzy key, added to the table if new.
@@ -255,39 +304,58 @@ impl Corrector {
     /// an unknown-word check, not from its sound. Every reading of each
     /// character counts (at most 64 combinations are tried).
     pub fn sounds_like_another_word(&self, text: &str) -> bool {
+        self.sound_alike(text).is_some()
+    }
+
+    /// The vocabulary word that sounds exactly like `text` (Chinese, tones
+    /// aside) when `text` itself is no vocabulary word: the most frequent
+    /// of them (婚姻等级 → 婚姻登记). See
+    /// [`sounds_like_another_word`](Self::sounds_like_another_word).
+    pub fn sound_alike(&self, text: &str) -> Option<&str> {
         if text.chars().count() < 2 || !text.chars().all(is_han) || self.knows(text) {
-            return false;
+            return None;
         }
-        let mut keys: Vec<String> = vec![String::new()];
+        let mut sounds = Vec::new();
+        let mut combinations = 1;
         for ch in text.chars() {
-            let readings = char_readings(ch);
-            if readings.is_empty() || keys.len() * readings.len() > 64 {
-                return false;
+            let s = self.sounds_of(ch);
+            combinations *= s.readings.len();
+            if s.readings.is_empty() || combinations > 64 {
+                return None;
             }
-            keys = keys
-                .iter()
-                .flat_map(|k| {
-                    readings.iter().map(move |r| {
-                        if k.is_empty() {
-                            r.to_string()
-                        } else {
-                            format!("{k} {r}")
-                        }
-                    })
-                })
-                .collect();
+            sounds.push(s);
         }
-        keys.iter().any(|k| self.by_sound.contains_key(k))
+        // Every combination of readings, as syllable ids (an odometer).
+        let mut best: Option<u32> = None;
+        let mut at = vec![0usize; sounds.len()];
+        let mut key: Vec<u16> = sounds.iter().map(|s| s.readings[0]).collect();
+        loop {
+            for &id in self.by_sound.get(&key).into_iter().flatten() {
+                let prior = |i: u32| self.words[i as usize].prior;
+                if best.is_none_or(|b| prior(id) > prior(b)) {
+                    best = Some(id);
+                }
+            }
+            let mut i = 0;
+            loop {
+                if i == at.len() {
+                    return best.map(|id| self.words[id as usize].text.as_str());
+                }
+                at[i] += 1;
+                if at[i] < sounds[i].readings.len() {
+                    key[i] = sounds[i].readings[at[i]];
+                    break;
+                }
+                at[i] = 0;
+                key[i] = sounds[i].readings[0];
+                i += 1;
+            }
+        }
     }
 
     /// Whether `text` is a vocabulary word.
     pub fn knows(&self, text: &str) -> bool {
-        let Some(first) = text.chars().next() else {
-            return false;
-        };
-        self.by_char
-            .get(&first)
-            .is_some_and(|ids| ids.iter().any(|&i| self.words[i as usize].text == text))
+        self.by_text.contains_key(text)
     }
 
     /// Rewrites a normalised query into vocabulary words, or `None` when the
@@ -349,6 +417,9 @@ impl Corrector {
             }
             for id in self.candidates(&typed, p) {
                 let word = &self.words[id as usize];
+                if !second_may_match(word, &typed, p) {
+                    continue;
+                }
                 matches.clear();
                 match_word(word, &typed, 0, p, 0.0, EXACT, false, &mut matches);
                 for &(end, quality, flags) in &matches {
@@ -406,8 +477,11 @@ impl Corrector {
                     corrected.push(' ');
                     all_flags |= flags;
                     if flags & (PINYIN | HOMOPHONE) != 0 && flags & INITIALS == 0 {
-                        let same: Vec<String> = self.by_sound[&word.syllables.join(" ")]
-                            .iter()
+                        let same: Vec<String> = self
+                            .by_sound
+                            .get(&word.syllable_ids)
+                            .into_iter()
+                            .flatten()
                             .map(|&i| self.words[i as usize].text.clone())
                             .filter(|t| *t != word.text)
                             .take(6)
@@ -593,19 +667,15 @@ impl Corrector {
     /// The units of a query, each Chinese character with the ids of its
     /// readings and their fuzzy keys (unknown sounds match nothing).
     fn units(&self, query: &str) -> Vec<Unit> {
-        let id = |sound: &str| self.sounds.get(sound).copied().unwrap_or(u16::MAX);
         query
             .chars()
             .map(|ch| {
                 if is_han(ch) {
-                    let readings = char_readings(ch);
-                    let mut fuzzy: Vec<u16> = readings.iter().map(|r| id(&fuzzy_key(r))).collect();
-                    fuzzy.sort_unstable();
-                    fuzzy.dedup();
+                    let sounds = self.sounds_of(ch).into_owned();
                     Unit::Han {
                         ch,
-                        readings: readings.iter().map(|r| id(r)).collect(),
-                        fuzzy,
+                        readings: sounds.readings,
+                        fuzzy: sounds.fuzzy,
                     }
                 } else if ch.is_ascii_lowercase() {
                     Unit::Letter(ch as u8)
@@ -664,6 +734,59 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Whether `word`, whose first character matches the Chinese character at
+/// unit `p` (as typed, by shape or by sound), can match the next unit too
+/// — a cheap check that [`match_word`] would find nothing, so most
+/// candidates found by their first sound cost a few comparisons. Always
+/// true when it cannot tell (letters, or a first character that only an
+/// edit would match).
+fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
+    let units = &query.units;
+    let Unit::Han {
+        ch,
+        readings,
+        fuzzy,
+    } = &units[p]
+    else {
+        return true;
+    };
+    if word.chars.len() < 2 {
+        return true;
+    }
+    let first = word.chars[0];
+    let exact = *ch == first;
+    let by_shape_or_sound = query.shapes.get(ch).is_some_and(|a| a.contains(&first))
+        || readings.contains(&word.syllable_ids[0])
+        || fuzzy.contains(&word.fuzzy_ids[0]);
+    if !exact && !by_shape_or_sound {
+        return true;
+    }
+    let mut q = p + 1;
+    while q < units.len() && matches!(units[q], Unit::Separator) {
+        q += 1;
+    }
+    match units.get(q) {
+        Some(Unit::Han {
+            ch,
+            readings,
+            fuzzy,
+        }) => {
+            let second = word.chars[1];
+            *ch == second
+                || query.shapes.get(ch).is_some_and(|a| a.contains(&second))
+                || readings.contains(&word.syllable_ids[1])
+                || fuzzy.contains(&word.fuzzy_ids[1])
+                // An edit only after an exact first character (never with a
+                // sound or shape typo in the same word).
+                || (exact
+                    && word.chars.len() >= 3
+                    && !query.no_edit.get(q).copied().unwrap_or(false))
+        }
+        Some(Unit::Letter(_)) => true,
+        _ => false,
+    }
+}
+
 /// Matches syllable `j` onwards of `word` against the query from unit `p`,
 /// pushing every way to finish the word as (end, quality, flags).
 #[allow(clippy::too_many_arguments)]
@@ -712,6 +835,9 @@ fn match_word(
             fuzzy,
         } => {
             let target = word.chars[j];
+            // A character edit never combines with a sound or shape typo in
+            // the same word (see `acceptable`): such paths are not explored.
+            let sound_or_shape_ok = flags & EDIT == 0;
             if *ch == target {
                 next(1, 1.0, EXACT, edited);
             } else if query
@@ -719,12 +845,19 @@ fn match_word(
                 .get(ch)
                 .is_some_and(|alts| alts.contains(&target))
             {
-                next(1, 0.75, SHAPE, edited);
+                if sound_or_shape_ok {
+                    next(1, 0.75, SHAPE, edited);
+                }
             } else if readings.contains(&word.syllable_ids[j]) {
-                next(1, 0.8, HOMOPHONE, edited);
+                if sound_or_shape_ok {
+                    next(1, 0.8, HOMOPHONE, edited);
+                }
             } else if fuzzy.contains(&word.fuzzy_ids[j]) {
-                next(1, 0.65, HOMOPHONE | FUZZY, edited);
+                if sound_or_shape_ok {
+                    next(1, 0.65, HOMOPHONE | FUZZY, edited);
+                }
             } else if !edited
+                && flags & (HOMOPHONE | SHAPE) == 0
                 && word.chars.len() >= 3
                 && !query.no_edit.get(p).copied().unwrap_or(false)
             {

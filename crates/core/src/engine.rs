@@ -11,7 +11,7 @@
 //! # Ok::<(), yuesou_core::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,13 +23,18 @@ use crate::english::EnglishNames;
 use crate::error::{Error, Result};
 use crate::expand::Thesaurus;
 use crate::facets::FacetIndex;
+use crate::filter::Vocabulary;
+use crate::gazetteer::Division;
 use crate::gazetteer::Gazetteer;
 use crate::geo::{Locator, load_outside};
+use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::guard::BannedWords;
-use crate::halls::{ServiceHall, load_halls};
+use crate::halls::{HallQuery, NearbyHall, ServiceHall, load_halls, nearest_halls};
 use crate::index::{IndexDocument, SearchIndex, TextField};
-use crate::item_text::{ItemText, SEPARATOR};
-use crate::locate::PlaceRecognizer;
+use crate::item_text::{ItemText, MetaParts, SEPARATOR};
+use crate::locate::{
+    LocationInput, LocationSource, PlaceRecognizer, RegionNames, ResolvedLocation,
+};
 use crate::normalize::{Normalizer, is_han};
 use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
@@ -84,6 +89,11 @@ pub enum BuildProgress {
 pub struct Engine {
     pub(crate) catalogue: Catalogue,
     pub(crate) texts: Vec<ItemText>,
+    /// Every item's meta text in interned parts, for ranking.
+    pub(crate) meta_parts: MetaParts,
+    /// Per item: its rank by region code, then ordinal (the order of a
+    /// service's variants).
+    pub(crate) variant_keys: Vec<u32>,
     pub(crate) gazetteer: Gazetteer,
     pub(crate) halls: Vec<ServiceHall>,
     pub(crate) dictionaries: Dictionaries,
@@ -96,6 +106,8 @@ pub struct Engine {
     pub(crate) corrector: Corrector,
     pub(crate) suggester: Suggester,
     pub(crate) locator: Locator,
+    /// Regions by name, for `city` and the `region` filter.
+    pub(crate) region_names: RegionNames,
     /// The items of each text group (see [`ItemText::group`]).
     pub(crate) groups: Vec<Vec<u32>>,
     fingerprint: String,
@@ -109,14 +121,6 @@ impl std::fmt::Debug for Engine {
             .field("fingerprint", &self.fingerprint)
             .finish()
     }
-}
-
-/// Known filter values, to reject unknown ones with a clear error.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Vocabulary {
-    pub categories: BTreeSet<String>,
-    pub themes: BTreeSet<String>,
-    pub departments: BTreeSet<String>,
 }
 
 impl Engine {
@@ -193,6 +197,8 @@ impl Engine {
             text.group = group;
         }
         let groups = group_items(&texts);
+        let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
+        let variant_keys = variant_keys(catalogue.items());
 
         let (index, reused_index) = match &options.index_dir {
             Some(root) => open_or_build(root, &fingerprint, &texts, &groups, &analyzer, progress)?,
@@ -217,10 +223,13 @@ impl Engine {
             pinyin.clone(),
         );
         let locator = Locator::new(&gazetteer, &outside);
+        let region_names = RegionNames::new(&gazetteer);
         progress(BuildProgress::Done);
         Ok(Engine {
             catalogue,
             texts,
+            meta_parts,
+            variant_keys,
             gazetteer,
             halls,
             dictionaries,
@@ -232,6 +241,7 @@ impl Engine {
             corrector,
             suggester,
             locator,
+            region_names,
             groups,
             fingerprint,
             reused_index,
@@ -287,6 +297,53 @@ impl Engine {
             return Vec::new();
         }
         self.suggester.suggest(&normalized, size)
+    }
+
+    /// The service halls nearest to a position, nearest first, with their
+    /// distance — only those that handle `query.item` when it is given.
+    pub fn nearest_halls(&self, query: &HallQuery) -> Result<Vec<NearbyHall>> {
+        let item = match &query.item {
+            Some(id) => Some(
+                self.item(id)
+                    .ok_or_else(|| Error::UnknownItem(id.clone()))?,
+            ),
+            None => None,
+        };
+        nearest_halls(&self.halls, &self.gazetteer, query, item)
+    }
+
+    /// Resolves a region given as a code or a name (广州, 广州市, 天河区, 羊城).
+    pub fn resolve_region(&self, value: &str) -> Option<&Division> {
+        self.region_names
+            .resolve(&self.gazetteer, self.analyzer.normalizer(), value)
+    }
+
+    /// Resolves what a caller says about where the person is.
+    pub fn resolve_location(&self, input: &LocationInput) -> Result<ResolvedLocation> {
+        match input {
+            LocationInput::Region(value) => self
+                .resolve_region(value)
+                .map(|d| ResolvedLocation::at(&self.gazetteer, d, LocationSource::Explicit))
+                .ok_or_else(|| Error::InvalidRequest(format!("unknown city or region {value:?}"))),
+            LocationInput::Position { lat, lng } => self.locate_position(*lat, *lng),
+        }
+    }
+
+    /// Reverse-looks-up a phone's WGS-84 position to its district (and city).
+    /// A position outside Guangdong resolves to the province with `outside`
+    /// set, so ranking falls back to province-wide.
+    pub fn locate_position(&self, lat: f64, lng: f64) -> Result<ResolvedLocation> {
+        validate_position(lat, lng)?;
+        let (lat, lng) = wgs84_to_gcj02(lat, lng);
+        Ok(match self.locator.locate(&self.gazetteer, lat, lng) {
+            Some(found) => {
+                let mut location =
+                    ResolvedLocation::at(&self.gazetteer, found.division, LocationSource::Position);
+                location.distance_m = Some(found.distance_m.round());
+                location
+            }
+            None => ResolvedLocation::outside(&self.gazetteer),
+        })
     }
 
     /// Fingerprint of the inputs this engine was built from.
@@ -354,6 +411,22 @@ fn open_or_build(
 
 /// The items of each text group, in catalogue order (group ids are dense,
 /// numbered in order of first appearance).
+/// Per item: its rank in the order of region codes, then ordinals.
+fn variant_keys(items: &[ServiceItem]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        items[a]
+            .region_code
+            .cmp(&items[b].region_code)
+            .then(a.cmp(&b))
+    });
+    let mut keys = vec![0; items.len()];
+    for (rank, ordinal) in order.into_iter().enumerate() {
+        keys[ordinal] = rank as u32;
+    }
+    keys
+}
+
 fn group_items(texts: &[ItemText]) -> Vec<Vec<u32>> {
     let mut groups: Vec<Vec<u32>> = Vec::new();
     for (ordinal, text) in texts.iter().enumerate() {

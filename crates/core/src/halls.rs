@@ -5,7 +5,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::ServiceItem;
-use crate::engine::Engine;
 use crate::error::{Error, Result, RowError, read_to_string};
 use crate::gazetteer::{Gazetteer, Level, PROVINCE_CODE};
 use crate::geo::{distance_m, validate_position, wgs84_to_gcj02};
@@ -202,39 +201,34 @@ impl ServiceHall {
     }
 }
 
-impl Engine {
-    /// The service halls nearest to a position, nearest first, with their
-    /// distance — only those that handle `query.item` when it is given.
-    pub fn nearest_halls(&self, query: &HallQuery) -> Result<Vec<NearbyHall>> {
-        validate_position(query.lat, query.lng)?;
-        if query.size == 0 || query.size > MAX_HALLS {
-            return Err(Error::InvalidRequest(format!("size must be 1–{MAX_HALLS}")));
-        }
-        let item = match &query.item {
-            Some(id) => Some(
-                self.item(id)
-                    .ok_or_else(|| Error::UnknownItem(id.clone()))?,
-            ),
-            None => None,
-        };
-        let (lat, lng) = wgs84_to_gcj02(query.lat, query.lng);
-        let mut found: Vec<(f64, &ServiceHall)> = self
-            .halls
-            .iter()
-            .filter(|h| item.is_none_or(|i| h.handles(i, &self.gazetteer)))
-            .map(|h| (distance_m(lat, lng, h.lat, h.lng), h))
-            .collect();
-        found.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        Ok(found
-            .into_iter()
-            .take(query.size)
-            .map(|(d, h)| NearbyHall {
-                hall: h.clone(),
-                distance_m: d.round(),
-                region_name: self.gazetteer.display_name(&h.region_code),
-            })
-            .collect())
+/// The service halls nearest to a position, nearest first, with their
+/// distance — only those that handle `item` when it is given.
+pub(crate) fn nearest_halls(
+    halls: &[ServiceHall],
+    gazetteer: &Gazetteer,
+    query: &HallQuery,
+    item: Option<&ServiceItem>,
+) -> Result<Vec<NearbyHall>> {
+    validate_position(query.lat, query.lng)?;
+    if query.size == 0 || query.size > MAX_HALLS {
+        return Err(Error::InvalidRequest(format!("size must be 1–{MAX_HALLS}")));
     }
+    let (lat, lng) = wgs84_to_gcj02(query.lat, query.lng);
+    let mut found: Vec<(f64, &ServiceHall)> = halls
+        .iter()
+        .filter(|h| item.is_none_or(|i| h.handles(i, gazetteer)))
+        .map(|h| (distance_m(lat, lng, h.lat, h.lng), h))
+        .collect();
+    found.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    Ok(found
+        .into_iter()
+        .take(query.size)
+        .map(|(d, h)| NearbyHall {
+            hall: h.clone(),
+            distance_m: d.round(),
+            region_name: gazetteer.display_name(&h.region_code),
+        })
+        .collect())
 }
 
 #[cfg(all(test, feature = "openapi"))]

@@ -3,15 +3,23 @@
 //! Chinese full-text search over a catalogue of government services (政务服务
 //! 事项), built for what people type into one search box on a phone.
 //!
-//! A query flows one way through small stages, each a module with one job:
+//! A query flows one way through small stages, each a module with one job
+//! (the numbers are the modules' own):
 //!
 //! ```text
-//! raw query ─► normalize ─► guard ─► segment ─► expand ─► retrieve ─► rank ─► group
-//!              (width,      (banned  (jieba +   (thesaurus (tantivy   (coverage, (categories,
-//!              case, t→s)   words)   stop words) synonyms)  BM25)      popularity) facets)
+//! raw query ─► normalize ─► guard ─► locate ─► segment ─► (correct) ─► expand
+//!              1 (width,    2 (banned 3 (place  4 (jieba + 5 (pinyin,    6 (thesaurus
+//!              case, t→s)   words)    names)    stop words) typos)        synonyms)
+//!           ─► retrieve ─► rank ─► group ─► hits
+//!              7 (tantivy  8 (scoring 9 (collapse, 10 (page,
+//!              BM25)       rules,     categories,  highlights)
+//!                          threshold) facets)
 //! ```
 //!
-//! [`Engine`] ties the stages together; see its documentation for an example.
+//! The query is first run as typed; the corrector (stage 5) reads it only
+//! when that matches poorly, and its reading runs through stages 6–8 too.
+//! [`Engine::search`] (module `search`) sequences the stages, top to bottom;
+//! see [`Engine`] for an example.
 
 #![warn(missing_docs)]
 
@@ -25,18 +33,25 @@ mod engine;
 mod english;
 mod error;
 mod expand;
+mod explain;
 mod facets;
+mod filter;
+mod forms;
 mod gazetteer;
 pub mod geo;
+mod group;
 mod guard;
 mod halls;
+mod hits;
 mod index;
 mod item_text;
 mod locate;
 mod normalize;
 mod pinyin;
 mod rank;
+mod request;
 mod resources;
+mod retrieve;
 mod search;
 mod segment;
 mod suggest;
@@ -53,6 +68,7 @@ pub use engine::{BuildProgress, Engine, EngineOptions};
 pub use english::EnglishNames;
 pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
+pub use explain::Explain;
 pub use facets::{FacetCount, Facets};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
@@ -64,12 +80,13 @@ pub use locate::{
 };
 pub use normalize::{Normalizer, is_han};
 pub use pinyin::{PinyinConverter, char_reading, char_readings, fuzzy_key, fuzzy_spellings};
-pub use resources::Resources;
-pub use search::{
-    Explain, Filters, Group, Hit, MAX_CANDIDATES, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
-    MAX_RESULT_WINDOW, MIN_COVERAGE, RELAXED_COVERAGE, SearchRequest, SearchResponse,
-    TotalRelation, Variant,
+pub use rank::{MIN_COVERAGE, RELAXED_COVERAGE};
+pub use request::{
+    Filters, Group, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest,
+    SearchResponse, TotalRelation, Variant,
 };
+pub use resources::Resources;
+pub use retrieve::MAX_CANDIDATES;
 pub use segment::{QueryWord, Segmenter, is_content};
 pub use suggest::{
     MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SuggestEntry, SuggestMatch, Suggester, Suggestion,

@@ -252,6 +252,67 @@ pub struct ResolvedLocation {
     pub distance_m: Option<f64>,
 }
 
+/// Regions by name (广州市, 广州, 羊城: full name, short name or alias),
+/// indexed once so a request resolves a region name in one lookup.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RegionNames {
+    /// Name → index of the first division (in gazetteer order) with it.
+    by_name: HashMap<String, usize>,
+}
+
+impl RegionNames {
+    /// Indexes every division's names.
+    pub(crate) fn new(gazetteer: &Gazetteer) -> Self {
+        let mut by_name = HashMap::new();
+        for (i, d) in gazetteer.divisions().iter().enumerate() {
+            for name in [&d.name, &d.short_name].into_iter().chain(&d.aliases) {
+                by_name.entry(name.clone()).or_insert(i);
+            }
+        }
+        RegionNames { by_name }
+    }
+
+    /// Resolves a region given as a code or a name (广州, 广州市, 天河区,
+    /// 羊城), names compared after normalisation.
+    pub(crate) fn resolve<'g>(
+        &self,
+        gazetteer: &'g Gazetteer,
+        normalizer: &Normalizer,
+        value: &str,
+    ) -> Option<&'g Division> {
+        let value = value.trim();
+        if let Some(d) = gazetteer.division(value) {
+            return Some(d);
+        }
+        let normalized = normalizer.normalize(value);
+        self.by_name
+            .get(&normalized)
+            .and_then(|&i| gazetteer.divisions().get(i))
+    }
+}
+
+/// The location named in a query: the most specific place mentioned (a
+/// district within a named city wins over the city; the first place wins
+/// when they disagree).
+pub(crate) fn query_location(
+    gazetteer: &Gazetteer,
+    places: &[PlaceMention],
+) -> Option<ResolvedLocation> {
+    let first = places.first()?;
+    let mut chosen = gazetteer.division(&first.code)?;
+    for place in &places[1..] {
+        // A place inside the chosen one is more specific.
+        if gazetteer.is_within(&place.code, &chosen.code)
+            && let Some(d) = gazetteer.division(&place.code)
+        {
+            chosen = d;
+        }
+    }
+    let mut location = ResolvedLocation::at(gazetteer, chosen, LocationSource::Query);
+    location.mentions = places.iter().map(|p| p.text.clone()).collect();
+    Some(location)
+}
+
 impl ResolvedLocation {
     /// A location at a division.
     pub(crate) fn at(gazetteer: &Gazetteer, division: &Division, source: LocationSource) -> Self {

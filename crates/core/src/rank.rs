@@ -1,147 +1,351 @@
-//! Stage 8 of the query pipeline: how well a candidate's text matches the
-//! query — coverage by field, title coverage, focus, exact titles — and the
-//! highlighted title of a hit.
+//! Stage 8 of the query pipeline: ranking — every scoring rule and the
+//! threshold.
 //!
-//! Every text a query can be found by (a concept as typed, its words, its
-//! official synonyms, its dictionary parts) is a *form* with a precompiled
-//! substring finder. City variants of a service share their title, aliases,
-//! keywords and description, so matches in those are computed once per
+//! ```text
+//! score = relevance × match kind × popularity × region fit
+//! relevance = 0.55 coverage + 0.25 title coverage + 0.1 BM25 + 0.1 focus
+//!             (+ exact title, + place in text)
+//! ```
+//!
+//! Each concept of the query weighs by how specific it is (inverse document
+//! frequency of its most common form, capped for unknown, peripheral,
+//! aspect and one-character concepts). A candidate's *coverage* is the
+//! weighted share of the concepts its text contains, by field (title 1.0,
+//! aliases 0.95, keywords 0.9, theme/department/region 0.7, description
+//! 0.35). City variants of a service share their title, aliases, keywords
+//! and description, so matches in those are computed once per
 //! [`ItemText::group`] and reused; only the region-specific part (theme,
-//! department, region names) is searched per item.
+//! department, region names) is searched per item. The threshold then keeps
+//! the candidates that cover enough of the query. Every factor is reported
+//! in [`Explain`].
 
-use memchr::memmem::Finder;
+use std::collections::HashMap;
 
-use crate::analyze::{AnalyzedQuery, MatchKind};
-use crate::item_text::{ItemText, SEPARATOR};
-use crate::search::Explain;
+use foldhash::fast::RandomState;
+
+use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
+use crate::catalogue::ServiceItem;
+use crate::collapse::Member;
+use crate::explain::Explain;
+use crate::forms::{ConceptForms, QueryForms};
+use crate::gazetteer::Gazetteer;
+use crate::item_text::{ItemText, MetaParts, SEPARATOR};
+use crate::locate::{RegionFit, ResolvedLocation};
+use crate::retrieve::{ConceptStats, Retrieval};
+
+/// The per-search maps hash small keys (group ids, region codes) thousands
+/// of times per query at scale: a fast non-cryptographic hasher, since the
+/// keys come from the catalogue, not from the query.
+type FastMap<K, V> = HashMap<K, V, RandomState>;
+
+/// A hit must cover at least this share of the query's weight.
+pub const MIN_COVERAGE: f32 = 0.5;
+/// When nothing reaches [`MIN_COVERAGE`], partial matches down to this share
+/// are shown instead (and the response says so).
+pub const RELAXED_COVERAGE: f32 = 0.25;
+/// A hit covering at least this share (but less than [`MIN_COVERAGE`]) is
+/// kept when it outranks every hit that covers enough: it found the query's
+/// decisive word where the others found only its generic ones.
+pub const NEAR_COVERAGE: f32 = 0.4;
+
+/// Least weight of a concept, however common (查询, 办理).
+const MIN_WEIGHT: f32 = 0.2;
+/// Weight cap of a concept no field of the catalogue contains.
+const UNKNOWN_WEIGHT: f32 = 1.0;
+/// Weight cap of a concept found only in descriptions or region names.
+const PERIPHERAL_WEIGHT: f32 = 0.8;
+/// Weight cap of an aspect word (材料, 流程, 多久).
+const ASPECT_WEIGHT: f32 = 0.3;
+/// Weight cap of a concept that is a single character without synonyms.
+const SINGLE_CHAR_WEIGHT: f32 = 0.6;
+
+/// Relevance: weight of the coverage.
+const COVERAGE_SHARE: f32 = 0.55;
+/// Relevance: weight of the title coverage.
+const TITLE_COVERAGE_SHARE: f32 = 0.25;
+/// Relevance: weight of the normalised BM25.
+const BM25_SHARE: f32 = 0.1;
+/// Relevance: weight of the focus (share of the title the query explains).
+const FOCUS_SHARE: f32 = 0.1;
+/// Relevance bonus for a query that is the title or an alias.
+const EXACT_TITLE_BONUS: f32 = 0.3;
+/// Relevance bonus for an item whose own text names the place in the query
+/// (积分制入户广州 for 广州积分入户).
+const PLACE_IN_TEXT_BONUS: f32 = 0.05;
+/// Popularity factor at popularity 0; it rises linearly to
+/// `POPULARITY_BASE + POPULARITY_SPAN` at 100.
+const POPULARITY_BASE: f32 = 0.9;
+/// See [`POPULARITY_BASE`].
+const POPULARITY_SPAN: f32 = 0.2;
 
 /// A compound concept matched only through its parts counts this much of a
 /// whole-word match.
 const PARTS_DISCOUNT: f32 = 0.9;
 /// … and half that again when the part that ends the compound is missing.
 const HEADLESS_PARTS: f32 = 0.5;
-/// Field tiers: where in the item a form was found.
+/// Field tier: found in the title.
 const TITLE: f32 = 1.0;
+/// Field tier: found in an alias.
 const ALIAS: f32 = 0.95;
+/// Field tier: found in a keyword.
 const KEYWORD: f32 = 0.9;
+/// Field tier: found in the theme, category, department or region names.
 const META: f32 = 0.7;
+/// Field tier: found in the description.
 const BODY: f32 = 0.35;
 
-/// The forms of one concept (indices into [`QueryForms`]).
-struct ConceptForms {
-    text: usize,
-    words: Vec<usize>,
-    synonyms: Vec<usize>,
-    /// Dictionary parts of a one-word compound concept, with their length in
-    /// characters.
-    parts: Vec<(usize, usize)>,
-    /// The concept's length in characters.
-    chars: usize,
-    /// Index into `parts` of the part that ends the concept (its head:
-    /// 提取 of 公积金提取), if a dictionary part does.
-    head: Option<usize>,
+/// A candidate after ranking: an item, or after collapsing the variant a
+/// service shows.
+pub(crate) struct Ranked {
+    pub ordinal: usize,
+    pub score: f32,
+    pub coverage: f32,
+    pub explain: Explain,
+    /// After collapsing: every matching variant of the service (this one
+    /// included), in region-code order; empty for an uncollapsed search.
+    pub variants: Vec<u32>,
 }
 
-/// Every form of a query, each with a substring finder, grouped by concept.
-pub(crate) struct QueryForms {
-    finders: Vec<Finder<'static>>,
-    lengths: Vec<usize>,
-    concepts: Vec<ConceptForms>,
-    /// Concept texts, for explanations.
-    texts: Vec<String>,
-    /// Place names the query mentions.
-    places: Vec<usize>,
-    /// The query's content, for exact-title matches.
-    content: String,
+impl Member for Ranked {
+    fn ordinal(&self) -> usize {
+        self.ordinal
+    }
+    fn score(&self) -> f32 {
+        self.score
+    }
 }
 
-impl QueryForms {
-    /// The forms of an analysed query; `parts` holds each concept's
-    /// dictionary parts (see `Engine::parts_of`).
-    pub(crate) fn new(analyzed: &AnalyzedQuery, parts: &[Vec<(String, usize, bool)>]) -> Self {
-        let mut forms = QueryForms {
-            finders: Vec::new(),
-            lengths: Vec::new(),
-            concepts: Vec::new(),
-            texts: Vec::new(),
-            places: Vec::new(),
-            content: analyzed.content(),
+/// What ranking reads of the catalogue.
+pub(crate) struct Ranker<'a> {
+    pub items: &'a [ServiceItem],
+    pub texts: &'a [ItemText],
+    /// Every item's theme, category, department and region names, interned.
+    pub meta: &'a MetaParts,
+    pub gazetteer: &'a Gazetteer,
+}
+
+impl<'a> Ranker<'a> {
+    /// A scorer of the candidates of one retrieval: what every candidate
+    /// shares (concept weights, query forms, the best BM25) computed once,
+    /// matches in shared text cached per text group.
+    pub(crate) fn scorer<'r>(
+        &'r self,
+        analyzed: &AnalyzedQuery,
+        retrieval: &Retrieval,
+        kind: MatchKind,
+        location: Option<&'r ResolvedLocation>,
+        explain: bool,
+    ) -> Scorer<'r> {
+        let weights: Vec<f32> = analyzed
+            .concepts
+            .iter()
+            .zip(&retrieval.stats)
+            .map(|(c, s)| concept_weight(c, s, retrieval.n_docs))
+            .collect();
+        let best_bm25 = retrieval
+            .candidates
+            .iter()
+            .map(|m| m.1)
+            .fold(f32::MIN_POSITIVE, f32::max);
+        let forms = QueryForms::new(analyzed, &retrieval.parts);
+        // Per distinct meta part: which forms it contains (matched once per
+        // part, not once per item).
+        let mut part_forms: Vec<Option<u64>> = Vec::new();
+        if forms.len() <= 64 {
+            part_forms.resize(self.meta.len(), None);
+        }
+        Scorer {
+            ranker: self,
+            weights,
+            best_bm25,
+            forms,
+            kind,
+            location,
+            explain,
+            browse: retrieval.browse,
+            shared: FastMap::default(),
+            part_forms,
+            fits: FastMap::default(),
+        }
+    }
+}
+
+/// Scores candidates of one retrieval (see [`Ranker::scorer`]).
+pub(crate) struct Scorer<'r> {
+    ranker: &'r Ranker<'r>,
+    weights: Vec<f32>,
+    best_bm25: f32,
+    forms: QueryForms,
+    kind: MatchKind,
+    location: Option<&'r ResolvedLocation>,
+    explain: bool,
+    browse: bool,
+    /// Matches in the text a group shares, per group.
+    shared: FastMap<u32, SharedMatch>,
+    part_forms: Vec<Option<u64>>,
+    /// Region fit of each region code, computed once per code.
+    fits: FastMap<&'r str, RegionFit>,
+}
+
+impl Scorer<'_> {
+    /// Scores one candidate: every factor of the ranking formula.
+    pub(crate) fn score(&mut self, ordinal: usize, bm25: f32) -> Ranked {
+        let ranker = self.ranker;
+        let item = &ranker.items[ordinal];
+        let text = &ranker.texts[ordinal];
+        let kind = self.kind;
+        let mut e = Explain {
+            bm25,
+            bm25_normalized: bm25 / self.best_bm25,
+            coverage: 1.0,
+            title_coverage: 1.0,
+            focus: 0.0,
+            exact_title: false,
+            relevance: 1.0,
+            match_kind: kind,
+            match_kind_weight: kind.weight(),
+            popularity: item.popularity(),
+            popularity_factor: POPULARITY_BASE + POPULARITY_SPAN * item.popularity() / 100.0,
+            region_fit: None,
+            region_factor: 1.0,
+            place_in_text: false,
+            score: 0.0,
+            matched: Vec::new(),
         };
-        let mut known: Vec<String> = Vec::new();
-        let mut id = |forms: &mut QueryForms, text: &str| -> usize {
-            if let Some(i) = known.iter().position(|k| k == text) {
-                return i;
+        if let Some(location) = self.location {
+            let fit = *self
+                .fits
+                .entry(item.region_code.as_str())
+                .or_insert_with(|| location.fit(ranker.gazetteer, &item.region_code));
+            e.region_fit = Some(fit);
+            e.region_factor = fit.factor();
+        }
+        if !self.browse {
+            let forms = &self.forms;
+            let shared = self
+                .shared
+                .entry(text.group)
+                .or_insert_with(|| SharedMatch::new(forms, text));
+            let meta = ranker.meta_match(ordinal, forms, &mut self.part_forms);
+            score_text(&mut e, forms, &self.weights, shared, meta, self.explain);
+            e.place_in_text = shared.place_in_text;
+            if e.place_in_text {
+                e.relevance += PLACE_IN_TEXT_BONUS;
             }
-            known.push(text.to_string());
-            forms
-                .finders
-                .push(Finder::new(text.as_bytes()).into_owned());
-            forms.lengths.push(text.len());
-            known.len() - 1
-        };
-        for (i, concept) in analyzed.concepts.iter().enumerate() {
-            let text = id(&mut forms, &concept.text);
-            let words = concept.words.iter().map(|w| id(&mut forms, w)).collect();
-            let synonyms = concept.synonyms.iter().map(|s| id(&mut forms, s)).collect();
-            let concept_parts = parts.get(i).map(Vec::as_slice).unwrap_or_default();
-            let head = concept_parts.iter().position(|(_, _, ends)| *ends);
-            let parts = concept_parts
-                .iter()
-                .map(|(p, n, _)| (id(&mut forms, p), *n))
-                .collect();
-            forms.concepts.push(ConceptForms {
-                text,
-                words,
-                synonyms,
-                parts,
-                chars: concept.text.chars().count(),
-                head,
+        }
+        e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
+        Ranked {
+            ordinal,
+            score: e.score,
+            coverage: e.coverage,
+            explain: e,
+            variants: Vec::new(),
+        }
+    }
+}
+
+/// Sorts scored candidates best first (ties in catalogue order, so results
+/// are deterministic).
+pub(crate) fn sort_ranked(ranked: &mut [Ranked]) {
+    ranked.sort_unstable_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.ordinal.cmp(&b.ordinal))
+    });
+}
+
+impl<'a> Ranker<'a> {
+    /// Which forms an item's meta text contains: a bit set computed once
+    /// per distinct part, or (for a query of more than 64 forms) the parts
+    /// themselves to search.
+    fn meta_match(
+        &self,
+        ordinal: usize,
+        forms: &QueryForms,
+        part_forms: &mut [Option<u64>],
+    ) -> MetaMatch<'a> {
+        let ids = self.meta.of_item(ordinal);
+        if part_forms.is_empty() {
+            return MetaMatch::Parts(ids.map(|id| self.meta.value(id)));
+        }
+        let mut bits = 0;
+        for id in ids {
+            bits |= *part_forms[id as usize].get_or_insert_with(|| {
+                let value = self.meta.value(id);
+                (0..forms.len())
+                    .filter(|&f| forms.found(f, value))
+                    .fold(0u64, |b, f| b | 1 << f)
             });
-            forms.texts.push(concept.text.clone());
         }
-        for place in &analyzed.places {
-            let p = id(&mut forms, &place.text);
-            forms.places.push(p);
-        }
-        forms
+        MetaMatch::Bits(bits)
     }
+}
 
-    fn found(&self, form: usize, haystack: &str) -> bool {
-        self.lengths[form] > 0 && self.finders[form].find(haystack.as_bytes()).is_some()
+/// Where an item's meta text has a form.
+#[derive(Clone, Copy)]
+enum MetaMatch<'a> {
+    /// Bit `f` set: form `f` is found.
+    Bits(u64),
+    /// The four parts to search (queries of more than 64 forms).
+    Parts([&'a str; 4]),
+}
+
+/// A concept's weight: the inverse document frequency of its most common
+/// whole form, so generic words (查询, 办理) weigh little; capped for
+/// concepts the catalogue does not name services by.
+fn concept_weight(concept: &Concept, stats: &ConceptStats, n_docs: f32) -> f32 {
+    let weight_df = stats.whole_df.unwrap_or(stats.max_df);
+    let mut weight = (1.0 + n_docs / (weight_df as f32 + 1.0))
+        .ln()
+        .max(MIN_WEIGHT);
+    if !stats.known && !concept.aspect {
+        // Words the catalogue never uses (typos, incidental words) must not
+        // outweigh the words it does use.
+        weight = weight.min(UNKNOWN_WEIGHT);
+    } else if stats.title_df == 0 {
+        // Only in descriptions or region names (材料, 流程 …).
+        weight = weight.min(PERIPHERAL_WEIGHT);
     }
+    if concept.aspect {
+        weight = weight.min(ASPECT_WEIGHT);
+    }
+    if concept.synonyms.is_empty() && concept.text.chars().count() == 1 {
+        // A lone character (查, 下) says little.
+        weight = weight.min(SINGLE_CHAR_WEIGHT);
+    }
+    weight
+}
 
-    /// Byte ranges of `title` that a concept form (text, word or synonym)
-    /// matches, merged.
-    fn matched_ranges(&self, title: &str) -> Vec<(usize, usize)> {
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for concept in &self.concepts {
-            let forms = std::iter::once(&concept.text)
-                .chain(&concept.words)
-                .chain(&concept.synonyms);
-            for &form in forms {
-                if self.lengths[form] == 0 {
-                    continue;
-                }
-                for start in self.finders[form].find_iter(title.as_bytes()) {
-                    ranges.push((start, start + self.lengths[form]));
-                }
-            }
-        }
-        ranges.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::new();
-        for (s, e) in ranges {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        merged
+/// Keeps hits that cover enough of the query, and partial matches that still
+/// outrank every such hit (a hit finding the query's one specific word can
+/// beat hits finding only its generic words); when no hit covers enough,
+/// the best partial matches, flagged relaxed.
+pub(crate) fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
+    if let Some(first_full) = ranked.iter().position(|r| r.coverage >= MIN_COVERAGE) {
+        (
+            ranked
+                .into_iter()
+                .enumerate()
+                .filter(|(i, r)| {
+                    r.coverage >= MIN_COVERAGE || (*i < first_full && r.coverage >= NEAR_COVERAGE)
+                })
+                .map(|(_, r)| r)
+                .collect(),
+            false,
+        )
+    } else {
+        let relaxed: Vec<Ranked> = ranked
+            .into_iter()
+            .filter(|r| r.coverage >= RELAXED_COVERAGE)
+            .collect();
+        let is_relaxed = !relaxed.is_empty();
+        (relaxed, is_relaxed)
     }
 }
 
 /// What a query's forms find in the text a group of items shares (title,
 /// aliases, keywords, description).
-pub(crate) struct SharedMatch {
+struct SharedMatch {
     /// Per form: [`TITLE`], [`ALIAS`] or [`KEYWORD`], or 0.
     named: Vec<f32>,
     /// Per form: found in the description.
@@ -156,7 +360,7 @@ pub(crate) struct SharedMatch {
 
 impl SharedMatch {
     /// Matches the forms against an item's shared text.
-    pub(crate) fn new(forms: &QueryForms, text: &ItemText) -> Self {
+    fn new(forms: &QueryForms, text: &ItemText) -> Self {
         let named: Vec<f32> = (0..forms.finders.len())
             .map(|f| {
                 if forms.found(f, &text.title) {
@@ -189,18 +393,13 @@ impl SharedMatch {
             body,
         }
     }
-
-    /// Whether a place the query names appears in the item's own text.
-    pub(crate) fn place_in_text(&self) -> bool {
-        self.place_in_text
-    }
 }
 
 /// One item's view: the shared matches plus its own region-specific text.
 struct ItemMatch<'a> {
     forms: &'a QueryForms,
     shared: &'a SharedMatch,
-    meta: &'a str,
+    meta: MetaMatch<'a>,
 }
 
 impl ItemMatch<'_> {
@@ -210,7 +409,10 @@ impl ItemMatch<'_> {
         let named = self.shared.named[form];
         if named > 0.0 {
             named
-        } else if self.forms.found(form, self.meta) {
+        } else if match self.meta {
+            MetaMatch::Bits(bits) => bits >> form & 1 == 1,
+            MetaMatch::Parts(parts) => parts.iter().any(|p| self.forms.found(form, p)),
+        } {
             META
         } else if self.shared.body[form] {
             BODY
@@ -278,12 +480,12 @@ impl ItemMatch<'_> {
 
 /// Scores an item's text into `e`: coverage, title coverage, focus, exact
 /// title, relevance, and whether the match was mostly through synonyms.
-pub(crate) fn score_text(
+fn score_text(
     e: &mut Explain,
     forms: &QueryForms,
     weights: &[f32],
     shared: &SharedMatch,
-    meta: &str,
+    meta: MetaMatch<'_>,
     explain: bool,
 ) {
     let item = ItemMatch {
@@ -312,42 +514,15 @@ pub(crate) fn score_text(
     // query 户籍迁移 better than 户籍迁移进度查询 does).
     e.focus = shared.focus;
     e.exact_title = shared.exact_title;
-    e.relevance =
-        0.55 * e.coverage + 0.25 * e.title_coverage + 0.1 * e.bm25_normalized + 0.1 * e.focus;
+    e.relevance = COVERAGE_SHARE * e.coverage
+        + TITLE_COVERAGE_SHARE * e.title_coverage
+        + BM25_SHARE * e.bm25_normalized
+        + FOCUS_SHARE * e.focus;
     if e.exact_title {
-        e.relevance += 0.3;
+        e.relevance += EXACT_TITLE_BONUS;
     }
     if e.match_kind == MatchKind::Exact && synonym_weight * 2.0 > coverage {
         e.match_kind = MatchKind::Synonym;
         e.match_kind_weight = MatchKind::Synonym.weight();
     }
-}
-
-/// The display title with matched fragments wrapped in `<em>`. Matching runs
-/// on the normalised title; when normalisation changed the title's length the
-/// title is returned escaped but unmarked.
-pub(crate) fn highlight(title: &str, normalized: &str, forms: &QueryForms) -> String {
-    if title.len() != normalized.len() {
-        return escape(title);
-    }
-    let mut out = String::with_capacity(title.len() + 16);
-    let mut last = 0;
-    for (s, e) in forms.matched_ranges(normalized) {
-        if !title.is_char_boundary(s) || !title.is_char_boundary(e) {
-            return escape(title);
-        }
-        out.push_str(&escape(&title[last..s]));
-        out.push_str("<em>");
-        out.push_str(&escape(&title[s..e]));
-        out.push_str("</em>");
-        last = e;
-    }
-    out.push_str(&escape(&title[last..]));
-    out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

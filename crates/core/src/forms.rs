@@ -1,0 +1,156 @@
+//! The forms of a query: every text a query can be found by (a concept as
+//! typed, its words, its official synonyms, its dictionary parts, the
+//! places it names), each with a substring finder compiled once per query.
+//! Ranking ([`crate::rank`]) matches them against candidates' text; hit
+//! building highlights them in titles.
+
+use memchr::memmem::Finder;
+
+use crate::analyze::AnalyzedQuery;
+use crate::retrieve::Parts;
+
+/// The forms of one concept (indices into [`QueryForms`]).
+pub(crate) struct ConceptForms {
+    pub(crate) text: usize,
+    pub(crate) words: Vec<usize>,
+    pub(crate) synonyms: Vec<usize>,
+    /// Dictionary parts of a one-word compound concept, with their length in
+    /// characters.
+    pub(crate) parts: Vec<(usize, usize)>,
+    /// The concept's length in characters.
+    pub(crate) chars: usize,
+    /// Index into `parts` of the part that ends the concept (its head:
+    /// 提取 of 公积金提取), if a dictionary part does.
+    pub(crate) head: Option<usize>,
+}
+
+/// Every form of a query, each with a substring finder, grouped by concept.
+pub(crate) struct QueryForms {
+    pub(crate) finders: Vec<Finder<'static>>,
+    pub(crate) lengths: Vec<usize>,
+    pub(crate) concepts: Vec<ConceptForms>,
+    /// Concept texts, for explanations.
+    pub(crate) texts: Vec<String>,
+    /// Place names the query mentions.
+    pub(crate) places: Vec<usize>,
+    /// The query's content, for exact-title matches.
+    pub(crate) content: String,
+}
+
+impl QueryForms {
+    /// The forms of an analysed query; `parts` holds each concept's
+    /// dictionary parts (see [`crate::retrieve::Parts`]).
+    pub(crate) fn new(analyzed: &AnalyzedQuery, parts: &[Parts]) -> Self {
+        let mut forms = QueryForms {
+            finders: Vec::new(),
+            lengths: Vec::new(),
+            concepts: Vec::new(),
+            texts: Vec::new(),
+            places: Vec::new(),
+            content: analyzed.content(),
+        };
+        let mut known: Vec<String> = Vec::new();
+        let mut id = |forms: &mut QueryForms, text: &str| -> usize {
+            if let Some(i) = known.iter().position(|k| k == text) {
+                return i;
+            }
+            known.push(text.to_string());
+            forms
+                .finders
+                .push(Finder::new(text.as_bytes()).into_owned());
+            forms.lengths.push(text.len());
+            known.len() - 1
+        };
+        for (i, concept) in analyzed.concepts.iter().enumerate() {
+            let text = id(&mut forms, &concept.text);
+            let words = concept.words.iter().map(|w| id(&mut forms, w)).collect();
+            let synonyms = concept.synonyms.iter().map(|s| id(&mut forms, s)).collect();
+            let concept_parts = parts.get(i).map(Vec::as_slice).unwrap_or_default();
+            let head = concept_parts.iter().position(|(_, _, ends)| *ends);
+            let parts = concept_parts
+                .iter()
+                .map(|(p, n, _)| (id(&mut forms, p), *n))
+                .collect();
+            forms.concepts.push(ConceptForms {
+                text,
+                words,
+                synonyms,
+                parts,
+                chars: concept.text.chars().count(),
+                head,
+            });
+            forms.texts.push(concept.text.clone());
+        }
+        for place in &analyzed.places {
+            let p = id(&mut forms, &place.text);
+            forms.places.push(p);
+        }
+        forms
+    }
+
+    /// Number of forms.
+    pub(crate) fn len(&self) -> usize {
+        self.finders.len()
+    }
+
+    pub(crate) fn found(&self, form: usize, haystack: &str) -> bool {
+        self.lengths[form] > 0 && self.finders[form].find(haystack.as_bytes()).is_some()
+    }
+
+    /// Byte ranges of `title` that a concept form (text, word or synonym)
+    /// matches, merged.
+    pub(crate) fn matched_ranges(&self, title: &str) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for concept in &self.concepts {
+            let forms = std::iter::once(&concept.text)
+                .chain(&concept.words)
+                .chain(&concept.synonyms);
+            for &form in forms {
+                if self.lengths[form] == 0 {
+                    continue;
+                }
+                for start in self.finders[form].find_iter(title.as_bytes()) {
+                    ranges.push((start, start + self.lengths[form]));
+                }
+            }
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+}
+
+/// The display title with matched fragments wrapped in `<em>`. Matching runs
+/// on the normalised title; when normalisation changed the title's length the
+/// title is returned escaped but unmarked.
+pub(crate) fn highlight(title: &str, normalized: &str, forms: &QueryForms) -> String {
+    if title.len() != normalized.len() {
+        return escape(title);
+    }
+    let mut out = String::with_capacity(title.len() + 16);
+    let mut last = 0;
+    for (s, e) in forms.matched_ranges(normalized) {
+        if !title.is_char_boundary(s) || !title.is_char_boundary(e) {
+            return escape(title);
+        }
+        out.push_str(&escape(&title[last..s]));
+        out.push_str("<em>");
+        out.push_str(&escape(&title[s..e]));
+        out.push_str("</em>");
+        last = e;
+    }
+    out.push_str(&escape(&title[last..]));
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,108 @@
+//! Stage 9 of the query pipeline: collapse and group — one entry per
+//! service (see [`crate::collapse`]), then the per-category groups (分类展现)
+//! and facet counts (see [`crate::facets`]) over the services that passed.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+
+use crate::catalogue::ServiceItem;
+use crate::collapse::{self, variant_preference};
+use crate::facets::{FacetIndex, Facets};
+use crate::gazetteer::Gazetteer;
+use crate::item_text::ItemText;
+use crate::locate::ResolvedLocation;
+use crate::rank::{Ranked, Scorer, sort_ranked};
+use crate::request::Group;
+
+type FastMap<K, V> = HashMap<K, V, RandomState>;
+
+/// Ids of a group's best hits listed in [`Group::top`].
+const GROUP_TOP: usize = 3;
+
+/// What collapsing and grouping read of the catalogue.
+pub(crate) struct Grouper<'a> {
+    pub items: &'a [ServiceItem],
+    pub texts: &'a [ItemText],
+    pub gazetteer: &'a Gazetteer,
+    pub facet_index: &'a FacetIndex,
+    /// Per item: its rank by region code (then ordinal), to order variants.
+    pub variant_keys: &'a [u32],
+}
+
+impl Grouper<'_> {
+    /// The candidates of one retrieval in ranking order: one entry per
+    /// service when `on` (the variant shown is the one
+    /// [`variant_preference`] prefers for the location, and the service
+    /// ranks by its score; only the variants that may be shown are scored),
+    /// every item otherwise.
+    pub(crate) fn collapse(
+        &self,
+        candidates: &[(u32, f32)],
+        on: bool,
+        location: Option<&ResolvedLocation>,
+        scorer: &mut Scorer<'_>,
+    ) -> Vec<Ranked> {
+        if !on {
+            let mut ranked: Vec<Ranked> = candidates
+                .iter()
+                .map(|&(ordinal, bm25)| scorer.score(ordinal as usize, bm25))
+                .collect();
+            sort_ranked(&mut ranked);
+            return ranked;
+        }
+        // Preference of each region code, computed once per code.
+        let mut preferences: FastMap<&str, u8> = FastMap::default();
+        collapse::collapse(
+            candidates.iter().map(|&(o, bm25)| (o as usize, bm25)),
+            self.items,
+            |ordinal| self.texts[ordinal].group,
+            |ordinal| {
+                let item = &self.items[ordinal];
+                *preferences
+                    .entry(item.region_code.as_str())
+                    .or_insert_with(|| {
+                        variant_preference(location, self.gazetteer, &item.region_code)
+                    })
+            },
+            |ordinal| self.variant_keys[ordinal],
+            |ordinal, bm25| scorer.score(ordinal, bm25),
+        )
+        .into_iter()
+        .map(|(mut r, variants)| {
+            r.variants = variants;
+            r
+        })
+        .collect()
+    }
+
+    /// The hits grouped by category, in the order of each category's best
+    /// hit.
+    pub(crate) fn groups(&self, ranked: &[Ranked]) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for r in ranked {
+            let item = &self.items[r.ordinal];
+            match groups.iter_mut().find(|g| g.category == item.category) {
+                Some(g) => {
+                    g.count += 1;
+                    if g.top.len() < GROUP_TOP {
+                        g.top.push(item.id.clone());
+                    }
+                }
+                None => groups.push(Group {
+                    category: item.category.clone(),
+                    count: 1,
+                    top: vec![item.id.clone()],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// Facet counts of the hits (a service counts once under each city
+    /// that offers it).
+    pub(crate) fn facets(&self, ranked: &[Ranked]) -> Facets {
+        self.facet_index
+            .count(ranked.iter().map(|r| (r.ordinal, r.variants.as_slice())))
+    }
+}
