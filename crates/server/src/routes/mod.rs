@@ -16,6 +16,7 @@ pub(crate) mod operator;
 pub(crate) mod search;
 pub(crate) mod suggest;
 pub(crate) mod wallet;
+pub(crate) mod web;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};

@@ -1,0 +1,253 @@
+// End-to-end tests of the web app in headless Chromium (Debian's chromium
+// driven by playwright-core), with an axe-core audit of each main page and
+// 360×780 screenshots written to $SCREENSHOTS (target/screenshots/).
+//
+// Needs a running daemon with demo data at $BASE_URL (scripts/ci_browser.sh
+// starts one on a free port with a fresh data directory).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.BASE_URL || 'http://127.0.0.1:8700';
+const SHOTS = process.env.SCREENSHOTS || join(process.cwd(), '..', 'target', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PHONE = '13800000001';
+const PASSWORD = 'yuesou-demo';
+const TIMEOUT = 15000;
+
+let browser;
+let context;
+let page;
+const cspErrors = [];
+const pageErrors = [];
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--lang=zh-CN'] });
+  context = await browser.newContext({
+    viewport: { width: 360, height: 780 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    geolocation: { latitude: 23.1291, longitude: 113.2644 },
+    permissions: ['geolocation'],
+  });
+  context.setDefaultTimeout(TIMEOUT);
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function go(path) {
+  await page.goto(BASE + path, { waitUntil: 'domcontentloaded' });
+}
+
+async function shot(name) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Runs axe-core on the page; fails on serious or critical violations. */
+async function audit(name) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`);
+  const minor = result.violations.filter((v) => !bad.includes(v)).map((v) => `${v.impact} ${v.id}`);
+  if (minor.length) console.log(`axe ${name}: minor: ${minor.join(', ')}`);
+  assert.deepEqual(report, [], `axe on ${name}`);
+}
+
+async function login() {
+  await go('/me');
+  await page.getByLabel('手机号码').fill(PHONE);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.locator('.profile-name').waitFor();
+}
+
+describe('the web app', () => {
+  test('home: category grid, notice, accessible', async () => {
+    await go('/');
+    await page.locator('.tile').first().waitFor();
+    assert.ok((await page.locator('.tile').count()) >= 20, 'themes in the grid');
+    assert.match(await page.locator('h2').first().innerText(), /\S/);
+    // The notice (when there is one) closes with its button.
+    if (await page.locator('.notice').count()) {
+      await page.getByRole('button', { name: '关闭公告' }).click();
+      assert.equal(await page.locator('.notice').count(), 0);
+    }
+    await shot('home');
+    await audit('home');
+  });
+
+  test('typing gjj suggests 公积金', async () => {
+    await go('/search');
+    const box = page.getByRole('combobox', { name: '搜索政务服务' });
+    await box.pressSequentially('gjj', { delay: 40 });
+    const option = page.getByRole('option').filter({ hasText: '公积金' }).first();
+    await option.waitFor();
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    await box.press('ArrowDown');
+    assert.ok(await box.getAttribute('aria-activedescendant'));
+    await shot('suggestions');
+  });
+
+  test('a search shows results grouped by category, with filters and the location used', async () => {
+    await go('/search');
+    await page.getByRole('combobox', { name: '搜索政务服务' }).fill('社保卡');
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+    await page.locator('.group').first().waitFor();
+    const groups = await page.locator('.group-title').allInnerTexts();
+    assert.ok(groups.length >= 1, 'groups');
+    assert.ok((await page.locator('.hit').count()) >= 3, 'hits');
+    assert.ok((await page.locator('.tabs a').count()) >= 2, 'category filter tabs');
+    // Location from the browser (permission granted in this context).
+    await page.getByRole('button', { name: '定位' }).click();
+    await page.locator('.located').waitFor();
+    assert.match(await page.locator('.located').innerText(), /广州/);
+    assert.match(await page.locator('.place-now').innerText(), /当前定位/);
+    await shot('results');
+    await audit('results');
+  });
+
+  test('a service offered in many cities shows its cities', async () => {
+    await go('/search?q=' + encodeURIComponent('公积金租房提取'));
+    await page.locator('.hit').first().waitFor();
+    const variants = page.locator('.variants summary').first();
+    await variants.waitFor();
+    assert.match(await variants.innerText(), /\d+ 个地区可办/);
+  });
+
+  test('a homophone typo shows the correction notice', async () => {
+    await go('/search?q=' + encodeURIComponent('公基金提取'));
+    const notice = page.locator('.correction');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, /已为您搜索/);
+    assert.match(text, /公积金/);
+    assert.match(text, /仍然搜索/);
+    await notice.getByRole('link').click();
+    await page.waitForURL(/correct=false/);
+    await page.locator('.count').waitFor();
+    assert.equal(await page.locator('.correction').count(), 0);
+  });
+
+  test('anonymous history stays in this browser and can be cleared', async () => {
+    await go('/search');
+    const chips = page.locator('.history .chip');
+    await chips.first().waitFor();
+    assert.ok((await chips.allInnerTexts()).includes('社保卡'));
+    await page.getByRole('button', { name: '清空历史' }).click();
+    await page.getByText('暂无搜索历史').waitFor();
+  });
+
+  test('login and the personal centre', async () => {
+    await login();
+    assert.equal(await page.locator('.profile-name').innerText(), '陈嘉明');
+    await shot('centre');
+    await audit('centre');
+  });
+
+  test('an application timeline and its result', async () => {
+    await go('/me/applications?group=done');
+    await page.locator('.list .row').first().waitFor();
+    await page.locator('.list .row').filter({ hasText: '已办结' }).first().click();
+    await page.locator('.timeline li').first().waitFor();
+    assert.ok((await page.locator('.timeline li').count()) >= 2, 'timeline events');
+    const result = await page.locator('.result').innerText();
+    assert.match(result, /办理结果|结果/);
+    assert.match(result, /文书编号/);
+    await shot('application');
+  });
+
+  test('an application resumes at the step where it was left', async () => {
+    await go('/items/dwq-acbs-440000');
+    await page.getByRole('heading', { name: '办理须知' }).waitFor();
+    await shot('service');
+    await audit('service');
+    await page.getByRole('button', { name: /在线办理/ }).click();
+    await page.waitForURL(/\/applications\//);
+    await page.getByText('第 1 步，共 5 步').waitFor();
+    await page.getByRole('textbox').fill('已完成实名认证');
+    await page.getByRole('button', { name: '保存并下一步' }).click();
+    await page.getByText('第 2 步，共 5 步').waitFor();
+    const url = page.url();
+    // Leave: reload the app elsewhere, then come back through the service.
+    await go('/');
+    await page.reload();
+    await go('/items/dwq-acbs-440000');
+    await page.getByRole('button', { name: /在线办理/ }).click();
+    await page.waitForURL(url);
+    await page.getByText('第 2 步，共 5 步').waitFor();
+    assert.match(await page.locator('.stepper [aria-current=step]').innerText(), /填写申请信息/);
+    // And from 我的办件 after a full reload.
+    await page.reload();
+    await page.getByText('第 2 步，共 5 步').waitFor();
+    await shot('resume');
+  });
+
+  test('present a licence and verify its token on the verifier page', async () => {
+    await go('/wallet');
+    await page.locator('.licence').first().waitFor();
+    await shot('wallet');
+    await audit('wallet');
+    await page.locator('.licence').filter({ hasText: '驾驶证' }).first().click();
+    await page.getByRole('button', { name: '出示二维码' }).click();
+    const qr = page.locator('img.qr');
+    await qr.waitFor();
+    assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml/);
+    const token = await page.locator('#present-token').inputValue();
+    assert.ok(token.includes('~'), 'an SD-JWT presentation');
+    await shot('present');
+    await go('/verify');
+    await page.getByLabel('出示令牌').fill(token);
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await page.locator('.verdict').waitFor();
+    assert.match(await page.locator('.verdict h2').innerText(), /核验通过/);
+    await shot('verify');
+    // A tampered token is refused.
+    await page.getByLabel('出示令牌').fill(token.slice(0, -4) + 'AAAA');
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await page.getByText('核验未通过').waitFor();
+  });
+
+  test('history is kept on the server when logged in', async (t) => {
+    const status = await page.evaluate(async () => (await fetch('/api/v1/me/history', {
+      headers: { authorization: `Bearer ${sessionStorage.getItem('yuesou.token')}` },
+    })).status);
+    if (status === 404) {
+      console.log('SKIPPED server-side history: GET /api/v1/me/history answers 404 (issue 12 not merged yet)');
+      t.skip('GET /api/v1/me/history answers 404 (issue 12 not merged yet)');
+      return;
+    }
+    assert.equal(status, 200);
+    await go('/search?q=' + encodeURIComponent('港澳通行证续签'));
+    await page.locator('.count').waitFor();
+    await go('/search');
+    const chip = page.locator('.history .chip').filter({ hasText: '港澳通行证续签' });
+    await chip.first().waitFor();
+    await page.getByRole('button', { name: '清空历史' }).click();
+    await page.getByText('暂无搜索历史').waitFor();
+  });
+
+  test('no CSP violations and no script errors', () => {
+    assert.deepEqual(cspErrors, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
