@@ -60,7 +60,7 @@ curl -fsS "$BASE/readyz" >/dev/null
 
 mkdir -p "$SHOTS"
 status=0
-(cd web-tests && BASE_URL="$BASE" SCREENSHOTS="$SHOTS" CHROMIUM="$(command -v chromium)" \
+(cd web-tests && BASE_URL="$BASE" SCREENSHOTS="$SHOTS" OUTBOX="$DATA/data/outbox/sms.jsonl" CHROMIUM="$(command -v chromium)" \
     node --test --test-concurrency=1 --test-reporter=spec tests/) || status=$?
 if [ "$status" != 0 ]; then
     echo "== daemon log (tail)" >&2

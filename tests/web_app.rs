@@ -98,14 +98,19 @@ async fn every_asset_answers_with_its_content_type() {
         if path.ends_with(".js") {
             // Modules import only from this origin, by relative path.
             for line in body.lines().filter(|l| l.starts_with("import ")) {
-                assert!(line.contains("from './") || line.contains("from '../"), "{path}: {line}");
+                assert!(
+                    line.contains("from './") || line.contains("from '../"),
+                    "{path}: {line}"
+                );
             }
         }
         seen += 1;
     }
     assert!(seen >= 10, "{seen} assets");
     // A missing asset is a 404 problem, never the HTML shell.
-    let r = reqwest::get(format!("{base}/assets/nope.js")).await.unwrap();
+    let r = reqwest::get(format!("{base}/assets/nope.js"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(header(&r, "content-type"), "application/problem+json");
     // HEAD works like GET.
@@ -132,7 +137,11 @@ async fn app_paths_fall_back_to_the_shell_and_api_paths_stay_problems() {
     ] {
         let r = reqwest::get(format!("{base}{path}")).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
-        assert_eq!(header(&r, "content-type"), "text/html; charset=utf-8", "{path}");
+        assert_eq!(
+            header(&r, "content-type"),
+            "text/html; charset=utf-8",
+            "{path}"
+        );
         assert_security_headers(&r, path);
         assert!(r.text().await.unwrap().contains("/assets/app.js"), "{path}");
     }
@@ -147,7 +156,11 @@ async fn app_paths_fall_back_to_the_shell_and_api_paths_stay_problems() {
     ] {
         let r = reqwest::get(format!("{base}{path}")).await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(header(&r, "content-type"), "application/problem+json", "{path}");
+        assert_eq!(
+            header(&r, "content-type"),
+            "application/problem+json",
+            "{path}"
+        );
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(
             body["type"], "https://yuesou.dev/problems/no-such-endpoint",
@@ -175,7 +188,8 @@ async fn the_app_is_not_in_the_openapi_document() {
     let doc = yuesou::server::openapi_document();
     for path in doc.paths.paths.keys() {
         assert!(
-            path.starts_with("/api/") || ["/healthz", "/readyz", "/metrics"].contains(&path.as_str()),
+            path.starts_with("/api/")
+                || ["/healthz", "/readyz", "/metrics"].contains(&path.as_str()),
             "{path}"
         );
     }

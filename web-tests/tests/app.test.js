@@ -66,6 +66,7 @@ async function audit(name) {
   const result = await page.evaluate(() => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
   }));
+  assert.ok(result.passes.length > 10, `axe ran on ${name} (${result.passes.length} rules passed)`);
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`);
   const minor = result.violations.filter((v) => !bad.includes(v)).map((v) => `${v.impact} ${v.id}`);
@@ -87,13 +88,15 @@ describe('the web app', () => {
     await page.locator('.tile').first().waitFor();
     assert.ok((await page.locator('.tile').count()) >= 20, 'themes in the grid');
     assert.match(await page.locator('h2').first().innerText(), /\S/);
-    // The notice (when there is one) closes with its button.
-    if (await page.locator('.notice').count()) {
-      await page.getByRole('button', { name: '关闭公告' }).click();
-      assert.equal(await page.locator('.notice').count(), 0);
-    }
+    await page.locator('.notice').waitFor();
     await shot('home');
     await audit('home');
+    // The pinned notice closes with its button and stays closed.
+    await page.getByRole('button', { name: '关闭公告' }).click();
+    assert.equal(await page.locator('.notice').count(), 0);
+    await page.reload();
+    await page.locator('.tile').first().waitFor();
+    assert.equal(await page.locator('.notice').count(), 0);
   });
 
   test('typing gjj suggests 公积金', async () => {
@@ -164,6 +167,38 @@ describe('the web app', () => {
     await audit('centre');
   });
 
+  test('SMS code login, then real-name verification (L1 → L2)', async (t) => {
+    const outbox = process.env.OUTBOX;
+    if (!outbox) {
+      t.skip('OUTBOX (the daemon\'s outbox/sms.jsonl) not given');
+      return;
+    }
+    const other = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'zh-CN' });
+    try {
+      const p = await other.newPage();
+      p.setDefaultTimeout(TIMEOUT);
+      await p.goto(`${BASE}/me`);
+      await p.getByRole('tab', { name: '验证码登录' }).click();
+      await p.getByLabel('手机号码').fill('13800000002');
+      await p.getByRole('button', { name: '获取验证码' }).click();
+      await p.getByText('验证码已发送').waitFor();
+      const sent = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+        .filter((e) => e.to === '13800000002' && e.code);
+      assert.ok(sent.length, 'a code in the outbox');
+      await p.getByLabel('短信验证码').fill(sent.at(-1).code);
+      await p.getByRole('button', { name: '登录', exact: true }).click();
+      await p.locator('.profile-name').waitFor();
+      assert.match(await p.locator('.profile .tag').innerText(), /L1/);
+      await p.getByLabel('姓名').fill('林晓彤');
+      await p.getByLabel('公民身份号码').fill('440305199208083329');
+      await p.getByRole('button', { name: '提交实名认证' }).click();
+      await p.locator('.profile .tag', { hasText: 'L2' }).waitFor();
+      assert.equal(await p.locator('.profile-name').innerText(), '林晓彤');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('an application timeline and its result', async () => {
     await go('/me/applications?group=done');
     await page.locator('.list .row').first().waitFor();
@@ -220,11 +255,35 @@ describe('the web app', () => {
     await page.getByRole('button', { name: '核验', exact: true }).click();
     await page.locator('.verdict').waitFor();
     assert.match(await page.locator('.verdict h2').innerText(), /核验通过/);
+    assert.match(await page.locator('.verdict').innerText(), /准驾车型/);
     await shot('verify');
     // A tampered token is refused.
     await page.getByLabel('出示令牌').fill(token.slice(0, -4) + 'AAAA');
     await page.getByRole('button', { name: '核验', exact: true }).click();
     await page.getByText('核验未通过').waitFor();
+  });
+
+  test('the presentation QR code is refreshed before it expires', async () => {
+    // A second tab with a fake clock, logged in with the same session.
+    const session = await page.evaluate(() => sessionStorage.getItem('yuesou.token'));
+    const tab = await context.newPage();
+    try {
+      await tab.clock.install();
+      await tab.addInitScript((t) => sessionStorage.setItem('yuesou.token', t), session);
+      await tab.goto(`${BASE}/wallet`);
+      await tab.locator('.licence').first().click();
+      await tab.getByRole('button', { name: '出示二维码' }).click();
+      await tab.locator('img.qr').waitFor();
+      const first = await tab.locator('#present-token').inputValue();
+      // Presentations live 5 minutes; the app asks for a new one 30 s before.
+      await tab.clock.fastForward('04:45');
+      await tab.waitForFunction((old) => {
+        const el = document.querySelector('#present-token');
+        return el && el.value && el.value !== old;
+      }, first);
+    } finally {
+      await tab.close();
+    }
   });
 
   test('history is kept on the server when logged in', async (t) => {

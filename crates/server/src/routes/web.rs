@@ -210,7 +210,13 @@ mod tests {
     #[test]
     fn app_paths_are_told_from_files_and_the_api() {
         let get = Method::GET;
-        for p in ["/search", "/items/gjj-ydzy-440100", "/me/applications", "/wallet/x", "/x/y/z"] {
+        for p in [
+            "/search",
+            "/items/gjj-ydzy-440100",
+            "/me/applications",
+            "/wallet/x",
+            "/x/y/z",
+        ] {
             assert!(is_app_path(&get, p), "{p}");
         }
         assert!(is_app_path(&Method::HEAD, "/me"));
@@ -253,7 +259,11 @@ mod tests {
         for a in ASSETS {
             let text = String::from_utf8_lossy(a.body);
             assert!(!text.contains(" style="), "{}: a style attribute", a.path);
-            assert!(!text.contains(".style."), "{}: an element.style write", a.path);
+            assert!(
+                !text.contains(".style."),
+                "{}: an element.style write",
+                a.path
+            );
             assert!(!text.contains("innerHTML"), "{}: innerHTML", a.path);
             if a.path.ends_with(".html") {
                 assert!(!text.contains("<style"), "{}: a <style> element", a.path);
@@ -263,7 +273,10 @@ mod tests {
                 }
                 let handler = text.match_indices(" on").any(|(i, _)| {
                     let rest = &text[i + 3..];
-                    let name = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_lowercase()).len();
+                    let name = rest.len()
+                        - rest
+                            .trim_start_matches(|c: char| c.is_ascii_lowercase())
+                            .len();
                     name > 0 && rest[name..].starts_with('=')
                 });
                 assert!(!handler, "{}: an inline event handler", a.path);

@@ -24,7 +24,7 @@ export async function render(view, ctx) {
   const gridSlot = h('div', {}, h('p', { class: 'status', role: 'status', text: '正在加载服务分类…' }));
   const input = h('input', {
     id: 'home-q', type: 'search', name: 'q', autocomplete: 'off', enterkeyhint: 'search',
-    placeholder: '搜索服务，如 公积金提取、社保卡、gjj',
+    placeholder: '搜索服务，如 公积金提取',
   });
   const form = h('form', { class: 'searchbar', role: 'search', action: '/search' },
     h('label', { for: 'home-q', class: 'sr-only', text: '搜索政务服务' }),

@@ -69,7 +69,6 @@ export async function render(view, ctx) {
       h('a', { href: `/search${qs({ category: item.category })}`, text: item.category }), ' › ',
       h('a', { href: `/search${qs({ category: item.category, theme: item.theme })}`, text: item.theme })),
     heading,
-    h('p', { class: 'muted' }, `${item.department}`),
     essentials,
     action,
     (item.steps || []).length ? section('办理流程', h('ol', { class: 'steps' }, item.steps.map((s) => h('li', { text: s })))) : null,

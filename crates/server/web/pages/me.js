@@ -168,7 +168,7 @@ function stepUp(slot, p, ctx) {
     const form = h('form', { class: 'form' },
       field('face', '人脸核验样本', { required: true, value: 'live-sample', autocomplete: 'off' }),
       h('p', { class: 'muted small', text: '开发环境：以 live 开头的样本视为活体通过（真实环境由摄像头采集）。' }),
-      h('button', { type: 'submit', class: 'btn', text: '人脸核验（升级到 L3，15 分钟）' }), msg);
+      h('button', { type: 'submit', class: 'btn primary', text: '开始人脸核验' }), msg);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
@@ -179,7 +179,9 @@ function stepUp(slot, p, ctx) {
         replace(msg, errorBox(err));
       }
     });
-    replace(slot, section('人脸核验', form));
+    replace(slot, h('details', { class: 'card stepup' },
+      h('summary', { text: '提升认证等级：人脸核验（L3）' }),
+      h('p', { class: 'muted small', text: '查看证照完整信息、办理部分事项需要人脸核验，有效 15 分钟。' }), form));
   }
 }
 

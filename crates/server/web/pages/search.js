@@ -109,7 +109,7 @@ export async function render(view, ctx) {
   const browsing = FILTERS.some((f) => filters[f]);
   if (!q && !browsing) {
     if (!ctx.query.has('q')) input.focus();
-    await renderStart(body, go);
+    await renderStart(body);
     return close;
   }
   if (q) rememberLocally(q);
@@ -155,7 +155,7 @@ function renderPlace(bar, again) {
     h('label', { for: 'city', class: 'sr-only', text: '选择所在城市' }), select, locBtn, msg);
 }
 
-async function renderStart(body, go) {
+async function renderStart(body) {
   const histSlot = h('div', {}, status('正在读取搜索历史…'));
   const hotSlot = h('div');
   replace(body, histSlot, hotSlot);
@@ -212,7 +212,6 @@ async function renderStart(body, go) {
       /* no hot list yet */
     }
   })()]);
-  void go;
 }
 
 function renderResults(body, r, { q, filters, page, exact, go }) {

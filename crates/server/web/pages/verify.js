@@ -55,7 +55,7 @@ export async function render(view) {
     if (!value) return;
     try {
       const r = await api('/api/v1/wallet/verify', { method: 'POST', body: { token: value }, auth: false });
-      const labels = await fieldLabels(r.type_code);
+      const labels = await fieldLabels(r.type || r.type_code);
       replace(out, h('section', { class: `card verdict ${r.valid && r.licence_valid ? 'good' : 'bad'}`, 'aria-labelledby': 'verdict' },
         h('h2', { id: 'verdict', text: r.valid && r.licence_valid ? '核验通过' : '核验通过，但证照已不在有效期内' }),
         h('dl', { class: 'facts' },

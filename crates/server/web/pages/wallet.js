@@ -74,6 +74,7 @@ async function detail(view, ctx, id) {
   document.title = `${l.type_name} · 粤搜`;
   let timer = 0;
   let stopped = false;
+  let refreshed = false;
   const qrSlot = h('div', { class: 'qr-slot', 'aria-live': 'polite' });
   const choices = h('fieldset', { class: 'disclose' },
     h('legend', { text: '选择出示的信息（未勾选的不会透露）' }),
@@ -109,6 +110,8 @@ async function detail(view, ctx, id) {
     replace(qrSlot, h('div', { class: 'qr-box card' }, img,
       h('p', { class: 'muted small' }, `有效至 ${when(p.expires_at)}，到期前自动刷新。出示：${(p.disclosed || disclose).length} 项信息`),
       h('label', { for: 'present-token', class: 'small', text: '出示令牌（可粘贴到核验页）' }), token, copy));
+    if (!refreshed) img.scrollIntoView({ block: 'center' });
+    refreshed = true;
     const wait = Math.max(5000, (Number.isFinite(expires) ? expires - Date.now() : 300000) - REFRESH_BEFORE_MS);
     timer = setTimeout(show, wait);
   };
