@@ -132,6 +132,7 @@ async fn app_paths_fall_back_to_the_shell_and_api_paths_stay_problems() {
         "/me",
         "/me/applications",
         "/wallet/abc",
+        "/me/applications/app_1",
         "/verify",
         "/no/such/page",
     ] {

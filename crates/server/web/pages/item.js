@@ -49,7 +49,7 @@ export async function render(view, ctx) {
     replace(actionMsg);
     try {
       const app = await api('/api/v1/me/applications', { method: 'POST', body: { item_id: item.id } });
-      ctx.navigate(`/applications/${encodeURIComponent(app.id)}`);
+      ctx.navigate(`/me/applications/${encodeURIComponent(app.id)}`);
     } catch (e) {
       start.disabled = false;
       if (e instanceof ApiError && e.problem.level) {

@@ -199,7 +199,7 @@ async function applications(view, ctx) {
   try {
     const r = await api(`/api/v1/me/applications${qs({ group, size: 50 })}`);
     replace(listSlot, r.items.length
-      ? h('ul', { class: 'list card' }, r.items.map((a) => h('li', {}, h('a', { class: 'row', href: `/applications/${encodeURIComponent(a.id)}` },
+      ? h('ul', { class: 'list card' }, r.items.map((a) => h('li', {}, h('a', { class: 'row', href: `/me/applications/${encodeURIComponent(a.id)}` },
         h('span', { class: 'row-main' },
           h('span', { class: 'row-title', text: a.item_title }),
           h('span', { class: 'row-sub' }, h('span', { class: `tag st-${a.status}`, text: a.status_label }),
@@ -221,9 +221,11 @@ async function messages(view) {
       replace(listSlot, r.items.length
         ? h('ul', { class: 'messages' }, r.items.map((m) => {
           const li = h('li', { class: `message card${m.read ? '' : ' unread'}` },
-            h('p', { class: 'msg-head' }, m.read ? null : h('span', { class: 'dot-unread', 'aria-label': '未读' }),
-              h('strong', { text: m.title }), h('time', { class: 'muted small', datetime: m.created_at, text: when(m.created_at) })),
-            h('p', { text: m.body }));
+            h('p', { class: 'msg-head' }, m.read ? null : h('span', { class: 'dot-unread', role: 'img', 'aria-label': '未读' }),
+              h('strong', { text: m.title })),
+            h('p', { class: 'muted small' }, h('time', { datetime: m.created_at, text: when(m.created_at) })),
+            h('p', { text: m.body }),
+            m.link && m.link.startsWith('/') && !m.link.startsWith('//') ? h('p', {}, h('a', { href: m.link, text: '查看详情 ›' })) : null);
           if (!m.read) {
             const b = h('button', { type: 'button', class: 'btn small ghost', text: '标为已读' });
             b.addEventListener('click', async () => {
