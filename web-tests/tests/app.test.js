@@ -99,6 +99,32 @@ describe('the web app', () => {
     assert.equal(await page.locator('.notice').count(), 0);
   });
 
+  test('home: hot searches and recommendations with reasons (issue 12)', async (t) => {
+    const probe = await page.evaluate(async () => {
+      const get = async (u) => {
+        const r = await fetch(u);
+        return { status: r.status, body: r.ok ? await r.json() : null };
+      };
+      return { hot: await get('/api/v1/hot?limit=10'), rec: await get('/api/v1/recommendations') };
+    });
+    if (probe.hot.status === 404 && probe.rec.status === 404) {
+      console.log('SKIPPED hot searches and recommendations on the home page: /api/v1/hot and /api/v1/recommendations answer 404 (issue 12 not merged yet)');
+      t.skip('issue 12 not merged yet');
+      return;
+    }
+    await go('/');
+    await page.locator('.tile').first().waitFor();
+    if ((probe.hot.body?.entries || []).length) {
+      await page.getByRole('heading', { name: '热门搜索' }).waitFor();
+      assert.ok((await page.locator('.chips .chip').count()) >= 1);
+    }
+    if ((probe.rec.body?.items || []).length) {
+      await page.getByRole('heading', { name: '大家都在办' }).waitFor();
+      const reason = probe.rec.body.items[0].reason;
+      if (reason) await page.getByText(reason).first().waitFor();
+    }
+  });
+
   test('typing gjj suggests 公积金', async () => {
     await go('/search');
     const box = page.getByRole('combobox', { name: '搜索政务服务' });
@@ -109,6 +135,34 @@ describe('the web app', () => {
     await box.press('ArrowDown');
     assert.ok(await box.getAttribute('aria-activedescendant'));
     await shot('suggestions');
+  });
+
+  test('suggestions are debounced and a superseded request is aborted', async () => {
+    await go('/search');
+    let sent = 0;
+    const aborted = [];
+    const pattern = '**/api/v1/suggest?*';
+    await page.route(pattern, async (route) => {
+      sent += 1;
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue().catch(() => {});
+    });
+    const onFailed = (r) => {
+      if (r.url().includes('/api/v1/suggest')) aborted.push(r.failure()?.errorText);
+    };
+    page.on('requestfailed', onFailed);
+    try {
+      const box = page.getByRole('combobox', { name: '搜索政务服务' });
+      await box.pressSequentially('sb', { delay: 30 }); // one request after the pause
+      await page.waitForTimeout(400); // …still in flight
+      await box.pressSequentially('k', { delay: 30 }); // a new one aborts it
+      await page.getByRole('option').first().waitFor();
+      assert.equal(sent, 2, 'keystrokes inside 150 ms make one request');
+      assert.equal(aborted.length, 1, 'the superseded request was aborted');
+    } finally {
+      page.off('requestfailed', onFailed);
+      await page.unroute(pattern);
+    }
   });
 
   test('a search shows results grouped by category, with filters and the location used', async () => {

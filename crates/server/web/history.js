@@ -54,3 +54,9 @@ export async function deleteHistory(id) {
   const path = id ? `/api/v1/me/history/${encodeURIComponent(id)}` : '/api/v1/me/history';
   await api(path, { method: 'DELETE' });
 }
+
+/** Pauses or resumes server-side history (the `history_paused` setting). */
+export async function setHistoryPaused(paused) {
+  const settings = await api('/api/v1/me/settings');
+  await api('/api/v1/me/settings', { method: 'PUT', body: { ...settings, history_paused: paused } });
+}

@@ -4,7 +4,7 @@
 
 import { api, isAbort, latest, loggedIn, qs } from '../api.js';
 import { debounce, errorBox, h, highlighted, pageTitle, replace, section, status } from '../dom.js';
-import { deleteHistory, listHistory, rememberLocally } from '../history.js';
+import { deleteHistory, listHistory, rememberLocally, setHistoryPaused } from '../history.js';
 import { CITIES, getPlace, locate, placeLabel, placeParams, setPlace } from '../place.js';
 
 const FILTERS = ['category', 'theme', 'service_type', 'online'];
@@ -171,8 +171,18 @@ async function renderStart(body) {
       replace(histSlot, section('搜索历史', h('p', { class: 'muted', text: '服务端搜索历史暂未开放' })));
       return;
     }
+    const pause = hist.source === 'server' ? h('button', { type: 'button', class: 'btn small ghost', text: hist.paused ? '恢复记录历史' : '暂停记录历史' }) : null;
+    pause?.addEventListener('click', async () => {
+      try {
+        await setHistoryPaused(!hist.paused);
+      } catch (e) {
+        histSlot.append(errorBox(e));
+        return;
+      }
+      showHistory();
+    });
     if (!hist.entries.length) {
-      replace(histSlot, section('搜索历史', h('p', { class: 'muted', text: hist.paused ? '已暂停记录搜索历史' : '暂无搜索历史' })));
+      replace(histSlot, section('搜索历史', h('p', { class: 'muted', text: hist.paused ? '已暂停记录搜索历史' : '暂无搜索历史' }), pause));
       return;
     }
     const clear = h('button', { type: 'button', class: 'btn small ghost', text: '清空历史' });
@@ -199,7 +209,8 @@ async function renderStart(body) {
         return h('li', { class: 'chip-wrap' },
           h('a', { class: 'chip', href: `/search${qs({ q: e.query })}`, text: e.query }), del);
       })),
-      h('p', { class: 'muted small' }, loggedIn() ? '已登录：历史保存在您的账户中。' : '未登录：历史仅保存在本机浏览器。', ' ', clear)));
+      h('p', { class: 'muted small', text: loggedIn() ? (hist.paused ? '已暂停记录，以下为此前的历史。' : '已登录：历史保存在您的账户中。') : '未登录：历史仅保存在本机浏览器。' }),
+      h('div', { class: 'row-btns' }, clear, pause)));
   };
   await Promise.allSettled([showHistory(), (async () => {
     try {
