@@ -5,8 +5,8 @@
 #
 #   scripts/ci_browser.sh [path/to/yuesou]
 #
-# The binary defaults to the debug build `cargo test` leaves behind
-# ($CARGO_TARGET_DIR or target/); it is built when missing. Screenshots
+# Without an argument the debug build ($CARGO_TARGET_DIR or target/) is
+# brought up to date first (nothing to do right after `cargo test`). Screenshots
 # (360×780) go to target/screenshots/ (artifacts, not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,8 @@ fi
 # The test dependencies, exactly as locked.
 (cd web-tests && npm ci --no-audit --no-fund --loglevel=error)
 
-if [ ! -x "$BIN" ]; then
+if [ $# -eq 0 ]; then
+    # The daemon as the tree is now (a no-op after `cargo test`).
     cargo build --locked --bin yuesou
 fi
 

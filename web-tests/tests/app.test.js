@@ -125,6 +125,22 @@ describe('the web app', () => {
     }
   });
 
+  test('the keyboard reaches the content first and the tab bar names the page', async () => {
+    await go('/');
+    await page.locator('.tile').first().waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), '跳到主要内容');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    assert.equal(await page.locator('.tabbar a[aria-current=page]').innerText(), '首页');
+    // Links navigate in place with Enter, and focus moves to the new page's heading.
+    await page.locator('.tile').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\?/);
+    await page.locator('.hit').first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+  });
+
   test('typing gjj suggests 公积金', async () => {
     await go('/search');
     const box = page.getByRole('combobox', { name: '搜索政务服务' });

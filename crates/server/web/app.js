@@ -86,6 +86,16 @@ document.addEventListener('click', (e) => {
   if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
   const a = e.target.closest('a[href]');
   if (!a || a.target || a.hasAttribute('download')) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#')) {
+    // In-page links (the skip link) move focus, not only the scroll position.
+    const target = document.getElementById(href.slice(1));
+    if (target) {
+      e.preventDefault();
+      target.focus();
+    }
+    return;
+  }
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/assets/')) return;
   if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
