@@ -235,6 +235,11 @@ describe('the web app', () => {
     assert.equal(await page.locator('.profile-name').innerText(), '陈嘉明');
     await shot('centre');
     await audit('centre');
+    // Step-up to L3 with the development face provider (samples starting with "live").
+    await page.getByText('提升认证等级：人脸核验（L3）').click();
+    await page.getByRole('button', { name: '开始人脸核验' }).click();
+    await page.getByText('已升级到 L3').waitFor();
+    await page.locator('.profile .tag', { hasText: 'L3' }).waitFor();
   });
 
   test('SMS code login, then real-name verification (L1 → L2)', async (t) => {

@@ -93,7 +93,7 @@ async function detail(view, ctx, id) {
       return;
     }
     if (stopped) return;
-    const img = h('img', { class: 'qr', alt: `${l.type_name}出示二维码`, width: '240', height: '240',
+    const img = h('img', { class: 'qr', alt: `${l.type_name}出示二维码`, width: '320', height: '320',
       src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(p.qr_svg)}` });
     const token = h('textarea', { id: 'present-token', readonly: true, rows: '3', class: 'token' });
     token.value = p.token;
