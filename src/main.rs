@@ -221,6 +221,8 @@ impl ServeArgs {
             database: self.database,
             demo: self.demo,
             operator_token: self.operator_token,
+            // Hot-search tuning and proxy trust: configuration file only.
+            ..ConfigLayer::default()
         }
     }
 }

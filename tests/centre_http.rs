@@ -162,6 +162,14 @@ async fn ids_of(d: &CentreDaemon, token: &str) -> Vec<String> {
             .iter()
             .map(|l| l["id"].as_str().unwrap().to_string()),
     );
+    let (_, history, _) = call(Method::GET, &d.url("/api/v1/me/history"), Some(token), None).await;
+    ids.extend(
+        history["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string()),
+    );
     ids
 }
 
@@ -170,8 +178,21 @@ async fn one_person_can_neither_read_nor_change_anothers_data_by_any_id() {
     each_backend(async |d: CentreDaemon| {
         let alice = login(&d, ALICE).await;
         let bob = login(&d, BOB).await;
+        // A search of Alice's puts an entry in her history.
+        let searched = call(
+            Method::GET,
+            &d.url("/api/v1/search?q=%E5%85%AC%E7%A7%AF%E9%87%91%E6%8F%90%E5%8F%96"),
+            Some(&alice),
+            None,
+        )
+        .await;
+        assert_eq!(searched.0, 200);
         let alice_ids = ids_of(&d, &alice).await;
-        assert!(alice_ids.len() >= 10, "{}: {alice_ids:?}", d.backend);
+        assert!(alice_ids.len() >= 11, "{}: {alice_ids:?}", d.backend);
+        assert!(
+            alice_ids.iter().any(|id| id.starts_with("h_")),
+            "{alice_ids:?}"
+        );
         let before = call(
             Method::GET,
             &d.url("/api/v1/me/applications?size=50"),

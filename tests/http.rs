@@ -778,6 +778,18 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("GET", "/api/v1/wallet/jwks.json"),
         ("GET", "/api/v1/wallet/types"),
         ("POST", "/api/v1/operator/licences/revoke"),
+        ("GET", "/api/v1/items/{id}/licences"),
+        ("POST", "/api/v1/operator/wallet/keys/rotate"),
+        // History, hot searches, recommendations.
+        ("GET", "/api/v1/me/history"),
+        ("DELETE", "/api/v1/me/history"),
+        ("DELETE", "/api/v1/me/history/{id}"),
+        ("GET", "/api/v1/hot"),
+        ("GET", "/api/v1/operator/hot"),
+        ("POST", "/api/v1/operator/hot/rules"),
+        ("DELETE", "/api/v1/operator/hot/rules/{query}"),
+        ("GET", "/api/v1/recommendations"),
+        ("GET", "/api/v1/me/recommendations"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

@@ -4,6 +4,8 @@
 
 mod centre_support;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use centre_support::{
     ALICE, BOB, CentreDaemon, OPERATOR, assert_problem, call, each_backend, login,
 };
@@ -261,6 +263,156 @@ async fn present_verify_and_every_refusal() {
         assert_eq!(jwks["keys"][0]["kty"], "OKP");
         assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
         assert!(jwks["keys"][0].get("d").is_none(), "no private key");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn related_services_and_key_rotation() {
+    each_backend(async |d: CentreDaemon| {
+        let b = d.backend;
+        let alice = login(&d, ALICE).await;
+        let t = Some(alice.as_str());
+        let wallet = call(Method::GET, d.url("/api/v1/me/wallet"), t, None)
+            .await
+            .1;
+        let licence = wallet["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "driving_licence")
+            .expect("a 驾驶证")
+            .clone();
+
+        // Each service the licence is for lists the licence among those it
+        // accepts — the two directions agree.
+        let related = licence["related_services"].as_array().unwrap();
+        assert!(!related.is_empty());
+        for item in related {
+            let item = item.as_str().unwrap();
+            let (status, body, _) = call(
+                Method::GET,
+                d.url(&format!("/api/v1/items/{item}/licences")),
+                None,
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "{b}: {item}: {body}");
+            assert_eq!(body["item"], item);
+            assert!(
+                body["licences"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["type"] == "driving_licence" && l["name"] == "驾驶证"),
+                "{b}: {item}: {body}"
+            );
+        }
+        // The renewal item is marked as such; an unknown item is a 404.
+        if let Some(renewal) = licence["renewal_service"].as_str() {
+            let body = call(
+                Method::GET,
+                d.url(&format!("/api/v1/items/{renewal}/licences")),
+                None,
+                None,
+            )
+            .await
+            .1;
+            assert!(
+                body["licences"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["type"] == "driving_licence" && l["renewal"] == true),
+                "{b}: {body}"
+            );
+        }
+        assert_problem(
+            "unknown item",
+            &call(
+                Method::GET,
+                d.url("/api/v1/items/no-such-item/licences"),
+                None,
+                None,
+            )
+            .await,
+            404,
+            "not-found",
+        );
+
+        // Rotation: only the operator; tokens signed before it still verify,
+        // new ones carry the new key id, and both keys are published.
+        let id = licence["id"].as_str().unwrap();
+        let present = async || {
+            call(
+                Method::POST,
+                d.url(&format!("/api/v1/me/wallet/{id}/present")),
+                t,
+                Some(json!({"disclose": ["vehicle_class"]})),
+            )
+            .await
+            .1["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let before = present().await;
+        for token in [None, Some(alice.as_str())] {
+            assert_problem(
+                "rotation without the operator token",
+                &call(
+                    Method::POST,
+                    d.url("/api/v1/operator/wallet/keys/rotate"),
+                    token,
+                    None,
+                )
+                .await,
+                401,
+                "unauthenticated",
+            );
+        }
+        let (status, rotated, _) = call(
+            Method::POST,
+            d.url("/api/v1/operator/wallet/keys/rotate"),
+            Some(OPERATOR),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{b}: {rotated}");
+        let kid = rotated["kid"].as_str().unwrap().to_string();
+        assert!(
+            rotated["published"].as_array().unwrap().len() >= 2,
+            "{rotated}"
+        );
+        let jwks = call(Method::GET, d.url("/api/v1/wallet/jwks.json"), None, None)
+            .await
+            .1;
+        let kids: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|k| k["kid"].as_str())
+            .collect();
+        assert!(kids.contains(&kid.as_str()) && kids.len() >= 2, "{jwks}");
+        assert_eq!(
+            verify(&d, &before, &["vehicle_class"]).await.0,
+            200,
+            "{b}: old key"
+        );
+        let after = present().await;
+        let header = after.split('.').next().unwrap();
+        let header: Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(header)
+                .expect("a base64url JOSE header"),
+        )
+        .unwrap();
+        assert_eq!(header["kid"], kid.as_str(), "{header}");
+        assert_eq!(
+            verify(&d, &after, &["vehicle_class"]).await.0,
+            200,
+            "{b}: new key"
+        );
     })
     .await;
 }

@@ -47,16 +47,25 @@ impl Drop for CentreDaemon {
 
 /// Starts a daemon on `database` (SQLite under its data dir when `None`).
 pub async fn start(database: Option<String>, backend: &'static str) -> CentreDaemon {
+    start_with(database, backend, ConfigLayer::default()).await
+}
+
+/// Like [`start`], with the settings of `extra` over the test defaults.
+pub async fn start_with(
+    database: Option<String>,
+    backend: &'static str,
+    extra: ConfigLayer,
+) -> CentreDaemon {
     let home = copy_home();
     let daemon = daemon_support::start_daemon(
         home.path(),
-        ConfigLayer {
+        extra.over(ConfigLayer {
             watch: Some(false),
             operator_token: Some(OPERATOR.into()),
             database,
             cache_mb: Some(0),
             ..ConfigLayer::default()
-        },
+        }),
     )
     .await;
     wait_ready(&daemon.base).await;
@@ -74,6 +83,14 @@ pub async fn each_backend(test: impl AsyncFn(CentreDaemon)) {
     test(start(None, "sqlite").await).await;
     if let Some(url) = yuesou::centre::testing::postgres_schema().await {
         test(start(Some(url), "postgres").await).await;
+    }
+}
+
+/// Like [`each_backend`], the daemons configured with `extra` too.
+pub async fn each_backend_with(extra: ConfigLayer, test: impl AsyncFn(CentreDaemon)) {
+    test(start_with(None, "sqlite", extra.clone()).await).await;
+    if let Some(url) = yuesou::centre::testing::postgres_schema().await {
+        test(start_with(Some(url), "postgres", extra).await).await;
     }
 }
 

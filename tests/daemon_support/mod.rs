@@ -18,7 +18,13 @@ pub const TOKEN: &str = "test-admin-token-0123456789";
 pub fn copy_home() -> tempfile::TempDir {
     let source = yuesou::bundled_root();
     let home = tempfile::tempdir().unwrap();
-    for dir in ["data", "data/demo", "data/wallet", "dictionaries"] {
+    for dir in [
+        "data",
+        "data/demo",
+        "data/wallet",
+        "data/recommend",
+        "dictionaries",
+    ] {
         std::fs::create_dir_all(home.path().join(dir)).unwrap();
         for entry in std::fs::read_dir(source.join(dir)).unwrap() {
             let entry = entry.unwrap();

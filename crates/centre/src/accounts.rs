@@ -74,6 +74,9 @@ pub struct Settings {
     pub login_validity_hours: i64,
     /// 登录方式 — the methods allowed (at least one).
     pub login_methods: Vec<LoginMethod>,
+    /// Whether search history is paused (no new entries are recorded).
+    #[serde(default)]
+    pub history_paused: bool,
 }
 
 /// The level after a step-up.
@@ -558,8 +561,9 @@ impl Centre {
 
     /// The actor's login settings.
     pub async fn settings(&self, subject: &Subject) -> Result<Settings> {
-        let (validity, pw, sms): (i64, i64, i64) = sqlx::query_as(
-            "SELECT login_validity_secs, allow_password, allow_sms FROM accounts WHERE id = $1",
+        let (validity, pw, sms, paused): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT login_validity_secs, allow_password, allow_sms, history_paused \
+             FROM accounts WHERE id = $1",
         )
         .bind(&subject.actor_id)
         .fetch_one(self.db.pool())
@@ -574,6 +578,7 @@ impl Centre {
         Ok(Settings {
             login_validity_hours: validity / 3600,
             login_methods: methods,
+            history_paused: paused != 0,
         })
     }
 
@@ -601,11 +606,12 @@ impl Centre {
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "UPDATE accounts SET login_validity_secs = $1, allow_password = $2, allow_sms = $3, \
-             updated_at = $4 WHERE id = $5",
+             history_paused = $4, updated_at = $5 WHERE id = $6",
         )
         .bind(settings.login_validity_hours * 3600)
         .bind(i64::from(pw))
         .bind(i64::from(sms))
+        .bind(i64::from(settings.history_paused))
         .bind(now)
         .bind(&subject.actor_id)
         .execute(&mut *tx)

@@ -53,3 +53,11 @@ pub fn rfc3339(ms: i64) -> String {
         })
         .unwrap_or_default()
 }
+
+/// The date in China (UTC+8) at `ms` Unix milliseconds.
+pub(crate) fn date_of(ms: i64) -> time::Date {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .map(|t| t.to_offset(offset).date())
+        .unwrap_or(time::Date::MIN)
+}

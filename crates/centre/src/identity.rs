@@ -388,3 +388,88 @@ mod tests {
         assert!(!DemoFaces.verify(&id, "spoof").unwrap());
     }
 }
+
+/// Whether `text` holds something that identifies a person and must not be
+/// kept in search history or shown in hot lists: a run of 11 or more digits
+/// (phone, ID, bank card or account numbers; spaces and hyphens between
+/// digits do not break the run, a final `X` of an ID number counts), or an
+/// e-mail address.
+pub fn contains_personal_number(text: &str) -> bool {
+    let mut run = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = fullwidth_to_ascii(c);
+        if c.is_ascii_digit() {
+            run += 1;
+        } else if run > 0 && (c == ' ' || c == '-') {
+            // A separator inside a number (138 0000 0001, 6222-0200-…).
+            if !chars
+                .peek()
+                .is_some_and(|n| fullwidth_to_ascii(*n).is_ascii_digit())
+            {
+                run = 0;
+            }
+        } else if run == 17 && (c == 'x' || c == 'X') {
+            return true;
+        } else {
+            run = 0;
+        }
+        if run >= 11 {
+            return true;
+        }
+    }
+    looks_like_email(text)
+}
+
+fn fullwidth_to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ｘ' | 'ｘ' | '－' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+fn looks_like_email(text: &str) -> bool {
+    text.split_whitespace().any(|word| {
+        word.split_once(['@', '＠']).is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+    })
+}
+
+#[cfg(test)]
+mod personal_number_tests {
+    use super::contains_personal_number;
+
+    #[test]
+    fn finds_numbers_that_identify_people() {
+        for text in [
+            "13800000001",
+            "查 138 0000 0001 的社保",
+            "44010619900307123X 户籍",
+            "440106199003071238",
+            "银行卡 6222-0200-1234-5678",
+            "１３８０００００００１",
+            "张三 zhang.san@example.com 投诉",
+            "110101199003071",
+        ] {
+            assert!(contains_personal_number(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn leaves_ordinary_queries_alone() {
+        for text in [
+            "公积金提取",
+            "2024年个税汇算",
+            "12345热线",
+            "粤B12345违章",
+            "440100 社保",
+            "1 2 3 4 5 6 7 8 9 0",
+            "a@b",
+            "社保 12345 67890",
+        ] {
+            assert!(!contains_personal_number(text), "{text}");
+        }
+    }
+}

@@ -39,6 +39,8 @@ mod clock;
 mod demo;
 mod error;
 mod feedback;
+mod history;
+mod hot;
 pub mod identity;
 mod messages;
 pub mod notify;
@@ -61,13 +63,16 @@ pub use clock::{Clock, ManualClock, SystemClock, rfc3339};
 pub use demo::DemoData;
 pub use error::{CentreError, Result};
 pub use feedback::{Feedback, FeedbackKind, NewFeedback, Reply};
+pub use history::{HISTORY_CAP, History, HistoryEntry, SearchRecord};
+pub use hot::{DAY_MS, HOUR_MS, HotAction, HotBucket, HotRule, HotSighting};
 pub use identity::{DemoFaces, DemoIdentities, FaceProvider, IdentityProvider};
 pub use messages::{Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
-pub use profile::{ContactUpdate, Profile};
+pub use profile::{ContactUpdate, PersonFacts, Profile};
 pub use store::{Backend, Db};
 pub use wallet::{
-    LicenceField, PresentationView, Refusal, Validity, VerifiedView, Wallet, WalletItem,
+    AcceptedLicence, LicenceField, PresentationView, Refusal, Validity, VerifiedView, Wallet,
+    WalletItem,
 };
 
 /// 登录级别 — how sure we are of who a session is: L1 registered (phone
@@ -259,6 +264,25 @@ pub struct Centre {
     providers: Providers,
     policy: Arc<Policy>,
     wallet: Option<wallet::Wallet>,
+    hot_secret: Arc<SharedSecret>,
+}
+
+/// A secret read once from the database; never printed.
+#[derive(Default)]
+struct SharedSecret(tokio::sync::OnceCell<String>);
+
+impl std::fmt::Debug for SharedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedSecret(..)")
+    }
+}
+
+impl std::ops::Deref for SharedSecret {
+    type Target = tokio::sync::OnceCell<String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Centre {
@@ -274,6 +298,7 @@ impl Centre {
             providers,
             policy: Arc::new(policy),
             wallet: None,
+            hot_secret: Arc::default(),
         }
     }
 

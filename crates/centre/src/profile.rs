@@ -100,7 +100,49 @@ type Row = (
     Option<String>,
 );
 
+/// What real-name data says about a person, for recommendations: never
+/// the number itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// Age in whole years today.
+    pub age: i32,
+    /// 性别
+    pub gender: Gender,
+    /// 户籍地 — the region code of registration (first six digits of the
+    /// ID number).
+    pub household_region: String,
+}
+
 impl Centre {
+    /// Age, gender and household region of a real-name verified person
+    /// (none for organisations and unverified people).
+    pub async fn person_facts(&self, subject: &Subject) -> Result<Option<PersonFacts>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT id_number FROM accounts WHERE id = $1 AND kind = 'person'")
+                .bind(&subject.account_id)
+                .fetch_optional(self.db.pool())
+                .await?;
+        let Some(id) = row
+            .and_then(|(n,)| n)
+            .and_then(|n| IdNumber::parse(&n).ok())
+        else {
+            return Ok(None);
+        };
+        let Some(birth) = id.birth_date() else {
+            return Ok(None);
+        };
+        let today = crate::clock::date_of(self.now());
+        let mut age = today.year() - birth.year();
+        if (today.month() as u8, today.day()) < (birth.month() as u8, birth.day()) {
+            age -= 1;
+        }
+        Ok(Some(PersonFacts {
+            age,
+            gender: id.gender(),
+            household_region: id.region_code().to_string(),
+        }))
+    }
+
     /// The subject's profile.
     pub async fn profile(&self, subject: &Subject) -> Result<Profile> {
         let row: Row = sqlx::query_as(

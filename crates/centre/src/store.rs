@@ -33,6 +33,11 @@ pub enum Backend {
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "centre", include_str!("../migrations/0001_centre.sql")),
     (2, "wallet", include_str!("../migrations/0002_wallet.sql")),
+    (
+        3,
+        "activity",
+        include_str!("../migrations/0003_activity.sql"),
+    ),
 ];
 
 /// The migrations compiled into the binary, as a source for sqlx's

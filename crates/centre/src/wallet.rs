@@ -9,11 +9,12 @@
 //! `yuesou-wallet`; this module is what ties them to a person.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use utoipa::ToSchema;
-use yuesou_wallet::time::{Date, OffsetDateTime, UtcOffset};
+use yuesou_wallet::time::{Date, OffsetDateTime};
 use yuesou_wallet::{
     Issuer, Jwks, KeyStore, Licence, LicenceKind, LicenceStatus, LicenceType, LicenceTypes,
     PresentRequest, VerifyError, WalletError,
@@ -29,7 +30,13 @@ pub struct Wallet {
     types: Arc<LicenceTypes>,
     issuer: Arc<dyn Issuer>,
     keys: Arc<RwLock<KeyStore>>,
+    /// When the key files were last re-read (see [`Wallet::reload_keys`]).
+    reloaded: Arc<Mutex<Instant>>,
 }
+
+/// Least time between two re-reads of the key files prompted by tokens
+/// with an unknown key id (a forger cannot make every request read disk).
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for Wallet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,6 +54,7 @@ impl Wallet {
             types: Arc::new(types),
             issuer,
             keys: Arc::new(RwLock::new(keys)),
+            reloaded: Arc::new(Mutex::new(Instant::now())),
         }
     }
 
@@ -58,6 +66,27 @@ impl Wallet {
     /// The issuer's published keys (current and retained).
     pub fn jwks(&self) -> Jwks {
         self.keys.read().unwrap_or_else(|p| p.into_inner()).jwks()
+    }
+
+    /// Re-reads the key files when a token names a key this process does
+    /// not know — a replica sharing the key directory may have rotated —
+    /// at most once per [`KEY_RELOAD_INTERVAL`]. Returns whether it did.
+    fn reload_keys(&self) -> bool {
+        {
+            let mut last = self.reloaded.lock().unwrap_or_else(|p| p.into_inner());
+            if last.elapsed() < KEY_RELOAD_INTERVAL {
+                return false;
+            }
+            *last = Instant::now();
+        }
+        let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
+        match keys.reload() {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot re-read the wallet keys");
+                false
+            }
+        }
     }
 
     /// Rotates the signing key (old keys stay for verification until their
@@ -202,10 +231,7 @@ fn kind_name(kind: LicenceKind) -> &'static str {
 }
 
 fn today(now_ms: i64) -> Date {
-    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp(now_ms / 1000)
-        .map(|t| t.to_offset(offset).date())
-        .unwrap_or(Date::MIN)
+    crate::clock::date_of(now_ms)
 }
 
 fn now_time(now_ms: i64) -> OffsetDateTime {
@@ -531,10 +557,14 @@ impl Centre {
         require: &[String],
     ) -> Result<std::result::Result<VerifiedView, Refusal>> {
         let wallet = self.wallet()?;
-        let verified = {
+        let check = || {
             let keys = wallet.keys.read().unwrap_or_else(|p| p.into_inner());
             yuesou_wallet::verify(token, &*keys, now_time(self.now()), require)
         };
+        let mut verified = check();
+        if matches!(verified, Err(VerifyError::UnknownKey { .. })) && wallet.reload_keys() {
+            verified = check();
+        }
         let verified = match verified {
             Ok(v) => v,
             Err(e) => {
@@ -596,8 +626,9 @@ impl Centre {
     }
 
     /// Licence types whose related services include `item_id` or a city
-    /// variant of it (same id up to the region suffix).
-    pub fn licences_for_item(&self, item_id: &str) -> Vec<(String, String)> {
+    /// variant of it (same id up to the region suffix): the licences a
+    /// service item accepts.
+    pub fn licences_for_item(&self, item_id: &str) -> Vec<AcceptedLicence> {
         let Ok(wallet) = self.wallet() else {
             return Vec::new();
         };
@@ -607,18 +638,35 @@ impl Centre {
                 .unwrap_or_default()
         };
         let wanted = family(item_id);
+        let same = |s: &String| s == item_id || (!wanted.is_empty() && family(s) == wanted);
         wallet
             .types
             .iter()
-            .filter(|t| {
-                t.related_services
-                    .iter()
-                    .chain(t.renewal_service.iter())
-                    .any(|s| s == item_id || (!wanted.is_empty() && family(s) == wanted))
+            .filter_map(|t| {
+                let renewal = t.renewal_service.iter().any(same);
+                (renewal || t.related_services.iter().any(same)).then(|| AcceptedLicence {
+                    type_code: t.code.clone(),
+                    name: t.name.clone(),
+                    kind: format!("{:?}", t.kind).to_lowercase(),
+                    renewal,
+                })
             })
-            .map(|t| (t.code.clone(), t.name.clone()))
             .collect()
     }
+}
+
+/// A licence type a service item accepts or renews (相关证照).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AcceptedLicence {
+    /// Licence type code (`driving_licence` …).
+    #[serde(rename = "type")]
+    pub type_code: String,
+    /// Its Chinese name (驾驶证 …).
+    pub name: String,
+    /// `card`, `certificate` or `organisation`.
+    pub kind: String,
+    /// Whether the item is this licence's renewal (换证) service.
+    pub renewal: bool,
 }
 
 fn holder_kind(subject: &Subject) -> String {

@@ -211,6 +211,7 @@ async fn sessions_expire_are_listed_and_revoked() {
                 &Settings {
                     login_validity_hours: 1,
                     login_methods: vec![LoginMethod::Password],
+                    history_paused: false,
                 },
             )
             .await
@@ -744,6 +745,152 @@ async fn agents_act_for_organisations_and_are_recorded() {
         .unwrap();
         assert!(audit.iter().any(|(actor, action)| actor == &person.account_id
             && action == "application.start"));
+    })
+    .await;
+}
+
+fn record(person: &str, key: &str, query: &str, at_ms: i64) -> yuesou_centre::SearchRecord {
+    yuesou_centre::SearchRecord {
+        person_id: person.into(),
+        key: key.into(),
+        query: query.into(),
+        at_ms,
+    }
+}
+
+#[tokio::test]
+async fn history_is_deduplicated_capped_pausable_and_never_holds_numbers() {
+    each_backend(async |ctx: Ctx| {
+        let b = ctx.backend;
+        let token = register(&ctx, "13912340001").await;
+        let s = subject(&ctx, &token).await;
+        let other = subject(&ctx, &register(&ctx, "13912340002").await).await;
+        let me = s.actor_id.clone();
+        let written = ctx
+            .centre
+            .record_searches(&[
+                record(&me, "公积金提取", "公积金提取", 1_000),
+                record(&me, "护照", "护照", 2_000),
+                // The same key again moves it up with the newest wording.
+                record(&me, "公积金提取", "gjj tq", 3_000),
+                // Never kept: personal numbers, control characters.
+                record(&me, "13800000001", "13800000001", 4_000),
+                record(&me, "x", "a\u{7}b", 5_000),
+                record(&other.actor_id, "驾驶证", "驾驶证", 6_000),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(written, 3, "{b}");
+        let mine = ctx.centre.history(&s, 50).await.unwrap();
+        let queries: Vec<&str> = mine.entries.iter().map(|e| e.query.as_str()).collect();
+        assert_eq!(queries, ["gjj tq", "护照"], "{b}");
+        // Another person's entry is not found by id.
+        let theirs = ctx.centre.history(&other, 50).await.unwrap();
+        let err = ctx
+            .centre
+            .delete_history_entry(&s, &theirs.entries[0].id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CentreError::NotFound(_)), "{b}");
+
+        // Capped: the oldest go.
+        let many: Vec<_> = (0..60)
+            .map(|n| record(&me, &format!("k{n}"), &format!("查询{n}"), 10_000 + n))
+            .collect();
+        ctx.centre.record_searches(&many).await.unwrap();
+        let capped = ctx.centre.history(&s, 100).await.unwrap();
+        assert_eq!(capped.entries.len(), yuesou_centre::HISTORY_CAP, "{b}");
+        assert_eq!(capped.entries[0].query, "查询59");
+
+        // Paused: nothing is written.
+        let mut settings = ctx.centre.settings(&s).await.unwrap();
+        settings.history_paused = true;
+        ctx.centre.update_settings(&s, &settings).await.unwrap();
+        let written = ctx
+            .centre
+            .record_searches(&[record(&me, "新", "新查询", 99_000)])
+            .await
+            .unwrap();
+        assert_eq!(written, 0, "{b}");
+        assert!(ctx.centre.history(&s, 5).await.unwrap().paused);
+        assert_eq!(ctx.centre.clear_history(&s).await.unwrap(), 50, "{b}");
+        assert_eq!(
+            ctx.centre.history(&other, 5).await.unwrap().entries.len(),
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hot_counts_each_client_once_a_day_and_keep_rules() {
+    each_backend(async |ctx: Ctx| {
+        let b = ctx.backend;
+        let day = yuesou_centre::DAY_MS;
+        let hour = yuesou_centre::HOUR_MS;
+        let seen = |client: &str, key: &str, at_ms: i64| yuesou_centre::HotSighting {
+            client: client.into(),
+            key: key.into(),
+            display: key.into(),
+            at_ms,
+        };
+        let t0 = 100 * day;
+        let mut batch: Vec<_> = (0..1000).map(|_| seen("10.0.0.1", "居住证", t0)).collect();
+        batch.push(seen("10.0.0.2", "居住证", t0 + hour));
+        batch.push(seen("10.0.0.3", "社保", t0));
+        assert_eq!(ctx.centre.record_hot(&batch).await.unwrap(), 3, "{b}");
+        // Again the same day: nothing new; the next day: counted again.
+        assert_eq!(
+            ctx.centre
+                .record_hot(&[seen("10.0.0.1", "居住证", t0 + 2 * hour)])
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            ctx.centre
+                .record_hot(&[seen("10.0.0.1", "居住证", t0 + day)])
+                .await
+                .unwrap(),
+            1
+        );
+        let since = t0 / hour;
+        let buckets = ctx.centre.hot_buckets(since, 2).await.unwrap();
+        let people: i64 = buckets
+            .iter()
+            .filter(|b| b.key == "居住证")
+            .map(|b| b.people)
+            .sum();
+        assert_eq!(people, 3, "{b}: {buckets:?}");
+        assert!(buckets.iter().all(|b| b.key != "社保"), "below the minimum");
+
+        // Pruning drops old hours.
+        ctx.centre.prune_hot(t0 + day + hour, 1).await.unwrap();
+        let left = ctx.centre.hot_buckets(0, 1).await.unwrap();
+        assert!(
+            left.iter().all(|b| b.hour >= (t0 + day) / hour),
+            "{b}: {left:?}"
+        );
+
+        // Rules replace each other and go.
+        use yuesou_centre::HotAction;
+        ctx.centre
+            .set_hot_rule("社保", "社保", HotAction::Pin)
+            .await
+            .unwrap();
+        ctx.centre
+            .set_hot_rule("社保", "社保", HotAction::Block)
+            .await
+            .unwrap();
+        let rules = ctx.centre.hot_rules().await.unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].action, HotAction::Block);
+        ctx.centre.delete_hot_rule("社保").await.unwrap();
+        assert!(ctx.centre.hot_rules().await.unwrap().is_empty());
+        assert!(matches!(
+            ctx.centre.delete_hot_rule("社保").await.unwrap_err(),
+            CentreError::NotFound(_)
+        ));
     })
     .await;
 }

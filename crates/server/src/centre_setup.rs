@@ -13,7 +13,7 @@ use crate::config::{Config, redact_url};
 
 /// The bundled `data/` directory of the engine's resources (where
 /// `demo/` lives).
-fn data_root(options: &EngineOptions) -> PathBuf {
+pub(crate) fn data_root(options: &EngineOptions) -> PathBuf {
     options
         .resources
         .divisions

@@ -117,6 +117,17 @@ pub struct ConfigLayer {
     pub demo: Option<bool>,
     /// Bearer token of /api/v1/operator/*; unset disables them.
     pub operator_token: Option<String>,
+    /// Distinct people a query needs to become a hot search.
+    pub hot_min_people: Option<i64>,
+    /// The hot searches' sliding window, in hours.
+    pub hot_window_hours: Option<i64>,
+    /// How often the hot searches are recomputed, in ms.
+    pub hot_refresh_ms: Option<u64>,
+    /// How often search history and hot counts are written, in ms.
+    pub activity_flush_ms: Option<u64>,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted
+    /// load balancer only).
+    pub trust_forwarded_for: Option<bool>,
 }
 
 macro_rules! merge_fields {
@@ -134,6 +145,8 @@ impl ConfigLayer {
             addr, home, data_dir, catalogue, watch, reload_debounce_ms, admin_token,
             cors_origins, request_timeout_ms, shutdown_timeout_ms, cache_mb, max_body_bytes,
             search_pool, access_log, log_format, log, workers, database, demo, operator_token,
+            hot_min_people, hot_window_hours, hot_refresh_ms, activity_flush_ms,
+            trust_forwarded_for,
         )
     }
 
@@ -233,6 +246,11 @@ pub struct Config {
     pub demo: bool,
     /// Operator bearer token (default none: operator endpoints disabled).
     pub operator_token: Option<String>,
+    /// How hot searches are counted (default: 3 people, 24 hours, recomputed
+    /// every 10 s, written every 2 s).
+    pub hot: crate::activity::HotSettings,
+    /// Client addresses from `X-Forwarded-For` (default false).
+    pub trust_forwarded_for: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -263,6 +281,8 @@ impl std::fmt::Debug for Config {
                 "operator_token",
                 &self.operator_token.as_ref().map(|_| "<set>"),
             )
+            .field("hot", &self.hot)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
     }
 }
@@ -290,6 +310,8 @@ impl Default for Config {
             database: None,
             demo: true,
             operator_token: None,
+            hot: crate::activity::HotSettings::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -382,6 +404,21 @@ impl Config {
         if layer.workers == Some(0) {
             return Err(invalid("workers", "must be at least 1"));
         }
+        let mut hot = d.hot.clone();
+        if let Some(n) = layer.hot_min_people {
+            if !(1..=1_000_000).contains(&n) {
+                return Err(invalid("hot_min_people", "must be from 1 to 1000000"));
+            }
+            hot.min_people = n;
+        }
+        if let Some(h) = layer.hot_window_hours {
+            if !(1..=24 * 30).contains(&h) {
+                return Err(invalid("hot_window_hours", "must be from 1 to 720"));
+            }
+            hot.window_hours = h;
+        }
+        hot.refresh = positive_ms("hot_refresh_ms", layer.hot_refresh_ms, hot.refresh)?;
+        hot.flush = positive_ms("activity_flush_ms", layer.activity_flush_ms, hot.flush)?;
         Ok(Config {
             addr: layer.addr.unwrap_or(d.addr),
             home: layer.home,
@@ -414,6 +451,8 @@ impl Config {
             database,
             demo,
             operator_token,
+            hot,
+            trust_forwarded_for: layer.trust_forwarded_for.unwrap_or(d.trust_forwarded_for),
         })
     }
 }

@@ -52,7 +52,13 @@ impl Daemon {
     ) -> Result<(), DaemonError> {
         let Daemon { config, options } = self;
         let centre = crate::centre_setup::open(&config, &options).await?;
-        let mut state = AppState::empty(&config).with_centre(centre.clone());
+        let mut state = AppState::empty(&config)
+            .with_centre(centre.clone())
+            .with_life_stages(
+                crate::centre_setup::data_root(&options)
+                    .join("recommend")
+                    .join("life_stages.json"),
+            );
         let reloader = state.start_reloader(options.clone());
         let (stop, stopped) = watch::channel(false);
         let mut server = tokio::spawn(crate::serve(listener, state.clone(), async move {
@@ -88,6 +94,15 @@ impl Daemon {
             return Err(e.into());
         }
         state.set_centre_ready();
+        // History and hot searches: written in batches until shutdown.
+        let (stop_activity, activity_stopped) = watch::channel(false);
+        let activity_task = state.activity().cloned().map(|activity| {
+            let shared = state.shared.clone();
+            tokio::spawn(activity.run(
+                move || shared.slot.current().map(|g| g.engine.clone()),
+                activity_stopped,
+            ))
+        });
 
         let watcher = if config.watch {
             match FileWatcher::start(&options.resources, config.reload_debounce, reloader.clone()) {
@@ -117,6 +132,10 @@ impl Daemon {
         tracing::info!("shutting down: draining requests in flight");
         drop(watcher);
         let result = drain(stop, server, config.shutdown_timeout).await;
+        let _ = stop_activity.send(true);
+        if let Some(task) = activity_task {
+            let _ = task.await;
+        }
         centre.db().close().await;
         result
     }

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use arc_swap::ArcSwapOption;
 use yuesou_core::Engine;
 
+use crate::activity::Reading;
 use crate::cache::ResponseCache;
 
 /// One loaded engine and everything scoped to it.
@@ -26,7 +27,13 @@ pub struct Generation {
     pub vocabulary: Vocabulary,
     /// When it was swapped in.
     pub loaded_at: SystemTime,
+    /// How recent queries read (for history and hot searches when their
+    /// answer comes from the response cache), by query and `correct` flag.
+    pub readings: quick_cache::sync::Cache<(String, bool), Option<Arc<Reading>>>,
 }
+
+/// Query readings remembered per generation.
+const READINGS_REMEMBERED: usize = 20_000;
 
 /// The category, theme and department values of a catalogue.
 #[derive(Debug, Default)]
@@ -90,6 +97,7 @@ impl EngineSlot {
             engine,
             cache: ResponseCache::new(self.cache_bytes),
             loaded_at: SystemTime::now(),
+            readings: quick_cache::sync::Cache::new(READINGS_REMEMBERED),
         });
         self.current.store(Some(generation.clone()));
         generation

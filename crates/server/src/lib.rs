@@ -40,6 +40,7 @@
 //! engines), `watch` (file events), `cache` (responses), `metrics`,
 //! `openapi`, `daemon` (life cycle).
 
+pub mod activity;
 mod cache;
 mod centre_setup;
 mod clock;
@@ -51,6 +52,7 @@ mod middleware;
 mod openapi;
 mod params;
 mod problem;
+mod recommend;
 mod reload;
 mod routes;
 mod session;

@@ -18,8 +18,8 @@ use utoipa_axum::routes;
 
 use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
 use crate::routes::{
-    admin, applications, auth, categories, feedback, halls, health, items, me, messages, meta,
-    operator, search, suggest, wallet,
+    admin, applications, auth, categories, feedback, halls, health, history, hot, items, me,
+    messages, meta, operator, recommend, search, suggest, wallet,
 };
 use crate::state::AppState;
 
@@ -42,6 +42,7 @@ use crate::state::AppState;
         (name = "applications", description = "办件查询: applications that pause and resume"),
         (name = "feedback", description = "帮助与反馈: questions and complaints with replies"),
         (name = "messages", description = "消息提醒: inbox, unread counts, the pinned notice"),
+        (name = "history", description = "搜索历史: a person's searches"),
         (name = "wallet", description = "我的证照: licences, SD-JWT presentations and their verification"),
         (name = "operator", description = "Department operations (operator token)"),
     ),
@@ -99,6 +100,16 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(wallet::jwks))
         .routes(routes!(wallet::types))
         .routes(routes!(wallet::revoke))
+        .routes(routes!(wallet::item_licences))
+        .routes(routes!(wallet::rotate_key))
+        .routes(routes!(history::list, history::clear))
+        .routes(routes!(history::delete))
+        .routes(routes!(hot::hot))
+        .routes(routes!(hot::report))
+        .routes(routes!(hot::set_rule))
+        .routes(routes!(hot::delete_rule))
+        .routes(routes!(recommend::anonymous))
+        .routes(routes!(recommend::personal))
 }
 
 /// The OpenAPI document of the API.

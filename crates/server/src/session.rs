@@ -6,6 +6,7 @@
 //! - [`Operator`] — the operator token (`YUESOU_OPERATOR_TOKEN`), compared
 //!   in constant time; user tokens never pass. Without a configured token
 //!   the operator routes answer 403 `operator-disabled`.
+//! - [`Searcher`] — the session of a search, if any (never fails).
 //! - [`Caller`] — device and network address, recorded with a login.
 //! - [`JsonBody`] — a JSON body whose errors become 400 problems that never
 //!   repeat the values sent (they may be personal data).
@@ -81,6 +82,33 @@ impl FromRequestParts<AppState> for MaybeAuthed {
     }
 }
 
+/// The subject of a search sent with a valid token, else nobody. Unlike
+/// [`MaybeAuthed`] it never fails: search keeps serving while the
+/// database is away (the search is then simply not remembered).
+#[derive(Debug, Clone)]
+pub(crate) struct Searcher(pub Option<Subject>);
+
+impl FromRequestParts<AppState> for Searcher {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (Some(centre), Some(token)) = (state.centre.as_ref(), bearer(parts)) else {
+            return Ok(Searcher(None));
+        };
+        match centre.authenticate(token).await {
+            Ok(subject) => Ok(Searcher(Some(subject))),
+            Err(yuesou_centre::CentreError::Unauthenticated) => Ok(Searcher(None)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check a searcher's session; searching anonymously");
+                Ok(Searcher(None))
+            }
+        }
+    }
+}
+
 /// An operator (a department's system) calling the operator routes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Operator;
@@ -116,10 +144,13 @@ impl FromRequestParts<AppState> for Operator {
 #[derive(Debug, Clone)]
 pub(crate) struct Caller(pub Client);
 
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let device = parts
             .headers
             .get(header::USER_AGENT)
@@ -128,11 +159,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .chars()
             .take(120)
             .collect();
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        // Behind a trusted load balancer the client is the first address it
+        // recorded; otherwise the peer.
+        let forwarded = state
+            .settings
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+        let address = forwarded
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip())
+            })
+            .map_or_else(|| "unknown".into(), |ip| ip.to_string());
         Ok(Caller(Client { device, address }))
     }
 }

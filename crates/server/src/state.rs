@@ -34,6 +34,8 @@ pub(crate) struct Settings {
     pub cors_origins: Vec<String>,
     pub reload_settle: Duration,
     pub operator_token: Option<String>,
+    pub hot: crate::activity::HotSettings,
+    pub trust_forwarded_for: bool,
 }
 
 impl From<&Config> for Settings {
@@ -47,6 +49,8 @@ impl From<&Config> for Settings {
             cors_origins: c.cors_origins.clone(),
             reload_settle: c.reload_debounce,
             operator_token: c.operator_token.clone(),
+            hot: c.hot.clone(),
+            trust_forwarded_for: c.trust_forwarded_for,
         }
     }
 }
@@ -59,6 +63,10 @@ pub struct AppState {
     pub(crate) reloader: Option<Reloader>,
     /// The personal centre (none when the daemon serves search only).
     pub(crate) centre: Option<yuesou_centre::Centre>,
+    /// Search history and hot searches (with the centre).
+    pub(crate) activity: Option<Arc<crate::activity::Activity>>,
+    /// The life-stage rules of recommendations.
+    pub(crate) life_stages: Arc<crate::recommend::LifeStageFile>,
 }
 
 impl AppState {
@@ -90,14 +98,32 @@ impl AppState {
             settings: Arc::new(Settings::from(config)),
             reloader: None,
             centre: None,
+            activity: None,
+            life_stages: Arc::new(crate::recommend::LifeStageFile::new(None)),
         }
     }
 
     /// This state with the personal centre `centre` behind the personal
     /// routes (without one they answer 503 `centre-disabled`).
     pub fn with_centre(mut self, centre: yuesou_centre::Centre) -> Self {
+        self.activity = Some(Arc::new(crate::activity::Activity::new(
+            centre.clone(),
+            self.settings.hot.clone(),
+        )));
         self.centre = Some(centre);
         self
+    }
+
+    /// This state with the life-stage rules of recommendations read from
+    /// `path` (re-read when the file changes).
+    pub fn with_life_stages(mut self, path: std::path::PathBuf) -> Self {
+        self.life_stages = Arc::new(crate::recommend::LifeStageFile::new(Some(path)));
+        self
+    }
+
+    /// Search history and hot searches, when the centre is there.
+    pub fn activity(&self) -> Option<&Arc<crate::activity::Activity>> {
+        self.activity.as_ref()
     }
 
     /// Whether the personal centre is set up (always, without one).

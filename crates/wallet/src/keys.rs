@@ -210,27 +210,7 @@ impl KeyStore {
     ) -> Result<Self, WalletError> {
         let dir = dir.as_ref().join(KEY_DIR);
         create_private_dir(&dir)?;
-        let mut keys = Vec::new();
-        let entries = fs::read_dir(&dir).map_err(|source| WalletError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        for entry in entries {
-            let path = entry
-                .map_err(|source| WalletError::Io {
-                    path: dir.clone(),
-                    source,
-                })?
-                .path();
-            if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                continue;
-            }
-            keys.push(read_key(&path)?);
-        }
-        keys.sort_by(|a, b| {
-            (a.retired_at.is_none(), a.created_at).cmp(&(b.retired_at.is_none(), b.created_at))
-        });
-        keys.reverse();
+        let keys = read_keys(&dir)?;
         let mut store = Self {
             dir,
             retention,
@@ -242,6 +222,17 @@ impl KeyStore {
             store.add_key(now)?;
         }
         Ok(store)
+    }
+
+    /// Re-reads the key files, to pick up a rotation another process (a
+    /// replica sharing the directory) made. Keeps the keys in memory when
+    /// the directory holds no signing key.
+    pub fn reload(&mut self) -> Result<(), WalletError> {
+        let keys = read_keys(&self.dir)?;
+        if keys.first().is_some_and(|k| k.retired_at.is_none()) {
+            self.keys = keys;
+        }
+        Ok(())
     }
 
     /// The directory holding the key files.
@@ -330,7 +321,11 @@ impl KeyStore {
         self.keys = kept;
         for k in gone {
             let path = self.dir.join(format!("{}.json", k.kid));
-            fs::remove_file(&path).map_err(|source| WalletError::Io { path, source })?;
+            match fs::remove_file(&path) {
+                // Another process sharing the directory pruned it first.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                result => result.map_err(|source| WalletError::Io { path, source })?,
+            }
         }
         Ok(())
     }
@@ -343,6 +338,33 @@ impl VerificationKeys for KeyStore {
             .find(|k| k.kid == kid)
             .map(|k| k.signing.verifying_key().to_bytes())
     }
+}
+
+/// The keys in `dir`, newest signing key first, then retired keys newest
+/// first.
+fn read_keys(dir: &Path) -> Result<Vec<StoredKey>, WalletError> {
+    let mut keys = Vec::new();
+    let entries = fs::read_dir(dir).map_err(|source| WalletError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let path = entry
+            .map_err(|source| WalletError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        keys.push(read_key(&path)?);
+    }
+    keys.sort_by(|a, b| {
+        (a.retired_at.is_none(), a.created_at).cmp(&(b.retired_at.is_none(), b.created_at))
+    });
+    keys.reverse();
+    Ok(keys)
 }
 
 /// `n` random bytes from the operating system.

@@ -16,11 +16,13 @@ use yuesou_core::{
 /// needs no other parameter (and the OpenAPI document can state it).
 pub const MAX_PAGES: usize = MAX_RESULT_WINDOW / MAX_PAGE_SIZE;
 
+use crate::activity::Reading;
 use crate::cache::KeyBuilder;
 use crate::config::SearchPool;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::{cached, to_json};
+use crate::session::{Caller, Searcher};
 use crate::state::AppState;
 
 /// 服务对象 — who a service is for.
@@ -274,6 +276,8 @@ impl SearchParams {
 )]
 pub(crate) async fn search(
     State(state): State<AppState>,
+    Searcher(person): Searcher,
+    Caller(client): Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
     let params = SearchParams::parse(raw.as_deref())?;
@@ -281,14 +285,40 @@ pub(crate) async fn search(
     // A phone position is all but unique per request: caching its answer
     // would only crowd out the answers that are asked again.
     let key = (params.position.is_none() || params.city.is_some()).then(|| params.cache_key());
+    // A new search (not a further page) is remembered: in the person's
+    // history and in the hot counts.
+    let remembered = params
+        .q
+        .as_ref()
+        .filter(|q| {
+            !q.trim().is_empty() && params.page.unwrap_or(1) == 1 && state.activity.is_some()
+        })
+        .map(|q| (q.clone(), params.correct.unwrap_or(true)));
     let request = params.into_request();
     let engine = generation.engine.clone();
     let pool = state.settings.search_pool;
-    cached(&state, &generation, "search", key, async move {
+    let readings = &generation.readings;
+    let reading_key = remembered.clone();
+    let response = cached(&state, &generation, "search", key, async move {
         let response = run_search(engine, request, pool).await?;
+        if let Some(k) = reading_key {
+            let reading = Reading::of(&k.0, &response).map(Arc::new);
+            readings.insert(k, reading);
+        }
         to_json(&response)
     })
-    .await
+    .await?;
+    if let (Some(activity), Some(k)) = (state.activity(), remembered) {
+        let reading = match readings.get(&k) {
+            Some(reading) => reading,
+            None => Reading::analysed(&k.0, &generation.engine).map(Arc::new),
+        };
+        if let Some(reading) = reading {
+            let now = state.centre().map_or(0, yuesou_centre::Centre::now_ms);
+            activity.observe(person.as_ref(), &client.address, &reading, now);
+        }
+    }
+    Ok(response)
 }
 
 async fn run_search(

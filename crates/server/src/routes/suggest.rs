@@ -6,7 +6,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
-use yuesou_core::{MAX_PREFIX_CHARS, MAX_SUGGESTIONS, Suggestion};
+use yuesou_core::{MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SuggestMatch, Suggestion, SuggestionKind};
+
+use crate::activity::{HotEntry, key_of};
 
 use crate::cache::KeyBuilder;
 use crate::params::{Params, names_of};
@@ -80,14 +82,70 @@ pub(crate) async fn suggest(
     let generation = state.generation()?;
     let prefix = params.q.unwrap_or_default();
     let size = params.size.unwrap_or(10);
-    let key = KeyBuilder::new("suggest").part(&prefix).part(size).build();
+    let hot = state.activity().map(|a| a.current_hot());
+    let version = hot.as_ref().map_or(0, |h| h.version);
+    let key = KeyBuilder::new("suggest")
+        .part(&prefix)
+        .part(size)
+        .part(version)
+        .build();
     let engine = &generation.engine;
     cached(&state, &generation, "suggest", Some(key), async {
-        let suggestions = engine.suggest(&prefix, size);
+        let mut suggestions = engine.suggest(&prefix, size);
+        if let Some(hot) = hot.filter(|h| h.entries.len() >= LIVE_HOT_MIN) {
+            merge_hot(engine, &prefix, &hot.entries, &mut suggestions, size);
+        }
         to_json(&SuggestResponse {
             query: prefix.clone(),
             suggestions,
         })
     })
     .await
+}
+
+/// Live hot searches replace the bundled hot-query list in suggestions once
+/// at least this many are listed.
+const LIVE_HOT_MIN: usize = 5;
+
+/// Merges the live hot searches matching `prefix` (as Chinese, full pinyin
+/// or initials) into `suggestions`, weighted by how many people search
+/// them, in place of the bundled hot queries.
+fn merge_hot(
+    engine: &yuesou_core::Engine,
+    prefix: &str,
+    hot: &[HotEntry],
+    suggestions: &mut Vec<Suggestion>,
+    size: usize,
+) {
+    let typed = key_of(&engine.analyzer().normalizer().normalize(prefix));
+    if typed.is_empty() || engine.analyzer().guard().is_banned(&typed) {
+        return;
+    }
+    suggestions.retain(|s| s.kind != SuggestionKind::Query);
+    let top = hot.iter().map(|e| e.score).fold(0.0f64, f64::max).max(1.0);
+    for entry in hot {
+        let matched = if key_of(&entry.query).starts_with(&typed) {
+            SuggestMatch::Prefix
+        } else if entry.pinyin.starts_with(&typed) {
+            SuggestMatch::Pinyin
+        } else if entry.initials.starts_with(&typed) {
+            SuggestMatch::Initials
+        } else {
+            continue;
+        };
+        let popularity = 40.0 + 60.0 * (entry.score / top) as f32;
+        let score = matched as u8 as f32 + popularity / 100.0;
+        match suggestions.iter_mut().find(|s| s.text == entry.query) {
+            Some(existing) => existing.score = existing.score.max(score),
+            None => suggestions.push(Suggestion {
+                text: entry.query.clone(),
+                kind: SuggestionKind::Query,
+                id: None,
+                matched,
+                score,
+            }),
+        }
+    }
+    suggestions.sort_by(|a, b| b.score.total_cmp(&a.score));
+    suggestions.truncate(size);
 }

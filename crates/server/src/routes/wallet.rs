@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yuesou_centre::{PresentationView, Refusal, VerifiedView, WalletItem};
+use yuesou_centre::{AcceptedLicence, PresentationView, Refusal, VerifiedView, WalletItem};
 
 use crate::params::{Params, names_of};
 use crate::problem::{Problem, ProblemKind};
@@ -351,4 +351,78 @@ pub(crate) async fn revoke(
         .wallet_revoke(&body.type_code, &body.number)
         .await?;
     Ok(Json(Revoked { revoked }))
+}
+
+/// The licences a service item accepts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemLicences {
+    /// The item asked about.
+    pub item: String,
+    /// Licence types it accepts or renews (empty when it needs none).
+    pub licences: Vec<AcceptedLicence>,
+}
+
+/// The licences a service item accepts (相关证照): what to bring, or what a
+/// wallet can present for it.
+#[utoipa::path(get, path = "/api/v1/items/{id}/licences", tag = "wallet", operation_id = "item_licences",
+    params(("id" = String, Path, description = "The item's id", max_length = 128,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
+    responses(
+        (status = 200, description = "Licence types", body = ItemLicences),
+        (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: no item has this id", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn item_licences(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ItemLicences>, Problem> {
+    if id.chars().count() > crate::routes::items::MAX_ID_CHARS || id.chars().any(char::is_control) {
+        return Err(Problem::invalid_parameter(
+            "id",
+            "must be at most 128 characters without control characters",
+        ));
+    }
+    let generation = state.generation()?;
+    if generation.engine.item(&id).is_none() {
+        return Err(Problem::not_found(format!(
+            "no service item with id {id:?}"
+        )));
+    }
+    let licences = centre(&state)?.licences_for_item(&id);
+    Ok(Json(ItemLicences { item: id, licences }))
+}
+
+/// The signing key after a rotation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rotated {
+    /// Id of the new signing key (`kid`).
+    pub kid: String,
+    /// Key ids published in the JWKS now (the new one and those retained
+    /// until the presentations they signed have expired).
+    pub published: Vec<String>,
+}
+
+/// Rotates the wallet's signing key: new presentations are signed with a
+/// fresh Ed25519 key; old keys stay in the JWKS until their tokens expire.
+#[utoipa::path(post, path = "/api/v1/operator/wallet/keys/rotate", tag = "operator", operation_id = "operator_rotate_wallet_key",
+    security(("operator_token" = [])),
+    responses(
+        (status = 200, description = "Rotated", body = Rotated),
+        (status = 401, description = "`unauthenticated`: not the operator token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`operator-disabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn rotate_key(
+    State(state): State<AppState>,
+    _: Operator,
+) -> Result<Json<Rotated>, Problem> {
+    let wallet = centre(&state)?.wallet()?;
+    let kid = wallet.rotate_key()?;
+    let published = wallet
+        .jwks()
+        .keys
+        .iter()
+        .filter_map(|k| k.kid.clone())
+        .collect();
+    tracing::info!(kid = %kid, "wallet signing key rotated");
+    Ok(Json(Rotated { kid, published }))
 }

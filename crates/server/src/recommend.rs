@@ -1,0 +1,544 @@
+//! 智能推荐 — services ranked for one person from what the platform knows
+//! of them, each with a reason a person can read:
+//!
+//! 1. licences in the wallet: expiring or expired → their renewal service;
+//!    every licence → the services it is for;
+//! 2. applications: a draft to resume, one waiting for more material, a
+//!    result just out;
+//! 3. real-name facts: the life stage of the person's age (and gender), and
+//!    living away from the household region (data file
+//!    `data/recommend/life_stages.json`, re-read when it changes);
+//! 4. recent searches, then where the person is and what everybody
+//!    searches now.
+//!
+//! Anonymous people get 4 alone. Each service appears once, with its
+//! strongest reason; the variant offered where the person is is chosen.
+//! The home-screen categories are ordered by the same scores.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yuesou_centre::identity::Gender;
+use yuesou_centre::{ApplicationStatus, ApplicationSummary, PersonFacts, Validity, WalletItem};
+use yuesou_core::{Engine, LocationInput, SearchRequest, ServiceItem};
+
+use crate::activity::HotEntry;
+
+/// Popular services offered where the person is, considered.
+const POPULAR_NEARBY: usize = 10;
+
+/// Services recommended per wallet licence (its most popular related ones).
+const RELATED_PER_LICENCE: usize = 2;
+
+/// Why a service is recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// A licence in the wallet is expiring or expired: its renewal.
+    LicenceExpiring,
+    /// An application waits for more material (待补正).
+    ApplicationWaiting,
+    /// A draft application to resume.
+    ApplicationDraft,
+    /// An application's result is out.
+    ApplicationResult,
+    /// Searched recently.
+    RecentSearch,
+    /// The person's life stage (age, gender).
+    LifeStage,
+    /// Living away from the household region.
+    AwayFromHousehold,
+    /// A service a licence in the wallet is for.
+    LicenceRelated,
+    /// What people search now.
+    HotSearch,
+    /// Popular where the person is.
+    PopularNearby,
+}
+
+impl ReasonKind {
+    /// Base weight: stronger signals first.
+    fn weight(self) -> f32 {
+        match self {
+            ReasonKind::LicenceExpiring => 100.0,
+            ReasonKind::ApplicationWaiting => 95.0,
+            ReasonKind::ApplicationDraft => 90.0,
+            ReasonKind::ApplicationResult => 80.0,
+            ReasonKind::RecentSearch => 60.0,
+            ReasonKind::LifeStage => 55.0,
+            ReasonKind::AwayFromHousehold => 50.0,
+            ReasonKind::LicenceRelated => 40.0,
+            ReasonKind::HotSearch => 30.0,
+            ReasonKind::PopularNearby => 20.0,
+        }
+    }
+}
+
+/// One recommended service.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recommendation {
+    /// The item's id (the variant offered where the person is).
+    pub id: String,
+    /// 事项名称
+    pub title: String,
+    /// 分类
+    pub category: String,
+    /// 主题
+    pub theme: String,
+    /// Region code of the item.
+    pub region_code: String,
+    /// Why it is recommended, in Chinese.
+    pub reason: String,
+    /// The kind of reason.
+    pub reason_kind: ReasonKind,
+    /// The application it is about (resume, collect the result).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    /// The wallet licence it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub licence_id: Option<String>,
+    /// Ranking score.
+    pub score: f32,
+}
+
+/// Recommendations and the category order they imply.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Recommendations {
+    /// Best first.
+    pub items: Vec<Recommendation>,
+    /// The catalogue's categories, those that matter to this person first.
+    pub categories: Vec<String>,
+    /// The city the recommendations are for, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+}
+
+/// What is known of the person asking.
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// Wallet licences.
+    pub licences: Vec<WalletItem>,
+    /// Applications, most recent first.
+    pub applications: Vec<ApplicationSummary>,
+    /// Real-name facts.
+    pub facts: Option<PersonFacts>,
+    /// Recent search queries, newest first.
+    pub recent: Vec<String>,
+    /// Where the person is (query parameters), else the household region.
+    pub location: Option<LocationInput>,
+}
+
+/// One life-stage rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeStage {
+    /// Youngest age, included.
+    pub min_age: i32,
+    /// Oldest age, included.
+    pub max_age: i32,
+    /// Only for this gender (`male`, `female`), when set.
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// Service families (item ids without the region suffix).
+    pub services: Vec<String>,
+    /// The reason shown.
+    pub reason: String,
+}
+
+/// Services for people living away from their household region.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwayRule {
+    /// Service families.
+    pub services: Vec<String>,
+    /// The reason shown (`{city}` is the household city).
+    pub reason: String,
+}
+
+/// The rules file.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LifeStages {
+    /// Rules by age.
+    #[serde(default)]
+    pub life_stages: Vec<LifeStage>,
+    /// The away-from-household rule.
+    #[serde(default)]
+    pub away_from_household: Option<AwayRule>,
+}
+
+/// The rules file, re-read when its modification time changes.
+#[derive(Debug)]
+pub struct LifeStageFile {
+    path: Option<PathBuf>,
+    loaded: Mutex<(Option<SystemTime>, std::sync::Arc<LifeStages>)>,
+}
+
+impl LifeStageFile {
+    /// The rules at `path` (none: no life-stage recommendations).
+    pub fn new(path: Option<PathBuf>) -> LifeStageFile {
+        LifeStageFile {
+            path,
+            loaded: Mutex::new((None, std::sync::Arc::default())),
+        }
+    }
+
+    /// The rules now; a file that fails to parse keeps the last good rules.
+    pub fn current(&self) -> std::sync::Arc<LifeStages> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(path) = &self.path else {
+            return loaded.1.clone();
+        };
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        if modified.is_some() && modified != loaded.0 {
+            match read_rules(path) {
+                Ok(rules) => *loaded = (modified, std::sync::Arc::new(rules)),
+                Err(e) => {
+                    tracing::error!(file = %path.display(), error = %e, "life-stage rules not reloaded");
+                    loaded.0 = modified;
+                }
+            }
+        }
+        loaded.1.clone()
+    }
+}
+
+fn read_rules(path: &Path) -> Result<LifeStages, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// An item id without its region suffix (`xsjs-jzhz-440000` → `xsjs-jzhz`).
+fn family_of(id: &str) -> &str {
+    id.rsplit_once('-').map_or(id, |(family, _)| family)
+}
+
+struct Ranker<'e> {
+    engine: &'e Engine,
+    city_code: Option<String>,
+    families: HashMap<&'e str, Vec<&'e ServiceItem>>,
+    chosen: BTreeMap<String, Recommendation>,
+}
+
+impl<'e> Ranker<'e> {
+    fn new(engine: &'e Engine, city_code: Option<String>) -> Self {
+        let mut families: HashMap<&str, Vec<&ServiceItem>> = HashMap::new();
+        for item in engine.catalogue().items() {
+            families.entry(family_of(&item.id)).or_default().push(item);
+        }
+        Ranker {
+            engine,
+            city_code,
+            families,
+            chosen: BTreeMap::new(),
+        }
+    }
+
+    /// The variant of `family` offered where the person is (the city's own,
+    /// else one covering it), else — place unknown — the province-wide or
+    /// most popular one.
+    fn variant(&self, family: &str) -> Option<&'e ServiceItem> {
+        let items = self.families.get(family)?;
+        let gazetteer = self.engine.gazetteer();
+        match &self.city_code {
+            Some(city) => items
+                .iter()
+                .find(|i| &i.region_code == city)
+                .or_else(|| {
+                    items
+                        .iter()
+                        .find(|i| gazetteer.is_within(city, &i.region_code))
+                })
+                .copied(),
+            None => items
+                .iter()
+                .find(|i| i.region_code.ends_with("0000"))
+                .or_else(|| {
+                    items
+                        .iter()
+                        .max_by(|a, b| a.popularity().total_cmp(&b.popularity()))
+                })
+                .copied(),
+        }
+    }
+
+    /// Adds a recommendation of `item`; a service already chosen keeps its
+    /// strongest reason.
+    fn add(
+        &mut self,
+        item: &ServiceItem,
+        kind: ReasonKind,
+        reason: String,
+        about: (Option<String>, Option<String>),
+    ) {
+        let score = kind.weight() + item.popularity() / 100.0;
+        let family = family_of(&item.id).to_string();
+        if self.chosen.get(&family).is_some_and(|r| r.score >= score) {
+            return;
+        }
+        self.chosen.insert(
+            family,
+            Recommendation {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                category: item.category.clone(),
+                theme: item.theme.clone(),
+                region_code: item.region_code.clone(),
+                reason,
+                reason_kind: kind,
+                application_id: about.0,
+                licence_id: about.1,
+                score,
+            },
+        );
+    }
+
+    fn add_family(
+        &mut self,
+        family: &str,
+        kind: ReasonKind,
+        reason: String,
+        about: (Option<String>, Option<String>),
+    ) {
+        if let Some(item) = self.variant(family) {
+            self.add(item, kind, reason, about);
+        }
+    }
+
+    /// The first hit of a search for `query` where the person is.
+    fn top_hit(&self, query: &str, location: &Option<LocationInput>) -> Option<&'e ServiceItem> {
+        let mut request = SearchRequest::new(query);
+        request.size = 1;
+        request.location = location.clone();
+        let response = self.engine.search(&request).ok()?;
+        if response.relaxed {
+            return None;
+        }
+        self.engine.item(&response.hits.first()?.id)
+    }
+}
+
+/// Ranks services for the person `signals` describe (anonymous when
+/// empty); at most `limit`.
+pub fn recommend(
+    engine: &Engine,
+    stages: &LifeStages,
+    signals: &Signals,
+    hot: &[HotEntry],
+    limit: usize,
+) -> Result<Recommendations, yuesou_core::Error> {
+    // Where the person is (an unknown place is the caller's error).
+    let located = match &signals.location {
+        Some(input) => Some(engine.resolve_location(input)?),
+        None => None,
+    };
+    let city = located
+        .as_ref()
+        .and_then(|l| engine.gazetteer().city_of(&l.code));
+    let city_code = city.map(|d| d.code.clone());
+    let city_name = city.map(|d| d.name.clone());
+    let mut ranker = Ranker::new(engine, city_code.clone());
+
+    for licence in &signals.licences {
+        let about = (None, Some(licence.id.clone()));
+        if matches!(licence.validity, Validity::Expiring | Validity::Expired)
+            && let Some(renewal) = &licence.renewal_service
+        {
+            // Cards are renewed (换证); certificates are issued anew.
+            let renew = if licence.kind == "certificate" {
+                "可重新开具"
+            } else {
+                "可办理换证"
+            };
+            let name = &licence.type_name;
+            let reason = match (licence.validity, licence.days_left) {
+                (Validity::Expired, _) => format!("您的{name}已过期，{renew}"),
+                (_, Some(days)) => format!("您的{name}将于{days}天后到期，{renew}"),
+                _ => format!("您的{name}即将到期，{renew}"),
+            };
+            ranker.add_family(
+                family_of(renewal),
+                ReasonKind::LicenceExpiring,
+                reason,
+                about.clone(),
+            );
+        }
+        // The licence's most used services (a wallet of many licences
+        // must not crowd out everything else).
+        let mut related: Vec<&ServiceItem> = licence
+            .related_services
+            .iter()
+            .filter_map(|id| ranker.variant(family_of(id)))
+            .collect();
+        related.sort_by(|a, b| b.popularity().total_cmp(&a.popularity()));
+        for item in related.into_iter().take(RELATED_PER_LICENCE) {
+            ranker.add(
+                item,
+                ReasonKind::LicenceRelated,
+                format!("与您的{}相关", licence.type_name),
+                about.clone(),
+            );
+        }
+    }
+
+    for application in &signals.applications {
+        let Some(item) = engine.item(&application.item_id) else {
+            continue;
+        };
+        let about = (Some(application.id.clone()), None);
+        let (kind, reason) = match application.status {
+            ApplicationStatus::Draft => (
+                ReasonKind::ApplicationDraft,
+                format!(
+                    "您有一件未提交的申请，已填到第{}/{}步，可继续办理",
+                    (application.current_step + 1).min(application.step_count.max(1)),
+                    application.step_count.max(1)
+                ),
+            ),
+            ApplicationStatus::Waiting => (
+                ReasonKind::ApplicationWaiting,
+                "您的申请需要补正材料".to_string(),
+            ),
+            ApplicationStatus::Completed => (
+                ReasonKind::ApplicationResult,
+                "您的申请已办结，可查看办理结果".to_string(),
+            ),
+            _ => continue,
+        };
+        ranker.add(item, kind, reason, about);
+    }
+
+    if let Some(facts) = &signals.facts {
+        for stage in &stages.life_stages {
+            let gender_ok = match stage.gender.as_deref() {
+                Some("male") => facts.gender == Gender::Male,
+                Some("female") => facts.gender == Gender::Female,
+                _ => true,
+            };
+            if (stage.min_age..=stage.max_age).contains(&facts.age) && gender_ok {
+                for family in &stage.services {
+                    ranker.add_family(
+                        family,
+                        ReasonKind::LifeStage,
+                        stage.reason.clone(),
+                        (None, None),
+                    );
+                }
+            }
+        }
+        let household_city = format!("{}00", facts.household_region.get(..4).unwrap_or(""));
+        if let (Some(away), Some(here)) = (&stages.away_from_household, &city_code)
+            && *here != household_city
+            && let Some(division) = engine.gazetteer().division(here)
+        {
+            let reason = away.reason.replace("{city}", &division.name);
+            for family in &away.services {
+                ranker.add_family(
+                    family,
+                    ReasonKind::AwayFromHousehold,
+                    reason.clone(),
+                    (None, None),
+                );
+            }
+        }
+    }
+
+    for query in signals.recent.iter().take(3) {
+        if let Some(item) = ranker.top_hit(query, &signals.location) {
+            ranker.add(
+                item,
+                ReasonKind::RecentSearch,
+                format!("您最近搜索过「{query}」"),
+                (None, None),
+            );
+        }
+    }
+    for entry in hot.iter().take(5) {
+        if let Some(item) = ranker.top_hit(&entry.query, &signals.location) {
+            ranker.add(
+                item,
+                ReasonKind::HotSearch,
+                format!("大家都在搜「{}」", entry.query),
+                (None, None),
+            );
+        }
+    }
+    // Popular where the person is (or province-wide), one per service.
+    let reason = city_name
+        .as_ref()
+        .map_or_else(|| "热门服务".to_string(), |c| format!("{c}热门服务"));
+    let mut popular: Vec<&ServiceItem> = ranker
+        .families
+        .keys()
+        .filter_map(|family| ranker.variant(family))
+        .collect();
+    popular.sort_by(|a, b| {
+        b.popularity()
+            .total_cmp(&a.popularity())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for item in popular.into_iter().take(POPULAR_NEARBY) {
+        ranker.add(
+            item,
+            ReasonKind::PopularNearby,
+            reason.clone(),
+            (None, None),
+        );
+    }
+
+    let mut items: Vec<Recommendation> = ranker.chosen.into_values().collect();
+    items.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    let categories = order_categories(engine, &items);
+    items.truncate(limit);
+    Ok(Recommendations {
+        items,
+        categories,
+        city: city_name,
+    })
+}
+
+/// The catalogue's categories (in catalogue order), those holding the
+/// highest-scored recommendations first.
+fn order_categories(engine: &Engine, items: &[Recommendation]) -> Vec<String> {
+    let mut order: Vec<(String, f32, usize)> = Vec::new();
+    for item in engine.catalogue().items() {
+        if !order.iter().any(|(c, _, _)| *c == item.category) {
+            let position = order.len();
+            order.push((item.category.clone(), 0.0, position));
+        }
+    }
+    for r in items {
+        if let Some(entry) = order.iter_mut().find(|(c, _, _)| *c == r.category) {
+            entry.1 += r.score;
+        }
+    }
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+    order.into_iter().map(|(c, _, _)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_drop_the_region() {
+        assert_eq!(family_of("xsjs-jzhz-440000"), "xsjs-jzhz");
+        assert_eq!(family_of("plain"), "plain");
+    }
+
+    #[test]
+    fn the_bundled_rules_parse() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/recommend/life_stages.json");
+        let rules = read_rules(&path).unwrap();
+        assert!(rules.life_stages.len() >= 5);
+        assert!(rules.away_from_household.is_some());
+        for stage in &rules.life_stages {
+            assert!(stage.min_age <= stage.max_age);
+            assert!(!stage.services.is_empty() && !stage.reason.is_empty());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `GET /api/v1/recommendations` (anyone: where they are and what people
+//! search) and `GET /api/v1/me/recommendations` (the person's wallet,
+//! applications, real-name facts and recent searches too) — 智能推荐, each
+//! service with its reason.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use utoipa::IntoParams;
+use yuesou_core::LocationInput;
+
+use crate::params::{Params, names_of};
+use crate::problem::Problem;
+use crate::recommend::{Recommendations, Signals, recommend};
+use crate::session::{Authed, centre};
+use crate::state::AppState;
+
+/// Query parameters of recommendations.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendParams {
+    /// Where the person is: a city or district name or code (wins over the
+    /// position).
+    #[param(max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub city: Option<String>,
+    /// Latitude (WGS-84), with `lng`.
+    #[param(minimum = -90, maximum = 90)]
+    pub lat: Option<f64>,
+    /// Longitude (WGS-84), with `lat`.
+    #[param(minimum = -180, maximum = 180)]
+    pub lng: Option<f64>,
+    /// Services, 1–20 (default 10).
+    #[param(minimum = 1, maximum = 20)]
+    pub limit: Option<usize>,
+}
+
+struct Parsed {
+    location: Option<LocationInput>,
+    limit: usize,
+}
+
+fn parse(raw: Option<&str>) -> Result<Parsed, Problem> {
+    let params = Params::parse(raw, &names_of::<RecommendParams>())?;
+    let p = RecommendParams {
+        city: params.text_max("city", 64)?.map(str::to_string),
+        lat: params.float("lat")?,
+        lng: params.float("lng")?,
+        limit: Some(params.integer("limit", 10, 1, 20)?),
+    };
+    let limit = p.limit.unwrap_or(10);
+    let city = p.city;
+    let position = match (p.lat, p.lng) {
+        (Some(lat), Some(lng)) => {
+            if !(-90.0..=90.0).contains(&lat) {
+                return Err(Problem::invalid_parameter("lat", "must be from -90 to 90"));
+            }
+            if !(-180.0..=180.0).contains(&lng) {
+                return Err(Problem::invalid_parameter(
+                    "lng",
+                    "must be from -180 to 180",
+                ));
+            }
+            Some(LocationInput::Position { lat, lng })
+        }
+        (None, None) => None,
+        (Some(_), None) => return Err(Problem::invalid_parameter("lng", "must come with lat")),
+        (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "must come with lng")),
+    };
+    Ok(Parsed {
+        location: city.map(LocationInput::Region).or(position),
+        limit,
+    })
+}
+
+fn hot_entries(state: &AppState) -> Vec<crate::activity::HotEntry> {
+    state
+        .activity()
+        .map(|a| a.current_hot().entries.clone())
+        .unwrap_or_default()
+}
+
+/// Recommended services for anyone: popular where they are and what people
+/// search now, each with its reason.
+#[utoipa::path(get, path = "/api/v1/recommendations", tag = "search", operation_id = "recommendations",
+    params(RecommendParams),
+    responses(
+        (status = 200, description = "Services with reasons", body = Recommendations),
+        (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn anonymous(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Recommendations>, Problem> {
+    let parsed = parse(raw.as_deref())?;
+    let generation = state.generation()?;
+    let signals = Signals {
+        location: parsed.location,
+        ..Signals::default()
+    };
+    let hot = hot_entries(&state);
+    let stages = state.life_stages.current();
+    recommend(&generation.engine, &stages, &signals, &hot, parsed.limit)
+        .map(Json)
+        .map_err(|e| Problem::invalid_parameter("city", e.to_string()))
+}
+
+/// Recommended services for the person: licences to renew, applications to
+/// resume or collect, their life stage, recent searches, where they are
+/// and what people search now — each with its reason.
+#[utoipa::path(get, path = "/api/v1/me/recommendations", tag = "me", operation_id = "my_recommendations",
+    security(("session" = [])), params(RecommendParams),
+    responses(
+        (status = 200, description = "Services with reasons", body = Recommendations),
+        (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn personal(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Recommendations>, Problem> {
+    let parsed = parse(raw.as_deref())?;
+    let generation = state.generation()?;
+    let centre = centre(&state)?;
+    if let Some(activity) = state.activity() {
+        activity.flush().await?;
+    }
+    let licences = match centre.wallet() {
+        Ok(_) => centre.wallet_list(&s).await?,
+        Err(_) => Vec::new(),
+    };
+    let (applications, _) = centre.applications(&s, None, 1, 50).await?;
+    let facts = centre.person_facts(&s).await?;
+    let recent = centre.recent_queries(&s, 5).await?;
+    // Without a place from the app, the household city.
+    let location = parsed.location.or_else(|| {
+        facts.as_ref().and_then(|f| {
+            let city = format!("{}00", f.household_region.get(..4)?);
+            generation
+                .engine
+                .gazetteer()
+                .division(&city)
+                .map(|_| LocationInput::Region(city))
+        })
+    });
+    let signals = Signals {
+        licences,
+        applications,
+        facts,
+        recent,
+        location,
+    };
+    let hot = hot_entries(&state);
+    let stages = state.life_stages.current();
+    recommend(&generation.engine, &stages, &signals, &hot, parsed.limit)
+        .map(Json)
+        .map_err(|e| Problem::invalid_parameter("city", e.to_string()))
+}
