@@ -240,6 +240,11 @@ describe('the web app', () => {
     await page.getByRole('button', { name: '开始人脸核验' }).click();
     await page.getByText('已升级到 L3').waitFor();
     await page.locator('.profile .tag', { hasText: 'L3' }).waitFor();
+    // The home page now recommends for this person, each with a reason.
+    await go('/');
+    await page.getByRole('heading', { name: '为您推荐' }).waitFor();
+    const reasons = await page.locator('.row-sub').allInnerTexts();
+    assert.ok(reasons.some((r) => /到期|申请|办理/.test(r)), `personal reasons: ${reasons.join(' / ')}`);
   });
 
   test('SMS code login, then real-name verification (L1 → L2)', async (t) => {
@@ -376,6 +381,11 @@ describe('the web app', () => {
     await go('/search');
     const chip = page.locator('.history .chip').filter({ hasText: '港澳通行证续签' });
     await chip.first().waitFor();
+    // Pausing is a setting of the account (history_paused).
+    await page.getByRole('button', { name: '暂停记录历史' }).click();
+    await page.getByRole('button', { name: '恢复记录历史' }).waitFor();
+    await page.getByRole('button', { name: '恢复记录历史' }).click();
+    await page.getByRole('button', { name: '暂停记录历史' }).waitFor();
     await page.getByRole('button', { name: '清空历史' }).click();
     await page.getByText('暂无搜索历史').waitFor();
   });

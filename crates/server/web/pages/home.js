@@ -38,7 +38,9 @@ export async function render(view, ctx) {
     h('div', { class: 'hero' },
       pageTitle('粤省事 · 指尖办事'),
       h('p', { class: 'hero-sub' }, `位置：${placeLabel()} · `, h('a', { href: '/search', text: '切换' }))),
-    noticeSlot, form, hotSlot, recSlot, gridSlot);
+    noticeSlot, form, hotSlot,
+    // A person's own recommendations come first; anonymous ones after the grid.
+    loggedIn() ? recSlot : null, gridSlot, loggedIn() ? null : recSlot);
 
   const place = getPlace();
   const tasks = [
@@ -108,8 +110,10 @@ async function loadRecommendations(slot, place) {
   }
   if (!items.length) return;
   replace(slot, section(loggedIn() ? '为您推荐' : '大家都在办',
-    h('ul', { class: 'list' }, items.slice(0, 6).map((it) =>
-      h('li', {}, h('a', { class: 'row', href: `/items/${encodeURIComponent(it.id)}` },
+    h('ul', { class: 'list' }, items.slice(0, loggedIn() ? 5 : 4).map((it) =>
+      h('li', {}, h('a', { class: 'row', href: it.application_id
+        ? `/me/applications/${encodeURIComponent(it.application_id)}`
+        : `/items/${encodeURIComponent(it.id)}` },
         h('span', { class: 'row-main' },
           h('span', { class: 'row-title', text: it.title }),
           h('span', { class: 'row-sub', text: it.reason || `${it.category} · ${it.theme}` })),
