@@ -36,7 +36,8 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 BASE="http://127.0.0.1:$PORT"
 DATA=$(mktemp -d)
 LOG="$DATA/daemon.log"
-YUESOU_WATCH=false YUESOU_ACCESS_LOG=false \
+OPERATOR_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+YUESOU_OPERATOR_TOKEN=$OPERATOR_TOKEN YUESOU_WATCH=false YUESOU_ACCESS_LOG=false \
     "$BIN" serve --addr "127.0.0.1:$PORT" --data-dir "$DATA/data" --demo true >"$LOG" 2>&1 &
 DAEMON=$!
 cleanup() {
@@ -58,6 +59,18 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 curl -fsS "$BASE/readyz" >/dev/null
+
+# A fresh daemon has no hot searches (they need several people): an
+# operator pins two, as operators do, so the app's hot lists show.
+for q in 社保卡补换 公积金提取; do
+    curl -fsS -o /dev/null -X POST "$BASE/api/v1/operator/hot/rules" \
+        -H "authorization: Bearer $OPERATOR_TOKEN" -H 'content-type: application/json' \
+        -d "{\"query\": \"$q\", \"action\": \"pin\"}"
+done
+for _ in $(seq 1 20); do
+    if curl -fsS "$BASE/api/v1/hot" | grep -q '"query"'; then break; fi
+    sleep 0.5
+done
 
 mkdir -p "$SHOTS"
 status=0
