@@ -210,6 +210,10 @@ describe('the web app', () => {
     const variants = page.locator('.variants summary').first();
     await variants.waitFor();
     assert.match(await variants.innerText(), /\d+ 个地区可办/);
+    // Its page lists the nearest halls with their distance (the position set above).
+    await go('/items/gjj-ydzy-440100');
+    await page.locator('.hall .dist').first().waitFor();
+    assert.match(await page.locator('.hall .dist').first().innerText(), /^\d+(\.\d)? (米|公里)$/);
   });
 
   test('a homophone typo shows the correction notice', async () => {
@@ -282,6 +286,32 @@ describe('the web app', () => {
     } finally {
       await other.close();
     }
+  });
+
+  test('messages, feedback with replies, and profile editing', async () => {
+    await go('/me/messages');
+    await page.locator('.message').first().waitFor();
+    assert.ok((await page.locator('.message.unread').count()) >= 1, 'unread messages');
+    const badge = page.locator('.tabbar .badge');
+    assert.equal(await badge.isVisible(), true);
+    await page.getByRole('button', { name: '全部已读' }).click();
+    await page.waitForFunction(() => !document.querySelector('.message.unread'));
+    await badge.waitFor({ state: 'hidden' });
+
+    await go('/me/feedback');
+    await page.locator('.reply').first().waitFor();
+    await page.getByLabel('标题').fill('网页版使用建议');
+    await page.getByLabel('内容').fill('希望搜索结果可以按距离排序。');
+    await page.getByRole('button', { name: '提交', exact: true }).click();
+    await page.getByText('已提交，部门答复后会通知您。').waitFor();
+    await page.getByText('网页版使用建议').waitFor();
+
+    await go('/me/profile');
+    await page.getByLabel('电子邮箱').fill('chen.jm@example.cn');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.getByText('已保存').waitFor();
+    await page.reload();
+    assert.equal(await page.getByLabel('电子邮箱').inputValue(), 'chen.jm@example.cn');
   });
 
   test('an application timeline and its result', async () => {
