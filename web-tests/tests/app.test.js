@@ -254,6 +254,15 @@ describe('the web app', () => {
     await page.getByRole('heading', { name: '为您推荐' }).waitFor();
     const reasons = await page.locator('.row-sub').allInnerTexts();
     assert.ok(reasons.some((r) => /到期|申请|办理/.test(r)), `personal reasons: ${reasons.join(' / ')}`);
+    // …and orders the category grid by them.
+    const order = await page.evaluate(async () => (await (await fetch('/api/v1/me/recommendations', {
+      headers: { authorization: `Bearer ${sessionStorage.getItem('yuesou.token')}` },
+    })).json()).categories || []);
+    if (order.length) {
+      await page.locator('.tile').first().waitFor();
+      const shown = await page.locator('section:has(.grid) h2').allInnerTexts();
+      assert.equal(shown[0], order[0], `grid order ${shown} vs ${order}`);
+    }
   });
 
   test('SMS code login, then real-name verification (L1 → L2)', async (t) => {

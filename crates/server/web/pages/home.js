@@ -43,11 +43,12 @@ export async function render(view, ctx) {
     loggedIn() ? recSlot : null, gridSlot, loggedIn() ? null : recSlot);
 
   const place = getPlace();
+  const recs = fetchRecommendations(place);
   const tasks = [
     loadNotice(noticeSlot),
     loadHot(hotSlot),
-    loadRecommendations(recSlot, place),
-    loadGrid(gridSlot, place),
+    loadRecommendations(recSlot, recs),
+    loadGrid(gridSlot, place, recs),
   ];
   await Promise.allSettled(tasks);
 }
@@ -97,17 +98,25 @@ async function loadHot(slot) {
         e.pinned ? h('span', { class: 'chip-tag', text: '荐' }) : null, e.query))))));
 }
 
-async function loadRecommendations(slot, place) {
-  let items;
+/** The recommendations (`{items, categories}`), or an ApiError / null. */
+async function fetchRecommendations(place) {
+  const path = loggedIn()
+    ? '/api/v1/me/recommendations'
+    : `/api/v1/recommendations${qs(placeParams(place))}`;
   try {
-    const path = loggedIn()
-      ? '/api/v1/me/recommendations'
-      : `/api/v1/recommendations${qs(placeParams(place))}`;
-    items = (await api(path)).items || [];
+    return await api(path);
   } catch (e) {
-    if (!(e instanceof ApiError)) slot.append(errorBox(e));
+    return e instanceof ApiError ? null : e;
+  }
+}
+
+async function loadRecommendations(slot, recs) {
+  const r = await recs;
+  if (r instanceof Error) {
+    slot.append(errorBox(r));
     return;
   }
+  const items = (r && r.items) || [];
   if (!items.length) return;
   replace(slot, section(loggedIn() ? '为您推荐' : '大家都在办',
     h('ul', { class: 'list' }, items.slice(0, loggedIn() ? 5 : 4).map((it) =>
@@ -120,13 +129,21 @@ async function loadRecommendations(slot, place) {
         h('span', { class: 'chev', 'aria-hidden': 'true', text: '›' })))))));
 }
 
-async function loadGrid(slot, place) {
+async function loadGrid(slot, place, recs) {
   let tree;
   try {
     tree = await api(`/api/v1/categories${qs(place && place.kind === 'city' ? { region: place.code } : {})}`);
   } catch (e) {
     replace(slot, errorBox(e));
     return;
+  }
+  // Logged in: categories in the order of this person's recommendations.
+  const r = loggedIn() ? await recs : null;
+  const order = (r && !(r instanceof Error) && r.categories) || [];
+  if (order.length) {
+    const rank = (c) => (order.indexOf(c.category) + order.length + 1) % (order.length + 1);
+    tree.categories = (tree.categories || []).map((c, i) => [c, i])
+      .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([c]) => c);
   }
   const palette = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
   let n = 0;

@@ -23,6 +23,15 @@ export async function render(view, ctx) {
   heading.textContent = item.title;
   document.title = `${item.title} · 粤搜`;
 
+  const licencesSlot = h('div');
+  api(`/api/v1/items/${encodeURIComponent(item.id)}/licences`, { auth: false }).then((r) => {
+    const list = (r && r.licences) || [];
+    if (list.length) {
+      replace(licencesSlot, h('p', { class: 'small' }, h('strong', { text: '可用电子证照：' }),
+        list.map((l) => `${l.name}${l.renewal ? '（本事项为其换证服务）' : ''}`).join('、'),
+        loggedIn() ? [' · ', h('a', { href: '/wallet', text: '我的证照' })] : null));
+    }
+  }).catch(() => {});
   const ways = [item.online ? '网上办' : null, item.in_person ? '窗口办' : null].filter(Boolean).join('、') || '见办事指南';
   const level = item.login_level ? LEVELS[item.login_level] || item.login_level : '无需登录';
   const essentials = h('section', { class: 'card essentials', 'aria-labelledby': 'must' },
@@ -35,7 +44,8 @@ export async function render(view, ctx) {
       fact('服务对象', (item.audience || []).join('、') || '—'),
       fact('实施部门', item.department),
       fact('办理步骤', `${(item.steps || []).length} 步`),
-      fact('所需材料', `${(item.materials || []).length} 项`)));
+      fact('所需材料', `${(item.materials || []).length} 项`)),
+    licencesSlot);
 
   const action = h('div', { class: 'actions' });
   const actionMsg = h('div', { role: 'status' });
