@@ -275,7 +275,10 @@ describe('the web app', () => {
     try {
       const p = await other.newPage();
       p.setDefaultTimeout(TIMEOUT);
-      await p.goto(`${BASE}/me`);
+      // An anonymous person on a service page is sent to log in and back.
+      await p.goto(`${BASE}/items/dwq-acbs-440000`);
+      await p.getByRole('button', { name: '登录后办理' }).click();
+      await p.waitForURL(/\/me\?next=/);
       await p.getByRole('tab', { name: '验证码登录' }).click();
       await p.getByLabel('手机号码').fill('13800000002');
       await p.getByRole('button', { name: '获取验证码' }).click();
@@ -285,6 +288,11 @@ describe('the web app', () => {
       assert.ok(sent.length, 'a code in the outbox');
       await p.getByLabel('短信验证码').fill(sent.at(-1).code);
       await p.getByRole('button', { name: '登录', exact: true }).click();
+      await p.waitForURL(/\/items\/dwq-acbs-440000$/);
+      // The service needs L2: the app says so and leads to the step-up.
+      await p.getByRole('button', { name: /在线办理/ }).click();
+      await p.getByText('办理此事项需要 实名认证（L2）').waitFor();
+      await p.getByRole('link', { name: '去提升认证等级' }).click();
       await p.locator('.profile-name').waitFor();
       assert.match(await p.locator('.profile .tag').innerText(), /L1/);
       await p.getByLabel('姓名').fill('林晓彤');
