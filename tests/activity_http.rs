@@ -298,6 +298,20 @@ async fn hot_searches_count_people_not_requests() {
             }
         }
         assert!(hot(&d).await.len() >= 5, "{b}");
+        // Suggestions never offer what the hot list keeps out.
+        for prefix in ["138000", "赌", "zzqq", "4401"] {
+            let (_, body, _) = call(
+                Method::GET,
+                d.url(&format!("/api/v1/suggest?q={prefix}")),
+                None,
+                None,
+            )
+            .await;
+            let text = body["suggestions"].to_string();
+            for never in ["13800000001", "赌博", "zzqqxxjjkk"] {
+                assert!(!text.contains(never), "{b}: {prefix} → {text}");
+            }
+        }
         let (_, suggest, _) = call(Method::GET, d.url("/api/v1/suggest?q=sbkbh"), None, None).await;
         assert!(
             suggest["suggestions"]
@@ -454,6 +468,20 @@ async fn recommendations_follow_the_persons_state() {
                 other => panic!("{b}: an anonymous recommendation of kind {other}: {i}"),
             }
         }
+        // A place nobody knows is said, and the province's services come.
+        let (status, nowhere, _) = call(
+            Method::GET,
+            d.url("/api/v1/recommendations?city=zzz"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{nowhere}");
+        assert!(
+            nowhere["message"].as_str().unwrap().contains("zzz"),
+            "{nowhere}"
+        );
+        assert!(!nowhere["items"].as_array().unwrap().is_empty());
         assert_problem(
             "lat without lng",
             &call(

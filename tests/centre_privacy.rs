@@ -191,6 +191,34 @@ async fn logs_metrics_and_errors_hold_no_personal_data() {
         Some(json!({"item_id": "sb-sbkbh-440100"})),
     )
     .await;
+    // Searches holding personal numbers, sent with a session: neither the
+    // history, the hot list, the recommendations nor the log keep them.
+    for q in [
+        "13800000001%20%E7%A4%BE%E4%BF%9D",
+        "44010419880520123X",
+        "%E7%A4%BE%E4%BF%9D%E5%8D%A1",
+    ] {
+        run.call(
+            Method::GET,
+            &format!("/api/v1/search?q={q}"),
+            Some(&demo_token),
+            None,
+        )
+        .await;
+    }
+    for path in [
+        "/api/v1/me/history",
+        "/api/v1/me/recommendations",
+        "/api/v1/hot",
+    ] {
+        let (status, body) = run.call(Method::GET, path, Some(&demo_token), None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let text = body.to_string();
+        assert!(
+            !text.contains("13800000001") && !text.contains("44010419880520123X"),
+            "{path}: {text}"
+        );
+    }
     run.call(
         Method::POST,
         "/api/v1/auth/sms-codes",

@@ -11,7 +11,8 @@ use yuesou::server::ConfigLayer;
 #[path = "../daemon_support/mod.rs"]
 mod daemon_support;
 
-pub use daemon_support::{copy_home, wait_ready};
+#[allow(unused_imports)]
+pub use daemon_support::{Running, copy_home, start_daemon, wait_ready};
 
 /// The operator token of the test daemons.
 pub const OPERATOR: &str = "test-operator-token-0123456789";

@@ -21,6 +21,15 @@ use crate::{Centre, rfc3339};
 /// under SQLite's oldest limit of 999).
 const SEEN_ROWS_PER_STATEMENT: usize = 400;
 
+/// Rows of one multi-row upsert of counts (four parameters each, under
+/// SQLite's oldest limit of 999).
+const UPSERT_ROWS_PER_STATEMENT: usize = 200;
+
+/// Most candidates the hot list is computed from: the queries with the
+/// most people in the window, found by an index, so the cost stays flat
+/// however many queries were searched.
+pub const HOT_CANDIDATES: i64 = 500;
+
 /// Milliseconds in an hour.
 pub const HOUR_MS: i64 = 3_600_000;
 
@@ -188,44 +197,63 @@ impl Centre {
                 .1 += 1;
             per_key.entry(&s.key).or_insert((&s.display, 0)).1 += 1;
         }
-        for ((hour, key), (display, n)) in &per_hour {
-            sqlx::query(
-                "INSERT INTO hot_counts (hour, query_key, display, people) VALUES ($1, $2, $3, $4) \
+        let per_hour: Vec<_> = per_hour.into_iter().collect();
+        for chunk in per_hour.chunks(UPSERT_ROWS_PER_STATEMENT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = 4 * i;
+                    format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO hot_counts (hour, query_key, display, people) VALUES {} \
                  ON CONFLICT (hour, query_key) DO UPDATE SET people = hot_counts.people + excluded.people",
-            )
-            .bind(*hour)
-            .bind(*key)
-            .bind(*display)
-            .bind(*n)
-            .execute(&mut *tx)
-            .await?;
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for ((hour, key), (display, n)) in chunk {
+                query = query.bind(*hour).bind(*key).bind(*display).bind(*n);
+            }
+            query.execute(&mut *tx).await?;
         }
-        for (key, (display, n)) in &per_key {
-            sqlx::query(
-                "INSERT INTO hot_totals (query_key, display, people) VALUES ($1, $2, $3) \
+        let per_key: Vec<_> = per_key.into_iter().collect();
+        for chunk in per_key.chunks(UPSERT_ROWS_PER_STATEMENT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = 3 * i;
+                    format!("(${}, ${}, ${})", p + 1, p + 2, p + 3)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO hot_totals (query_key, display, people) VALUES {} \
                  ON CONFLICT (query_key) DO UPDATE SET people = hot_totals.people + excluded.people",
-            )
-            .bind(*key)
-            .bind(*display)
-            .bind(*n)
-            .execute(&mut *tx)
-            .await?;
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (key, (display, n)) in chunk {
+                query = query.bind(*key).bind(*display).bind(*n);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(fresh.len())
     }
 
-    /// The hourly buckets since `since_hour` of the queries that at least
-    /// `min_people` people searched in the hours still kept (candidates are
-    /// found by an index on the totals; the caller checks the window).
+    /// The hourly buckets since `since_hour` of the (at most
+    /// [`HOT_CANDIDATES`]) queries most people searched in the hours still
+    /// kept, if at least `min_people` did (candidates are found by an index
+    /// on the totals; the caller checks the window).
     pub async fn hot_buckets(&self, since_hour: i64, min_people: i64) -> Result<Vec<HotBucket>> {
         let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "SELECT c.query_key, c.display, c.hour, c.people FROM hot_totals t \
+            "SELECT c.query_key, c.display, c.hour, c.people FROM \
+             (SELECT query_key FROM hot_totals WHERE people >= $2 \
+              ORDER BY people DESC, query_key LIMIT $3) t \
              JOIN hot_counts c ON c.query_key = t.query_key \
-             WHERE t.people >= $2 AND c.hour >= $1",
+             WHERE c.hour >= $1",
         )
         .bind(since_hour)
         .bind(min_people)
+        .bind(HOT_CANDIDATES)
         .fetch_all(self.db.pool())
         .await?;
         Ok(rows

@@ -31,7 +31,7 @@ pub struct Wallet {
     issuer: Arc<dyn Issuer>,
     keys: Arc<RwLock<KeyStore>>,
     /// When the key files were last re-read (see [`Wallet::reload_keys`]).
-    reloaded: Arc<Mutex<Instant>>,
+    reloaded: Arc<Mutex<Option<Instant>>>,
 }
 
 /// Least time between two re-reads of the key files prompted by tokens
@@ -54,7 +54,7 @@ impl Wallet {
             types: Arc::new(types),
             issuer,
             keys: Arc::new(RwLock::new(keys)),
-            reloaded: Arc::new(Mutex::new(Instant::now())),
+            reloaded: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -74,10 +74,10 @@ impl Wallet {
     fn reload_keys(&self) -> bool {
         {
             let mut last = self.reloaded.lock().unwrap_or_else(|p| p.into_inner());
-            if last.elapsed() < KEY_RELOAD_INTERVAL {
+            if last.is_some_and(|at| at.elapsed() < KEY_RELOAD_INTERVAL) {
                 return false;
             }
-            *last = Instant::now();
+            *last = Some(Instant::now());
         }
         let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
         match keys.reload() {

@@ -115,6 +115,9 @@ pub struct Recommendations {
     /// The city the recommendations are for, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// For the person, when the place given is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// What is known of the person asking.
@@ -329,10 +332,25 @@ pub fn recommend(
     signals: &Signals,
     hot: &[HotEntry],
     limit: usize,
-) -> Result<Recommendations, yuesou_core::Error> {
-    // Where the person is (an unknown place is the caller's error).
+) -> Recommendations {
+    // Where the person is; a place the gazetteer does not know is said
+    // and left out (as search does).
+    let mut message = None;
     let located = match &signals.location {
-        Some(input) => Some(engine.resolve_location(input)?),
+        Some(input) => match engine.resolve_location(input) {
+            Ok(location) => Some(location),
+            Err(_) => {
+                message = Some(match input {
+                    LocationInput::Region(name) => {
+                        format!("没有“{name}”这个地区，已为您推荐全省服务。")
+                    }
+                    LocationInput::Position { .. } => {
+                        "无法确定您的位置，已为您推荐全省服务。".to_string()
+                    }
+                });
+                None
+            }
+        },
         None => None,
     };
     let city = located
@@ -493,11 +511,12 @@ pub fn recommend(
     items.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     let categories = order_categories(engine, &items);
     items.truncate(limit);
-    Ok(Recommendations {
+    Recommendations {
         items,
         categories,
         city: city_name,
-    })
+        message,
+    }
 }
 
 /// The catalogue's categories (in catalogue order), those holding the

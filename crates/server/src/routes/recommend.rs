@@ -98,9 +98,13 @@ pub(crate) async fn anonymous(
     };
     let hot = hot_entries(&state);
     let stages = state.life_stages.current();
-    recommend(&generation.engine, &stages, &signals, &hot, parsed.limit)
-        .map(Json)
-        .map_err(|e| Problem::invalid_parameter("city", e.to_string()))
+    Ok(Json(recommend(
+        &generation.engine,
+        &stages,
+        &signals,
+        &hot,
+        parsed.limit,
+    )))
 }
 
 /// Recommended services for the person: licences to renew, applications to
@@ -151,7 +155,11 @@ pub(crate) async fn personal(
     };
     let hot = hot_entries(&state);
     let stages = state.life_stages.current();
-    recommend(&generation.engine, &stages, &signals, &hot, parsed.limit)
-        .map(Json)
-        .map_err(|e| Problem::invalid_parameter("city", e.to_string()))
+    Ok(Json(recommend(
+        &generation.engine,
+        &stages,
+        &signals,
+        &hot,
+        parsed.limit,
+    )))
 }
