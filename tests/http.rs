@@ -518,7 +518,8 @@ async fn bad_input_is_a_problem_json_4xx_never_a_500() {
             Some("id"),
         ),
         ("/api/v1/nothing-here".into(), 404, "no-such-endpoint", None),
-        ("/".into(), 404, "no-such-endpoint", None),
+        // `/` is the web app (tests/web_app.rs); under `/api` nothing falls back to it.
+        ("/api/".into(), 404, "no-such-endpoint", None),
         ("/api/v1/admin/status".into(), 403, "admin-disabled", None),
     ];
     for (path, status, slug, parameter) in &cases {

@@ -19,6 +19,7 @@
 //! | `/api/v1/operator/*` | department operations (operator token) |
 //! | `GET /api/v1/openapi.json` | this API, described |
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
+//! | `GET /`, `GET /assets/…` | the web app (embedded; not in the OpenAPI document) |
 //!
 //! Embedding with a fixed engine:
 //!
@@ -75,20 +76,25 @@ pub use params::Params;
 pub use problem::{PROBLEM_JSON, Problem, ProblemKind, TYPE_BASE};
 pub use reload::{ReloadOutcome, ReloadReport, ReloadTrigger, Reloader};
 pub use routes::X_CACHE;
+pub use routes::web::{CONTENT_SECURITY_POLICY, asset_paths as web_asset_paths};
 pub use state::AppState;
 pub use watch::FileWatcher;
 
 /// Default largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The API router over `state`, with its middleware and CORS.
+/// The API router over `state`, with its middleware and CORS, and the web
+/// app at `/` (outside the OpenAPI document; unrouted paths the app's
+/// client router draws fall back to its `index.html`, the rest answer the
+/// `no-such-endpoint` problem).
 pub fn router(state: AppState) -> Router {
     let (api, _) = openapi::api_router().split_for_parts();
     let mut router = api
+        .merge(routes::web::router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.max_body_bytes,
         ))
-        .fallback(no_such_endpoint)
+        .fallback(routes::web::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -148,10 +154,6 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
-}
-
-async fn no_such_endpoint() -> Problem {
-    Problem::no_such_endpoint()
 }
 
 async fn method_not_allowed() -> Problem {

@@ -19,6 +19,7 @@ pub(crate) mod recommend;
 pub(crate) mod search;
 pub(crate) mod suggest;
 pub(crate) mod wallet;
+pub(crate) mod web;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
