@@ -339,3 +339,15 @@ proptest! {
         prop_assert!(invalid_on(error, "uscc"));
     }
 }
+
+/// Regression (found by `typed_phones_are_accepted_and_filtered`): a phone
+/// number typed with two separators in a row was accepted by `parse_phone`
+/// but not caught by the history filter, so it could be kept in search
+/// history and counted in hot searches.
+#[test]
+fn a_phone_with_doubled_separators_is_filtered() {
+    for typed in ["1  3000000000", "138 - 0000 - 0001", "查 138--0000--0001 社保"] {
+        assert!(contains_personal_number(typed), "{typed}");
+    }
+    assert!(parse_phone("1  3000000000").is_ok());
+}
