@@ -19,11 +19,15 @@
 # 3. Exits non-zero on the first crash, naming the reproducer:
 #    `fuzz/target/x86_64-unknown-linux-gnu/release/<target> <artifact>`.
 #
-# Measured on the 2-core development machine (shared, load average ~6 from
-# other builds), 2026-12-02: cold build of the fuzz targets (empty
-# fuzz/target) BUILD_COLD; warm rebuild after a change in the server crate
-# BUILD_WARM; the run with the default 8 s a target, 7 targets: RUN_TIME
-# (the engine-backed targets spend ~2 s of that loading the index).
+# Measured on the 2-core development machine, 2026-12-02, while two other
+# cold tantivy builds shared the cores (load average 6-12): cold build of the
+# fuzz targets (empty fuzz/target, nightly, all dependencies) 41 min wall;
+# rebuild after a change to the fuzz crate's dependencies 6 min 18 s; a no-op
+# build 1 s; the runs with the default 8 s a target, 7 targets: 64 s (no
+# crash; query_pipeline runs ~200 inputs/s, the body targets 10-40 k/s).
+# On an idle machine expect the cold build near the release figures of
+# /work/shared/CRATES.md (~6-7 min): too long for a tight CI budget unless
+# fuzz/target is cached.
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
 set -euo pipefail

@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use yuesou_wallet::time::{Duration, OffsetDateTime, macros::datetime};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
 use yuesou_wallet::{
     CLOCK_SKEW, DevIssuer, Issuer, Jwks, KeyStore, LicenceTypes, PresentRequest, VerifyError,
     present, verify,
