@@ -80,6 +80,24 @@ pub use routes::web::{CONTENT_SECURITY_POLICY, asset_paths as web_asset_paths};
 pub use state::AppState;
 pub use watch::FileWatcher;
 
+/// The request bodies of the JSON API and the parser the daemon uses for
+/// them ([`bodies::parse_body`], what every JSON-body route does), with the
+/// checks that need no database. For the fuzz targets (`fuzz/`) and the
+/// property tests; not a stable API.
+#[doc(hidden)]
+pub mod bodies {
+    pub use crate::routes::applications::{StartRequest, StepAnswers};
+    pub use crate::routes::auth::{CodePurpose, CodeRequest, LoginRequest, RegisterRequest};
+    pub use crate::routes::hot::{RuleRequest, checked_rule_query};
+    pub use crate::routes::me::{FaceRequest, OrganisationRequest, RealNameRequest};
+    pub use crate::routes::operator::ReplyRequest;
+    pub use crate::routes::wallet::{
+        AddRequest, FieldNameText, PresentRequest, RevokeRequest, VerifyRequest,
+    };
+    pub use crate::session::parse_body;
+    pub use yuesou_centre::{ContactUpdate, NewBroadcast, NewFeedback, Progress, Settings};
+}
+
 /// Default largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 

@@ -195,12 +195,27 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(Problem::invalid_request(format!(
-                "the JSON body is not valid: {}",
-                without_values(&rejection.body_text())
-            ))),
+            Err(rejection) => Err(body_problem(&rejection)),
         }
     }
+}
+
+/// The 400 problem of a body that was refused (never quoting its values).
+fn body_problem(rejection: &axum::extract::rejection::JsonRejection) -> Problem {
+    Problem::invalid_request(format!(
+        "the JSON body is not valid: {}",
+        without_values(&rejection.body_text())
+    ))
+}
+
+/// Parses a request body exactly as the [`JsonBody`] extractor does once
+/// the `Content-Type` is known to be JSON: the same deserialiser
+/// (`axum::Json::from_bytes`) and the same `invalid-request` problem, whose
+/// detail never repeats the values sent. For fuzzing and property tests.
+pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    axum::Json::<T>::from_bytes(bytes)
+        .map(|axum::Json(value)| value)
+        .map_err(|rejection| body_problem(&rejection))
 }
 
 /// A parser's message without the values it quotes: `invalid type: string

@@ -73,6 +73,33 @@ pub struct LoginRequest {
     pub sms_code: Option<String>,
 }
 
+impl LoginRequest {
+    /// The checks of the body before any credential is tried: an SMS code,
+    /// when sent, is six ASCII digits; a password is at most 64 characters.
+    /// The problem names the parameter and never repeats its value.
+    pub fn check(&self) -> Result<(), Problem> {
+        if let Some(code) = &self.sms_code
+            && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Problem {
+                parameter: Some("sms_code".into()),
+                ..Problem::invalid_request("an SMS code is six digits")
+            });
+        }
+        if self
+            .password
+            .as_ref()
+            .is_some_and(|p| p.chars().count() > 64)
+        {
+            return Err(Problem {
+                parameter: Some("password".into()),
+                ..Problem::invalid_request("a password is at most 64 characters")
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Sends a one-time SMS code (at most one a minute per phone). The
 /// development provider writes it to `<data-dir>/outbox/sms.jsonl`.
 #[utoipa::path(
@@ -149,24 +176,7 @@ pub(crate) async fn login(
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResult>, Problem> {
     let centre = centre(&state)?;
-    if let Some(code) = &body.sms_code
-        && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(Problem {
-            parameter: Some("sms_code".into()),
-            ..Problem::invalid_request("an SMS code is six digits")
-        });
-    }
-    if body
-        .password
-        .as_ref()
-        .is_some_and(|p| p.chars().count() > 64)
-    {
-        return Err(Problem {
-            parameter: Some("password".into()),
-            ..Problem::invalid_request("a password is at most 64 characters")
-        });
-    }
+    body.check()?;
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     let result = match (given(&body.password), given(&body.sms_code)) {
         (Some(password), _) => {

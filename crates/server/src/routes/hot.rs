@@ -110,8 +110,9 @@ pub struct RuleRequest {
     pub action: HotAction,
 }
 
-/// The key of an operator's query, as searches count it.
-fn rule_key(state: &AppState, query: &str) -> Result<(String, String), Problem> {
+/// An operator rule's query, trimmed: 1–30 characters without control
+/// characters, else an `invalid-request` problem on `query`.
+pub fn checked_rule_query(query: &str) -> Result<&str, Problem> {
     let query = query.trim();
     let chars = query.chars().count();
     if chars == 0 || chars > 30 || query.chars().any(char::is_control) {
@@ -120,6 +121,12 @@ fn rule_key(state: &AppState, query: &str) -> Result<(String, String), Problem> 
             "must be 1–30 characters without control characters",
         ));
     }
+    Ok(query)
+}
+
+/// The key of an operator's query, as searches count it.
+fn rule_key(state: &AppState, query: &str) -> Result<(String, String), Problem> {
+    let query = checked_rule_query(query)?;
     let generation = state.generation()?;
     let normalised = generation.engine.analyzer().normalizer().normalize(query);
     let display = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
