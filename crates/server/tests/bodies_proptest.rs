@@ -346,7 +346,11 @@ proptest! {
 /// history and counted in hot searches.
 #[test]
 fn a_phone_with_doubled_separators_is_filtered() {
-    for typed in ["1  3000000000", "138 - 0000 - 0001", "查 138--0000--0001 社保"] {
+    for typed in [
+        "1  3000000000",
+        "138 - 0000 - 0001",
+        "查 138--0000--0001 社保",
+    ] {
         assert!(contains_personal_number(typed), "{typed}");
     }
     assert!(parse_phone("1  3000000000").is_ok());

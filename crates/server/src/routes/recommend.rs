@@ -11,6 +11,7 @@ use yuesou_core::LocationInput;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::recommend::{Recommendations, Signals, recommend};
+use crate::routes::search::Position;
 use crate::session::{Authed, centre};
 use crate::state::AppState;
 
@@ -22,12 +23,9 @@ pub struct RecommendParams {
     /// position).
     #[param(max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub city: Option<String>,
-    /// Latitude (WGS-84), with `lng`.
-    #[param(minimum = -90, maximum = 90)]
-    pub lat: Option<f64>,
-    /// Longitude (WGS-84), with `lat`.
-    #[param(minimum = -180, maximum = 180)]
-    pub lng: Option<f64>,
+    /// The phone's WGS-84 position: `lat` and `lng` together.
+    #[param(inline, style = Form, explode)]
+    pub position: Option<Position>,
     /// Services, 1–20 (default 10).
     #[param(minimum = 1, maximum = 20)]
     pub limit: Option<usize>,
@@ -40,31 +38,22 @@ struct Parsed {
 
 fn parse(raw: Option<&str>) -> Result<Parsed, Problem> {
     let params = Params::parse(raw, &names_of::<RecommendParams>())?;
+    let position = match (params.latitude("lat")?, params.longitude("lng")?) {
+        (Some(lat), Some(lng)) => Some(Position { lat, lng }),
+        (None, None) => None,
+        (Some(_), None) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
+        (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
+    };
     let p = RecommendParams {
         city: params.text_max("city", 64)?.map(str::to_string),
-        lat: params.float("lat")?,
-        lng: params.float("lng")?,
+        position,
         limit: Some(params.integer("limit", 10, 1, 20)?),
     };
     let limit = p.limit.unwrap_or(10);
     let city = p.city;
-    let position = match (p.lat, p.lng) {
-        (Some(lat), Some(lng)) => {
-            if !(-90.0..=90.0).contains(&lat) {
-                return Err(Problem::invalid_parameter("lat", "must be from -90 to 90"));
-            }
-            if !(-180.0..=180.0).contains(&lng) {
-                return Err(Problem::invalid_parameter(
-                    "lng",
-                    "must be from -180 to 180",
-                ));
-            }
-            Some(LocationInput::Position { lat, lng })
-        }
-        (None, None) => None,
-        (Some(_), None) => return Err(Problem::invalid_parameter("lng", "must come with lat")),
-        (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "must come with lng")),
-    };
+    let position = p
+        .position
+        .map(|Position { lat, lng }| LocationInput::Position { lat, lng });
     Ok(Parsed {
         location: city.map(LocationInput::Region).or(position),
         limit,
