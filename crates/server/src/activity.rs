@@ -447,7 +447,6 @@ impl Activity {
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
         let mut last_prune: Option<Instant> = None;
-        let mut last_refresh = Instant::now();
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(self.settings.flush) => {}
@@ -458,13 +457,8 @@ impl Activity {
                 tracing::warn!(error = %e, "cannot write the search activity; will retry");
                 continue;
             }
-            if last_refresh.elapsed() >= self.settings.refresh {
-                last_refresh = Instant::now();
-                let engine = engine();
-                if let Err(e) = self.refresh(engine.as_deref()).await {
-                    tracing::warn!(error = %e, "cannot refresh the hot searches");
-                }
-            }
+            // Recomputed when stale (a request may have done it meanwhile).
+            self.hot_list(engine().as_deref()).await;
             if last_prune.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
                 last_prune = Some(Instant::now());
                 let now = self.centre.now_ms();

@@ -95,14 +95,13 @@ impl FromRequestParts<AppState> for Searcher {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let (Some(centre), Some(token)) = (state.centre.as_ref(), bearer(parts)) else {
-            return Ok(Searcher(None));
-        };
-        match centre.authenticate(token).await {
-            Ok(subject) => Ok(Searcher(Some(subject))),
-            Err(yuesou_centre::CentreError::Unauthenticated) => Ok(Searcher(None)),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot check a searcher's session; searching anonymously");
+        match MaybeAuthed::from_request_parts(parts, state).await {
+            Ok(MaybeAuthed(subject)) => Ok(Searcher(subject)),
+            Err(problem) => {
+                tracing::warn!(
+                    problem = problem.title,
+                    "cannot check a searcher's session; searching anonymously"
+                );
                 Ok(Searcher(None))
             }
         }

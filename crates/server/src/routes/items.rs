@@ -12,6 +12,24 @@ use crate::state::AppState;
 /// Longest accepted item id.
 pub const MAX_ID_CHARS: usize = 128;
 
+/// Checks an item id from a path: at most [`MAX_ID_CHARS`] characters, no
+/// control characters.
+pub(crate) fn checked_item_id(id: &str) -> Result<&str, Problem> {
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(Problem::invalid_parameter(
+            "id",
+            format!("must be at most {MAX_ID_CHARS} characters"),
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Problem::invalid_parameter(
+            "id",
+            "contains control characters",
+        ));
+    }
+    Ok(id)
+}
+
 /// One service item with everything the catalogue knows about it.
 #[utoipa::path(
     get,
@@ -33,18 +51,7 @@ pub(crate) async fn item(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Problem> {
     let Path(id) = id.map_err(|e| Problem::invalid_parameter("id", e.body_text()))?;
-    if id.chars().count() > MAX_ID_CHARS {
-        return Err(Problem::invalid_parameter(
-            "id",
-            format!("must be at most {MAX_ID_CHARS} characters"),
-        ));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(Problem::invalid_parameter(
-            "id",
-            "contains control characters",
-        ));
-    }
+    checked_item_id(&id)?;
     let generation = state.generation()?;
     match generation.engine.item(&id) {
         Some(item) => Ok(json_response(to_json(item)?)),

@@ -60,11 +60,19 @@ fn parse(raw: Option<&str>) -> Result<Parsed, Problem> {
     })
 }
 
-fn hot_entries(state: &AppState) -> Vec<crate::activity::HotEntry> {
-    state
+/// Recommendations for `signals` with the hot searches and life-stage
+/// rules of now.
+fn ranked(
+    state: &AppState,
+    engine: &yuesou_core::Engine,
+    signals: &Signals,
+    limit: usize,
+) -> Recommendations {
+    let hot = state
         .activity()
         .map(|a| a.current_hot().entries.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    recommend(engine, &state.life_stages.current(), signals, &hot, limit)
 }
 
 /// Recommended services for anyone: popular where they are and what people
@@ -85,13 +93,10 @@ pub(crate) async fn anonymous(
         location: parsed.location,
         ..Signals::default()
     };
-    let hot = hot_entries(&state);
-    let stages = state.life_stages.current();
-    Ok(Json(recommend(
+    Ok(Json(ranked(
+        &state,
         &generation.engine,
-        &stages,
         &signals,
-        &hot,
         parsed.limit,
     )))
 }
@@ -142,13 +147,10 @@ pub(crate) async fn personal(
         recent,
         location,
     };
-    let hot = hot_entries(&state);
-    let stages = state.life_stages.current();
-    Ok(Json(recommend(
+    Ok(Json(ranked(
+        &state,
         &generation.engine,
-        &stages,
         &signals,
-        &hot,
         parsed.limit,
     )))
 }

@@ -376,12 +376,7 @@ pub(crate) async fn item_licences(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ItemLicences>, Problem> {
-    if id.chars().count() > crate::routes::items::MAX_ID_CHARS || id.chars().any(char::is_control) {
-        return Err(Problem::invalid_parameter(
-            "id",
-            "must be at most 128 characters without control characters",
-        ));
-    }
+    crate::routes::items::checked_item_id(&id)?;
     let generation = state.generation()?;
     if generation.engine.item(&id).is_none() {
         return Err(Problem::not_found(format!(
