@@ -57,12 +57,58 @@ pub enum CentreError {
     /// The database is unreachable or overloaded; retry shortly.
     #[error("the personal-centre database is unavailable; retry shortly")]
     Unavailable,
+    /// The database cannot store anything now (its disk is full or
+    /// read-only); nothing of the request was saved.
+    #[error("the server's storage is {0}: nothing was saved; retry later")]
+    StorageUnavailable(StorageFault),
     /// A provider (SMS, identity, face) failed.
     #[error("{0}")]
     Provider(String),
     /// An unexpected fault (a bug or corrupt data), never caused by input.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why the database cannot write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    /// No space left (SQLite `SQLITE_FULL`, PostgreSQL `53100`).
+    Full,
+    /// The files or the server are read-only (SQLite `SQLITE_READONLY`, a
+    /// PostgreSQL standby: `25006`).
+    ReadOnly,
+    /// Writing failed at the operating system (SQLite `SQLITE_IOERR`).
+    Failing,
+}
+
+impl std::fmt::Display for StorageFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StorageFault::Full => "full",
+            StorageFault::ReadOnly => "read-only",
+            StorageFault::Failing => "failing to write",
+        })
+    }
+}
+
+/// The storage fault a database error code stands for, if any: SQLite's
+/// (extended) result codes, PostgreSQL's SQLSTATE.
+fn storage_fault(code: &str) -> Option<StorageFault> {
+    if let Ok(sqlite) = code.parse::<i64>() {
+        // The primary result code is the low byte of an extended one.
+        return match sqlite & 0xff {
+            13 => Some(StorageFault::Full),
+            8 => Some(StorageFault::ReadOnly),
+            10 | 14 => Some(StorageFault::Failing),
+            _ => None,
+        };
+    }
+    match code {
+        "25006" => Some(StorageFault::ReadOnly),
+        "53100" => Some(StorageFault::Full),
+        "58030" => Some(StorageFault::Failing),
+        _ => None,
+    }
 }
 
 /// Shorthand for results of this crate.
@@ -95,10 +141,15 @@ impl From<sqlx::Error> for CentreError {
                 // SQLite busy/locked and PostgreSQL's admin shutdown or
                 // connection failures are transient.
                 let code = db.code().map(|c| c.to_string()).unwrap_or_default();
+                if let Some(fault) = storage_fault(&code) {
+                    tracing::error!(code = %code, fault = %fault, "database storage fault: writes refused");
+                    return CentreError::StorageUnavailable(fault);
+                }
                 if matches!(
                     code.as_str(),
                     "5" | "6" | "517" | "57P01" | "57P02" | "57P03"
                 ) || code.starts_with("08")
+                    || code.starts_with("53")
                 {
                     tracing::warn!(code = %code, "database unavailable");
                     CentreError::Unavailable

@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{CentreError, Result};
 
@@ -82,6 +82,24 @@ pub struct Db {
 /// A transaction: commit it, or it rolls back when dropped.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// Fails with the operating system's reason when the SQLite file of `url`
+/// cannot be opened for writing (created when missing, as SQLite would).
+fn check_sqlite_file(url: &str) -> Result<()> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(()); // in memory
+    }
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map(|_| ())
+        .map_err(|e| CentreError::Internal(format!("cannot open {path} for writing: {e}")))
+}
+
 fn install_drivers() {
     static ONCE: Once = Once::new();
     ONCE.call_once(sqlx::any::install_default_drivers);
@@ -118,6 +136,19 @@ impl Db {
             // logged; still, keep statements out of the log entirely.
             .log_statements(tracing::log::LevelFilter::Off)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
+        // The pool retries until its timeout and then says only that; a
+        // first connection (or, for SQLite, opening the file for writing)
+        // names the cause: refused, unknown host, read-only file system …
+        match backend {
+            Backend::Sqlite => check_sqlite_file(url)?,
+            Backend::Postgres => {
+                let probe = options
+                    .connect()
+                    .await
+                    .map_err(|e| CentreError::Internal(format!("cannot open the database: {e}")))?;
+                let _ = probe.close().await;
+            }
+        }
         let pool_options = match backend {
             // One writer at a time is SQLite's model; one connection keeps
             // transactions from failing on a busy lock.
@@ -126,6 +157,24 @@ impl Db {
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(3))
+            // A connection that comes back still "in a transaction" had a
+            // COMMIT fail in a way the database rolled back by itself (SQLite
+            // does so on a full disk or an I/O error); sqlx's count of open
+            // transactions is then wrong, and every later "commit" on that
+            // connection would only release a savepoint of a transaction
+            // that never commits — acknowledged writes that vanish. Such a
+            // connection is closed, never reused.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    let in_transaction = conn.is_in_transaction();
+                    if in_transaction {
+                        tracing::warn!(
+                            "a database connection came back inside a failed transaction; closed"
+                        );
+                    }
+                    Ok(!in_transaction)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -139,7 +188,10 @@ impl Db {
                 })
             })
             .connect_with(options)
-            .await?;
+            .await
+            // At start the cause matters more than "retry": name it (sqlx's
+            // errors carry no password).
+            .map_err(|e| CentreError::Internal(format!("cannot open the database: {e}")))?;
         let db = Db { pool, backend };
         db.migrate().await?;
         Ok(db)
