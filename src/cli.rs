@@ -46,7 +46,10 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         size: usize,
     },
-    /// Serve the HTTP API.
+    /// Serve the HTTP API. Secrets come from the environment or the
+    /// configuration file (mode 0600), never from flags:
+    /// YUESOU_ADMIN_TOKEN, YUESOU_OPERATOR_TOKEN, and YUESOU_DATABASE when
+    /// the URL holds a password.
     Serve(Box<ServeArgs>),
 }
 
@@ -140,10 +143,6 @@ pub struct ServeArgs {
     /// [default: 300].
     #[arg(long, env = "YUESOU_RELOAD_DEBOUNCE_MS")]
     pub reload_debounce_ms: Option<u64>,
-    /// Bearer token of /api/v1/admin/* (≥ 16 characters; unset disables
-    /// them). Prefer the environment variable: flags show in `ps`.
-    #[arg(long, env = "YUESOU_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: Option<String>,
     /// CORS allowed origins, comma-separated (`*` for any) [default: none,
     /// no CORS headers].
     #[arg(long, env = "YUESOU_CORS_ORIGINS", value_delimiter = ',')]
@@ -189,14 +188,18 @@ pub struct ServeArgs {
     /// --catalogue]. `false` removes them.
     #[arg(long, env = "YUESOU_DEMO", value_parser = BoolishValueParser::new())]
     pub demo: Option<bool>,
-    /// Bearer token of /api/v1/operator/* (≥ 16 characters; unset disables
-    /// them).
-    #[arg(long, env = "YUESOU_OPERATOR_TOKEN", hide_env_values = true)]
-    pub operator_token: Option<String>,
+}
+
+/// A secret from the environment (the tokens have no flags).
+fn secret_from_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 impl ServeArgs {
-    /// The flag-and-environment layer of the configuration.
+    /// The flag-and-environment layer of the configuration. The admin and
+    /// operator tokens come from `YUESOU_ADMIN_TOKEN` and
+    /// `YUESOU_OPERATOR_TOKEN` (or the configuration file), never from
+    /// flags.
     pub fn into_layer(self) -> ConfigLayer {
         ConfigLayer {
             addr: self.addr,
@@ -205,7 +208,10 @@ impl ServeArgs {
             catalogue: self.catalogue.catalogue,
             watch: self.watch,
             reload_debounce_ms: self.reload_debounce_ms,
-            admin_token: self.admin_token,
+            // Secrets never come from flags (they show in `ps`): the
+            // environment or a configuration file only readable by its
+            // owner.
+            admin_token: secret_from_env("YUESOU_ADMIN_TOKEN"),
             cors_origins: self.cors_origins,
             request_timeout_ms: self.request_timeout_ms,
             shutdown_timeout_ms: self.shutdown_timeout_ms,
@@ -218,7 +224,7 @@ impl ServeArgs {
             workers: self.workers,
             database: self.database,
             demo: self.demo,
-            operator_token: self.operator_token,
+            operator_token: secret_from_env("YUESOU_OPERATOR_TOKEN"),
             // Hot-search tuning and proxy trust: configuration file only.
             ..ConfigLayer::default()
         }

@@ -26,6 +26,16 @@ fn main() -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Serve(args) => {
+            // A password on the command line shows in `ps`.
+            if let Some(url) = &args.database
+                && yuesou::server::redact_url(url) != *url
+                && std::env::var("YUESOU_DATABASE").ok().as_deref() != Some(url.as_str())
+            {
+                anyhow::bail!(
+                    "a database URL with a password must come from YUESOU_DATABASE or a \
+                     configuration file readable only by its owner, not from --database"
+                );
+            }
             let config = Config::resolve((*args).into_layer().over(globals).over(file))?;
             init_logging(&config.log, config.log_format);
             commands::serve(config)

@@ -120,3 +120,40 @@ async fn requests_over_the_timeout_get_a_503_problem() {
     daemon.stop();
     daemon.task.await.unwrap().unwrap();
 }
+
+/// Secrets never come from the command line (it shows in `ps`): the token
+/// flags do not exist, a database password in `--database` is refused, and
+/// a configuration file holding a token must be private.
+#[test]
+fn secrets_are_refused_on_the_command_line_and_in_open_files() {
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_yuesou"))
+            .args(args)
+            .env_remove("YUESOU_CONFIG")
+            .env_remove("YUESOU_DATABASE")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} started");
+        String::from_utf8_lossy(&output.stderr).to_string()
+    };
+    for flag in ["--admin-token", "--operator-token"] {
+        let err = run(&["serve", flag, "0123456789abcdef0123"]);
+        assert!(err.contains(flag), "{err}");
+    }
+    let err = run(&[
+        "serve",
+        "--database",
+        "postgres://yuesou:hunter2@127.0.0.1:1/yuesou",
+    ]);
+    assert!(err.contains("YUESOU_DATABASE"), "{err}");
+    assert!(!err.contains("hunter2"), "the password is repeated: {err}");
+
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("yuesou.toml");
+    std::fs::write(&config, "operator_token = \"0123456789abcdef0123\"\n").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = run(&["--config", config.to_str().unwrap(), "serve"]);
+    assert!(err.contains("chmod 600"), "{err}");
+    assert!(!err.contains("0123456789abcdef0123"), "{err}");
+}

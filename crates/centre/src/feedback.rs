@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::error::{CentreError, Result};
 use crate::messages::Note;
 use crate::secret::new_id;
-use crate::{Centre, Subject, audit, rfc3339, text_field};
+use crate::{Centre, Subject, audit, ratelimit, rfc3339, text_field};
 
 /// 问题咨询 or 建议投诉.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -90,7 +90,9 @@ type Row = (String, String, String, String, Option<String>, String, i64);
 
 impl Centre {
     /// Stores a question or complaint of the subject. `banned` finds a
-    /// banned word in a text (the engine's guard).
+    /// banned word in a text (the engine's guard). At most
+    /// [`Policy::feedback_per_hour`](crate::Policy) per account per hour
+    /// ([`CentreError::RateLimited`] beyond).
     pub async fn create_feedback(
         &self,
         subject: &Subject,
@@ -109,6 +111,12 @@ impl Centre {
             }
         }
         let now = self.now();
+        // Limited per account (not per actor): an agent cannot multiply a
+        // person's allowance.
+        let bucket = format!("feedback:acct:{}", subject.account_id);
+        let limit = self.policy.feedback_per_hour;
+        ratelimit::check(&self.db, &bucket, limit, 3_600_000, now).await?;
+        ratelimit::record(&self.db, &bucket, 3_600_000, now).await?;
         let id = new_id("fb")?;
         let mut tx = self.db.begin().await?;
         sqlx::query(

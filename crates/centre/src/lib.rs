@@ -61,7 +61,7 @@ pub use applications::{
 };
 pub use clock::{Clock, ManualClock, SystemClock, rfc3339};
 pub use demo::DemoData;
-pub use error::{CentreError, Result};
+pub use error::{CentreError, Result, StorageFault};
 pub use feedback::{Feedback, FeedbackKind, NewFeedback, Reply};
 pub use history::{HISTORY_CAP, History, HistoryEntry, SearchRecord};
 pub use hot::{DAY_MS, HOUR_MS, HotAction, HotBucket, HotRule, HotSighting};
@@ -241,6 +241,10 @@ pub struct Policy {
     pub rate_window_secs: i64,
     /// Seconds between two codes sent to one phone.
     pub code_interval_secs: i64,
+    /// Questions and complaints (帮助与反馈) one account may submit per hour.
+    pub feedback_per_hour: usize,
+    /// Presentations (核验) one client address may have verified per minute.
+    pub verify_per_minute: usize,
 }
 
 impl Default for Policy {
@@ -253,6 +257,8 @@ impl Default for Policy {
             login_failures_per_address: 30,
             rate_window_secs: 15 * 60,
             code_interval_secs: 60,
+            feedback_per_hour: 20,
+            verify_per_minute: 120,
         }
     }
 }

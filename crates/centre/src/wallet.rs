@@ -22,7 +22,7 @@ use yuesou_wallet::{
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::{AccountKind, Centre, Level, Subject, audit, rfc3339};
+use crate::{AccountKind, Centre, Client, Level, Subject, audit, ratelimit, rfc3339};
 
 /// What the wallet needs: the licence types, the issuer, the signing keys.
 #[derive(Clone)]
@@ -550,13 +550,22 @@ impl Centre {
 
     /// 核验 — checks a presentation: signature by a published key, expiry,
     /// disclosures, key binding, the `require`d fields — and that the
-    /// licence is still in its holder's wallet and not revoked.
+    /// licence is still in its holder's wallet and not revoked. At most
+    /// [`Policy::verify_per_minute`](crate::Policy) checks per client
+    /// address per minute ([`CentreError::RateLimited`] beyond), counted
+    /// before the signature is checked.
     pub async fn wallet_verify(
         &self,
         token: &str,
         require: &[String],
+        client: &Client,
     ) -> Result<std::result::Result<VerifiedView, Refusal>> {
         let wallet = self.wallet()?;
+        let now = self.now();
+        let bucket = format!("verify:addr:{}", client.address);
+        let limit = self.policy.verify_per_minute;
+        ratelimit::check(&self.db, &bucket, limit, 60_000, now).await?;
+        ratelimit::record(&self.db, &bucket, 60_000, now).await?;
         let check = || {
             let keys = wallet.keys.read().unwrap_or_else(|p| p.into_inner());
             yuesou_wallet::verify(token, &*keys, now_time(self.now()), require)

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use yuesou_centre::{Centre, CentreError, DemoData, Providers, Wallet};
+use yuesou_centre::{Centre, CentreError, DemoData, Policy, Providers, Wallet};
 use yuesou_core::{Engine, EngineOptions};
 use yuesou_wallet::{DevIssuer, KeyStore, LicenceTypes};
 
@@ -43,7 +43,12 @@ pub(crate) async fn open(config: &Config, options: &EngineOptions) -> Result<Cen
         Providers::development_without_identities(&outbox)
     };
     tracing::info!(outbox = %outbox.display(), "development SMS and push outbox");
-    let centre = Centre::new(db, providers);
+    let policy = Policy {
+        feedback_per_hour: config.feedback_per_hour,
+        verify_per_minute: config.verify_per_minute,
+        ..Policy::default()
+    };
+    let centre = Centre::with_policy(db, providers, policy);
     Ok(match open_wallet(config, options) {
         Ok(wallet) => centre.with_wallet(wallet),
         Err(e) => {

@@ -128,6 +128,10 @@ pub struct ConfigLayer {
     /// Take the client address from `X-Forwarded-For` (behind a trusted
     /// load balancer only).
     pub trust_forwarded_for: Option<bool>,
+    /// Questions and complaints one account may submit per hour.
+    pub feedback_per_hour: Option<usize>,
+    /// Presentation checks one client address may ask for per minute.
+    pub verify_per_minute: Option<usize>,
 }
 
 macro_rules! merge_fields {
@@ -146,7 +150,7 @@ impl ConfigLayer {
             cors_origins, request_timeout_ms, shutdown_timeout_ms, cache_mb, max_body_bytes,
             search_pool, access_log, log_format, log, workers, database, demo, operator_token,
             hot_min_people, hot_window_hours, hot_refresh_ms, activity_flush_ms,
-            trust_forwarded_for,
+            trust_forwarded_for, feedback_per_hour, verify_per_minute,
         )
     }
 
@@ -159,21 +163,74 @@ impl ConfigLayer {
     }
 
     /// Reads a TOML file.
+    ///
+    /// A file holding a secret (a token, or a database URL with a password)
+    /// must be readable by its owner only (mode 0600 or stricter): anything
+    /// else is [`ConfigError::UnsafePermissions`].
     pub fn from_file(path: &Path) -> Result<ConfigLayer, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        let layer: ConfigLayer = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.to_string(),
-        })
+        })?;
+        if layer.holds_secrets() {
+            check_private(path)?;
+        }
+        Ok(layer)
     }
+
+    /// Whether a token or a database password is set in this layer.
+    fn holds_secrets(&self) -> bool {
+        self.admin_token.is_some()
+            || self.operator_token.is_some()
+            || self
+                .database
+                .as_deref()
+                .is_some_and(|url| redact_url(url) != url)
+    }
+}
+
+/// Refuses a file that others than its owner may read or write.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(ConfigError::UnsafePermissions {
+            path: path.to_path_buf(),
+            mode: mode & 0o777,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> Result<(), ConfigError> {
+    Ok(())
 }
 
 /// A configuration problem.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The configuration file holds a secret but others may read it.
+    #[error(
+        "configuration file {path} holds a secret but has mode {mode:o}: make it readable by its owner only (chmod 600)"
+    )]
+    UnsafePermissions {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The configuration file could not be read.
     #[error("cannot read configuration file {path}: {source}")]
     Read {
@@ -251,6 +308,10 @@ pub struct Config {
     pub hot: crate::activity::HotSettings,
     /// Client addresses from `X-Forwarded-For` (default false).
     pub trust_forwarded_for: bool,
+    /// Questions and complaints per account per hour (default 20).
+    pub feedback_per_hour: usize,
+    /// Presentation checks per client address per minute (default 120).
+    pub verify_per_minute: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -283,6 +344,8 @@ impl std::fmt::Debug for Config {
             )
             .field("hot", &self.hot)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("feedback_per_hour", &self.feedback_per_hour)
+            .field("verify_per_minute", &self.verify_per_minute)
             .finish()
     }
 }
@@ -312,6 +375,8 @@ impl Default for Config {
             operator_token: None,
             hot: crate::activity::HotSettings::default(),
             trust_forwarded_for: false,
+            feedback_per_hour: 20,
+            verify_per_minute: 120,
         }
     }
 }
@@ -419,6 +484,23 @@ impl Config {
         }
         hot.refresh = positive_ms("hot_refresh_ms", layer.hot_refresh_ms, hot.refresh)?;
         hot.flush = positive_ms("activity_flush_ms", layer.activity_flush_ms, hot.flush)?;
+        let limit = |name: &'static str, value: Option<usize>, default: usize| match value {
+            Some(n) if !(1..=1_000_000).contains(&n) => {
+                Err(invalid(name, "must be from 1 to 1000000"))
+            }
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        let feedback_per_hour = limit(
+            "feedback_per_hour",
+            layer.feedback_per_hour,
+            d.feedback_per_hour,
+        )?;
+        let verify_per_minute = limit(
+            "verify_per_minute",
+            layer.verify_per_minute,
+            d.verify_per_minute,
+        )?;
         Ok(Config {
             addr: layer.addr.unwrap_or(d.addr),
             home: layer.home,
@@ -453,6 +535,8 @@ impl Config {
             operator_token,
             hot,
             trust_forwarded_for: layer.trust_forwarded_for.unwrap_or(d.trust_forwarded_for),
+            feedback_per_hour,
+            verify_per_minute,
         })
     }
 }
@@ -460,6 +544,45 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_holding_a_secret_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str, mode: u32| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            path
+        };
+        for secret in [
+            "operator_token = \"0123456789abcdef0123\"\n",
+            "admin_token = \"0123456789abcdef0123\"\n",
+            "database = \"postgres://yuesou:hunter2@db/yuesou\"\n",
+        ] {
+            let open = write("open.toml", secret, 0o644);
+            let error = ConfigLayer::from_file(&open).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::UnsafePermissions { mode: 0o644, .. }),
+                "{error}"
+            );
+            // The message names the fix, never the secret.
+            assert!(error.to_string().contains("chmod 600"));
+            assert!(
+                !error.to_string().contains("hunter2") && !error.to_string().contains("0123456789")
+            );
+            let private = write("private.toml", secret, 0o600);
+            assert!(ConfigLayer::from_file(&private).is_ok());
+        }
+        // Without a secret any mode will do.
+        let plain = write(
+            "plain.toml",
+            "cache_mb = 8\ndatabase = \"postgres://yuesou@db/yuesou\"\n",
+            0o644,
+        );
+        assert_eq!(ConfigLayer::from_file(&plain).unwrap().cache_mb, Some(8));
+    }
 
     #[test]
     fn flags_beat_environment_beat_file_beat_defaults() {

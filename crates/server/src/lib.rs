@@ -67,7 +67,7 @@ use axum::serve::ListenerExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use cache::ResponseCache;
-pub use config::{Config, ConfigError, ConfigLayer, LogFormat, SearchPool};
+pub use config::{Config, ConfigError, ConfigLayer, LogFormat, SearchPool, redact_url};
 pub use daemon::{Daemon, DaemonError};
 pub use metrics::Metrics;
 pub use middleware::REQUEST_ID;

@@ -406,6 +406,10 @@ impl From<yuesou_centre::CentreError> for Problem {
                 retry_after: Some(2),
                 ..Problem::new(ProblemKind::Unavailable, detail)
             },
+            E::StorageUnavailable(_) => Problem {
+                retry_after: Some(30),
+                ..Problem::new(ProblemKind::Unavailable, detail)
+            },
             E::Provider(ref m) if m.contains("without the wallet") => {
                 Problem::new(ProblemKind::CentreDisabled, detail)
             }

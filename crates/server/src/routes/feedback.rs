@@ -26,7 +26,8 @@ pub(crate) async fn list(
 }
 
 /// Asks a question or makes a suggestion or complaint. Text with a banned
-/// word is refused (422) and not stored.
+/// word is refused (422) and not stored; an account may send a limited
+/// number per hour (429).
 #[utoipa::path(post, path = "/api/v1/me/feedback", tag = "feedback", operation_id = "create_feedback",
     security(("session" = [])), request_body = NewFeedback,
     responses(
@@ -34,6 +35,7 @@ pub(crate) async fn list(
         (status = 400, description = "`invalid-request`: empty or too long", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`banned-word`: the text contains a banned word", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`: too many questions and complaints this hour; wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,

@@ -14,7 +14,7 @@ use yuesou_centre::{AcceptedLicence, PresentationView, Refusal, VerifiedView, Wa
 use crate::params::{Params, names_of};
 use crate::problem::{Problem, ProblemKind};
 use crate::routes::me::path_id;
-use crate::session::{Authed, JsonBody, Operator, centre};
+use crate::session::{Authed, Caller, JsonBody, Operator, centre};
 use crate::state::AppState;
 
 /// The wallet.
@@ -212,13 +212,18 @@ pub(crate) async fn present(
         (status = 200, description = "Valid: the disclosed fields", body = VerifiedView),
         (status = 400, description = "`presentation-malformed`: not a presentation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`presentation-expired`, `presentation-invalid` (forged, changed, unknown key, broken key binding), `presentation-revoked` (deleted or revoked licence), `field-not-disclosed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`: too many checks from this address; wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn verify(
     State(state): State<AppState>,
+    Caller(client): Caller,
     JsonBody(body): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifiedView>, Problem> {
     let require: Vec<String> = body.require.into_iter().map(|f| f.0).collect();
-    match centre(&state)?.wallet_verify(&body.token, &require).await? {
+    match centre(&state)?
+        .wallet_verify(&body.token, &require, &client)
+        .await?
+    {
         Ok(view) => Ok(Json(view)),
         Err(refusal) => Err(match refusal {
             Refusal::Malformed(m) => Problem::new(ProblemKind::PresentationMalformed, m),
