@@ -1,7 +1,7 @@
 //! An acknowledged write survives SIGKILL: clients write applications,
-//! feedback and profile changes, the daemon is killed with -9 while writes
-//! are in flight, restarted on the same files (or PostgreSQL), and every
-//! write it acknowledged is there, whole.
+//! feedback, profile changes, wallet changes and search history, the daemon
+//! is killed with -9 while writes are in flight, restarted on the same files
+//! (or PostgreSQL), and every write it acknowledged is there, whole.
 
 mod centre_process;
 
@@ -50,11 +50,60 @@ const ITEMS: [&str; 4] = [
     "sb-lhyb-440100",
 ];
 
+/// Searches whose readings go to the history.
+const QUERIES: [&str; 8] = [
+    "社保卡挂失",
+    "公积金提取",
+    "护照办理",
+    "驾驶证换证",
+    "户口迁移",
+    "个人所得税",
+    "结婚登记",
+    "港澳通行证续签",
+];
+
 #[derive(Default)]
 struct Acked {
     feedback: Vec<(String, String)>,
     applications: Vec<(String, usize)>,
     address: Option<(usize, String)>,
+    /// Whether the 驾驶证 is in the wallet after the last acknowledged
+    /// change, and whether a change was in flight at the kill.
+    licence: Option<bool>,
+    licence_in_flight: bool,
+    /// The history as the last acknowledged read showed it.
+    history: Vec<String>,
+}
+
+/// The wallet's 驾驶证 id, if it is there.
+async fn licence_id(base: &str, token: &str) -> Result<Option<String>, ()> {
+    let Ok((200, wallet)) = call(
+        Method::GET,
+        &format!("{base}/api/v1/me/wallet"),
+        token,
+        None,
+    )
+    .await
+    else {
+        return Err(());
+    };
+    Ok(wallet["items"].as_array().and_then(|items| {
+        items
+            .iter()
+            .find(|l| l["type"] == "driving_licence")
+            .and_then(|l| l["id"].as_str().map(str::to_string))
+    }))
+}
+
+fn history_queries(history: &Value) -> Vec<String> {
+    history["entries"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .filter_map(|h| h["query"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,8 +111,13 @@ async fn every_acknowledged_write_survives_sigkill() {
     for (backend, database) in backends().await {
         let (dir, log) = workdir();
         let data = dir.path().join("data");
+        // The writers send far more feedback than a person may per hour.
+        let config = dir.path().join("yuesou.toml");
+        std::fs::write(&config, "feedback_per_hour = 100000\n").unwrap();
+        let config = config.to_str().unwrap().to_string();
+        let extra = ["--config", config.as_str()];
         for round in 0..2 {
-            let daemon = Daemon::start(&data, database.as_deref(), &log, &[]).await;
+            let daemon = Daemon::start(&data, database.as_deref(), &log, &extra).await;
             let base = daemon.base.clone();
             let token = login(&base).await;
             let acked = Arc::new(Mutex::new(Acked::default()));
@@ -92,6 +146,64 @@ async fn every_acknowledged_write_survives_sigkill() {
                             break;
                         };
                         acked.lock().unwrap().address = Some((i, address));
+                        // A search, then the history read back (which writes
+                        // the pending history first): what it shows is
+                        // acknowledged.
+                        let q = QUERIES[i % QUERIES.len()];
+                        let Ok((200, _)) = call(
+                            Method::GET,
+                            &format!("{base}/api/v1/search?q={q}"),
+                            &token,
+                            None,
+                        )
+                        .await
+                        else {
+                            break;
+                        };
+                        let Ok((200, history)) = call(
+                            Method::GET,
+                            &format!("{base}/api/v1/me/history"),
+                            &token,
+                            None,
+                        )
+                        .await
+                        else {
+                            break;
+                        };
+                        acked.lock().unwrap().history = history_queries(&history);
+                        // The 驾驶证 leaves the wallet and comes back, in turn.
+                        let Ok(held) = licence_id(&base, &token).await else {
+                            break;
+                        };
+                        acked.lock().unwrap().licence_in_flight = true;
+                        let changed = match &held {
+                            Some(id) => {
+                                call(
+                                    Method::DELETE,
+                                    &format!("{base}/api/v1/me/wallet/{id}"),
+                                    &token,
+                                    None,
+                                )
+                                .await
+                            }
+                            None => {
+                                call(
+                                    Method::POST,
+                                    &format!("{base}/api/v1/me/wallet"),
+                                    &token,
+                                    Some(json!({"types": ["driving_licence"]})),
+                                )
+                                .await
+                            }
+                        };
+                        let Ok((200 | 201 | 204, _)) = changed else {
+                            break;
+                        };
+                        {
+                            let mut acked = acked.lock().unwrap();
+                            acked.licence = Some(held.is_none());
+                            acked.licence_in_flight = false;
+                        }
                         // A draft saved step by step (a fresh item each time: the
                         // open draft of an item is resumed, not duplicated).
                         let Ok((201 | 200, app)) = call(
@@ -135,7 +247,7 @@ async fn every_acknowledged_write_survives_sigkill() {
             let _ = writer.await;
             let acked = std::mem::take(&mut *acked.lock().unwrap());
 
-            let daemon = Daemon::start(&data, database.as_deref(), &log, &[]).await;
+            let daemon = Daemon::start(&data, database.as_deref(), &log, &extra).await;
             let token = login(&daemon.base).await;
             let (_, list) = call(
                 Method::GET,
@@ -196,6 +308,28 @@ async fn every_acknowledged_write_survives_sigkill() {
                         "{backend}: {id} step {s} half-written"
                     );
                 }
+            }
+            // The wallet: as the last acknowledged change left it (either
+            // way only when a change was in flight at the kill).
+            let held = licence_id(&daemon.base, &token).await.unwrap().is_some();
+            if let Some(want) = acked.licence
+                && !acked.licence_in_flight
+            {
+                assert_eq!(held, want, "{backend} round {round}: wallet change lost");
+            }
+            // The history: everything an acknowledged read showed.
+            let (_, history) = call(
+                Method::GET,
+                &format!("{}/api/v1/me/history", daemon.base),
+                &token,
+                None,
+            )
+            .await
+            .unwrap();
+            let now = history_queries(&history);
+            assert!(!acked.history.is_empty(), "{backend}: no history was read");
+            for q in &acked.history {
+                assert!(now.contains(q), "{backend} round {round}: history {q} lost");
             }
             assert!(acked.feedback.len() >= 12);
             daemon.stop();

@@ -3,7 +3,10 @@
 //! of routes ([`api_router`]), so they cannot disagree.
 //!
 //! Responses every operation can give (405 with `Allow`, 413, 500, 503) are
-//! added to each operation here, by reference to shared components.
+//! added to each operation here, by reference to shared components, and so
+//! are the links from a created resource to the operations on it (create →
+//! read → change → delete), which clients and schemathesis's stateful phase
+//! follow.
 
 use std::sync::LazyLock;
 
@@ -116,7 +119,123 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
 pub fn document() -> OpenApi {
     let mut doc = api_router().into_openapi();
     add_common_parts(&mut doc);
+    add_links(&mut doc);
     doc
+}
+
+/// From a response (path, method, status) to the operations on what it
+/// names: (link name, operation id, parameters as (name, runtime
+/// expression)).
+type LinkSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    )],
+);
+
+const APPLICATION: &[(&str, &str)] = &[("id", "$response.body#/id")];
+const LINKS: &[LinkSpec] = &[
+    (
+        "/api/v1/me/applications",
+        "201",
+        "post",
+        &[
+            ("GetApplication", "get_application", APPLICATION),
+            (
+                "SaveStep",
+                "save_application_step",
+                &[
+                    ("id", "$response.body#/id"),
+                    ("step", "$response.body#/current_step"),
+                ],
+            ),
+            ("SubmitApplication", "submit_application", APPLICATION),
+            ("WithdrawApplication", "withdraw_application", APPLICATION),
+        ],
+    ),
+    (
+        "/api/v1/me/applications",
+        "200",
+        "post",
+        &[
+            ("GetApplication", "get_application", APPLICATION),
+            ("WithdrawApplication", "withdraw_application", APPLICATION),
+        ],
+    ),
+    (
+        "/api/v1/me/feedback",
+        "201",
+        "post",
+        &[(
+            "GetFeedback",
+            "get_feedback",
+            &[("id", "$response.body#/id")],
+        )],
+    ),
+    (
+        "/api/v1/me/wallet",
+        "200",
+        "post",
+        &[
+            (
+                "GetLicence",
+                "get_licence",
+                &[("id", "$response.body#/items/0/id")],
+            ),
+            (
+                "PresentLicence",
+                "present_licence",
+                &[("id", "$response.body#/items/0/id")],
+            ),
+            (
+                "DeleteLicence",
+                "delete_licence",
+                &[("id", "$response.body#/items/0/id")],
+            ),
+        ],
+    ),
+    (
+        "/api/v1/me/history",
+        "200",
+        "get",
+        &[(
+            "DeleteHistoryEntry",
+            "delete_history_entry",
+            &[("id", "$response.body#/entries/0/id")],
+        )],
+    ),
+];
+
+fn add_links(doc: &mut OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    for (path, status, method, links) in LINKS {
+        let Some(item) = doc.paths.paths.get_mut(*path) else {
+            continue;
+        };
+        let operation = match *method {
+            "post" => item.post.as_mut(),
+            _ => item.get.as_mut(),
+        };
+        let Some(RefOr::T(response)) =
+            operation.and_then(|o| o.responses.responses.get_mut(*status))
+        else {
+            continue;
+        };
+        for (name, operation_id, parameters) in *links {
+            let link = parameters
+                .iter()
+                .fold(
+                    LinkBuilder::new().operation_id(*operation_id),
+                    |b, (n, v)| b.parameter(*n, *v),
+                )
+                .build();
+            response.links.insert(name.to_string(), RefOr::T(link));
+        }
+    }
 }
 
 static DOCUMENT_JSON: LazyLock<Bytes> = LazyLock::new(|| {
@@ -258,4 +377,54 @@ fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut
     ]
     .into_iter()
     .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_names_an_operation_and_its_parameters() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let mut operations = std::collections::BTreeMap::new();
+        for item in doc["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                let id = operation["operationId"].as_str().unwrap().to_string();
+                let params: Vec<String> = operation["parameters"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter()
+                            .filter(|p| p["in"] == "path")
+                            .map(|p| p["name"].as_str().unwrap().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                operations.insert(id, params);
+            }
+        }
+        let mut links = 0;
+        for item in doc["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                for response in operation["responses"].as_object().unwrap().values() {
+                    let Some(found) = response["links"].as_object() else {
+                        continue;
+                    };
+                    for link in found.values() {
+                        links += 1;
+                        let target = link["operationId"].as_str().unwrap();
+                        let params = operations
+                            .get(target)
+                            .unwrap_or_else(|| panic!("no operation {target}"));
+                        let given: Vec<&String> =
+                            link["parameters"].as_object().unwrap().keys().collect();
+                        // Every path parameter of the target is given.
+                        for p in params {
+                            assert!(given.contains(&p), "{target}: {p} not linked");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(links >= 10, "{links}");
+    }
 }
