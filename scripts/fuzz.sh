@@ -4,14 +4,17 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]      (default 8)
 #
-# 1. Builds all targets once: `cargo +nightly fuzz build -O --sanitizer none`.
-#    No sanitizer: the project's crates have no `unsafe` code, so what the
-#    fuzzers look for (panics, overflow checks, failed property assertions)
-#    needs no AddressSanitizer, while instrumenting every dependency
-#    (tantivy, jieba, tokio, axum, SQLite's C code) makes the cold build
-#    markedly slower and every input slower to run. Panics and failed assertions still abort the process,
+# 1. Builds all targets once with the nightly toolchain and libFuzzer's
+#    coverage instrumentation — what `cargo fuzz build -O --sanitizer none`
+#    does, done here with plain `cargo +nightly build` so that only nightly is
+#    needed (installing cargo-fuzz costs a CI run minutes). No sanitizer: the
+#    project's crates have no `unsafe` code, so what the fuzzers look for
+#    (panics, overflow checks, failed property assertions) needs no
+#    AddressSanitizer, while instrumenting every dependency (tantivy, jieba,
+#    tokio, axum, SQLite's C code) makes the build markedly slower and every
+#    input slower to run. Panics and failed assertions abort the process,
 #    which libFuzzer reports as a crash. For a deeper run use ASan:
-#    `cargo +nightly fuzz run TARGET` (default sanitizer).
+#    `cargo +nightly fuzz run TARGET` (needs `cargo install cargo-fuzz`).
 # 2. Runs each target for SECONDS_PER_TARGET with `-max_total_time`, on a
 #    fresh corpus copied from the checked-in seeds in fuzz/seeds/<target>/
 #    (the working corpus goes to fuzz/corpus/<target>/, which git ignores,
@@ -19,38 +22,49 @@
 # 3. Exits non-zero on the first crash, naming the reproducer:
 #    `fuzz/target/x86_64-unknown-linux-gnu/release/<target> <artifact>`.
 #
+# Without the nightly toolchain it says so and exits 0: the same entry points
+# are covered by property tests in the normal suite (fuzz/README.md).
+#
 # Measured on the 2-core development machine, 2026-12-02, while two other
 # cold tantivy builds shared the cores (load average 6-12): cold build of the
 # fuzz targets (empty fuzz/target, nightly, all dependencies) 41 min wall;
 # rebuild after a change to the fuzz crate's dependencies 6 min 18 s; a no-op
 # build 1 s; the runs with the default 8 s a target, 7 targets: 64 s (no
 # crash; query_pipeline runs ~200 inputs/s, the body targets 10-40 k/s).
-# On an idle machine expect the cold build near the release figures of
-# /work/shared/CRATES.md (~6-7 min): too long for a tight CI budget unless
-# fuzz/target is cached.
-#
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
+# Figures on a quieter machine are in docs/BENCHMARKS.md.
 set -euo pipefail
 
 seconds=${1:-8}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/fuzz"
 
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz);" >&2
-    echo "fuzz: the proptest equivalents run in the normal suite (cargo test)" >&2
-    exit 2
+if ! rustc +nightly -V >/dev/null 2>&1; then
+    echo "fuzz: SKIPPED: no nightly toolchain here; the property tests of the normal suite" >&2
+    echo "fuzz: (cargo test) cover the same entry points" >&2
+    exit 0
 fi
 
 start=$(date +%s)
-cargo +nightly fuzz build -O --sanitizer none
+triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
+# The instrumentation cargo-fuzz adds for libFuzzer (coverage counters, the
+# PC table, comparison tracing, stack depth), debug assertions and overflow
+# checks on, and `cfg(fuzzing)`. `--target` keeps build scripts and proc
+# macros uninstrumented.
+RUSTFLAGS="-Cpasses=sancov-module \
+ -Cllvm-args=-sanitizer-coverage-level=4 \
+ -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+ -Cllvm-args=-sanitizer-coverage-pc-table \
+ -Cllvm-args=-sanitizer-coverage-trace-compares \
+ -Cllvm-args=-sanitizer-coverage-stack-depth \
+ -Cdebug-assertions -Coverflow-checks --cfg fuzzing" \
+    CARGO_TARGET_DIR="$root/fuzz/target" cargo +nightly build --release --locked --target "$triple" --bins
 built=$(date +%s)
 echo "fuzz: build took $((built - start)) s"
 
-triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
 bin="$root/fuzz/target/$triple/release"
+targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v '^yuesou-fuzz$')
 status=0
-for target in $(cargo +nightly fuzz list); do
+for target in $targets; do
     corpus="$root/fuzz/corpus/$target"
     artifacts="$root/fuzz/artifacts/$target"
     rm -rf "$corpus"
