@@ -44,6 +44,10 @@ if ! rustc +nightly -V >/dev/null 2>&1; then
     exit 0
 fi
 
+# Its own target directory (other flags than the workspace's builds): under
+# $CARGO_TARGET_DIR/fuzz when that is set, else fuzz/target.
+fuzz_target=${CARGO_TARGET_DIR:+$CARGO_TARGET_DIR/fuzz}
+fuzz_target=${fuzz_target:-$root/fuzz/target}
 start=$(date +%s)
 triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
 # The instrumentation cargo-fuzz adds for libFuzzer (coverage counters, the
@@ -57,11 +61,11 @@ RUSTFLAGS="-Cpasses=sancov-module \
  -Cllvm-args=-sanitizer-coverage-trace-compares \
  -Cllvm-args=-sanitizer-coverage-stack-depth \
  -Cdebug-assertions -Coverflow-checks --cfg fuzzing" \
-    CARGO_TARGET_DIR="$root/fuzz/target" cargo +nightly build --release --locked --target "$triple" --bins
+    CARGO_TARGET_DIR="$fuzz_target" cargo +nightly build --release --locked --target "$triple" --bins
 built=$(date +%s)
 echo "fuzz: build took $((built - start)) s"
 
-bin="$root/fuzz/target/$triple/release"
+bin="$fuzz_target/$triple/release"
 targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v '^yuesou-fuzz$')
 status=0
 for target in $targets; do

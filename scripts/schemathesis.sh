@@ -71,15 +71,16 @@ done
 curl -fsS "$BASE/readyz" >/dev/null
 
 # The demo person (L2, with licences, applications and organisations): one
-# session for every personal route, another for logout alone (the first
-# logout ends it; later calls get the documented 401).
+# session for every personal route. Logout and session revocation are left
+# out of the run (the stateful phase finds the session's own id in the
+# sessions list, and either would end that session for every operation
+# after it); tests/security_matrix.rs and tests/centre_http.rs cover them.
 login() {
     curl -fsS -H 'content-type: application/json' \
         -d '{"phone": "13800000001", "password": "yuesou-demo"}' "$BASE/api/v1/auth/login" |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 export YUESOU_SESSION=$(login)
-export YUESOU_LOGOUT_SESSION=$(login)
 
 # Every check, a fixed seed (reproducible runs), and a time cap.
 cd "$SCRATCH"
@@ -91,4 +92,6 @@ cd "$SCRATCH"
     --workers 1 \
     --request-timeout 10 \
     --generation-database none \
+    --exclude-path /api/v1/auth/logout \
+    --exclude-operation-id revoke_session \
     --no-color

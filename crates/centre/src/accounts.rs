@@ -67,12 +67,26 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// A whole number sent as JSON `51` or `51.0` (both are integers to JSON
+/// Schema).
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let value = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        Ok(value as i64)
+    } else {
+        Err(serde::de::Error::custom("must be a whole number"))
+    }
+}
+
 /// Login settings of an account.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Settings {
     /// 登录有效期 — how long a login lasts, in hours (1 to 720).
+    #[schema(minimum = 1, maximum = 720)]
+    #[serde(deserialize_with = "whole_number")]
     pub login_validity_hours: i64,
     /// 登录方式 — the methods allowed (at least one).
+    #[schema(min_items = 1)]
     pub login_methods: Vec<LoginMethod>,
     /// Whether search history is paused (no new entries are recorded).
     #[serde(default)]

@@ -220,9 +220,19 @@ pub struct Progress {
     /// The new status (`processing`, `waiting`, `completed`, `rejected`).
     pub status: ApplicationStatus,
     /// What to tell the person.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub note: String,
     /// The department acting.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub department: Option<String>,
     /// The result, for `completed` (e.g. 结果名称, 文书编号, 领取方式).
     #[serde(default)]

@@ -331,17 +331,20 @@ fn char_len(text: &str) -> usize {
 /// Checks a free-text field: trimmed, 1..=max characters, no control
 /// characters but newlines and tabs.
 fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
+    // The length as sent (what the OpenAPI document's maxLength says), then
+    // the text without surrounding white space.
+    let (raw, sent) = (text, char_len(text));
     let text = text.trim();
     if text.is_empty() {
         return Err(CentreError::invalid(field, "must not be empty"));
     }
-    if char_len(text) > max {
+    if sent > max {
         return Err(CentreError::invalid(
             field,
             format!("must be at most {max} characters"),
         ));
     }
-    if text
+    if raw
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {

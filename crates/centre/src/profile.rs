@@ -56,6 +56,7 @@ pub struct Profile {
 pub struct ContactUpdate {
     /// 通讯地址, at most 120 characters.
     #[serde(default)]
+    #[schema(max_length = 120)]
     pub postal_address: Option<String>,
     /// 联系电话: a mainland mobile number.
     #[serde(default)]

@@ -192,11 +192,44 @@ where
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(body_problem(&rejection)),
+        if !is_json(request.headers()) {
+            return Err(Problem::invalid_request(
+                "the body must be sent with Content-Type: application/json",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    Problem::new(
+                        ProblemKind::PayloadTooLarge,
+                        "the request body exceeds the configured limit",
+                    )
+                } else {
+                    Problem::invalid_request("the request body could not be read")
+                }
+            })?;
+        parse_body(&bytes).map(JsonBody)
     }
+}
+
+/// Whether the `Content-Type` is JSON (`application/json` or
+/// `application/…+json`, parameters allowed).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The 400 problem of a body that was refused (never quoting its values).
@@ -211,7 +244,16 @@ fn body_problem(rejection: &axum::extract::rejection::JsonRejection) -> Problem 
 /// the `Content-Type` is known to be JSON: the same deserialiser
 /// (`axum::Json::from_bytes`) and the same `invalid-request` problem, whose
 /// detail never repeats the values sent. For fuzzing and property tests.
+///
+/// Every body of the API is a JSON object: anything else (an array, which
+/// serde would read into a struct field by field, a string, a number) is
+/// refused before it is read.
 pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Problem::invalid_request(
+            "the JSON body is not valid: it must be an object ({…})",
+        ));
+    }
     axum::Json::<T>::from_bytes(bytes)
         .map(|axum::Json(value)| value)
         .map_err(|rejection| body_problem(&rejection))

@@ -104,18 +104,23 @@ pub(crate) async fn report(
 #[serde(deny_unknown_fields)]
 pub struct RuleRequest {
     /// The query (as people would search it).
-    #[schema(min_length = 1, max_length = 30)]
+    #[schema(
+        min_length = 1,
+        max_length = 30,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub query: String,
     /// `pin` (置顶) or `block` (屏蔽).
     pub action: HotAction,
 }
 
-/// An operator rule's query, trimmed: 1–30 characters without control
-/// characters, else an `invalid-request` problem on `query`.
+/// An operator rule's query, trimmed: at most 30 characters as sent, not
+/// blank, without control characters, else an `invalid-request` problem on
+/// `query`.
 pub fn checked_rule_query(query: &str) -> Result<&str, Problem> {
-    let query = query.trim();
     let chars = query.chars().count();
-    if chars == 0 || chars > 30 || query.chars().any(char::is_control) {
+    let query = query.trim();
+    if query.is_empty() || chars > 30 || query.chars().any(char::is_control) {
         return Err(Problem::invalid_parameter(
             "query",
             "must be 1–30 characters without control characters",
@@ -159,7 +164,7 @@ pub(crate) async fn set_rule(
 /// Removes the rule on a query.
 #[utoipa::path(delete, path = "/api/v1/operator/hot/rules/{query}", tag = "operator", operation_id = "operator_delete_hot_rule",
     security(("operator_token" = [])),
-    params(("query" = String, Path, description = "The query of the rule", max_length = 30)),
+    params(("query" = String, Path, description = "The query of the rule", min_length = 1, max_length = 30, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$")),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),

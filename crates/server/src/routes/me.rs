@@ -32,7 +32,11 @@ pub(crate) fn path_id(id: &str) -> Result<&str, Problem> {
 #[serde(deny_unknown_fields)]
 pub struct RealNameRequest {
     /// 姓名
-    #[schema(max_length = 30)]
+    #[schema(
+        min_length = 1,
+        max_length = 30,
+        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: String,
     /// 居民身份号码 (GB 11643, with its check character).
     #[schema(min_length = 18, max_length = 18)]
@@ -57,7 +61,11 @@ pub struct OrganisationRequest {
     #[schema(min_length = 18, max_length = 18)]
     pub uscc: String,
     /// 名称
-    #[schema(max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: String,
 }
 

@@ -352,6 +352,14 @@ pub(crate) async fn revoke(
     _: Operator,
     JsonBody(body): JsonBody<RevokeRequest>,
 ) -> Result<Json<Revoked>, Problem> {
+    for (name, value) in [("type", &body.type_code), ("number", &body.number)] {
+        if value.chars().count() > 64 {
+            return Err(Problem {
+                parameter: Some(name.to_string()),
+                ..Problem::new(ProblemKind::InvalidRequest, "must be at most 64 characters")
+            });
+        }
+    }
     let revoked = centre(&state)?
         .wallet_revoke(&body.type_code, &body.number)
         .await?;
