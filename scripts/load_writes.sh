@@ -22,7 +22,7 @@ fi
 BIN=${YUESOU_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/yuesou}
 
 WORK=$(mktemp -d /tmp/yuesou-writes.XXXXXX)
-printf 'feedback_per_hour = 100000000\n' >"$WORK/yuesou.toml"
+printf 'feedback_per_hour = 1000000\n' >"$WORK/yuesou.toml"
 DATABASE=
 if [ "$BACKEND" = postgres ]; then
     PG=${YUESOU_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}
@@ -39,7 +39,7 @@ DAEMON=$!
 cleanup() {
     kill "$DAEMON" 2>/dev/null || true
     wait "$DAEMON" 2>/dev/null || true
-    if [ "$BACKEND" = postgres ]; then psql "$PG" -qc "DROP SCHEMA $SCHEMA CASCADE" || true; fi
+    if [ "$BACKEND" = postgres ]; then psql "$PG" -qc "DROP SCHEMA $SCHEMA CASCADE" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
