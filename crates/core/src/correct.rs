@@ -125,6 +125,9 @@ struct Word {
     /// Letters that may follow the first typed letter when this word is
     /// typed as pinyin, fuzzy pinyin or initials (bit per letter a–z).
     second_letters: u32,
+    /// Letters the second syllable may start with when typed as pinyin,
+    /// fuzzy pinyin or initials (bit per letter a–z; 0 for one syllable).
+    next_letters: u32,
     prior: f32,
 }
 
@@ -224,6 +227,13 @@ impl Corrector {
                 })
                 .collect();
             let second_letters = second_letters(&syllables, &spellings, &initials);
+            let next_letters = syllables.get(1).map_or(0, |next| {
+                std::iter::once(next)
+                    .chain(&spellings[1])
+                    .filter_map(|s| s.bytes().next())
+                    .filter(u8::is_ascii_lowercase)
+                    .fold(0u32, |mask, b| mask | 1 << (b - b'a'))
+            });
             c.words.push(Word {
                 text: text.clone(),
                 chars,
@@ -233,6 +243,7 @@ impl Corrector {
                 spellings,
                 initials,
                 second_letters,
+                next_letters,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -398,6 +409,7 @@ impl Corrector {
         let mut best: Vec<Cell> = vec![None; n + 1];
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
+        let mut first_advances: Vec<u16> = Vec::new();
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
             // Keep the unit as typed. A run of letters is kept or read as a
@@ -415,9 +427,32 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
+            let at_letter = matches!(units[p], Unit::Letter(_));
+            if at_letter {
+                // How a first syllable may be typed here depends on the
+                // syllable only: computed once per syllable and position.
+                first_advances.clear();
+                first_advances.resize(self.sounds.len(), NOT_COMPUTED);
+            }
             for id in self.candidates(&typed, p) {
                 let word = &self.words[id as usize];
-                if !second_may_match(word, &typed, p) {
+                let may_match = if at_letter {
+                    let syllable = word.syllable_ids[0] as usize;
+                    let advances = match first_advances.get(syllable) {
+                        Some(&NOT_COMPUTED) | None => {
+                            let a = letter_advances(word, 0, typed.letters_at(p));
+                            if let Some(slot) = first_advances.get_mut(syllable) {
+                                *slot = a;
+                            }
+                            a
+                        }
+                        Some(&a) => a,
+                    };
+                    letters_may_match(word, &typed, p, advances)
+                } else {
+                    second_may_match(word, &typed, p)
+                };
+                if !may_match {
                     continue;
                 }
                 matches.clear();
@@ -785,6 +820,90 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
         Some(Unit::Letter(_)) => true,
         _ => false,
     }
+}
+
+/// Marks a first syllable whose [`letter_advances`] are not computed yet.
+const NOT_COMPUTED: u16 = u16::MAX;
+
+/// The ways syllable `j` of `word` may be typed at the start of `letters`
+/// (a non-empty run of letters) by a word not edited yet: bit `n` set when
+/// it may take `n` letters — as [`match_word`] reads letters (the syllable,
+/// a fuzzy spelling, one letter off, or its initial).
+fn letter_advances(word: &Word, j: usize, letters: &[u8]) -> u16 {
+    let mut mask = 0u16;
+    let mut add = |len: usize| {
+        if len < 16 {
+            mask |= 1 << len;
+        }
+    };
+    let syl = word.syllables[j].as_bytes();
+    let whole = letters.starts_with(syl);
+    if whole {
+        add(syl.len());
+    }
+    for spelling in &word.spellings[j] {
+        if letters.starts_with(spelling.as_bytes()) {
+            add(spelling.len());
+        }
+    }
+    if syl.len() >= 3 && letters.first() == syl.first() {
+        for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
+            if len <= letters.len()
+                && &letters[..len] != syl
+                && one_edit_apart(&letters[..len], syl)
+            {
+                add(len);
+            }
+        }
+    }
+    if !whole {
+        let initial = word.initials[j].as_bytes();
+        if letters.starts_with(initial) {
+            add(initial.len());
+        }
+        if initial.len() > 1 && letters.starts_with(&initial[..1]) {
+            add(1);
+        }
+    }
+    mask
+}
+
+/// Whether `word`, typed from the letter at unit `p` with its first
+/// syllable taking one of `advances` (see [`letter_advances`]), can match
+/// the unit after that first syllable too — a cheap check that
+/// [`match_word`] would find nothing (it never rejects a word `match_word`
+/// would read), so most candidates found by their first letter cost a few
+/// comparisons.
+fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) -> bool {
+    if advances == 0 {
+        return false;
+    }
+    if word.syllables.len() < 2 {
+        return true;
+    }
+    let units = &query.units;
+    (1..16).filter(|n| advances >> n & 1 == 1).any(|n| {
+        let mut q = p + n;
+        while q < units.len() && matches!(units[q], Unit::Separator) {
+            q += 1;
+        }
+        match units.get(q) {
+            Some(Unit::Letter(b)) => word.next_letters >> (b - b'a') & 1 == 1,
+            Some(Unit::Han {
+                ch,
+                readings,
+                fuzzy,
+            }) => {
+                let second = word.chars[1];
+                *ch == second
+                    || query.shapes.get(ch).is_some_and(|a| a.contains(&second))
+                    || readings.contains(&word.syllable_ids[1])
+                    || fuzzy.contains(&word.fuzzy_ids[1])
+                    || (word.chars.len() >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Matches syllable `j` onwards of `word` against the query from unit `p`,
