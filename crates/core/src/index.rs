@@ -13,7 +13,11 @@
 //! and query-time analysis therefore share one code path, and nothing needs to
 //! be re-registered beyond the whitespace tokenizer when an index is reopened.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+
+use foldhash::fast::RandomState;
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
@@ -117,6 +121,11 @@ pub struct IndexDocument {
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    /// Per indexed term: its document frequency in each text field (in
+    /// [`TextField`] order), read from the term dictionaries when the index
+    /// opens, so a search looks a term up once instead of once per field
+    /// and segment.
+    doc_freqs: Arc<HashMap<Box<str>, [u32; 6], RandomState>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -176,11 +185,43 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<Self> {
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex { reader, fields })
+        let mut doc_freqs: HashMap<Box<str>, [u32; 6], RandomState> = HashMap::default();
+        for segment in reader.searcher().segment_readers() {
+            for (i, &field) in fields.text.iter().enumerate() {
+                let inverted = segment.inverted_index(field)?;
+                let mut terms = inverted
+                    .terms()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while let Some((key, info)) = terms.next() {
+                    if let Ok(text) = std::str::from_utf8(key) {
+                        let dfs = match doc_freqs.get_mut(text) {
+                            Some(dfs) => dfs,
+                            None => doc_freqs.entry(Box::from(text)).or_default(),
+                        };
+                        dfs[i] += info.doc_freq;
+                    }
+                }
+            }
+        }
+        Ok(SearchIndex {
+            reader,
+            fields,
+            doc_freqs: Arc::new(doc_freqs),
+        })
+    }
+
+    /// The number of documents whose `field` holds `term` (as tantivy's
+    /// `Searcher::doc_freq` counts them), from the table built when the
+    /// index opened.
+    pub fn doc_freq(&self, field: TextField, term: &str) -> u64 {
+        self.doc_freqs
+            .get(term)
+            .map_or(0, |dfs| u64::from(dfs[field as usize]))
     }
 
     /// Field handles.

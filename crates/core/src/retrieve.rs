@@ -99,7 +99,7 @@ impl Retriever<'_> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for concept in &analyzed.concepts {
             parts.push(self.parts_of(&concept.text));
-            let s = self.concept(&searcher, concept, &mut clauses);
+            let s = self.concept(concept, &mut clauses);
             if !s.known && !concept.aspect {
                 unknown += 1;
             }
@@ -133,16 +133,11 @@ impl Retriever<'_> {
     /// Adds one concept's clauses to the query and returns its statistics.
     fn concept(
         &self,
-        searcher: &Searcher,
         concept: &Concept,
         clauses: &mut Vec<(Occur, Box<dyn Query>)>,
     ) -> ConceptStats {
         let fields = self.index.fields();
-        let df = |field: TextField, term: &str| {
-            searcher
-                .doc_freq(&Term::from_field_text(fields.text(field), term))
-                .unwrap_or(0)
-        };
+        let df = |field: TextField, term: &str| self.index.doc_freq(field, term);
         let mut terms: Vec<(String, f32)> = Vec::new();
         // Whole forms of the concept (as typed, its words, its official
         // terms), each with its search-mode sub-words (itself first).
@@ -214,6 +209,10 @@ impl Retriever<'_> {
                 let c = c.encode_utf8(&mut buf);
                 let d = df(TextField::Chars, c);
                 rarest = Some(rarest.map_or(d, |r| r.min(d)));
+                if d == 0 {
+                    // No document has it: the clause would add nothing.
+                    continue;
+                }
                 let term = Term::from_field_text(fields.text(TextField::Chars), c);
                 let q: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
@@ -233,6 +232,10 @@ impl Retriever<'_> {
                 &TextField::WORD_FIELDS
             };
             for &field in searched {
+                if df(field, term) == 0 {
+                    // No document has it there: the clause would add nothing.
+                    continue;
+                }
                 let term = Term::from_field_text(fields.text(field), term);
                 let q: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
@@ -281,7 +284,6 @@ impl Retriever<'_> {
     /// when the rest of the query is corrected.
     pub(crate) fn known_latin_words(&self, normalized: &str) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
-        let mut searcher = None;
         let mut start = None;
         for (at, ch) in normalized.char_indices().chain([(normalized.len(), ' ')]) {
             match (ch.is_ascii_alphanumeric(), start) {
@@ -292,13 +294,9 @@ impl Retriever<'_> {
                     if word.len() < 2 {
                         continue;
                     }
-                    let searcher = searcher.get_or_insert_with(|| self.index.searcher());
-                    let fields = self.index.fields();
-                    let known = TextField::WORD_FIELDS.iter().any(|&f| {
-                        searcher
-                            .doc_freq(&Term::from_field_text(fields.text(f), word))
-                            .is_ok_and(|d| d > 0)
-                    });
+                    let known = TextField::WORD_FIELDS
+                        .iter()
+                        .any(|&f| self.index.doc_freq(f, word) > 0);
                     if known {
                         spans.push((s, at));
                     }
