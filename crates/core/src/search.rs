@@ -129,6 +129,7 @@ impl Engine {
             items: self.catalogue.items(),
             texts: &self.texts,
             meta: &self.meta_parts,
+            signatures: &self.shared_signatures,
             gazetteer: &self.gazetteer,
         };
         let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
