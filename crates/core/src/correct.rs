@@ -410,6 +410,7 @@ impl Corrector {
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
         let mut first_advances: Vec<u16> = Vec::new();
+        let mut candidates: Vec<u32> = Vec::new();
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
             // Keep the unit as typed. A run of letters is kept or read as a
@@ -427,34 +428,9 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
-            let at_letter = matches!(units[p], Unit::Letter(_));
-            if at_letter {
-                // How a first syllable may be typed here depends on the
-                // syllable only: computed once per syllable and position.
-                first_advances.clear();
-                first_advances.resize(self.sounds.len(), NOT_COMPUTED);
-            }
-            for id in self.candidates(&typed, p) {
+            self.candidates(&typed, p, &mut first_advances, &mut candidates);
+            for &id in &candidates {
                 let word = &self.words[id as usize];
-                let may_match = if at_letter {
-                    let syllable = word.syllable_ids[0] as usize;
-                    let advances = match first_advances.get(syllable) {
-                        Some(&NOT_COMPUTED) | None => {
-                            let a = letter_advances(word, 0, typed.letters_at(p));
-                            if let Some(slot) = first_advances.get_mut(syllable) {
-                                *slot = a;
-                            }
-                            a
-                        }
-                        Some(&a) => a,
-                    };
-                    letters_may_match(word, &typed, p, advances)
-                } else {
-                    second_may_match(word, &typed, p)
-                };
-                if !may_match {
-                    continue;
-                }
                 matches.clear();
                 match_word(word, &typed, 0, p, 0.0, EXACT, false, &mut matches);
                 for &(end, quality, flags) in &matches {
@@ -551,39 +527,68 @@ impl Corrector {
         })
     }
 
-    /// Words that may start at unit `p`: by its character, look-alikes and
-    /// sound for a Chinese character; by first letter (and what may follow
-    /// it) for a letter.
-    fn candidates(&self, typed: &Query<'_>, p: usize) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
+    /// Words that may start at unit `p`, in vocabulary order, into `out`:
+    /// by its character, look-alikes and sound for a Chinese character; by
+    /// first letter (and what may follow it) for a letter. Words that
+    /// [`second_may_match`] or [`letters_may_match`] rule out are left out;
+    /// `first_advances` memoises [`letter_advances`] per first syllable.
+    fn candidates(
+        &self,
+        typed: &Query<'_>,
+        p: usize,
+        first_advances: &mut Vec<u16>,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
         match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
-                let fuzzy: &Vec<u16> = fuzzy;
-                out.extend(self.by_char.get(ch).into_iter().flatten());
-                for alt in self.shapes.get(ch).into_iter().flatten() {
-                    out.extend(self.by_char.get(alt).into_iter().flatten());
+                let lists = std::iter::once(ch)
+                    .chain(typed.alts[p])
+                    .filter_map(|c| self.by_char.get(c))
+                    .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
+                for list in lists {
+                    out.extend(
+                        list.iter()
+                            .filter(|&&id| second_may_match(&self.words[id as usize], typed, p)),
+                    );
                 }
-                for key in fuzzy {
-                    out.extend(self.by_fuzzy.get(key).into_iter().flatten());
-                }
+                out.sort_unstable();
+                out.dedup();
             }
             Unit::Letter(b) => {
-                let words = self.by_letter.get(b).into_iter().flatten();
-                match typed.letters_at(p).get(1) {
-                    Some(&second) if second.is_ascii_lowercase() => {
-                        let bit = 1 << (second - b'a');
-                        out.extend(
-                            words.filter(|&&id| self.words[id as usize].second_letters & bit != 0),
-                        );
+                // How a first syllable may be typed here depends on the
+                // syllable only: computed once per syllable and position.
+                first_advances.clear();
+                first_advances.resize(self.sounds.len(), NOT_COMPUTED);
+                let letters = typed.letters_at(p);
+                let second = match letters.get(1) {
+                    Some(&second) if second.is_ascii_lowercase() => Some(1 << (second - b'a')),
+                    _ => None,
+                };
+                // Each list holds a word once, in vocabulary order.
+                for &id in self.by_letter.get(b).into_iter().flatten() {
+                    let word = &self.words[id as usize];
+                    if second.is_some_and(|bit| word.second_letters & bit == 0) {
+                        continue;
                     }
-                    _ => out.extend(words),
+                    let syllable = word.syllable_ids[0] as usize;
+                    let advances = match first_advances.get(syllable) {
+                        Some(&NOT_COMPUTED) | None => {
+                            let a = letter_advances(word, 0, letters);
+                            if let Some(slot) = first_advances.get_mut(syllable) {
+                                *slot = a;
+                            }
+                            a
+                        }
+                        Some(&a) => a,
+                    };
+                    if letters_may_match(word, typed, p, advances) {
+                        out.push(id);
+                    }
                 }
             }
             _ => {}
         }
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 }
 
@@ -732,7 +737,8 @@ struct Query<'a> {
     letters: Vec<u8>,
     /// Per unit: where its run of letters ends.
     run_end: Vec<usize>,
-    shapes: &'a HashMap<char, Vec<char>>,
+    /// Per unit: the characters it may be a look-alike typo of.
+    alts: Vec<&'a [char]>,
     /// Per unit: part of a real word as typed, so never replaced by an edit.
     no_edit: Vec<bool>,
 }
@@ -744,6 +750,13 @@ impl<'a> Query<'a> {
             .map(|u| match u {
                 Unit::Letter(b) => *b,
                 _ => 0,
+            })
+            .collect();
+        let alts = units
+            .iter()
+            .map(|u| match u {
+                Unit::Han { ch, .. } => shapes.get(ch).map_or(&[][..], Vec::as_slice),
+                _ => &[],
             })
             .collect();
         let mut run_end = vec![0; units.len()];
@@ -758,7 +771,7 @@ impl<'a> Query<'a> {
             units,
             letters,
             run_end,
-            shapes,
+            alts,
             no_edit,
         }
     }
@@ -790,7 +803,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     }
     let first = word.chars[0];
     let exact = *ch == first;
-    let by_shape_or_sound = query.shapes.get(ch).is_some_and(|a| a.contains(&first))
+    let by_shape_or_sound = query.alts[p].contains(&first)
         || readings.contains(&word.syllable_ids[0])
         || fuzzy.contains(&word.fuzzy_ids[0]);
     if !exact && !by_shape_or_sound {
@@ -808,7 +821,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
         }) => {
             let second = word.chars[1];
             *ch == second
-                || query.shapes.get(ch).is_some_and(|a| a.contains(&second))
+                || query.alts[q].contains(&second)
                 || readings.contains(&word.syllable_ids[1])
                 || fuzzy.contains(&word.fuzzy_ids[1])
                 // An edit only after an exact first character (never with a
@@ -882,7 +895,15 @@ fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) ->
         return true;
     }
     let units = &query.units;
-    (1..16).filter(|n| advances >> n & 1 == 1).any(|n| {
+    let mut rest = advances;
+    std::iter::from_fn(|| {
+        (rest != 0).then(|| {
+            let n = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            n
+        })
+    })
+    .any(|n| {
         let mut q = p + n;
         while q < units.len() && matches!(units[q], Unit::Separator) {
             q += 1;
@@ -896,7 +917,7 @@ fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) ->
             }) => {
                 let second = word.chars[1];
                 *ch == second
-                    || query.shapes.get(ch).is_some_and(|a| a.contains(&second))
+                    || query.alts[q].contains(&second)
                     || readings.contains(&word.syllable_ids[1])
                     || fuzzy.contains(&word.fuzzy_ids[1])
                     || (word.chars.len() >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
@@ -959,11 +980,7 @@ fn match_word(
             let sound_or_shape_ok = flags & EDIT == 0;
             if *ch == target {
                 next(1, 1.0, EXACT, edited);
-            } else if query
-                .shapes
-                .get(ch)
-                .is_some_and(|alts| alts.contains(&target))
-            {
+            } else if query.alts[p].contains(&target) {
                 if sound_or_shape_ok {
                     next(1, 0.75, SHAPE, edited);
                 }
