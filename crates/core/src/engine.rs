@@ -113,6 +113,8 @@ pub struct Engine {
     pub(crate) region_names: RegionNames,
     /// The items of each text group (see [`ItemText::group`]).
     pub(crate) groups: Vec<Vec<u32>>,
+    /// The number of items of each text group.
+    pub(crate) group_sizes: Vec<u32>,
     fingerprint: String,
     reused_index: bool,
 }
@@ -247,6 +249,7 @@ impl Engine {
             suggester,
             locator,
             region_names,
+            group_sizes: groups.iter().map(|g| g.len() as u32).collect(),
             groups,
             fingerprint,
             reused_index,

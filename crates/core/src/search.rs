@@ -260,6 +260,7 @@ impl Engine {
             gazetteer: &self.gazetteer,
             facet_index: &self.facet_index,
             variant_keys: &self.variant_keys,
+            group_sizes: &self.group_sizes,
         }
     }
 
