@@ -12,21 +12,19 @@
 //! spaces, and tantivy's whitespace tokenizer splits them again. Index-time
 //! and query-time analysis therefore share one code path, and nothing needs to
 //! be re-registered beyond the whitespace tokenizer when an index is reopened.
+//!
+//! tantivy builds and persists the index; when it opens, its postings are
+//! read into memory ([`crate::postings`]) and searches score them there.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use foldhash::fast::RandomState;
-
-use tantivy::collector::TopDocs;
-use tantivy::columnar::Column;
-use tantivy::query::Query;
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::error::Result;
+use crate::postings::IndexPostings;
 
 /// Bump when the schema or the analysis changes, so persisted indexes rebuild.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -86,13 +84,6 @@ pub struct Fields {
     text: [Field; 6],
 }
 
-impl Fields {
-    /// The tantivy field of a text field.
-    pub fn text(&self, f: TextField) -> Field {
-        self.text[f as usize]
-    }
-}
-
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let text_options = TextOptions::default().set_indexing_options(
@@ -120,12 +111,9 @@ pub struct IndexDocument {
 #[derive(Clone)]
 pub struct SearchIndex {
     reader: IndexReader,
-    fields: Fields,
-    /// Per indexed term: its document frequency in each text field (in
-    /// [`TextField`] order), read from the term dictionaries when the index
-    /// opens, so a search looks a term up once instead of once per field
-    /// and segment.
-    doc_freqs: Arc<HashMap<Box<str>, [u32; 6], RandomState>>,
+    /// The postings of every text field, read when the index opens:
+    /// retrieval scores them without building tantivy queries.
+    postings: Arc<IndexPostings>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -189,87 +177,28 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let mut doc_freqs: HashMap<Box<str>, [u32; 6], RandomState> = HashMap::default();
-        for segment in reader.searcher().segment_readers() {
-            for (i, &field) in fields.text.iter().enumerate() {
-                let inverted = segment.inverted_index(field)?;
-                let mut terms = inverted
-                    .terms()
-                    .stream()
-                    .map_err(tantivy::TantivyError::from)?;
-                while let Some((key, info)) = terms.next() {
-                    if let Ok(text) = std::str::from_utf8(key) {
-                        let dfs = match doc_freqs.get_mut(text) {
-                            Some(dfs) => dfs,
-                            None => doc_freqs.entry(Box::from(text)).or_default(),
-                        };
-                        dfs[i] += info.doc_freq;
-                    }
-                }
-            }
-        }
+        let postings = IndexPostings::read(&reader.searcher(), &fields.text)?;
         Ok(SearchIndex {
             reader,
-            fields,
-            doc_freqs: Arc::new(doc_freqs),
+            postings: Arc::new(postings),
         })
     }
 
     /// The number of documents whose `field` holds `term` (as tantivy's
-    /// `Searcher::doc_freq` counts them), from the table built when the
-    /// index opened.
+    /// `Searcher::doc_freq` counts them).
     pub fn doc_freq(&self, field: TextField, term: &str) -> u64 {
-        self.doc_freqs
-            .get(term)
-            .map_or(0, |dfs| u64::from(dfs[field as usize]))
+        self.postings.doc_freq(field, term)
     }
 
-    /// Field handles.
-    pub fn fields(&self) -> &Fields {
-        &self.fields
-    }
-
-    /// A searcher over the current snapshot.
-    pub fn searcher(&self) -> tantivy::Searcher {
-        self.reader.searcher()
+    /// The postings read when the index opened, for retrieval.
+    pub(crate) fn postings(&self) -> &IndexPostings {
+        &self.postings
     }
 
     /// Number of documents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
-}
-
-/// The `limit` best matches by BM25 as `(text group, score)`, best
-/// first, and whether there were more. Uses tantivy's top-k collector, which
-/// skips blocks of postings that cannot reach the top (block-max WAND).
-pub fn top_matches(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<(Vec<(u32, Score)>, bool)> {
-    let top = searcher.search(query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-    let more = top.len() > limit;
-    let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
-    let mut out = Vec::with_capacity(top.len().min(limit));
-    for (score, address) in top.into_iter().take(limit) {
-        let segment = address.segment_ord as usize;
-        if columns[segment].is_none() {
-            columns[segment] = Some(
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64("group")?,
-            );
-        }
-        if let Some(group) = columns[segment]
-            .as_ref()
-            .and_then(|c| c.first(address.doc_id))
-        {
-            out.push((group as u32, score));
-        }
-    }
-    Ok((out, more))
 }
 
 fn register_tokenizer(index: &Index) {

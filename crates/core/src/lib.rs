@@ -48,6 +48,7 @@ mod item_text;
 mod locate;
 mod normalize;
 mod pinyin;
+mod postings;
 mod rank;
 mod request;
 mod resources;
