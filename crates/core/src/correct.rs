@@ -22,6 +22,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::RandomState;
+
 use serde::Serialize;
 
 use crate::normalize::is_han;
@@ -138,6 +140,13 @@ pub struct Corrector {
     words: Vec<Word>,
     by_char: HashMap<char, Vec<u32>>,
     by_fuzzy: HashMap<u16, Vec<u32>>,
+    /// Words by how their first two characters may be typed: each word
+    /// under the four keys (first character or its fuzzy sound id, second
+    /// character or its fuzzy sound id) — see [`pair_key`].
+    by_pair: HashMap<(u32, u32), Vec<u32>, RandomState>,
+    /// Words of three or more characters by their first character (a
+    /// character edit may follow an exact first character).
+    by_char_long: HashMap<char, Vec<u32>, RandomState>,
     /// Syllables and fuzzy keys as small integers, so matching a typed
     /// character's readings compares numbers, not strings.
     sounds: HashMap<String, u16>,
@@ -211,6 +220,15 @@ impl Corrector {
             c.by_text.entry(text.clone()).or_insert(id);
             c.by_char.entry(chars[0]).or_default().push(id);
             c.by_fuzzy.entry(fuzzy_ids[0]).or_default().push(id);
+            for first in [PairKey::Char(chars[0]), PairKey::Sound(fuzzy_ids[0])] {
+                for second in [PairKey::Char(chars[1]), PairKey::Sound(fuzzy_ids[1])] {
+                    let list = c.by_pair.entry((pair_key(first), pair_key(second)));
+                    list.or_default().push(id);
+                }
+            }
+            if chars.len() >= 3 {
+                c.by_char_long.entry(chars[0]).or_default().push(id);
+            }
             let first = syllables[0].as_bytes()[0];
             for letter in confusable_letters(first) {
                 c.by_letter.entry(letter).or_default().push(id);
@@ -542,15 +560,49 @@ impl Corrector {
         out.clear();
         match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
-                let lists = std::iter::once(ch)
-                    .chain(typed.alts[p])
-                    .filter_map(|c| self.by_char.get(c))
-                    .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
-                for list in lists {
-                    out.extend(
-                        list.iter()
-                            .filter(|&&id| second_may_match(&self.words[id as usize], typed, p)),
-                    );
+                let mut q = p + 1;
+                while q < typed.units.len() && matches!(typed.units[q], Unit::Separator) {
+                    q += 1;
+                }
+                // Exactly the words [`second_may_match`] keeps: found by a
+                // first and a second character (as typed, by shape or by
+                // fuzzy sound — a reading always shares its fuzzy key), or
+                // long enough for an edit after an exact first character.
+                match &typed.units.get(q) {
+                    Some(Unit::Han {
+                        ch: next,
+                        fuzzy: next_fuzzy,
+                        ..
+                    }) => {
+                        let keys = |c: &char, alts: &[char], sounds: &[u16]| -> Vec<u32> {
+                            std::iter::once(c)
+                                .chain(alts)
+                                .map(|&c| pair_key(PairKey::Char(c)))
+                                .chain(sounds.iter().map(|&s| pair_key(PairKey::Sound(s))))
+                                .collect()
+                        };
+                        let seconds = keys(next, typed.alts[q], next_fuzzy);
+                        for first in keys(ch, typed.alts[p], fuzzy) {
+                            for &second in &seconds {
+                                out.extend(
+                                    self.by_pair.get(&(first, second)).into_iter().flatten(),
+                                );
+                            }
+                        }
+                        if !typed.no_edit.get(q).copied().unwrap_or(false) {
+                            out.extend(self.by_char_long.get(ch).into_iter().flatten());
+                        }
+                    }
+                    Some(Unit::Letter(_)) => {
+                        let lists = std::iter::once(ch)
+                            .chain(typed.alts[p])
+                            .filter_map(|c| self.by_char.get(c))
+                            .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
+                        for list in lists {
+                            out.extend(list);
+                        }
+                    }
+                    _ => {}
                 }
                 out.sort_unstable();
                 out.dedup();
@@ -589,6 +641,23 @@ impl Corrector {
             }
             _ => {}
         }
+    }
+}
+
+/// One of the two characters a [`Corrector::by_pair`] key is made of.
+#[derive(Clone, Copy)]
+enum PairKey {
+    /// The character itself.
+    Char(char),
+    /// The id of its fuzzy sound.
+    Sound(u16),
+}
+
+/// A [`PairKey`] as a number: characters below U+110000, sounds above.
+fn pair_key(key: PairKey) -> u32 {
+    match key {
+        PairKey::Char(c) => c as u32,
+        PairKey::Sound(id) => 0x8000_0000 | u32::from(id),
     }
 }
 
@@ -784,10 +853,11 @@ impl<'a> Query<'a> {
 
 /// Whether `word`, whose first character matches the Chinese character at
 /// unit `p` (as typed, by shape or by sound), can match the next unit too
-/// — a cheap check that [`match_word`] would find nothing, so most
-/// candidates found by their first sound cost a few comparisons. Always
-/// true when it cannot tell (letters, or a first character that only an
-/// edit would match).
+/// — a check that [`match_word`] would find nothing. Always true when it
+/// cannot tell (letters, or a first character that only an edit would
+/// match). [`Corrector::candidates`] finds exactly the words it keeps
+/// through [`Corrector::by_pair`]; a test checks the two agree.
+#[cfg(test)]
 fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     let units = &query.units;
     let Unit::Han {
@@ -1176,6 +1246,69 @@ mod tests {
             c.correct_guarded(query, &[], &[(at, at + "乡下".len())]),
             None
         );
+    }
+
+    #[test]
+    fn han_candidates_are_the_words_second_may_match_keeps() {
+        let c = corrector(&[
+            "养老金",
+            "查询",
+            "生育津贴",
+            "证明",
+            "缴费",
+            "社保",
+            "医保",
+            "户口",
+            "迁移",
+            "孤寡老人",
+            "老人",
+            "回乡证",
+            "大巴",
+            "身份证",
+            "生育",
+            "社会保险",
+            "查档",
+            "长者",
+        ]);
+        let queries = [
+            "养老金查洵",
+            "生育经贴",
+            "证眀",
+            "徼费",
+            "社保查询",
+            "家里老人",
+            "孤家老人",
+            "回乡下",
+            "户口qianyi",
+            "户 口",
+            "身份正补办",
+            "涨者",
+            "生 育津贴",
+        ];
+        for query in queries {
+            for no_edit in [false, true] {
+                let units = c.units(query);
+                let n = units.len();
+                let typed = Query::new(units, &c.shapes, vec![no_edit; n]);
+                let (mut advances, mut got) = (Vec::new(), Vec::new());
+                for p in 0..n {
+                    let Unit::Han { ch, fuzzy, .. } = &typed.units[p] else {
+                        continue;
+                    };
+                    c.candidates(&typed, p, &mut advances, &mut got);
+                    let want: Vec<u32> = (0..c.words.len() as u32)
+                        .filter(|&id| {
+                            let w = &c.words[id as usize];
+                            (w.chars[0] == *ch
+                                || typed.alts[p].contains(&w.chars[0])
+                                || fuzzy.contains(&w.fuzzy_ids[0]))
+                                && second_may_match(w, &typed, p)
+                        })
+                        .collect();
+                    assert_eq!(got, want, "{query} at {p}");
+                }
+            }
+        }
     }
 
     #[test]
