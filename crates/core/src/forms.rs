@@ -38,6 +38,8 @@ pub(crate) struct QueryForms {
     pub(crate) places: Vec<usize>,
     /// The query's content, for exact-title matches.
     pub(crate) content: String,
+    /// The signature of the content's characters.
+    pub(crate) content_signature: CharSignature,
 }
 
 impl QueryForms {
@@ -52,7 +54,9 @@ impl QueryForms {
             texts: Vec::new(),
             places: Vec::new(),
             content: analyzed.content(),
+            content_signature: CharSignature::default(),
         };
+        forms.content_signature = CharSignature::of(&forms.content);
         let mut known: Vec<String> = Vec::new();
         let mut id = |forms: &mut QueryForms, text: &str| -> usize {
             if let Some(i) = known.iter().position(|k| k == text) {

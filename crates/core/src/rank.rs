@@ -389,7 +389,9 @@ impl SharedMatch {
         SharedMatch {
             focus: covered as f32 / title_chars,
             exact_title: !content.is_empty()
-                && (text.title == *content || text.aliases.split(SEPARATOR).any(|a| a == content)),
+                && (text.title == *content
+                    || (signatures.aliases.may_contain(&forms.content_signature)
+                        && text.aliases.split(SEPARATOR).any(|a| a == content))),
             place_in_text: forms.places.iter().any(|&p| named[p] > 0.0),
             named,
             body,
