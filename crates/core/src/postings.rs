@@ -43,6 +43,10 @@ pub(crate) struct TermClause {
     boost: f32,
 }
 
+/// One term's postings in one field while they are read: (document, term
+/// frequency) pairs and the document frequency.
+type FieldPostings = (Vec<(u32, u32)>, u32);
+
 /// Every term's postings per text field, with what BM25 needs.
 #[derive(Debug, Default)]
 pub(crate) struct IndexPostings {
@@ -65,8 +69,7 @@ impl IndexPostings {
     /// Reads the postings of every text field of the index.
     pub(crate) fn read(searcher: &Searcher, fields: &[Field; 6]) -> Result<Self> {
         let mut postings = IndexPostings::default();
-        let mut lists: HashMap<Box<str>, [(Vec<(u32, u32)>, u32); 6], RandomState> =
-            HashMap::default();
+        let mut lists: HashMap<Box<str>, [FieldPostings; 6], RandomState> = HashMap::default();
         let mut total_tokens = [0u64; 6];
         let mut base = 0u32;
         for segment in searcher.segment_readers() {
