@@ -184,12 +184,19 @@ impl IndexPostings {
                 }
             }
         }
-        matched.sort_unstable_by(|&a, &b| {
+        let order = |&a: &u32, &b: &u32| {
             scores[b as usize]
                 .total_cmp(&scores[a as usize])
                 .then(a.cmp(&b))
-        });
+        };
         let more = matched.len() > limit;
+        if more && limit > 0 {
+            // Only the best `limit` need sorting (a large catalogue matches
+            // thousands of documents).
+            matched.select_nth_unstable_by(limit - 1, order);
+            matched.truncate(limit);
+        }
+        matched.sort_unstable_by(order);
         let top = matched
             .iter()
             .take(limit)
