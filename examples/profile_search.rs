@@ -11,16 +11,19 @@
 //!
 //! The argument is the number of rounds over the queries (default 1). Only
 //! `run_all` is measured by the command above, not opening the engine.
+//!
+//! `profile_search dump FILE` instead writes every response (JSON, one a
+//! line) for four requests per query — default, explained, uncollapsed and
+//! with a phone position — so two builds can be compared answer for answer
+//! (`cmp` the files).
 
 use std::hint::black_box;
 
 use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds: usize = args.first().and_then(|r| r.parse().ok()).unwrap_or(1);
     let root = yuesou::bundled_root();
     let engine = Engine::open(&EngineOptions::new(Resources::bundled(&root)))?;
     let mut queries = Vec::new();
@@ -31,6 +34,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
                 .filter_map(|l| l.split('\t').nth(1).map(str::to_string)),
         );
+    }
+    if let [command, path] = args.as_slice()
+        && command == "dump"
+    {
+        return dump(&engine, &queries, path);
     }
     let hits = run_all(&engine, &queries, rounds);
     println!("{} queries × {rounds} rounds, {hits} hits", queries.len());
@@ -49,4 +57,28 @@ fn run_all(engine: &Engine, queries: &[String], rounds: usize) -> usize {
         }
     }
     hits
+}
+
+/// Writes every response of four requests per query to `path`.
+fn dump(engine: &Engine, queries: &[String], path: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for q in queries {
+        let requests = [
+            SearchRequest::new(q.as_str()),
+            SearchRequest::new(q.as_str()).explain(true),
+            SearchRequest::new(q.as_str()).collapse(false),
+            // 天河区, 广州.
+            SearchRequest::new(q.as_str()).at_position(23.1247, 113.3612),
+        ];
+        for request in &requests {
+            match engine.search(request) {
+                Ok(r) => writeln!(out, "{}", serde_json::to_string(&r)?)?,
+                Err(e) => writeln!(out, "error: {e}")?,
+            }
+        }
+    }
+    out.flush()?;
+    println!("{} queries × 4 requests written to {path}", queries.len());
+    Ok(())
 }

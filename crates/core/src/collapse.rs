@@ -9,9 +9,6 @@
 //! variant it shows.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
-
-use foldhash::fast::RandomState;
 
 use crate::catalogue::ServiceItem;
 use crate::gazetteer::{Gazetteer, PROVINCE_CODE};
@@ -59,7 +56,8 @@ pub(crate) trait Member {
 /// member in region-code order. `group_of` maps an ordinal to its service,
 /// `preference` to its [`variant_preference`];
 /// `variant_key` orders variants (an item's rank by region code, then
-/// ordinal, precomputed when the engine opens).
+/// ordinal, precomputed when the engine opens); `group_sizes` holds the
+/// number of items of every group (groups are numbered from 0).
 ///
 /// Members are scored lazily: `score` runs only for the members tied for
 /// the best preference and popularity of their service (usually one of a
@@ -67,6 +65,7 @@ pub(crate) trait Member {
 pub(crate) fn collapse<M: Member>(
     candidates: impl IntoIterator<Item = (usize, f32)>,
     items: &[ServiceItem],
+    group_sizes: &[u32],
     group_of: impl Fn(usize) -> u32,
     mut preference: impl FnMut(usize) -> u8,
     variant_key: impl Fn(usize) -> u32,
@@ -79,23 +78,32 @@ pub(crate) fn collapse<M: Member>(
         tied: Vec<(usize, f32)>,
         variants: Vec<u32>,
     }
-    let mut index: HashMap<u32, usize, RandomState> = HashMap::default();
+    // Per group: its service's place in `services`, once it has one.
+    let mut index: Vec<u32> = vec![u32::MAX; group_sizes.len()];
     let mut services: Vec<Service> = Vec::new();
     for (ordinal, bm25) in candidates {
         let item = &items[ordinal];
         let pref = preference(ordinal);
         let popularity = item.popularity();
-        let next = services.len();
-        let at = *index.entry(group_of(ordinal)).or_insert(next);
-        if at == next {
-            services.push(Service {
-                preference: pref,
-                popularity,
-                tied: vec![(ordinal, bm25)],
-                variants: vec![ordinal as u32],
-            });
-            continue;
-        }
+        let group = group_of(ordinal) as usize;
+        let at = match index.get_mut(group) {
+            Some(at) if *at != u32::MAX => *at as usize,
+            slot => {
+                if let Some(slot) = slot {
+                    *slot = services.len() as u32;
+                }
+                let mut variants =
+                    Vec::with_capacity(group_sizes.get(group).map_or(1, |&n| n as usize));
+                variants.push(ordinal as u32);
+                services.push(Service {
+                    preference: pref,
+                    popularity,
+                    tied: vec![(ordinal, bm25)],
+                    variants,
+                });
+                continue;
+            }
+        };
         let service = &mut services[at];
         service.variants.push(ordinal as u32);
         match pref
@@ -188,6 +196,7 @@ mod tests {
         let out = collapse(
             ranked.iter().map(|m| (m.0, m.1)),
             &items,
+            &[3, 1],
             group,
             |o| u8::from(items[o].region_code != "440000"),
             by_region,
@@ -205,6 +214,7 @@ mod tests {
         let out = collapse(
             ranked.iter().map(|m| (m.0, m.1)),
             &items,
+            &[3, 1],
             group,
             |_| 4,
             by_region,

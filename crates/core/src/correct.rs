@@ -22,6 +22,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::RandomState;
+
 use serde::Serialize;
 
 use crate::normalize::is_han;
@@ -125,6 +127,9 @@ struct Word {
     /// Letters that may follow the first typed letter when this word is
     /// typed as pinyin, fuzzy pinyin or initials (bit per letter a–z).
     second_letters: u32,
+    /// Letters the second syllable may start with when typed as pinyin,
+    /// fuzzy pinyin or initials (bit per letter a–z; 0 for one syllable).
+    next_letters: u32,
     prior: f32,
 }
 
@@ -135,6 +140,13 @@ pub struct Corrector {
     words: Vec<Word>,
     by_char: HashMap<char, Vec<u32>>,
     by_fuzzy: HashMap<u16, Vec<u32>>,
+    /// Words by how their first two characters may be typed: each word
+    /// under the four keys (first character or its fuzzy sound id, second
+    /// character or its fuzzy sound id) — see [`pair_key`].
+    by_pair: HashMap<(u32, u32), Vec<u32>, RandomState>,
+    /// Words of three or more characters by their first character (a
+    /// character edit may follow an exact first character).
+    by_char_long: HashMap<char, Vec<u32>, RandomState>,
     /// Syllables and fuzzy keys as small integers, so matching a typed
     /// character's readings compares numbers, not strings.
     sounds: HashMap<String, u16>,
@@ -208,6 +220,15 @@ impl Corrector {
             c.by_text.entry(text.clone()).or_insert(id);
             c.by_char.entry(chars[0]).or_default().push(id);
             c.by_fuzzy.entry(fuzzy_ids[0]).or_default().push(id);
+            for first in [PairKey::Char(chars[0]), PairKey::Sound(fuzzy_ids[0])] {
+                for second in [PairKey::Char(chars[1]), PairKey::Sound(fuzzy_ids[1])] {
+                    let list = c.by_pair.entry((pair_key(first), pair_key(second)));
+                    list.or_default().push(id);
+                }
+            }
+            if chars.len() >= 3 {
+                c.by_char_long.entry(chars[0]).or_default().push(id);
+            }
             let first = syllables[0].as_bytes()[0];
             for letter in confusable_letters(first) {
                 c.by_letter.entry(letter).or_default().push(id);
@@ -224,6 +245,13 @@ impl Corrector {
                 })
                 .collect();
             let second_letters = second_letters(&syllables, &spellings, &initials);
+            let next_letters = syllables.get(1).map_or(0, |next| {
+                std::iter::once(next)
+                    .chain(&spellings[1])
+                    .filter_map(|s| s.bytes().next())
+                    .filter(u8::is_ascii_lowercase)
+                    .fold(0u32, |mask, b| mask | 1 << (b - b'a'))
+            });
             c.words.push(Word {
                 text: text.clone(),
                 chars,
@@ -233,6 +261,7 @@ impl Corrector {
                 spellings,
                 initials,
                 second_letters,
+                next_letters,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -398,6 +427,8 @@ impl Corrector {
         let mut best: Vec<Cell> = vec![None; n + 1];
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
+        let mut first_advances: Vec<u16> = Vec::new();
+        let mut candidates: Vec<u32> = Vec::new();
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
             // Keep the unit as typed. A run of letters is kept or read as a
@@ -415,11 +446,9 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
-            for id in self.candidates(&typed, p) {
+            self.candidates(&typed, p, &mut first_advances, &mut candidates);
+            for &id in &candidates {
                 let word = &self.words[id as usize];
-                if !second_may_match(word, &typed, p) {
-                    continue;
-                }
                 matches.clear();
                 match_word(word, &typed, 0, p, 0.0, EXACT, false, &mut matches);
                 for &(end, quality, flags) in &matches {
@@ -516,39 +545,119 @@ impl Corrector {
         })
     }
 
-    /// Words that may start at unit `p`: by its character, look-alikes and
-    /// sound for a Chinese character; by first letter (and what may follow
-    /// it) for a letter.
-    fn candidates(&self, typed: &Query<'_>, p: usize) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
+    /// Words that may start at unit `p`, in vocabulary order, into `out`:
+    /// by its character, look-alikes and sound for a Chinese character; by
+    /// first letter (and what may follow it) for a letter. Words that
+    /// [`second_may_match`] or [`letters_may_match`] rule out are left out;
+    /// `first_advances` memoises [`letter_advances`] per first syllable.
+    fn candidates(
+        &self,
+        typed: &Query<'_>,
+        p: usize,
+        first_advances: &mut Vec<u16>,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
         match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
-                let fuzzy: &Vec<u16> = fuzzy;
-                out.extend(self.by_char.get(ch).into_iter().flatten());
-                for alt in self.shapes.get(ch).into_iter().flatten() {
-                    out.extend(self.by_char.get(alt).into_iter().flatten());
+                let mut q = p + 1;
+                while q < typed.units.len() && matches!(typed.units[q], Unit::Separator) {
+                    q += 1;
                 }
-                for key in fuzzy {
-                    out.extend(self.by_fuzzy.get(key).into_iter().flatten());
+                // Exactly the words [`second_may_match`] keeps: found by a
+                // first and a second character (as typed, by shape or by
+                // fuzzy sound — a reading always shares its fuzzy key), or
+                // long enough for an edit after an exact first character.
+                match &typed.units.get(q) {
+                    Some(Unit::Han {
+                        ch: next,
+                        fuzzy: next_fuzzy,
+                        ..
+                    }) => {
+                        let keys = |c: &char, alts: &[char], sounds: &[u16]| -> Vec<u32> {
+                            std::iter::once(c)
+                                .chain(alts)
+                                .map(|&c| pair_key(PairKey::Char(c)))
+                                .chain(sounds.iter().map(|&s| pair_key(PairKey::Sound(s))))
+                                .collect()
+                        };
+                        let seconds = keys(next, typed.alts[q], next_fuzzy);
+                        for first in keys(ch, typed.alts[p], fuzzy) {
+                            for &second in &seconds {
+                                out.extend(
+                                    self.by_pair.get(&(first, second)).into_iter().flatten(),
+                                );
+                            }
+                        }
+                        if !typed.no_edit.get(q).copied().unwrap_or(false) {
+                            out.extend(self.by_char_long.get(ch).into_iter().flatten());
+                        }
+                    }
+                    Some(Unit::Letter(_)) => {
+                        let lists = std::iter::once(ch)
+                            .chain(typed.alts[p])
+                            .filter_map(|c| self.by_char.get(c))
+                            .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
+                        for list in lists {
+                            out.extend(list);
+                        }
+                    }
+                    _ => {}
                 }
+                out.sort_unstable();
+                out.dedup();
             }
             Unit::Letter(b) => {
-                let words = self.by_letter.get(b).into_iter().flatten();
-                match typed.letters_at(p).get(1) {
-                    Some(&second) if second.is_ascii_lowercase() => {
-                        let bit = 1 << (second - b'a');
-                        out.extend(
-                            words.filter(|&&id| self.words[id as usize].second_letters & bit != 0),
-                        );
+                // How a first syllable may be typed here depends on the
+                // syllable only: computed once per syllable and position.
+                first_advances.clear();
+                first_advances.resize(self.sounds.len(), NOT_COMPUTED);
+                let letters = typed.letters_at(p);
+                let second = match letters.get(1) {
+                    Some(&second) if second.is_ascii_lowercase() => Some(1 << (second - b'a')),
+                    _ => None,
+                };
+                // Each list holds a word once, in vocabulary order.
+                for &id in self.by_letter.get(b).into_iter().flatten() {
+                    let word = &self.words[id as usize];
+                    if second.is_some_and(|bit| word.second_letters & bit == 0) {
+                        continue;
                     }
-                    _ => out.extend(words),
+                    let syllable = word.syllable_ids[0] as usize;
+                    let advances = match first_advances.get(syllable) {
+                        Some(&NOT_COMPUTED) | None => {
+                            let a = letter_advances(word, 0, letters);
+                            if let Some(slot) = first_advances.get_mut(syllable) {
+                                *slot = a;
+                            }
+                            a
+                        }
+                        Some(&a) => a,
+                    };
+                    if letters_may_match(word, typed, p, advances) {
+                        out.push(id);
+                    }
                 }
             }
             _ => {}
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+    }
+}
+
+/// One of the two characters a [`Corrector::by_pair`] key is made of.
+#[derive(Clone, Copy)]
+enum PairKey {
+    /// The character itself.
+    Char(char),
+    /// The id of its fuzzy sound.
+    Sound(u16),
+}
+
+/// A [`PairKey`] as a number: characters below U+110000, sounds above.
+fn pair_key(key: PairKey) -> u32 {
+    match key {
+        PairKey::Char(c) => c as u32,
+        PairKey::Sound(id) => 0x8000_0000 | u32::from(id),
     }
 }
 
@@ -697,7 +806,8 @@ struct Query<'a> {
     letters: Vec<u8>,
     /// Per unit: where its run of letters ends.
     run_end: Vec<usize>,
-    shapes: &'a HashMap<char, Vec<char>>,
+    /// Per unit: the characters it may be a look-alike typo of.
+    alts: Vec<&'a [char]>,
     /// Per unit: part of a real word as typed, so never replaced by an edit.
     no_edit: Vec<bool>,
 }
@@ -709,6 +819,13 @@ impl<'a> Query<'a> {
             .map(|u| match u {
                 Unit::Letter(b) => *b,
                 _ => 0,
+            })
+            .collect();
+        let alts = units
+            .iter()
+            .map(|u| match u {
+                Unit::Han { ch, .. } => shapes.get(ch).map_or(&[][..], Vec::as_slice),
+                _ => &[],
             })
             .collect();
         let mut run_end = vec![0; units.len()];
@@ -723,7 +840,7 @@ impl<'a> Query<'a> {
             units,
             letters,
             run_end,
-            shapes,
+            alts,
             no_edit,
         }
     }
@@ -736,10 +853,11 @@ impl<'a> Query<'a> {
 
 /// Whether `word`, whose first character matches the Chinese character at
 /// unit `p` (as typed, by shape or by sound), can match the next unit too
-/// — a cheap check that [`match_word`] would find nothing, so most
-/// candidates found by their first sound cost a few comparisons. Always
-/// true when it cannot tell (letters, or a first character that only an
-/// edit would match).
+/// — a check that [`match_word`] would find nothing. Always true when it
+/// cannot tell (letters, or a first character that only an edit would
+/// match). [`Corrector::candidates`] finds exactly the words it keeps
+/// through [`Corrector::by_pair`]; a test checks the two agree.
+#[cfg(test)]
 fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     let units = &query.units;
     let Unit::Han {
@@ -755,7 +873,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     }
     let first = word.chars[0];
     let exact = *ch == first;
-    let by_shape_or_sound = query.shapes.get(ch).is_some_and(|a| a.contains(&first))
+    let by_shape_or_sound = query.alts[p].contains(&first)
         || readings.contains(&word.syllable_ids[0])
         || fuzzy.contains(&word.fuzzy_ids[0]);
     if !exact && !by_shape_or_sound {
@@ -773,7 +891,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
         }) => {
             let second = word.chars[1];
             *ch == second
-                || query.shapes.get(ch).is_some_and(|a| a.contains(&second))
+                || query.alts[q].contains(&second)
                 || readings.contains(&word.syllable_ids[1])
                 || fuzzy.contains(&word.fuzzy_ids[1])
                 // An edit only after an exact first character (never with a
@@ -785,6 +903,98 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
         Some(Unit::Letter(_)) => true,
         _ => false,
     }
+}
+
+/// Marks a first syllable whose [`letter_advances`] are not computed yet.
+const NOT_COMPUTED: u16 = u16::MAX;
+
+/// The ways syllable `j` of `word` may be typed at the start of `letters`
+/// (a non-empty run of letters) by a word not edited yet: bit `n` set when
+/// it may take `n` letters — as [`match_word`] reads letters (the syllable,
+/// a fuzzy spelling, one letter off, or its initial).
+fn letter_advances(word: &Word, j: usize, letters: &[u8]) -> u16 {
+    let mut mask = 0u16;
+    let mut add = |len: usize| {
+        if len < 16 {
+            mask |= 1 << len;
+        }
+    };
+    let syl = word.syllables[j].as_bytes();
+    let whole = letters.starts_with(syl);
+    if whole {
+        add(syl.len());
+    }
+    for spelling in &word.spellings[j] {
+        if letters.starts_with(spelling.as_bytes()) {
+            add(spelling.len());
+        }
+    }
+    if syl.len() >= 3 && letters.first() == syl.first() {
+        for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
+            if len <= letters.len()
+                && &letters[..len] != syl
+                && one_edit_apart(&letters[..len], syl)
+            {
+                add(len);
+            }
+        }
+    }
+    if !whole {
+        let initial = word.initials[j].as_bytes();
+        if letters.starts_with(initial) {
+            add(initial.len());
+        }
+        if initial.len() > 1 && letters.starts_with(&initial[..1]) {
+            add(1);
+        }
+    }
+    mask
+}
+
+/// Whether `word`, typed from the letter at unit `p` with its first
+/// syllable taking one of `advances` (see [`letter_advances`]), can match
+/// the unit after that first syllable too — a cheap check that
+/// [`match_word`] would find nothing (it never rejects a word `match_word`
+/// would read), so most candidates found by their first letter cost a few
+/// comparisons.
+fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) -> bool {
+    if advances == 0 {
+        return false;
+    }
+    if word.syllables.len() < 2 {
+        return true;
+    }
+    let units = &query.units;
+    let mut rest = advances;
+    std::iter::from_fn(|| {
+        (rest != 0).then(|| {
+            let n = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            n
+        })
+    })
+    .any(|n| {
+        let mut q = p + n;
+        while q < units.len() && matches!(units[q], Unit::Separator) {
+            q += 1;
+        }
+        match units.get(q) {
+            Some(Unit::Letter(b)) => word.next_letters >> (b - b'a') & 1 == 1,
+            Some(Unit::Han {
+                ch,
+                readings,
+                fuzzy,
+            }) => {
+                let second = word.chars[1];
+                *ch == second
+                    || query.alts[q].contains(&second)
+                    || readings.contains(&word.syllable_ids[1])
+                    || fuzzy.contains(&word.fuzzy_ids[1])
+                    || (word.chars.len() >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Matches syllable `j` onwards of `word` against the query from unit `p`,
@@ -840,11 +1050,7 @@ fn match_word(
             let sound_or_shape_ok = flags & EDIT == 0;
             if *ch == target {
                 next(1, 1.0, EXACT, edited);
-            } else if query
-                .shapes
-                .get(ch)
-                .is_some_and(|alts| alts.contains(&target))
-            {
+            } else if query.alts[p].contains(&target) {
                 if sound_or_shape_ok {
                     next(1, 0.75, SHAPE, edited);
                 }
@@ -1040,6 +1246,69 @@ mod tests {
             c.correct_guarded(query, &[], &[(at, at + "乡下".len())]),
             None
         );
+    }
+
+    #[test]
+    fn han_candidates_are_the_words_second_may_match_keeps() {
+        let c = corrector(&[
+            "养老金",
+            "查询",
+            "生育津贴",
+            "证明",
+            "缴费",
+            "社保",
+            "医保",
+            "户口",
+            "迁移",
+            "孤寡老人",
+            "老人",
+            "回乡证",
+            "大巴",
+            "身份证",
+            "生育",
+            "社会保险",
+            "查档",
+            "长者",
+        ]);
+        let queries = [
+            "养老金查洵",
+            "生育经贴",
+            "证眀",
+            "徼费",
+            "社保查询",
+            "家里老人",
+            "孤家老人",
+            "回乡下",
+            "户口qianyi",
+            "户 口",
+            "身份正补办",
+            "涨者",
+            "生 育津贴",
+        ];
+        for query in queries {
+            for no_edit in [false, true] {
+                let units = c.units(query);
+                let n = units.len();
+                let typed = Query::new(units, &c.shapes, vec![no_edit; n]);
+                let (mut advances, mut got) = (Vec::new(), Vec::new());
+                for p in 0..n {
+                    let Unit::Han { ch, fuzzy, .. } = &typed.units[p] else {
+                        continue;
+                    };
+                    c.candidates(&typed, p, &mut advances, &mut got);
+                    let want: Vec<u32> = (0..c.words.len() as u32)
+                        .filter(|&id| {
+                            let w = &c.words[id as usize];
+                            (w.chars[0] == *ch
+                                || typed.alts[p].contains(&w.chars[0])
+                                || fuzzy.contains(&w.fuzzy_ids[0]))
+                                && second_may_match(w, &typed, p)
+                        })
+                        .collect();
+                    assert_eq!(got, want, "{query} at {p}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::guard::BannedWords;
 use crate::halls::{HallQuery, NearbyHall, ServiceHall, load_halls, nearest_halls};
 use crate::index::{IndexDocument, SearchIndex, TextField};
-use crate::item_text::{ItemText, MetaParts, SEPARATOR};
+use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{
     LocationInput, LocationSource, PlaceRecognizer, RegionNames, ResolvedLocation,
 };
@@ -91,6 +91,9 @@ pub struct Engine {
     pub(crate) texts: Vec<ItemText>,
     /// Every item's meta text in interned parts, for ranking.
     pub(crate) meta_parts: MetaParts,
+    /// Per text group: character signatures of its shared text, for
+    /// ranking.
+    pub(crate) shared_signatures: Vec<SharedSignatures>,
     /// Per item: its rank by region code, then ordinal (the order of a
     /// service's variants).
     pub(crate) variant_keys: Vec<u32>,
@@ -110,6 +113,8 @@ pub struct Engine {
     pub(crate) region_names: RegionNames,
     /// The items of each text group (see [`ItemText::group`]).
     pub(crate) groups: Vec<Vec<u32>>,
+    /// The number of items of each text group.
+    pub(crate) group_sizes: Vec<u32>,
     fingerprint: String,
     reused_index: bool,
 }
@@ -198,6 +203,7 @@ impl Engine {
         }
         let groups = group_items(&texts);
         let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
+        let shared_signatures = SharedSignatures::of_groups(&texts, &groups);
         let variant_keys = variant_keys(catalogue.items());
 
         let (index, reused_index) = match &options.index_dir {
@@ -229,6 +235,7 @@ impl Engine {
             catalogue,
             texts,
             meta_parts,
+            shared_signatures,
             variant_keys,
             gazetteer,
             halls,
@@ -242,6 +249,7 @@ impl Engine {
             suggester,
             locator,
             region_names,
+            group_sizes: groups.iter().map(|g| g.len() as u32).collect(),
             groups,
             fingerprint,
             reused_index,

@@ -7,6 +7,7 @@
 use memchr::memmem::Finder;
 
 use crate::analyze::AnalyzedQuery;
+use crate::item_text::CharSignature;
 use crate::retrieve::Parts;
 
 /// The forms of one concept (indices into [`QueryForms`]).
@@ -28,6 +29,8 @@ pub(crate) struct ConceptForms {
 pub(crate) struct QueryForms {
     pub(crate) finders: Vec<Finder<'static>>,
     pub(crate) lengths: Vec<usize>,
+    /// Per form: the signature of its characters.
+    pub(crate) signatures: Vec<CharSignature>,
     pub(crate) concepts: Vec<ConceptForms>,
     /// Concept texts, for explanations.
     pub(crate) texts: Vec<String>,
@@ -35,6 +38,8 @@ pub(crate) struct QueryForms {
     pub(crate) places: Vec<usize>,
     /// The query's content, for exact-title matches.
     pub(crate) content: String,
+    /// The signature of the content's characters.
+    pub(crate) content_signature: CharSignature,
 }
 
 impl QueryForms {
@@ -44,11 +49,14 @@ impl QueryForms {
         let mut forms = QueryForms {
             finders: Vec::new(),
             lengths: Vec::new(),
+            signatures: Vec::new(),
             concepts: Vec::new(),
             texts: Vec::new(),
             places: Vec::new(),
             content: analyzed.content(),
+            content_signature: CharSignature::default(),
         };
+        forms.content_signature = CharSignature::of(&forms.content);
         let mut known: Vec<String> = Vec::new();
         let mut id = |forms: &mut QueryForms, text: &str| -> usize {
             if let Some(i) = known.iter().position(|k| k == text) {
@@ -59,6 +67,7 @@ impl QueryForms {
                 .finders
                 .push(Finder::new(text.as_bytes()).into_owned());
             forms.lengths.push(text.len());
+            forms.signatures.push(CharSignature::of(text));
             known.len() - 1
         };
         for (i, concept) in analyzed.concepts.iter().enumerate() {
@@ -97,16 +106,32 @@ impl QueryForms {
         self.lengths[form] > 0 && self.finders[form].find(haystack.as_bytes()).is_some()
     }
 
+    /// Whether form `form` is in `haystack`, whose character signature is
+    /// `signature` (most absent forms are ruled out by it alone).
+    pub(crate) fn found_in(&self, form: usize, haystack: &str, signature: &CharSignature) -> bool {
+        signature.may_contain(&self.signatures[form]) && self.found(form, haystack)
+    }
+
     /// Byte ranges of `title` that a concept form (text, word or synonym)
     /// matches, merged.
     pub(crate) fn matched_ranges(&self, title: &str) -> Vec<(usize, usize)> {
+        self.matched_ranges_of(title, |_| true)
+    }
+
+    /// [`matched_ranges`](Self::matched_ranges), looking only for the forms
+    /// `may_match` accepts (those known to be in `title`).
+    pub(crate) fn matched_ranges_of(
+        &self,
+        title: &str,
+        may_match: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, usize)> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for concept in &self.concepts {
             let forms = std::iter::once(&concept.text)
                 .chain(&concept.words)
                 .chain(&concept.synonyms);
             for &form in forms {
-                if self.lengths[form] == 0 {
+                if self.lengths[form] == 0 || !may_match(form) {
                     continue;
                 }
                 for start in self.finders[form].find_iter(title.as_bytes()) {

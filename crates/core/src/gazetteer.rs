@@ -61,6 +61,9 @@ pub struct Division {
 pub struct Gazetteer {
     divisions: Vec<Division>,
     by_code: HashMap<String, usize>,
+    /// Per division: its [`display_name`](Self::display_name), computed
+    /// once when loaded (every hit and variant shows one).
+    display_names: Vec<String>,
 }
 
 impl Gazetteer {
@@ -157,6 +160,11 @@ impl Gazetteer {
             });
         }
         if errors.is_empty() {
+            g.display_names = g
+                .divisions
+                .iter()
+                .map(|d| g.compose_display_name(&d.code))
+                .collect();
             Ok(g)
         } else {
             Err(Error::InvalidRows(errors))
@@ -215,6 +223,18 @@ impl Gazetteer {
     /// The display name of a region: 广东省, 深圳市, 广州市天河区,
     /// 东莞市虎门镇, 佛山市顺德区容桂街道.
     pub fn display_name(&self, code: &str) -> String {
+        match self
+            .by_code
+            .get(code)
+            .and_then(|&i| self.display_names.get(i))
+        {
+            Some(name) => name.clone(),
+            None => self.compose_display_name(code),
+        }
+    }
+
+    /// [`display_name`](Self::display_name), composed from the divisions.
+    fn compose_display_name(&self, code: &str) -> String {
         let mut parts = Vec::new();
         let mut current = self.division(code);
         while let Some(d) = current {

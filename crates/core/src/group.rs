@@ -28,6 +28,8 @@ pub(crate) struct Grouper<'a> {
     pub facet_index: &'a FacetIndex,
     /// Per item: its rank by region code (then ordinal), to order variants.
     pub variant_keys: &'a [u32],
+    /// The number of items of each text group.
+    pub group_sizes: &'a [u32],
 }
 
 impl Grouper<'_> {
@@ -51,14 +53,21 @@ impl Grouper<'_> {
             sort_ranked(&mut ranked);
             return ranked;
         }
-        // Preference of each region code, computed once per code.
+        // Preference of each region code, computed once per code (without
+        // a location in Guangdong it only asks whether the item is
+        // province-wide).
         let mut preferences: FastMap<&str, u8> = FastMap::default();
+        let located = location.is_some_and(|l| !l.outside);
         collapse::collapse(
             candidates.iter().map(|&(o, bm25)| (o as usize, bm25)),
             self.items,
+            self.group_sizes,
             |ordinal| self.texts[ordinal].group,
             |ordinal| {
                 let item = &self.items[ordinal];
+                if !located {
+                    return variant_preference(None, self.gazetteer, &item.region_code);
+                }
                 *preferences
                     .entry(item.region_code.as_str())
                     .or_insert_with(|| {

@@ -12,17 +12,19 @@
 //! spaces, and tantivy's whitespace tokenizer splits them again. Index-time
 //! and query-time analysis therefore share one code path, and nothing needs to
 //! be re-registered beyond the whitespace tokenizer when an index is reopened.
+//!
+//! tantivy builds and persists the index; when it opens, its postings are
+//! read into memory ([`crate::postings`]) and searches score them there.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
-use tantivy::columnar::Column;
-use tantivy::query::Query;
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, ReloadPolicy, Score, TantivyDocument};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::error::Result;
+use crate::postings::IndexPostings;
 
 /// Bump when the schema or the analysis changes, so persisted indexes rebuild.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -82,13 +84,6 @@ pub struct Fields {
     text: [Field; 6],
 }
 
-impl Fields {
-    /// The tantivy field of a text field.
-    pub fn text(&self, f: TextField) -> Field {
-        self.text[f as usize]
-    }
-}
-
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let text_options = TextOptions::default().set_indexing_options(
@@ -116,7 +111,9 @@ pub struct IndexDocument {
 #[derive(Clone)]
 pub struct SearchIndex {
     reader: IndexReader,
-    fields: Fields,
+    /// The postings of every text field, read when the index opens:
+    /// retrieval scores them without building tantivy queries.
+    postings: Arc<IndexPostings>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -176,59 +173,32 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<Self> {
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex { reader, fields })
+        let postings = IndexPostings::read(&reader.searcher(), &fields.text)?;
+        Ok(SearchIndex {
+            reader,
+            postings: Arc::new(postings),
+        })
     }
 
-    /// Field handles.
-    pub fn fields(&self) -> &Fields {
-        &self.fields
+    /// The number of documents whose `field` holds `term` (as tantivy's
+    /// `Searcher::doc_freq` counts them).
+    pub fn doc_freq(&self, field: TextField, term: &str) -> u64 {
+        self.postings.doc_freq(field, term)
     }
 
-    /// A searcher over the current snapshot.
-    pub fn searcher(&self) -> tantivy::Searcher {
-        self.reader.searcher()
+    /// The postings read when the index opened, for retrieval.
+    pub(crate) fn postings(&self) -> &IndexPostings {
+        &self.postings
     }
 
     /// Number of documents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
-}
-
-/// The `limit` best matches by BM25 as `(text group, score)`, best
-/// first, and whether there were more. Uses tantivy's top-k collector, which
-/// skips blocks of postings that cannot reach the top (block-max WAND).
-pub fn top_matches(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<(Vec<(u32, Score)>, bool)> {
-    let top = searcher.search(query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-    let more = top.len() > limit;
-    let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
-    let mut out = Vec::with_capacity(top.len().min(limit));
-    for (score, address) in top.into_iter().take(limit) {
-        let segment = address.segment_ord as usize;
-        if columns[segment].is_none() {
-            columns[segment] = Some(
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64("group")?,
-            );
-        }
-        if let Some(group) = columns[segment]
-            .as_ref()
-            .and_then(|c| c.first(address.doc_id))
-        {
-            out.push((group as u32, score));
-        }
-    }
-    Ok((out, more))
 }
 
 fn register_tokenizer(index: &Index) {

@@ -132,3 +132,67 @@ impl MetaParts {
         self.of_item[ordinal]
     }
 }
+
+/// A set of characters in 512 bits (a Bloom filter with one hash): a text
+/// can only contain a form whose characters' bits are all in the text's
+/// signature, so most substring searches that would fail are skipped
+/// after a few word operations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CharSignature([u64; 8]);
+
+impl CharSignature {
+    /// The signature of the characters of `text`.
+    pub(crate) fn of(text: &str) -> Self {
+        let mut bits = [0u64; 8];
+        for ch in text.chars() {
+            let bit = (ch as u32).wrapping_mul(0x9E37_79B1) >> 23;
+            bits[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
+        CharSignature(bits)
+    }
+
+    /// Whether every character of `part`'s signature may be in this one
+    /// (false: `part`'s text is certainly not a substring of this text).
+    pub(crate) fn may_contain(&self, part: &CharSignature) -> bool {
+        self.0
+            .iter()
+            .zip(&part.0)
+            .all(|(mine, theirs)| theirs & !mine == 0)
+    }
+}
+
+/// The character signatures of the text a group of items shares (see
+/// [`ItemText::group`]): title, aliases, keywords, description.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SharedSignatures {
+    /// Of the title.
+    pub(crate) title: CharSignature,
+    /// Of the aliases.
+    pub(crate) aliases: CharSignature,
+    /// Of the keywords.
+    pub(crate) keywords: CharSignature,
+    /// Of the description.
+    pub(crate) body: CharSignature,
+}
+
+impl SharedSignatures {
+    /// Per text group: the signatures of its shared text (`groups` lists the
+    /// items of each group).
+    pub(crate) fn of_groups(texts: &[ItemText], groups: &[Vec<u32>]) -> Vec<SharedSignatures> {
+        groups
+            .iter()
+            .map(|members| match members.first() {
+                Some(&first) => {
+                    let text = &texts[first as usize];
+                    SharedSignatures {
+                        title: CharSignature::of(&text.title),
+                        aliases: CharSignature::of(&text.aliases),
+                        keywords: CharSignature::of(&text.keywords),
+                        body: CharSignature::of(&text.body),
+                    }
+                }
+                None => SharedSignatures::default(),
+            })
+            .collect()
+    }
+}

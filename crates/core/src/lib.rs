@@ -11,8 +11,8 @@
 //!              1 (width,    2 (banned 3 (place  4 (jieba + 5 (pinyin,    6 (thesaurus
 //!              case, t→s)   words)    names)    stop words) typos)        synonyms)
 //!           ─► retrieve ─► rank ─► group ─► hits
-//!              7 (tantivy  8 (scoring 9 (collapse, 10 (page,
-//!              BM25)       rules,     categories,  highlights)
+//!              7 (BM25 on  8 (scoring 9 (collapse, 10 (page,
+//!              postings)   rules,     categories,  highlights)
 //!                          threshold) facets)
 //! ```
 //!
@@ -48,6 +48,7 @@ mod item_text;
 mod locate;
 mod normalize;
 mod pinyin;
+mod postings;
 mod rank;
 mod request;
 mod resources;

@@ -29,7 +29,7 @@ use crate::collapse::Member;
 use crate::explain::Explain;
 use crate::forms::{ConceptForms, QueryForms};
 use crate::gazetteer::Gazetteer;
-use crate::item_text::{ItemText, MetaParts, SEPARATOR};
+use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{RegionFit, ResolvedLocation};
 use crate::retrieve::{ConceptStats, Retrieval};
 
@@ -121,6 +121,8 @@ pub(crate) struct Ranker<'a> {
     pub texts: &'a [ItemText],
     /// Every item's theme, category, department and region names, interned.
     pub meta: &'a MetaParts,
+    /// Per text group: the character signatures of its shared text.
+    pub signatures: &'a [SharedSignatures],
     pub gazetteer: &'a Gazetteer,
 }
 
@@ -222,10 +224,9 @@ impl Scorer<'_> {
         }
         if !self.browse {
             let forms = &self.forms;
-            let shared = self
-                .shared
-                .entry(text.group)
-                .or_insert_with(|| SharedMatch::new(forms, text));
+            let shared = self.shared.entry(text.group).or_insert_with(|| {
+                SharedMatch::new(forms, text, &ranker.signatures[text.group as usize])
+            });
             let meta = ranker.meta_match(ordinal, forms, &mut self.part_forms);
             score_text(&mut e, forms, &self.weights, shared, meta, self.explain);
             e.place_in_text = shared.place_in_text;
@@ -360,14 +361,14 @@ struct SharedMatch {
 
 impl SharedMatch {
     /// Matches the forms against an item's shared text.
-    fn new(forms: &QueryForms, text: &ItemText) -> Self {
+    fn new(forms: &QueryForms, text: &ItemText, signatures: &SharedSignatures) -> Self {
         let named: Vec<f32> = (0..forms.finders.len())
             .map(|f| {
-                if forms.found(f, &text.title) {
+                if forms.found_in(f, &text.title, &signatures.title) {
                     TITLE
-                } else if forms.found(f, &text.aliases) {
+                } else if forms.found_in(f, &text.aliases, &signatures.aliases) {
                     ALIAS
-                } else if forms.found(f, &text.keywords) {
+                } else if forms.found_in(f, &text.keywords, &signatures.keywords) {
                     KEYWORD
                 } else {
                     0.0
@@ -375,11 +376,12 @@ impl SharedMatch {
             })
             .collect();
         let body = (0..forms.finders.len())
-            .map(|f| named[f] == 0.0 && forms.found(f, &text.body))
+            .map(|f| named[f] == 0.0 && forms.found_in(f, &text.body, &signatures.body))
             .collect();
         let title_chars = text.title.chars().count().max(1) as f32;
+        // Only the forms found in the title can match in it.
         let covered: usize = forms
-            .matched_ranges(&text.title)
+            .matched_ranges_of(&text.title, |f| named[f] == TITLE)
             .iter()
             .map(|&(s, e)| text.title[s..e].chars().count())
             .sum();
@@ -387,7 +389,9 @@ impl SharedMatch {
         SharedMatch {
             focus: covered as f32 / title_chars,
             exact_title: !content.is_empty()
-                && (text.title == *content || text.aliases.split(SEPARATOR).any(|a| a == content)),
+                && (text.title == *content
+                    || (signatures.aliases.may_contain(&forms.content_signature)
+                        && text.aliases.split(SEPARATOR).any(|a| a == content))),
             place_in_text: forms.places.iter().any(|&p| named[p] > 0.0),
             named,
             body,

@@ -1,9 +1,12 @@
 //! Stage 7 of the query pipeline: retrieval.
 //!
-//! One tantivy query is built from every form of every concept of an
-//! [`AnalyzedQuery`] (as typed, its words, its thesaurus synonyms, each with
-//! its search-mode sub-words), in every field people name services by;
-//! a concept no word field knows falls back to its characters. Retrieval is
+//! One query of term clauses is built from every form of every concept of
+//! an [`AnalyzedQuery`] (as typed, its words, its thesaurus synonyms, each
+//! with its search-mode sub-words), in every field people name services by
+//! (a clause only where some document has the term); a concept no word
+//! field knows falls back to its characters. The clauses are scored with
+//! BM25 over the postings read when the index opened
+//! ([`crate::postings`]). Retrieval is
 //! deliberately generous (any concept in any field): the best
 //! [`MAX_GROUPS`] text groups by BM25 are expanded to the items that pass
 //! the filters, and [`crate::rank`] decides. Retrieval also reports what
@@ -11,17 +14,14 @@
 //! concept weights) and how many concepts it does not know at all (a sign
 //! of typos or pinyin, for the decision to correct).
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
-
 use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
 use crate::catalogue::ServiceItem;
 use crate::correct::Corrector;
 use crate::error::Result;
 use crate::filter::ItemFilter;
-use crate::index::{SearchIndex, TextField, top_matches};
+use crate::index::{SearchIndex, TextField};
 use crate::normalize::is_han;
+use crate::postings::TermClause;
 use crate::segment::Segmenter;
 
 /// Text groups (services) retrieved per search, best BM25 first. Larger than
@@ -91,15 +91,14 @@ impl Retriever<'_> {
         analyzed: &AnalyzedQuery,
         filter: &ItemFilter<'_>,
     ) -> Result<Retrieval> {
-        let searcher = self.index.searcher();
-        let n_docs = searcher.num_docs().max(1) as f32;
+        let n_docs = self.index.num_docs().max(1) as f32;
         let mut stats = Vec::with_capacity(analyzed.concepts.len());
         let mut parts = Vec::with_capacity(analyzed.concepts.len());
         let mut unknown = 0;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<TermClause> = Vec::new();
         for concept in &analyzed.concepts {
             parts.push(self.parts_of(&concept.text));
-            let s = self.concept(&searcher, concept, &mut clauses);
+            let s = self.concept(concept, &mut clauses);
             if !s.known && !concept.aspect {
                 unknown += 1;
             }
@@ -117,7 +116,7 @@ impl Retriever<'_> {
                 .collect();
             (all, false)
         } else {
-            self.expand(&searcher, BooleanQuery::new(clauses), filter)?
+            self.expand(&clauses, filter)
         };
         Ok(Retrieval {
             candidates,
@@ -131,18 +130,9 @@ impl Retriever<'_> {
     }
 
     /// Adds one concept's clauses to the query and returns its statistics.
-    fn concept(
-        &self,
-        searcher: &Searcher,
-        concept: &Concept,
-        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
-    ) -> ConceptStats {
-        let fields = self.index.fields();
-        let df = |field: TextField, term: &str| {
-            searcher
-                .doc_freq(&Term::from_field_text(fields.text(field), term))
-                .unwrap_or(0)
-        };
+    fn concept(&self, concept: &Concept, clauses: &mut Vec<TermClause>) -> ConceptStats {
+        let postings = self.index.postings();
+        let df = |field: TextField, term: &str| self.index.doc_freq(field, term);
         let mut terms: Vec<(String, f32)> = Vec::new();
         // Whole forms of the concept (as typed, its words, its official
         // terms), each with its search-mode sub-words (itself first).
@@ -214,13 +204,8 @@ impl Retriever<'_> {
                 let c = c.encode_utf8(&mut buf);
                 let d = df(TextField::Chars, c);
                 rarest = Some(rarest.map_or(d, |r| r.min(d)));
-                let term = Term::from_field_text(fields.text(TextField::Chars), c);
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, TextField::Chars.boost())),
-                ));
+                // No clause where no document has it: it would add nothing.
+                clauses.extend(postings.clause(TextField::Chars, c, TextField::Chars.boost()));
             }
             max_df = rarest.unwrap_or(0);
         }
@@ -233,13 +218,7 @@ impl Retriever<'_> {
                 &TextField::WORD_FIELDS
             };
             for &field in searched {
-                let term = Term::from_field_text(fields.text(field), term);
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, field.boost() * boost)),
-                ));
+                clauses.extend(postings.clause(field, term, field.boost() * boost));
             }
         }
         ConceptStats {
@@ -250,15 +229,10 @@ impl Retriever<'_> {
         }
     }
 
-    /// Runs the query and expands the best text groups to their items that
-    /// pass the filter, each with its group's BM25.
-    fn expand(
-        &self,
-        searcher: &Searcher,
-        query: BooleanQuery,
-        filter: &ItemFilter<'_>,
-    ) -> Result<(Vec<(u32, f32)>, bool)> {
-        let (groups, mut more) = top_matches(searcher, &query, MAX_GROUPS)?;
+    /// Scores the clauses (BM25, summed) and expands the best text groups
+    /// to their items that pass the filter, each with its group's BM25.
+    fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Vec<(u32, f32)>, bool) {
+        let (groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
         let mut items: Vec<(u32, f32)> = Vec::new();
         let all = filter.accepts_all();
         for (i, &(group, bm25)) in groups.iter().enumerate() {
@@ -273,7 +247,7 @@ impl Retriever<'_> {
                     .map(|&m| (m, bm25)),
             );
         }
-        Ok((items, more))
+        (items, more)
     }
 
     /// Byte spans of the Latin words of a normalised query that the catalogue
@@ -281,7 +255,6 @@ impl Retriever<'_> {
     /// when the rest of the query is corrected.
     pub(crate) fn known_latin_words(&self, normalized: &str) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
-        let mut searcher = None;
         let mut start = None;
         for (at, ch) in normalized.char_indices().chain([(normalized.len(), ' ')]) {
             match (ch.is_ascii_alphanumeric(), start) {
@@ -292,13 +265,9 @@ impl Retriever<'_> {
                     if word.len() < 2 {
                         continue;
                     }
-                    let searcher = searcher.get_or_insert_with(|| self.index.searcher());
-                    let fields = self.index.fields();
-                    let known = TextField::WORD_FIELDS.iter().any(|&f| {
-                        searcher
-                            .doc_freq(&Term::from_field_text(fields.text(f), word))
-                            .is_ok_and(|d| d > 0)
-                    });
+                    let known = TextField::WORD_FIELDS
+                        .iter()
+                        .any(|&f| self.index.doc_freq(f, word) > 0);
                     if known {
                         spans.push((s, at));
                     }

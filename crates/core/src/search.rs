@@ -129,6 +129,7 @@ impl Engine {
             items: self.catalogue.items(),
             texts: &self.texts,
             meta: &self.meta_parts,
+            signatures: &self.shared_signatures,
             gazetteer: &self.gazetteer,
         };
         let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
@@ -259,6 +260,7 @@ impl Engine {
             gazetteer: &self.gazetteer,
             facet_index: &self.facet_index,
             variant_keys: &self.variant_keys,
+            group_sizes: &self.group_sizes,
         }
     }
 
