@@ -355,3 +355,21 @@ fn a_phone_with_doubled_separators_is_filtered() {
     }
     assert!(parse_phone("1  3000000000").is_ok());
 }
+
+/// The crash cargo-fuzz found (`api_bodies`, 2026-12-02): a rule query over
+/// 30 characters was refused as a path parameter's problem, not the body's
+/// `invalid-request` the route documents. Also: a control character is
+/// refused even where trimming would remove it (as the document's pattern
+/// says).
+#[test]
+fn rule_queries_are_refused_as_body_problems() {
+    let long = format!("{{\"query\": \"{}社保卡办", "W".repeat(97));
+    let body = format!("{long}\", \"action\": \"pin\"}}");
+    let rule: RuleRequest = parse_body(body.as_bytes()).unwrap();
+    let problem = checked_rule_query(&rule.query).unwrap_err();
+    check_refusal(&problem);
+    assert_eq!(problem.parameter.as_deref(), Some("query"));
+    let problem = checked_rule_query("\n社保卡").unwrap_err();
+    check_refusal(&problem);
+    assert_eq!(checked_rule_query("  社保卡  ").unwrap(), "社保卡");
+}

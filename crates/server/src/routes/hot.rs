@@ -119,12 +119,13 @@ pub struct RuleRequest {
 /// `query`.
 pub fn checked_rule_query(query: &str) -> Result<&str, Problem> {
     let chars = query.chars().count();
+    let control = query.chars().any(char::is_control);
     let query = query.trim();
-    if query.is_empty() || chars > 30 || query.chars().any(char::is_control) {
-        return Err(Problem::invalid_parameter(
-            "query",
-            "must be 1–30 characters without control characters",
-        ));
+    if query.is_empty() || chars > 30 || control {
+        return Err(Problem {
+            parameter: Some("query".to_string()),
+            ..Problem::invalid_request("query: must be 1–30 characters without control characters")
+        });
     }
     Ok(query)
 }
@@ -177,7 +178,11 @@ pub(crate) async fn delete_rule(
     _: Operator,
     Path(query): Path<String>,
 ) -> Result<StatusCode, Problem> {
-    let (key, _) = rule_key(&state, &query)?;
+    // In the path the same rule is a parameter's.
+    let (key, _) = rule_key(&state, &query).map_err(|problem| match problem.parameter {
+        Some(_) => Problem::invalid_parameter("query", problem.detail),
+        None => problem,
+    })?;
     centre(&state)?.delete_hot_rule(&key).await?;
     let engine = state.generation().ok().map(|g| g.engine.clone());
     activity(&state)?.refresh(engine.as_deref()).await?;
