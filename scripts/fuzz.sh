@@ -19,6 +19,8 @@
 #    fresh corpus copied from the checked-in seeds in fuzz/seeds/<target>/
 #    (the working corpus goes to fuzz/corpus/<target>/, which git ignores,
 #    crash inputs to fuzz/artifacts/<target>/).
+#    The seed is fixed (FUZZ_SEED, default 1) so that a run can be repeated:
+#    set FUZZ_SEED=0 for a random one (libFuzzer's default) to explore more.
 # 3. Exits non-zero on the first crash, naming the reproducer:
 #    `fuzz/target/x86_64-unknown-linux-gnu/release/<target> <artifact>`.
 #
@@ -79,6 +81,7 @@ for target in $targets; do
     echo "fuzz: $target for ${seconds} s"
     if ! "$bin/$target" "$corpus" \
         -max_total_time="$seconds" \
+        -seed="${FUZZ_SEED:-1}" \
         -timeout=10 \
         -rss_limit_mb=2048 \
         -max_len=8192 \
