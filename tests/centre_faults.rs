@@ -336,18 +336,22 @@ async fn integrity_ok(path: &std::path::Path) {
     db.close().await;
 }
 
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// A daemon whose database is the SQLite file `path`.
+async fn on_sqlite_file(path: &std::path::Path) -> CentreDaemon {
+    centre_support::start_with(Some(sqlite_url(path)), "sqlite", many_writes()).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_or_read_only_database_refuses_writes_clearly_and_recovers() {
     let Some(disk) = SmallDisk::mount(16) else {
         return;
     };
     let db_path = disk.path().join("centre.db");
-    let d = centre_support::start_with(
-        Some(format!("sqlite://{}?mode=rwc", db_path.display())),
-        "sqlite",
-        many_writes(),
-    )
-    .await;
+    let d = on_sqlite_file(&db_path).await;
     let token = login(&d, ALICE).await;
     assert_eq!(feedback(&d, &token, "磁盘满之前").await.0, 201);
 
@@ -426,7 +430,7 @@ async fn a_full_disk_or_read_only_database_refuses_writes_clearly_and_recovers()
     }
     assert!(remounted, "cannot remount read-only");
     let layer = ConfigLayer {
-        database: Some(format!("sqlite://{}?mode=rwc", db_path.display())),
+        database: Some(sqlite_url(&db_path)),
         watch: Some(false),
         ..ConfigLayer::default()
     };
@@ -445,12 +449,7 @@ async fn a_full_disk_or_read_only_database_refuses_writes_clearly_and_recovers()
     assert!(disk.try_remount("rw"));
     integrity_ok(&db_path).await;
     // Back to writable: everything is there and writes work.
-    let d = centre_support::start_with(
-        Some(format!("sqlite://{}?mode=rwc", db_path.display())),
-        "sqlite",
-        many_writes(),
-    )
-    .await;
+    let d = on_sqlite_file(&db_path).await;
     let token = login(&d, ALICE).await;
     assert_eq!(feedback(&d, &token, "恢复可写之后").await.0, 201);
     let kept = stored(&d, &token).await;

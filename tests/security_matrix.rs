@@ -235,74 +235,72 @@ async fn matrix(d: CentreDaemon, database: Option<String>) {
         }
     });
     let mut checked = [0usize; 4];
-    {
-        for (template, method, operation) in operations {
-            let scheme = scheme_of(operation);
-            checked[scheme as usize] += 1;
-            let url = d.url(&concrete(template, &ids));
-            let takes_id = template.contains("{id}") && template.starts_with("/api/v1/me/");
-            let mut public_status = None;
-            for credential in ALL {
-                // People log in afresh for every route: logout and session
-                // deletion must not end the run.
-                let person = match credential {
-                    Credential::Person => Some(login(&d, ALICE).await),
-                    Credential::OtherPerson => Some(login(&d, BOB).await),
-                    _ => None,
-                };
-                let token = match credential {
-                    Credential::Nobody => None,
-                    Credential::Person | Credential::OtherPerson => person.as_deref(),
-                    Credential::Operator => Some(OPERATOR),
-                    Credential::Admin => Some(ADMIN),
-                    Credential::Expired => Some(expired.as_str()),
-                };
-                let answer = call(method.clone(), &url, token, body_for(template, &method)).await;
-                let what = format!("{} {method} {template} as {credential:?}", d.backend);
-                let status = answer.0;
-                assert!(status < 500, "{what}: {}", answer.1);
-                let allowed = match scheme {
-                    Scheme::Public => true,
-                    Scheme::Session => {
-                        matches!(credential, Credential::Person | Credential::OtherPerson)
-                    }
-                    Scheme::Operator => credential == Credential::Operator,
-                    Scheme::Admin => credential == Credential::Admin,
-                };
-                if !allowed {
-                    // The admin routes keep their older problem type.
-                    let slug = match scheme {
-                        Scheme::Admin => "unauthorized",
-                        _ => "unauthenticated",
-                    };
-                    assert_problem(&what, &answer, 401, slug);
-                    continue;
+    for (template, method, operation) in operations {
+        let scheme = scheme_of(operation);
+        checked[scheme as usize] += 1;
+        let url = d.url(&concrete(template, &ids));
+        let takes_id = template.contains("{id}") && template.starts_with("/api/v1/me/");
+        let mut public_status = None;
+        for credential in ALL {
+            // People log in afresh for every route: logout and session
+            // deletion must not end the run.
+            let person = match credential {
+                Credential::Person => Some(login(&d, ALICE).await),
+                Credential::OtherPerson => Some(login(&d, BOB).await),
+                _ => None,
+            };
+            let token = match credential {
+                Credential::Nobody => None,
+                Credential::Person | Credential::OtherPerson => person.as_deref(),
+                Credential::Operator => Some(OPERATOR),
+                Credential::Admin => Some(ADMIN),
+                Credential::Expired => Some(expired.as_str()),
+            };
+            let answer = call(method.clone(), &url, token, body_for(template, &method)).await;
+            let what = format!("{} {method} {template} as {credential:?}", d.backend);
+            let status = answer.0;
+            assert!(status < 500, "{what}: {}", answer.1);
+            let allowed = match scheme {
+                Scheme::Public => true,
+                Scheme::Session => {
+                    matches!(credential, Credential::Person | Credential::OtherPerson)
                 }
-                assert_ne!(status, 401, "{what}: {}", answer.1);
-                if status == 403 {
-                    // Allowed in, but the level or the organisation role is
-                    // not enough: said as such.
-                    let kind = answer.1["type"].as_str().unwrap_or("");
-                    assert!(
-                        kind.ends_with("/step-up-required") || kind.ends_with("/forbidden"),
-                        "{what}: {}",
-                        answer.1
-                    );
+                Scheme::Operator => credential == Credential::Operator,
+                Scheme::Admin => credential == Credential::Admin,
+            };
+            if !allowed {
+                // The admin routes keep their older problem type.
+                let slug = match scheme {
+                    Scheme::Admin => "unauthorized",
+                    _ => "unauthenticated",
+                };
+                assert_problem(&what, &answer, 401, slug);
+                continue;
+            }
+            assert_ne!(status, 401, "{what}: {}", answer.1);
+            if status == 403 {
+                // Allowed in, but the level or the organisation role is
+                // not enough: said as such.
+                let kind = answer.1["type"].as_str().unwrap_or("");
+                assert!(
+                    kind.ends_with("/step-up-required") || kind.ends_with("/forbidden"),
+                    "{what}: {}",
+                    answer.1
+                );
+            }
+            match (scheme, credential) {
+                (Scheme::Public, _) => {
+                    // Whoever calls, the same answer.
+                    let first = *public_status.get_or_insert(status);
+                    assert_eq!(status, first, "{what}: {}", answer.1);
                 }
-                match (scheme, credential) {
-                    (Scheme::Public, _) => {
-                        // Whoever calls, the same answer.
-                        let first = *public_status.get_or_insert(status);
-                        assert_eq!(status, first, "{what}: {}", answer.1);
-                    }
-                    (Scheme::Session, Credential::OtherPerson) if takes_id => {
-                        assert_problem(&what, &answer, 404, "not-found");
-                    }
-                    (Scheme::Session, Credential::Person) if takes_id => {
-                        assert_ne!(status, 404, "{what}: the owner's own id: {}", answer.1);
-                    }
-                    _ => {}
+                (Scheme::Session, Credential::OtherPerson) if takes_id => {
+                    assert_problem(&what, &answer, 404, "not-found");
                 }
+                (Scheme::Session, Credential::Person) if takes_id => {
+                    assert_ne!(status, 404, "{what}: the owner's own id: {}", answer.1);
+                }
+                _ => {}
             }
         }
     }
