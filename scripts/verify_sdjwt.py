@@ -3,7 +3,9 @@
 offline with an independent implementation: the PyPI `sd-jwt` package.
 
 Usage:
-    verify_sdjwt.py TOKEN_FILE --jwks JWKS_FILE --aud AUD --nonce NONCE [--now UNIX]
+    verify_sdjwt.py TOKEN_FILE --jwks JWKS_FILE --aud=AUD --nonce=NONCE [--now=UNIX]
+
+Write `--nonce=NONCE`: a random base64url nonce may begin with `-`.
 
 TOKEN_FILE may be `-` for standard input. On success prints the token's
 plain claims and the disclosed fields as JSON and exits 0; on any failure

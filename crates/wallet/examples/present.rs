@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::write(out.join("jwks.json"), keys.jwks().to_json())?;
     std::fs::write(out.join("qr.svg"), &p.qr_svg)?;
     let check = format!(
-        "python3 scripts/verify_sdjwt.py {0}/token.txt --jwks {0}/jwks.json --aud {1} --nonce {2}\n",
+        "python3 scripts/verify_sdjwt.py {0}/token.txt --jwks {0}/jwks.json --aud={1} --nonce={2}\n",
         out.display(),
         p.audience,
         p.nonce

@@ -30,8 +30,10 @@ fn python_ready() -> Result<(), String> {
 }
 
 /// Runs the verifier expecting a refusal whose message contains `reason`.
+/// The verifier ran and refused the token: exit code 1 (argparse's own usage
+/// errors exit 2) with `reason` on standard error.
 fn refused(out: &Output, reason: &str) -> bool {
-    !out.status.success() && String::from_utf8_lossy(&out.stderr).contains(reason)
+    out.status.code() == Some(1) && String::from_utf8_lossy(&out.stderr).contains(reason)
 }
 
 fn run_verifier(dir: &Path, p: &Presentation, jwks: &str, now: OffsetDateTime) -> Output {
@@ -44,8 +46,11 @@ fn run_verifier(dir: &Path, p: &Presentation, jwks: &str, now: OffsetDateTime) -
         .arg(&token_path)
         .arg("--jwks")
         .arg(&jwks_path)
-        .args(["--aud", &p.audience, "--nonce", &p.nonce])
-        .args(["--now", &now.unix_timestamp().to_string()])
+        // `--name=value`: a random base64url nonce may begin with `-`,
+        // which argparse would otherwise read as an option.
+        .arg(format!("--aud={}", p.audience))
+        .arg(format!("--nonce={}", p.nonce))
+        .arg(format!("--now={}", now.unix_timestamp()))
         .output()
         .expect("run verify_sdjwt.py")
 }
@@ -120,7 +125,9 @@ fn python_sd_jwt_verifies_our_presentations() {
     let out = run_verifier(dir.path(), &p, &keys.jwks().to_json(), p.expires_at);
     assert!(refused(&out, "expired"), "expired token: {out:?}");
     let mut wrong_nonce = p.clone();
-    wrong_nonce.nonce = "other".to_owned();
+    // Begins with `-`, as a random base64url nonce may: it must reach the
+    // verifier as a value, not be taken for an option.
+    wrong_nonce.nonce = "-other".to_owned();
     let out = run_verifier(dir.path(), &wrong_nonce, &keys.jwks().to_json(), now);
     assert!(refused(&out, "nonce"), "wrong nonce: {out:?}");
     // After rotation the old token still verifies against the new JWKS.
