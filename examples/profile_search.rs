@@ -16,10 +16,20 @@
 //! line) for four requests per query — default, explained, uncollapsed and
 //! with a phone position — so two builds can be compared answer for answer
 //! (`cmp` the files).
+//!
+//! It runs on the daemon's allocator (mimalloc); add `--features
+//! system-allocator` to the build for the system's.
 
 use std::hint::black_box;
 
 use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
+
+/// The daemon's allocator (as `src/main.rs`): mimalloc (issue 9 §2 — glibc's
+/// malloc/free were a fifth of a search's instructions). Build with
+/// `--features system-allocator` to measure the system allocator instead.
+#[cfg(not(feature = "system-allocator"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -7,6 +7,13 @@ use std::time::{Duration, Instant};
 
 use yuesou::{Engine, EngineOptions, Resources};
 
+/// The daemon's allocator (as `src/main.rs`): mimalloc (issue 9 §2 — glibc's
+/// malloc/free were a fifth of a search's instructions). Build with
+/// `--features system-allocator` to measure the system allocator instead.
+#[cfg(not(feature = "system-allocator"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The engine over the bundled catalogue (in-memory index).
 pub fn bundled_engine() -> Engine {
     Engine::open(&EngineOptions::new(Resources::bundled(
