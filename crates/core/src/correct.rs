@@ -124,12 +124,6 @@ struct Word {
     /// Per syllable: its initial (声母), or its first letter when it has
     /// none.
     initials: Vec<String>,
-    /// Letters that may follow the first typed letter when this word is
-    /// typed as pinyin, fuzzy pinyin or initials (bit per letter a–z).
-    second_letters: u32,
-    /// Letters the second syllable may start with when typed as pinyin,
-    /// fuzzy pinyin or initials (bit per letter a–z; 0 for one syllable).
-    next_letters: u32,
     prior: f32,
 }
 
@@ -150,7 +144,11 @@ pub struct Corrector {
     /// Syllables and fuzzy keys as small integers, so matching a typed
     /// character's readings compares numbers, not strings.
     sounds: HashMap<String, u16>,
-    by_letter: HashMap<u8, Vec<u32>>,
+    /// Words by the letters their pinyin may start with (see
+    /// [`confusable_letters`]), partitioned by first syllable: how a first
+    /// syllable may be typed depends on the syllable only, so a syllable
+    /// that cannot start here rules out all of its words at once.
+    by_letter: HashMap<u8, Vec<SyllableWords>>,
     /// Words by the ids of their syllables (homophones share an entry).
     by_sound: HashMap<Vec<u16>, Vec<u32>>,
     /// Words by their text.
@@ -163,6 +161,38 @@ pub struct Corrector {
     /// a reading from initials is only as good as it is unambiguous.
     initials_count: HashMap<String, u32>,
     shapes: HashMap<char, Vec<char>>,
+}
+
+/// The words of one letter list that share a first syllable.
+#[derive(Debug, Clone)]
+struct SyllableWords {
+    /// The first syllable's id.
+    syllable: u16,
+    /// A word of the list (any: they share the first syllable, its fuzzy
+    /// spellings and its initial).
+    sample: u32,
+    /// The words, in vocabulary order.
+    words: Vec<LetterProbe>,
+}
+
+/// What the letter scan reads of a word to rule it out, kept beside its id:
+/// ruling out a word then reads this list in order, not the scattered
+/// [`Word`] (whose loads dominated the scan).
+#[derive(Debug, Clone, Copy)]
+struct LetterProbe {
+    id: u32,
+    /// Letters that may follow the first typed letter when this word is
+    /// typed as pinyin, fuzzy pinyin or initials (bit per letter a–z).
+    second_letters: u32,
+    /// Letters the second syllable may start with when typed as pinyin,
+    /// fuzzy pinyin or initials (bit per letter a–z; 0 for one syllable).
+    next_letters: u32,
+    /// The second character, with its syllable's id and fuzzy key id.
+    second_char: char,
+    second_syllable: u16,
+    second_fuzzy: u16,
+    /// Number of syllables (one per character).
+    syllables: u8,
 }
 
 /// The sounds of a character: ids of its readings and of their fuzzy keys
@@ -229,10 +259,6 @@ impl Corrector {
             if chars.len() >= 3 {
                 c.by_char_long.entry(chars[0]).or_default().push(id);
             }
-            let first = syllables[0].as_bytes()[0];
-            for letter in confusable_letters(first) {
-                c.by_letter.entry(letter).or_default().push(id);
-            }
             let spellings: Vec<Vec<String>> = syllables
                 .iter()
                 .map(|s| fuzzy_spellings(s).into_iter().filter(|f| f != s).collect())
@@ -252,6 +278,26 @@ impl Corrector {
                     .filter(u8::is_ascii_lowercase)
                     .fold(0u32, |mask, b| mask | 1 << (b - b'a'))
             });
+            let probe = LetterProbe {
+                id,
+                second_letters,
+                next_letters,
+                second_char: chars[1],
+                second_syllable: syllable_ids[1],
+                second_fuzzy: fuzzy_ids[1],
+                syllables: syllables.len() as u8,
+            };
+            for letter in confusable_letters(syllables[0].as_bytes()[0]) {
+                let lists = c.by_letter.entry(letter).or_default();
+                match lists.iter_mut().find(|l| l.syllable == syllable_ids[0]) {
+                    Some(list) => list.words.push(probe),
+                    None => lists.push(SyllableWords {
+                        syllable: syllable_ids[0],
+                        sample: id,
+                        words: vec![probe],
+                    }),
+                }
+            }
             c.words.push(Word {
                 text: text.clone(),
                 chars,
@@ -260,8 +306,6 @@ impl Corrector {
                 fuzzy_ids,
                 spellings,
                 initials,
-                second_letters,
-                next_letters,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -427,7 +471,6 @@ impl Corrector {
         let mut best: Vec<Cell> = vec![None; n + 1];
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
-        let mut first_advances: Vec<u16> = Vec::new();
         let mut candidates: Vec<u32> = Vec::new();
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
@@ -446,7 +489,7 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
-            self.candidates(&typed, p, &mut first_advances, &mut candidates);
+            self.candidates(&typed, p, &mut candidates);
             for &id in &candidates {
                 let word = &self.words[id as usize];
                 matches.clear();
@@ -548,15 +591,8 @@ impl Corrector {
     /// Words that may start at unit `p`, in vocabulary order, into `out`:
     /// by its character, look-alikes and sound for a Chinese character; by
     /// first letter (and what may follow it) for a letter. Words that
-    /// [`second_may_match`] or [`letters_may_match`] rule out are left out;
-    /// `first_advances` memoises [`letter_advances`] per first syllable.
-    fn candidates(
-        &self,
-        typed: &Query<'_>,
-        p: usize,
-        first_advances: &mut Vec<u16>,
-        out: &mut Vec<u32>,
-    ) {
+    /// [`second_may_match`] or [`letters_may_match`] rule out are left out.
+    fn candidates(&self, typed: &Query<'_>, p: usize, out: &mut Vec<u32>) {
         out.clear();
         match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
@@ -608,36 +644,30 @@ impl Corrector {
                 out.dedup();
             }
             Unit::Letter(b) => {
-                // How a first syllable may be typed here depends on the
-                // syllable only: computed once per syllable and position.
-                first_advances.clear();
-                first_advances.resize(self.sounds.len(), NOT_COMPUTED);
                 let letters = typed.letters_at(p);
                 let second = match letters.get(1) {
                     Some(&second) if second.is_ascii_lowercase() => Some(1 << (second - b'a')),
                     _ => None,
                 };
-                // Each list holds a word once, in vocabulary order.
-                for &id in self.by_letter.get(b).into_iter().flatten() {
-                    let word = &self.words[id as usize];
-                    if second.is_some_and(|bit| word.second_letters & bit == 0) {
+                // How a first syllable may be typed here depends on the
+                // syllable only: computed once per first syllable, and its
+                // words are skipped together when it cannot start here.
+                for list in self.by_letter.get(b).into_iter().flatten() {
+                    let advances = letter_advances(&self.words[list.sample as usize], 0, letters);
+                    if advances == 0 {
                         continue;
                     }
-                    let syllable = word.syllable_ids[0] as usize;
-                    let advances = match first_advances.get(syllable) {
-                        Some(&NOT_COMPUTED) | None => {
-                            let a = letter_advances(word, 0, letters);
-                            if let Some(slot) = first_advances.get_mut(syllable) {
-                                *slot = a;
-                            }
-                            a
+                    for probe in &list.words {
+                        if second.is_some_and(|bit| probe.second_letters & bit == 0) {
+                            continue;
                         }
-                        Some(&a) => a,
-                    };
-                    if letters_may_match(word, typed, p, advances) {
-                        out.push(id);
+                        if letters_may_match(probe, typed, p, advances) {
+                            out.push(probe.id);
+                        }
                     }
                 }
+                // Back to vocabulary order (a list holds a word once).
+                out.sort_unstable();
             }
             _ => {}
         }
@@ -905,9 +935,6 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     }
 }
 
-/// Marks a first syllable whose [`letter_advances`] are not computed yet.
-const NOT_COMPUTED: u16 = u16::MAX;
-
 /// The ways syllable `j` of `word` may be typed at the start of `letters`
 /// (a non-empty run of letters) by a word not edited yet: bit `n` set when
 /// it may take `n` letters — as [`match_word`] reads letters (the syllable,
@@ -957,11 +984,11 @@ fn letter_advances(word: &Word, j: usize, letters: &[u8]) -> u16 {
 /// [`match_word`] would find nothing (it never rejects a word `match_word`
 /// would read), so most candidates found by their first letter cost a few
 /// comparisons.
-fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) -> bool {
+fn letters_may_match(word: &LetterProbe, query: &Query<'_>, p: usize, advances: u16) -> bool {
     if advances == 0 {
         return false;
     }
-    if word.syllables.len() < 2 {
+    if word.syllables < 2 {
         return true;
     }
     let units = &query.units;
@@ -985,12 +1012,12 @@ fn letters_may_match(word: &Word, query: &Query<'_>, p: usize, advances: u16) ->
                 readings,
                 fuzzy,
             }) => {
-                let second = word.chars[1];
+                let second = word.second_char;
                 *ch == second
                     || query.alts[q].contains(&second)
-                    || readings.contains(&word.syllable_ids[1])
-                    || fuzzy.contains(&word.fuzzy_ids[1])
-                    || (word.chars.len() >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
+                    || readings.contains(&word.second_syllable)
+                    || fuzzy.contains(&word.second_fuzzy)
+                    || (word.syllables >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
             }
             _ => false,
         }
