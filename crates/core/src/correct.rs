@@ -20,6 +20,7 @@
 //! with the best match quality. The engine only uses the result when the
 //! query as typed does not already match well (社保 never becomes 医保).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use foldhash::fast::RandomState;
@@ -653,7 +654,7 @@ impl Corrector {
                 // syllable only: computed once per first syllable, and its
                 // words are skipped together when it cannot start here.
                 for list in self.by_letter.get(b).into_iter().flatten() {
-                    let advances = letter_advances(&self.words[list.sample as usize], 0, letters);
+                    let advances = letter_advances(typed, &self.words[list.sample as usize], 0, p);
                     if advances == 0 {
                         continue;
                     }
@@ -840,6 +841,54 @@ struct Query<'a> {
     alts: Vec<&'a [char]>,
     /// Per unit: part of a real word as typed, so never replaced by an edit.
     no_edit: Vec<bool>,
+    /// How each syllable may be typed at each letter, worked out once per
+    /// query (see [`Query::syllable_steps`]).
+    steps: RefCell<StepMemo>,
+}
+
+/// The most ways one syllable can be typed at one place: as is, a few fuzzy
+/// spellings, three one-letter-off lengths, two initials.
+const MAX_STEPS: usize = 16;
+
+/// One way a syllable may be typed at the start of a run of letters: how
+/// many letters it takes, and how.
+#[derive(Debug, Clone, Copy, Default)]
+struct Step {
+    len: u8,
+    kind: StepKind,
+}
+
+/// How a syllable was typed (see [`Step`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum StepKind {
+    /// Spelt out.
+    #[default]
+    Whole,
+    /// A fuzzy spelling (zh/z, n/l, -ng/-n …).
+    Spelling,
+    /// One letter off; only for a word not edited yet.
+    OneOff,
+    /// Its initial (声母), whole or its first letter.
+    Initial,
+}
+
+impl StepKind {
+    /// Quality gained per letter read this way.
+    fn gain(self) -> f32 {
+        match self {
+            StepKind::Whole => 0.95,
+            StepKind::Spelling => 0.75,
+            StepKind::OneOff | StepKind::Initial => 0.6,
+        }
+    }
+}
+
+/// [`Step`]s by (syllable id, unit), in the order [`syllable_steps`] finds
+/// them.
+#[derive(Debug, Default)]
+struct StepMemo {
+    index: HashMap<u32, (u32, u8), RandomState>,
+    steps: Vec<Step>,
 }
 
 impl<'a> Query<'a> {
@@ -872,7 +921,36 @@ impl<'a> Query<'a> {
             run_end,
             alts,
             no_edit,
+            steps: RefCell::default(),
         }
+    }
+
+    /// The ways syllable `j` of `word` may be typed at the letter at unit
+    /// `p`, into `out` (in [`syllable_steps`] order); returns how many.
+    /// They depend on the syllable alone, so they are worked out once per
+    /// syllable and unit.
+    fn syllable_steps(
+        &self,
+        word: &Word,
+        j: usize,
+        p: usize,
+        out: &mut [Step; MAX_STEPS],
+    ) -> usize {
+        let key = u32::from(word.syllable_ids[j]) << 16 | (p as u32 & 0xffff);
+        let mut memo = self.steps.borrow_mut();
+        let (start, n) = match memo.index.get(&key) {
+            Some(&found) => found,
+            None => {
+                let start = memo.steps.len() as u32;
+                syllable_steps(word, j, self.letters_at(p), &mut memo.steps);
+                let n = (memo.steps.len() - start as usize).min(MAX_STEPS) as u8;
+                memo.index.insert(key, (start, n));
+                (start, n)
+            }
+        };
+        let found = &memo.steps[start as usize..start as usize + n as usize];
+        out[..found.len()].copy_from_slice(found);
+        found.len()
     }
 
     /// The letters of the run starting at `p` (up to the next non-letter).
@@ -935,47 +1013,16 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     }
 }
 
-/// The ways syllable `j` of `word` may be typed at the start of `letters`
-/// (a non-empty run of letters) by a word not edited yet: bit `n` set when
-/// it may take `n` letters — as [`match_word`] reads letters (the syllable,
-/// a fuzzy spelling, one letter off, or its initial).
-fn letter_advances(word: &Word, j: usize, letters: &[u8]) -> u16 {
-    let mut mask = 0u16;
-    let mut add = |len: usize| {
-        if len < 16 {
-            mask |= 1 << len;
-        }
-    };
-    let syl = word.syllables[j].as_bytes();
-    let whole = letters.starts_with(syl);
-    if whole {
-        add(syl.len());
-    }
-    for spelling in &word.spellings[j] {
-        if letters.starts_with(spelling.as_bytes()) {
-            add(spelling.len());
-        }
-    }
-    if syl.len() >= 3 && letters.first() == syl.first() {
-        for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
-            if len <= letters.len()
-                && &letters[..len] != syl
-                && one_edit_apart(&letters[..len], syl)
-            {
-                add(len);
-            }
-        }
-    }
-    if !whole {
-        let initial = word.initials[j].as_bytes();
-        if letters.starts_with(initial) {
-            add(initial.len());
-        }
-        if initial.len() > 1 && letters.starts_with(&initial[..1]) {
-            add(1);
-        }
-    }
-    mask
+/// The ways syllable `j` of `word` may be typed at the letter at unit `p`
+/// by a word not edited yet: bit `n` set when it may take `n` letters — as
+/// [`match_word`] reads letters (see [`syllable_steps`]).
+fn letter_advances(query: &Query<'_>, word: &Word, j: usize, p: usize) -> u16 {
+    let mut steps = [Step::default(); MAX_STEPS];
+    let n = query.syllable_steps(word, j, p, &mut steps);
+    steps[..n]
+        .iter()
+        .filter(|step| step.len < 16)
+        .fold(0, |mask, step| mask | 1 << step.len)
 }
 
 /// Whether `word`, typed from the letter at unit `p` with its first
@@ -1024,6 +1071,47 @@ fn letters_may_match(word: &LetterProbe, query: &Query<'_>, p: usize, advances: 
     })
 }
 
+/// The ways syllable `j` of `word` may be typed at the start of `letters`
+/// (a non-empty run of letters), pushed in the order [`match_word`] tries
+/// them: the syllable, its fuzzy spellings, one letter off (for a syllable
+/// of three letters or more), and — when not spelt out — its initial.
+fn syllable_steps(word: &Word, j: usize, letters: &[u8], out: &mut Vec<Step>) {
+    let mut push = |len: usize, kind: StepKind| {
+        if let Ok(len) = u8::try_from(len) {
+            out.push(Step { len, kind });
+        }
+    };
+    let syl = word.syllables[j].as_bytes();
+    let whole = letters.starts_with(syl);
+    if whole {
+        push(syl.len(), StepKind::Whole);
+    }
+    for spelling in &word.spellings[j] {
+        if letters.starts_with(spelling.as_bytes()) {
+            push(spelling.len(), StepKind::Spelling);
+        }
+    }
+    if syl.len() >= 3 {
+        for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
+            if len > letters.len() || &letters[..len] == syl || letters[0] != syl[0] {
+                continue;
+            }
+            if one_edit_apart(&letters[..len], syl) {
+                push(len, StepKind::OneOff);
+            }
+        }
+    }
+    if !whole {
+        let initial = word.initials[j].as_bytes();
+        if letters.starts_with(initial) {
+            push(initial.len(), StepKind::Initial);
+        }
+        if initial.len() > 1 && letters.starts_with(&initial[..1]) {
+            push(1, StepKind::Initial);
+        }
+    }
+}
+
 /// Matches syllable `j` onwards of `word` against the query from unit `p`,
 /// pushing every way to finish the word as (end, quality, flags).
 #[allow(clippy::too_many_arguments)]
@@ -1052,7 +1140,6 @@ fn match_word(
     if p >= units.len() || out.len() > 8 {
         return;
     }
-    let syllable = &word.syllables[j];
     let mut next = |advance: usize, gain: f32, more: u8, edit: bool| {
         match_word(
             word,
@@ -1098,34 +1185,17 @@ fn match_word(
             }
         }
         Unit::Letter(_) => {
-            let letters = query.letters_at(p);
-            let syl = syllable.as_bytes();
-            if letters.starts_with(syl) {
-                next(syl.len(), 0.95 * syl.len() as f32, PINYIN, edited);
-            }
-            for spelling in &word.spellings[j] {
-                if letters.starts_with(spelling.as_bytes()) {
-                    let len = spelling.len();
-                    next(len, 0.75 * len as f32, PINYIN | FUZZY, edited);
-                }
-            }
-            if syl.len() >= 3 && !edited {
-                for len in [syl.len() - 1, syl.len(), syl.len() + 1] {
-                    if len > letters.len() || &letters[..len] == syl || letters[0] != syl[0] {
-                        continue;
-                    }
-                    if one_edit_apart(&letters[..len], syl) {
-                        next(len, 0.6 * len as f32, PINYIN | FUZZY, true);
-                    }
-                }
-            }
-            if !letters.starts_with(syl) {
-                let initial = word.initials[j].as_bytes();
-                if letters.starts_with(initial) {
-                    next(initial.len(), 0.6 * initial.len() as f32, INITIALS, edited);
-                }
-                if initial.len() > 1 && letters.starts_with(&initial[..1]) {
-                    next(1, 0.6, INITIALS, edited);
+            let mut steps = [Step::default(); MAX_STEPS];
+            let n = query.syllable_steps(word, j, p, &mut steps);
+            for step in &steps[..n] {
+                let len = step.len as usize;
+                let gain = step.kind.gain() * len as f32;
+                match step.kind {
+                    StepKind::Whole => next(len, gain, PINYIN, edited),
+                    StepKind::Spelling => next(len, gain, PINYIN | FUZZY, edited),
+                    StepKind::OneOff if !edited => next(len, gain, PINYIN | FUZZY, true),
+                    StepKind::OneOff => {}
+                    StepKind::Initial => next(len, gain, INITIALS, edited),
                 }
             }
         }
