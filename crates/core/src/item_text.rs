@@ -75,6 +75,8 @@ fn meta_values(item: &ServiceItem, gazetteer: &Gazetteer) -> Vec<String> {
 pub(crate) struct MetaParts {
     /// Distinct normalised parts.
     values: Vec<String>,
+    /// Per distinct part: its character signature.
+    signatures: Vec<CharSignature>,
     /// Per item: the ids of its four parts.
     of_item: Vec<[u32; 4]>,
 }
@@ -91,6 +93,7 @@ impl MetaParts {
         let mut intern = |parts: &mut MetaParts, value: String| -> u32 {
             *ids.entry(value).or_insert_with_key(|v| {
                 parts.values.push(v.clone());
+                parts.signatures.push(CharSignature::of(v));
                 parts.values.len() as u32 - 1
             })
         };
@@ -125,6 +128,11 @@ impl MetaParts {
     /// The distinct part with this id.
     pub(crate) fn value(&self, id: u32) -> &str {
         &self.values[id as usize]
+    }
+
+    /// The character signature of the distinct part with this id.
+    pub(crate) fn signature(&self, id: u32) -> &CharSignature {
+        &self.signatures[id as usize]
     }
 
     /// The part ids of an item.

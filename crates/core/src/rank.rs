@@ -272,9 +272,9 @@ impl<'a> Ranker<'a> {
         let mut bits = 0;
         for id in ids {
             bits |= *part_forms[id as usize].get_or_insert_with(|| {
-                let value = self.meta.value(id);
+                let (value, signature) = (self.meta.value(id), self.meta.signature(id));
                 (0..forms.len())
-                    .filter(|&f| forms.found(f, value))
+                    .filter(|&f| forms.found_in(f, value, signature))
                     .fold(0u64, |b, f| b | 1 << f)
             });
         }
