@@ -9,10 +9,63 @@
 //! variant it shows.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::catalogue::ServiceItem;
 use crate::gazetteer::{Gazetteer, PROVINCE_CODE};
 use crate::locate::{RegionFit, ResolvedLocation};
+
+/// What collapsing reads of an item, side by side in one small record per
+/// item (built when the engine opens): a broad query collapses about a
+/// thousand items, and reading them from the catalogue's large item
+/// records cost more than the collapsing itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemFacts {
+    /// Its service (text group; see [`crate::ItemText::group`]).
+    pub group: u32,
+    /// Its rank by region code, then ordinal (the order of a service's
+    /// variants).
+    pub variant_key: u32,
+    /// Its popularity.
+    pub popularity: f32,
+    /// Its region, numbered in order of first appearance.
+    pub region: u32,
+    /// Offered province-wide.
+    pub province: bool,
+}
+
+impl ItemFacts {
+    /// The facts of every item; `groups` holds each item's text group.
+    pub(crate) fn of_items(items: &[ServiceItem], groups: impl Iterator<Item = u32>) -> Vec<Self> {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| {
+            items[a]
+                .region_code
+                .cmp(&items[b].region_code)
+                .then(a.cmp(&b))
+        });
+        let mut variant_keys = vec![0; items.len()];
+        for (rank, ordinal) in order.into_iter().enumerate() {
+            variant_keys[ordinal] = rank as u32;
+        }
+        let mut regions: HashMap<&str, u32> = HashMap::new();
+        items
+            .iter()
+            .zip(groups)
+            .zip(variant_keys)
+            .map(|((item, group), variant_key)| {
+                let next = regions.len() as u32;
+                ItemFacts {
+                    group,
+                    variant_key,
+                    popularity: item.popularity(),
+                    region: *regions.entry(item.region_code.as_str()).or_insert(next),
+                    province: item.region_code == PROVINCE_CODE,
+                }
+            })
+            .collect()
+    }
+}
 
 /// How well a variant suits the person, lower first: their district's,
 /// their city's, the province-wide one, another district of their city,
@@ -31,10 +84,13 @@ pub(crate) fn variant_preference(
             RegionFit::SameCity => 3,
             RegionFit::AnyCity | RegionFit::OtherCity => 4,
         },
-        _ if region_code == PROVINCE_CODE => 2,
-        _ => 4,
+        _ if region_code == PROVINCE_CODE => OFFERED_HERE,
+        _ => ELSEWHERE,
     }
 }
+
+/// The [`variant_preference`] of a variant offered only elsewhere.
+pub(crate) const ELSEWHERE: u8 = 4;
 
 /// Whether a variant of [`variant_preference`] is offered to the person
 /// (their district's, their city's or the province's).
@@ -53,22 +109,19 @@ pub(crate) trait Member {
 /// services, best first: each service keeps the member
 /// [`variant_preference`] prefers (ties: the most popular, then the best
 /// scored, then the first in the catalogue) with the ordinals of every
-/// member in region-code order. `group_of` maps an ordinal to its service,
-/// `preference` to its [`variant_preference`];
-/// `variant_key` orders variants (an item's rank by region code, then
-/// ordinal, precomputed when the engine opens); `group_sizes` holds the
-/// number of items of every group (groups are numbered from 0).
+/// member in region-code order. `facts` holds every item's [`ItemFacts`],
+/// `preference` maps an ordinal to its [`variant_preference`];
+/// `group_sizes` holds the number of items of every group (groups are
+/// numbered from 0).
 ///
 /// Members are scored lazily: `score` runs only for the members tied for
 /// the best preference and popularity of their service (usually one of a
 /// city-run service's 21 variants), and only the services are sorted.
 pub(crate) fn collapse<M: Member>(
     candidates: impl IntoIterator<Item = (usize, f32)>,
-    items: &[ServiceItem],
+    facts: &[ItemFacts],
     group_sizes: &[u32],
-    group_of: impl Fn(usize) -> u32,
     mut preference: impl FnMut(usize) -> u8,
-    variant_key: impl Fn(usize) -> u32,
     mut score: impl FnMut(usize, f32) -> M,
 ) -> Vec<(M, Vec<u32>)> {
     struct Service {
@@ -82,10 +135,10 @@ pub(crate) fn collapse<M: Member>(
     let mut index: Vec<u32> = vec![u32::MAX; group_sizes.len()];
     let mut services: Vec<Service> = Vec::new();
     for (ordinal, bm25) in candidates {
-        let item = &items[ordinal];
+        let fact = &facts[ordinal];
         let pref = preference(ordinal);
-        let popularity = item.popularity();
-        let group = group_of(ordinal) as usize;
+        let popularity = fact.popularity;
+        let group = fact.group as usize;
         let at = match index.get_mut(group) {
             Some(at) if *at != u32::MAX => *at as usize,
             slot => {
@@ -125,7 +178,7 @@ pub(crate) fn collapse<M: Member>(
         .filter_map(|mut service| {
             service
                 .variants
-                .sort_unstable_by_key(|&v| variant_key(v as usize));
+                .sort_unstable_by_key(|&v| facts[v as usize].variant_key);
             // The best scored of the tied members, then the first.
             let shown = service
                 .tied
@@ -178,16 +231,9 @@ mod tests {
             item("a-gd", "440000", 10.0),
             item("b-gz", "440100", 50.0),
         ];
-        let group = |o: usize| if o < 3 { 0 } else { 1 };
+        let facts = ItemFacts::of_items(&items, [0, 0, 0, 1].into_iter());
         // The province-wide variant is preferred over more popular ones.
         let ranked = [M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
-        // Variants in region-code order: the rank of each item's region.
-        let by_region = |o: usize| match items[o].region_code.as_str() {
-            "440000" => 0,
-            "440100" => 1,
-            _ => 2,
-        } * 10
-            + o as u32;
         let calls = std::cell::Cell::new(0);
         let scored = |o: usize, s: f32| {
             calls.set(calls.get() + 1);
@@ -195,11 +241,9 @@ mod tests {
         };
         let out = collapse(
             ranked.iter().map(|m| (m.0, m.1)),
-            &items,
+            &facts,
             &[3, 1],
-            group,
-            |o| u8::from(items[o].region_code != "440000"),
-            by_region,
+            |o| u8::from(!facts[o].province),
             scored,
         );
         // Only the members shown were scored.
@@ -213,11 +257,9 @@ mod tests {
         let ranked = [M(1, 0.8), M(0, 0.9)];
         let out = collapse(
             ranked.iter().map(|m| (m.0, m.1)),
-            &items,
+            &facts,
             &[3, 1],
-            group,
             |_| 4,
-            by_region,
             |o: usize, s: f32| M(o, s),
         );
         assert_eq!(out[0].0.0, 1);

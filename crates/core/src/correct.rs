@@ -1387,12 +1387,12 @@ mod tests {
                 let units = c.units(query);
                 let n = units.len();
                 let typed = Query::new(units, &c.shapes, vec![no_edit; n]);
-                let (mut advances, mut got) = (Vec::new(), Vec::new());
+                let mut got = Vec::new();
                 for p in 0..n {
                     let Unit::Han { ch, fuzzy, .. } = &typed.units[p] else {
                         continue;
                     };
-                    c.candidates(&typed, p, &mut advances, &mut got);
+                    c.candidates(&typed, p, &mut got);
                     let want: Vec<u32> = (0..c.words.len() as u32)
                         .filter(|&id| {
                             let w = &c.words[id as usize];
@@ -1406,6 +1406,102 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn letter_candidates_are_every_word_of_the_letter_that_may_match() {
+        let c = corrector(&[
+            "户口",
+            "户籍",
+            "护照",
+            "湖口",
+            "换证",
+            "居住证",
+            "就业",
+            "社保",
+            "生育津贴",
+            "深圳",
+            "出生",
+            "出入境",
+            "住房",
+            "公积金",
+            "港澳通行证",
+            "农村",
+            "龙岗",
+            "南山",
+            "发票",
+            "罚款",
+        ]);
+        let queries = [
+            "hukou",
+            "hk",
+            "huzhao",
+            "jzz",
+            "shebao",
+            "sebao",
+            "shengyu jintie",
+            "chusheng",
+            "zhufang gjj",
+            "gangao",
+            "nongcun",
+            "longgang",
+            "lanshan",
+            "fapiao",
+            "huakuan",
+            "hkqy",
+        ];
+        for query in queries {
+            let units = c.units(query);
+            let n = units.len();
+            let typed = Query::new(units, &c.shapes, vec![false; n]);
+            let mut got = Vec::new();
+            for p in 0..n {
+                let Unit::Letter(b) = typed.units[p] else {
+                    continue;
+                };
+                c.candidates(&typed, p, &mut got);
+                // The whole letter list, word by word, as the scan read it
+                // before it was partitioned by first syllable.
+                let lists = c.by_letter.get(&b).into_iter().flatten();
+                let mut want: Vec<u32> = lists
+                    .flat_map(|list| &list.words)
+                    .filter(|probe| {
+                        let word = &c.words[probe.id as usize];
+                        let letters = typed.letters_at(p);
+                        let second_ok = match letters.get(1) {
+                            Some(&l) if l.is_ascii_lowercase() => {
+                                probe.second_letters >> (l - b'a') & 1 == 1
+                            }
+                            _ => true,
+                        };
+                        second_ok
+                            && letters_may_match(
+                                probe,
+                                &typed,
+                                p,
+                                letter_advances(&typed, word, 0, p),
+                            )
+                    })
+                    .map(|probe| probe.id)
+                    .collect();
+                want.sort_unstable();
+                assert_eq!(got, want, "{query} at {p}");
+                assert!(got.windows(2).all(|w| w[0] < w[1]), "vocabulary order");
+            }
+        }
+        let units = c.units("hukou");
+        let typed = Query::new(units, &c.shapes, vec![false; 5]);
+        let mut got = Vec::new();
+        c.candidates(&typed, 0, &mut got);
+        let texts: Vec<&str> = got
+            .iter()
+            .map(|&id| c.words[id as usize].text.as_str())
+            .collect();
+        assert!(
+            texts.contains(&"户口") && texts.contains(&"湖口"),
+            "{texts:?}"
+        );
+        assert!(!texts.contains(&"护照"), "{texts:?}");
     }
 
     #[test]

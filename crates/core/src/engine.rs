@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
+use crate::collapse::ItemFacts;
 use crate::correct::Corrector;
 use crate::dictionaries::Dictionaries;
 use crate::english::EnglishNames;
@@ -94,9 +95,8 @@ pub struct Engine {
     /// Per text group: character signatures of its shared text, for
     /// ranking.
     pub(crate) shared_signatures: Vec<SharedSignatures>,
-    /// Per item: its rank by region code, then ordinal (the order of a
-    /// service's variants).
-    pub(crate) variant_keys: Vec<u32>,
+    /// Per item: what collapsing reads of it.
+    pub(crate) item_facts: Vec<ItemFacts>,
     pub(crate) gazetteer: Gazetteer,
     pub(crate) halls: Vec<ServiceHall>,
     pub(crate) dictionaries: Dictionaries,
@@ -204,7 +204,7 @@ impl Engine {
         let groups = group_items(&texts);
         let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
         let shared_signatures = SharedSignatures::of_groups(&texts, &groups);
-        let variant_keys = variant_keys(catalogue.items());
+        let item_facts = ItemFacts::of_items(catalogue.items(), texts.iter().map(|t| t.group));
 
         let (index, reused_index) = match &options.index_dir {
             Some(root) => open_or_build(root, &fingerprint, &texts, &groups, &analyzer, progress)?,
@@ -236,7 +236,7 @@ impl Engine {
             texts,
             meta_parts,
             shared_signatures,
-            variant_keys,
+            item_facts,
             gazetteer,
             halls,
             dictionaries,
@@ -419,22 +419,6 @@ fn open_or_build(
 
 /// The items of each text group, in catalogue order (group ids are dense,
 /// numbered in order of first appearance).
-/// Per item: its rank in the order of region codes, then ordinals.
-fn variant_keys(items: &[ServiceItem]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        items[a]
-            .region_code
-            .cmp(&items[b].region_code)
-            .then(a.cmp(&b))
-    });
-    let mut keys = vec![0; items.len()];
-    for (rank, ordinal) in order.into_iter().enumerate() {
-        keys[ordinal] = rank as u32;
-    }
-    keys
-}
-
 fn group_items(texts: &[ItemText]) -> Vec<Vec<u32>> {
     let mut groups: Vec<Vec<u32>> = Vec::new();
     for (ordinal, text) in texts.iter().enumerate() {

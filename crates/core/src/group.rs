@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use crate::catalogue::ServiceItem;
-use crate::collapse::{self, variant_preference};
+use crate::collapse::{self, ELSEWHERE, ItemFacts, OFFERED_HERE, variant_preference};
 use crate::facets::{FacetIndex, Facets};
 use crate::gazetteer::Gazetteer;
-use crate::item_text::ItemText;
 use crate::locate::ResolvedLocation;
 use crate::rank::{Ranked, Scorer, sort_ranked};
 use crate::request::Group;
@@ -23,11 +22,10 @@ const GROUP_TOP: usize = 3;
 /// What collapsing and grouping read of the catalogue.
 pub(crate) struct Grouper<'a> {
     pub items: &'a [ServiceItem],
-    pub texts: &'a [ItemText],
     pub gazetteer: &'a Gazetteer,
     pub facet_index: &'a FacetIndex,
-    /// Per item: its rank by region code (then ordinal), to order variants.
-    pub variant_keys: &'a [u32],
+    /// Per item: what collapsing reads of it.
+    pub facts: &'a [ItemFacts],
     /// The number of items of each text group.
     pub group_sizes: &'a [u32],
 }
@@ -53,28 +51,28 @@ impl Grouper<'_> {
             sort_ranked(&mut ranked);
             return ranked;
         }
-        // Preference of each region code, computed once per code (without
-        // a location in Guangdong it only asks whether the item is
+        // Preference of each region, computed once per region (without a
+        // location in Guangdong it only asks whether the item is
         // province-wide).
-        let mut preferences: FastMap<&str, u8> = FastMap::default();
+        let mut preferences: FastMap<u32, u8> = FastMap::default();
         let located = location.is_some_and(|l| !l.outside);
         collapse::collapse(
             candidates.iter().map(|&(o, bm25)| (o as usize, bm25)),
-            self.items,
+            self.facts,
             self.group_sizes,
-            |ordinal| self.texts[ordinal].group,
             |ordinal| {
-                let item = &self.items[ordinal];
+                let fact = &self.facts[ordinal];
                 if !located {
-                    return variant_preference(None, self.gazetteer, &item.region_code);
+                    return if fact.province {
+                        OFFERED_HERE
+                    } else {
+                        ELSEWHERE
+                    };
                 }
-                *preferences
-                    .entry(item.region_code.as_str())
-                    .or_insert_with(|| {
-                        variant_preference(location, self.gazetteer, &item.region_code)
-                    })
+                *preferences.entry(fact.region).or_insert_with(|| {
+                    variant_preference(location, self.gazetteer, &self.items[ordinal].region_code)
+                })
             },
-            |ordinal| self.variant_keys[ordinal],
             |ordinal, bm25| scorer.score(ordinal, bm25),
         )
         .into_iter()

@@ -256,10 +256,9 @@ impl Engine {
     fn grouper(&self) -> Grouper<'_> {
         Grouper {
             items: self.catalogue.items(),
-            texts: &self.texts,
             gazetteer: &self.gazetteer,
             facet_index: &self.facet_index,
-            variant_keys: &self.variant_keys,
+            facts: &self.item_facts,
             group_sizes: &self.group_sizes,
         }
     }
