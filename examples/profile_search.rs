@@ -17,6 +17,9 @@
 //! with a phone position — so two builds can be compared answer for answer
 //! (`cmp` the files).
 //!
+//! `profile_search slowest N` prints the N slowest queries (least of five
+//! timings each) and the sum over all of them.
+//!
 //! It runs on the daemon's allocator (mimalloc); add `--features
 //! system-allocator` to the build for the system's.
 
@@ -50,6 +53,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         return dump(&engine, &queries, path);
     }
+    if let [command, n] = args.as_slice()
+        && command == "slowest"
+    {
+        slowest(&engine, &queries, n.parse()?);
+        return Ok(());
+    }
     let hits = run_all(&engine, &queries, rounds);
     println!("{} queries × {rounds} rounds, {hits} hits", queries.len());
     Ok(())
@@ -67,6 +76,31 @@ fn run_all(engine: &Engine, queries: &[String], rounds: usize) -> usize {
         }
     }
     hits
+}
+
+/// Prints the `n` slowest queries (the least of five timings each), to see
+/// which inputs the mean hides.
+fn slowest(engine: &Engine, queries: &[String], n: usize) {
+    let mut timed: Vec<(std::time::Duration, &str)> = queries
+        .iter()
+        .map(|q| {
+            let least = (0..5)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    let _ = black_box(engine.search(&SearchRequest::new(q.as_str())));
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default();
+            (least, q.as_str())
+        })
+        .collect();
+    timed.sort_unstable_by(|a, b| b.cmp(a));
+    let total: std::time::Duration = timed.iter().map(|t| t.0).sum();
+    for (took, q) in timed.iter().take(n) {
+        println!("{:>8.1} µs  {q}", took.as_secs_f64() * 1e6);
+    }
+    println!("sum of all {} queries: {:.1} ms", timed.len(), total.as_secs_f64() * 1e3);
 }
 
 /// Writes every response of four requests per query to `path`.
