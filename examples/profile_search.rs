@@ -100,7 +100,11 @@ fn slowest(engine: &Engine, queries: &[String], n: usize) {
     for (took, q) in timed.iter().take(n) {
         println!("{:>8.1} µs  {q}", took.as_secs_f64() * 1e6);
     }
-    println!("sum of all {} queries: {:.1} ms", timed.len(), total.as_secs_f64() * 1e3);
+    println!(
+        "sum of all {} queries: {:.1} ms",
+        timed.len(),
+        total.as_secs_f64() * 1e3
+    );
 }
 
 /// Writes every response of four requests per query to `path`.

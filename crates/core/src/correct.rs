@@ -658,11 +658,14 @@ impl Corrector {
                     if advances == 0 {
                         continue;
                     }
+                    // What may follow the first syllable is the same for
+                    // every word of the list.
+                    let after = AfterFirst::new(typed, p, advances);
                     for probe in &list.words {
                         if second.is_some_and(|bit| probe.second_letters & bit == 0) {
                             continue;
                         }
-                        if letters_may_match(probe, typed, p, advances) {
+                        if after.may_match(probe, typed) {
                             out.push(probe.id);
                         }
                     }
@@ -1025,12 +1028,86 @@ fn letter_advances(query: &Query<'_>, word: &Word, j: usize, p: usize) -> u16 {
         .fold(0, |mask, step| mask | 1 << step.len)
 }
 
+/// The units that may follow a first syllable typed from the letter at
+/// unit `p` taking one of `advances` letters (see [`letter_advances`]):
+/// worked out once per first syllable, so that [`AfterFirst::may_match`]
+/// rules out a word in a few operations.
+struct AfterFirst {
+    /// No advance: nothing can start here.
+    none: bool,
+    /// The letters that may follow (bit per letter a–z).
+    letters: u32,
+    /// The Chinese characters that may follow (their units).
+    han: Vec<usize>,
+}
+
+impl AfterFirst {
+    fn new(query: &Query<'_>, p: usize, advances: u16) -> Self {
+        let units = &query.units;
+        let mut after = AfterFirst {
+            none: advances == 0,
+            letters: 0,
+            han: Vec::new(),
+        };
+        let mut rest = advances;
+        while rest != 0 {
+            let n = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let mut q = p + n;
+            while q < units.len() && matches!(units[q], Unit::Separator) {
+                q += 1;
+            }
+            match units.get(q) {
+                Some(Unit::Letter(b)) => after.letters |= 1 << (b - b'a'),
+                Some(Unit::Han { .. }) if !after.han.contains(&q) => after.han.push(q),
+                _ => {}
+            }
+        }
+        after
+    }
+
+    /// Exactly [`letters_may_match`]: whether `word` can match the unit
+    /// after its first syllable too (it never rejects a word [`match_word`]
+    /// would read).
+    fn may_match(&self, word: &LetterProbe, query: &Query<'_>) -> bool {
+        if self.none {
+            return false;
+        }
+        word.syllables < 2
+            || word.next_letters & self.letters != 0
+            || self
+                .han
+                .iter()
+                .any(|&q| second_han_may_match(word, query, q))
+    }
+}
+
+/// Whether the second character of `word` may be the Chinese character at
+/// unit `q`: as typed, a look-alike, a reading or a fuzzy sound of it, or
+/// (in a word of three or more) replaced by an edit.
+fn second_han_may_match(word: &LetterProbe, query: &Query<'_>, q: usize) -> bool {
+    let Some(Unit::Han {
+        ch,
+        readings,
+        fuzzy,
+    }) = query.units.get(q)
+    else {
+        return false;
+    };
+    let second = word.second_char;
+    *ch == second
+        || query.alts[q].contains(&second)
+        || readings.contains(&word.second_syllable)
+        || fuzzy.contains(&word.second_fuzzy)
+        || (word.syllables >= 3 && !query.no_edit.get(q).copied().unwrap_or(false))
+}
+
 /// Whether `word`, typed from the letter at unit `p` with its first
 /// syllable taking one of `advances` (see [`letter_advances`]), can match
 /// the unit after that first syllable too — a cheap check that
 /// [`match_word`] would find nothing (it never rejects a word `match_word`
-/// would read), so most candidates found by their first letter cost a few
-/// comparisons.
+/// would read). The reference [`AfterFirst`] is checked against.
+#[cfg(test)]
 fn letters_may_match(word: &LetterProbe, query: &Query<'_>, p: usize, advances: u16) -> bool {
     if advances == 0 {
         return false;
@@ -1449,6 +1526,13 @@ mod tests {
             "fapiao",
             "huakuan",
             "hkqy",
+            // Letters then Chinese: the character after a first syllable.
+            "hu口",
+            "sheng育津贴",
+            "gong积金",
+            "h 籍",
+            "chu生",
+            "ju住证",
         ];
         for query in queries {
             let units = c.units(query);
