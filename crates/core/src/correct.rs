@@ -111,15 +111,25 @@ impl Correction {
     }
 }
 
+/// One character of a vocabulary word with the ids of its syllable and of
+/// its fuzzy key.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sound {
+    ch: char,
+    syllable: u16,
+    fuzzy: u16,
+}
+
 #[derive(Debug, Clone)]
 struct Word {
     text: String,
+    /// Per character: what matching reads of it, inline in the word (no
+    /// pointer to follow: matching is bound by memory, not arithmetic).
+    sounds: [Sound; MAX_WORD_CHARS],
     chars: Vec<char>,
     syllables: Vec<String>,
     /// Per syllable: its id in the corrector's sound table.
     syllable_ids: Vec<u16>,
-    /// Per syllable: the id of its fuzzy key.
-    fuzzy_ids: Vec<u16>,
     /// Per syllable: the other spellings with the same fuzzy key.
     spellings: Vec<Vec<String>>,
     /// Per syllable: its initial (声母), or its first letter when it has
@@ -299,12 +309,20 @@ impl Corrector {
                     }),
                 }
             }
+            let mut sounds = [Sound::default(); MAX_WORD_CHARS];
+            for (k, sound) in sounds.iter_mut().enumerate().take(chars.len()) {
+                *sound = Sound {
+                    ch: chars[k],
+                    syllable: syllable_ids[k],
+                    fuzzy: fuzzy_ids[k],
+                };
+            }
             c.words.push(Word {
                 text: text.clone(),
+                sounds,
                 chars,
                 syllables,
                 syllable_ids,
-                fuzzy_ids,
                 spellings,
                 initials,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
@@ -654,7 +672,8 @@ impl Corrector {
                 // syllable only: computed once per first syllable, and its
                 // words are skipped together when it cannot start here.
                 for list in self.by_letter.get(b).into_iter().flatten() {
-                    let advances = letter_advances(typed, &self.words[list.sample as usize], 0, p);
+                    let word = &self.words[list.sample as usize];
+                    let advances = letter_advances(typed, list.syllable, word, p);
                     if advances == 0 {
                         continue;
                     }
@@ -939,7 +958,20 @@ impl<'a> Query<'a> {
         p: usize,
         out: &mut [Step; MAX_STEPS],
     ) -> usize {
-        let key = u32::from(word.syllable_ids[j]) << 16 | (p as u32 & 0xffff);
+        self.steps_of(word.sounds[j].syllable, word, j, p, out)
+    }
+
+    /// [`Query::syllable_steps`] of syllable `syllable`, which is syllable
+    /// `j` of `word`; `word` is only read the first time.
+    fn steps_of(
+        &self,
+        syllable: u16,
+        word: &Word,
+        j: usize,
+        p: usize,
+        out: &mut [Step; MAX_STEPS],
+    ) -> usize {
+        let key = u32::from(syllable) << 16 | (p as u32 & 0xffff);
         let mut memo = self.steps.borrow_mut();
         let (start, n) = match memo.index.get(&key) {
             Some(&found) => found,
@@ -986,7 +1018,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     let exact = *ch == first;
     let by_shape_or_sound = query.alts[p].contains(&first)
         || readings.contains(&word.syllable_ids[0])
-        || fuzzy.contains(&word.fuzzy_ids[0]);
+        || fuzzy.contains(&word.sounds[0].fuzzy);
     if !exact && !by_shape_or_sound {
         return true;
     }
@@ -1004,7 +1036,7 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
             *ch == second
                 || query.alts[q].contains(&second)
                 || readings.contains(&word.syllable_ids[1])
-                || fuzzy.contains(&word.fuzzy_ids[1])
+                || fuzzy.contains(&word.sounds[1].fuzzy)
                 // An edit only after an exact first character (never with a
                 // sound or shape typo in the same word).
                 || (exact
@@ -1019,9 +1051,9 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
 /// The ways syllable `j` of `word` may be typed at the letter at unit `p`
 /// by a word not edited yet: bit `n` set when it may take `n` letters — as
 /// [`match_word`] reads letters (see [`syllable_steps`]).
-fn letter_advances(query: &Query<'_>, word: &Word, j: usize, p: usize) -> u16 {
+fn letter_advances(query: &Query<'_>, syllable: u16, word: &Word, p: usize) -> u16 {
     let mut steps = [Step::default(); MAX_STEPS];
-    let n = query.syllable_steps(word, j, p, &mut steps);
+    let n = query.steps_of(syllable, word, 0, p, &mut steps);
     steps[..n]
         .iter()
         .filter(|step| step.len < 16)
@@ -1235,7 +1267,8 @@ fn match_word(
             readings,
             fuzzy,
         } => {
-            let target = word.chars[j];
+            let sound = word.sounds[j];
+            let target = sound.ch;
             // A character edit never combines with a sound or shape typo in
             // the same word (see `acceptable`): such paths are not explored.
             let sound_or_shape_ok = flags & EDIT == 0;
@@ -1245,11 +1278,11 @@ fn match_word(
                 if sound_or_shape_ok {
                     next(1, 0.75, SHAPE, edited);
                 }
-            } else if readings.contains(&word.syllable_ids[j]) {
+            } else if readings.contains(&sound.syllable) {
                 if sound_or_shape_ok {
                     next(1, 0.8, HOMOPHONE, edited);
                 }
-            } else if fuzzy.contains(&word.fuzzy_ids[j]) {
+            } else if fuzzy.contains(&sound.fuzzy) {
                 if sound_or_shape_ok {
                     next(1, 0.65, HOMOPHONE | FUZZY, edited);
                 }
@@ -1475,7 +1508,7 @@ mod tests {
                             let w = &c.words[id as usize];
                             (w.chars[0] == *ch
                                 || typed.alts[p].contains(&w.chars[0])
-                                || fuzzy.contains(&w.fuzzy_ids[0]))
+                                || fuzzy.contains(&w.sounds[0].fuzzy))
                                 && second_may_match(w, &typed, p)
                         })
                         .collect();
@@ -1563,7 +1596,7 @@ mod tests {
                                 probe,
                                 &typed,
                                 p,
-                                letter_advances(&typed, word, 0, p),
+                                letter_advances(&typed, word.sounds[0].syllable, word, p),
                             )
                     })
                     .map(|probe| probe.id)
