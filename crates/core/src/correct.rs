@@ -130,11 +130,6 @@ struct Word {
     syllables: Vec<String>,
     /// Per syllable: its id in the corrector's sound table.
     syllable_ids: Vec<u16>,
-    /// Per syllable: the other spellings with the same fuzzy key.
-    spellings: Vec<Vec<String>>,
-    /// Per syllable: its initial (声母), or its first letter when it has
-    /// none.
-    initials: Vec<String>,
     prior: f32,
 }
 
@@ -155,6 +150,8 @@ pub struct Corrector {
     /// Syllables and fuzzy keys as small integers, so matching a typed
     /// character's readings compares numbers, not strings.
     sounds: HashMap<String, u16>,
+    /// Per sound id that is a syllable of a word: how it may be spelt.
+    spellings: Vec<Option<Spellings>>,
     /// Words by the letters their pinyin may start with (see
     /// [`confusable_letters`]), partitioned by first syllable: how a first
     /// syllable may be typed depends on the syllable only, so a syllable
@@ -179,9 +176,6 @@ pub struct Corrector {
 struct SyllableWords {
     /// The first syllable's id.
     syllable: u16,
-    /// A word of the list (any: they share the first syllable, its fuzzy
-    /// spellings and its initial).
-    sample: u32,
     /// The words, in vocabulary order.
     words: Vec<LetterProbe>,
 }
@@ -204,6 +198,18 @@ struct LetterProbe {
     second_fuzzy: u16,
     /// Number of syllables (one per character).
     syllables: u8,
+}
+
+/// How one syllable may be typed: spelt out, a fuzzy spelling of it, its
+/// initial (see [`syllable_steps`]). One per syllable, shared by every word
+/// that has it.
+#[derive(Debug, Clone)]
+struct Spellings {
+    syllable: String,
+    /// The other spellings with the same fuzzy key.
+    fuzzy: Vec<String>,
+    /// Its initial (声母), or its first letter when it has none.
+    initial: String,
 }
 
 /// The sounds of a character: ids of its readings and of their fuzzy keys
@@ -289,6 +295,17 @@ impl Corrector {
                     .filter(u8::is_ascii_lowercase)
                     .fold(0u32, |mask, b| mask | 1 << (b - b'a'))
             });
+            for (k, &sound) in syllable_ids.iter().enumerate() {
+                let slot = sound as usize;
+                if c.spellings.len() <= slot {
+                    c.spellings.resize(slot + 1, None);
+                }
+                c.spellings[slot].get_or_insert_with(|| Spellings {
+                    syllable: syllables[k].clone(),
+                    fuzzy: spellings[k].clone(),
+                    initial: initials[k].clone(),
+                });
+            }
             let probe = LetterProbe {
                 id,
                 second_letters,
@@ -304,7 +321,6 @@ impl Corrector {
                     Some(list) => list.words.push(probe),
                     None => lists.push(SyllableWords {
                         syllable: syllable_ids[0],
-                        sample: id,
                         words: vec![probe],
                     }),
                 }
@@ -323,8 +339,6 @@ impl Corrector {
                 chars,
                 syllables,
                 syllable_ids,
-                spellings,
-                initials,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -484,7 +498,7 @@ impl Corrector {
             return None;
         }
         let n = units.len();
-        let typed = Query::new(units, &self.shapes, within(words));
+        let typed = Query::new(units, self, within(words));
         let units = &typed.units;
         // best[p] = (score, back pointer (start, word or None), flags)
         let mut best: Vec<Cell> = vec![None; n + 1];
@@ -672,8 +686,7 @@ impl Corrector {
                 // syllable only: computed once per first syllable, and its
                 // words are skipped together when it cannot start here.
                 for list in self.by_letter.get(b).into_iter().flatten() {
-                    let word = &self.words[list.sample as usize];
-                    let advances = letter_advances(typed, list.syllable, word, p);
+                    let advances = letter_advances(typed, list.syllable, p);
                     if advances == 0 {
                         continue;
                     }
@@ -861,10 +874,12 @@ struct Query<'a> {
     run_end: Vec<usize>,
     /// Per unit: the characters it may be a look-alike typo of.
     alts: Vec<&'a [char]>,
+    /// How each syllable may be spelt (see [`Corrector::spellings`]).
+    spellings: &'a [Option<Spellings>],
     /// Per unit: part of a real word as typed, so never replaced by an edit.
     no_edit: Vec<bool>,
     /// How each syllable may be typed at each letter, worked out once per
-    /// query (see [`Query::syllable_steps`]).
+    /// query (see [`Query::steps_of`]).
     steps: RefCell<StepMemo>,
 }
 
@@ -914,7 +929,8 @@ struct StepMemo {
 }
 
 impl<'a> Query<'a> {
-    fn new(units: Vec<Unit>, shapes: &'a HashMap<char, Vec<char>>, no_edit: Vec<bool>) -> Self {
+    fn new(units: Vec<Unit>, corrector: &'a Corrector, no_edit: Vec<bool>) -> Self {
+        let shapes = &corrector.shapes;
         let letters: Vec<u8> = units
             .iter()
             .map(|u| match u {
@@ -942,42 +958,26 @@ impl<'a> Query<'a> {
             letters,
             run_end,
             alts,
+            spellings: &corrector.spellings,
             no_edit,
             steps: RefCell::default(),
         }
     }
 
-    /// The ways syllable `j` of `word` may be typed at the letter at unit
-    /// `p`, into `out` (in [`syllable_steps`] order); returns how many.
-    /// They depend on the syllable alone, so they are worked out once per
-    /// syllable and unit.
-    fn syllable_steps(
-        &self,
-        word: &Word,
-        j: usize,
-        p: usize,
-        out: &mut [Step; MAX_STEPS],
-    ) -> usize {
-        self.steps_of(word.sounds[j].syllable, word, j, p, out)
-    }
-
-    /// [`Query::syllable_steps`] of syllable `syllable`, which is syllable
-    /// `j` of `word`; `word` is only read the first time.
-    fn steps_of(
-        &self,
-        syllable: u16,
-        word: &Word,
-        j: usize,
-        p: usize,
-        out: &mut [Step; MAX_STEPS],
-    ) -> usize {
+    /// The ways syllable `syllable` (a sound id) may be typed at the letter
+    /// at unit `p`, into `out` (in [`syllable_steps`] order); returns how
+    /// many. They depend on the syllable alone, so they are worked out once
+    /// per syllable and unit.
+    fn steps_of(&self, syllable: u16, p: usize, out: &mut [Step; MAX_STEPS]) -> usize {
         let key = u32::from(syllable) << 16 | (p as u32 & 0xffff);
         let mut memo = self.steps.borrow_mut();
         let (start, n) = match memo.index.get(&key) {
             Some(&found) => found,
             None => {
                 let start = memo.steps.len() as u32;
-                syllable_steps(word, j, self.letters_at(p), &mut memo.steps);
+                if let Some(Some(spellings)) = self.spellings.get(usize::from(syllable)) {
+                    syllable_steps(spellings, self.letters_at(p), &mut memo.steps);
+                }
                 let n = (memo.steps.len() - start as usize).min(MAX_STEPS) as u8;
                 memo.index.insert(key, (start, n));
                 (start, n)
@@ -1051,9 +1051,9 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
 /// The ways syllable `j` of `word` may be typed at the letter at unit `p`
 /// by a word not edited yet: bit `n` set when it may take `n` letters — as
 /// [`match_word`] reads letters (see [`syllable_steps`]).
-fn letter_advances(query: &Query<'_>, syllable: u16, word: &Word, p: usize) -> u16 {
+fn letter_advances(query: &Query<'_>, syllable: u16, p: usize) -> u16 {
     let mut steps = [Step::default(); MAX_STEPS];
-    let n = query.steps_of(syllable, word, 0, p, &mut steps);
+    let n = query.steps_of(syllable, p, &mut steps);
     steps[..n]
         .iter()
         .filter(|step| step.len < 16)
@@ -1184,18 +1184,18 @@ fn letters_may_match(word: &LetterProbe, query: &Query<'_>, p: usize, advances: 
 /// (a non-empty run of letters), pushed in the order [`match_word`] tries
 /// them: the syllable, its fuzzy spellings, one letter off (for a syllable
 /// of three letters or more), and — when not spelt out — its initial.
-fn syllable_steps(word: &Word, j: usize, letters: &[u8], out: &mut Vec<Step>) {
+fn syllable_steps(spellings: &Spellings, letters: &[u8], out: &mut Vec<Step>) {
     let mut push = |len: usize, kind: StepKind| {
         if let Ok(len) = u8::try_from(len) {
             out.push(Step { len, kind });
         }
     };
-    let syl = word.syllables[j].as_bytes();
+    let syl = spellings.syllable.as_bytes();
     let whole = letters.starts_with(syl);
     if whole {
         push(syl.len(), StepKind::Whole);
     }
-    for spelling in &word.spellings[j] {
+    for spelling in &spellings.fuzzy {
         if letters.starts_with(spelling.as_bytes()) {
             push(spelling.len(), StepKind::Spelling);
         }
@@ -1211,7 +1211,7 @@ fn syllable_steps(word: &Word, j: usize, letters: &[u8], out: &mut Vec<Step>) {
         }
     }
     if !whole {
-        let initial = word.initials[j].as_bytes();
+        let initial = spellings.initial.as_bytes();
         if letters.starts_with(initial) {
             push(initial.len(), StepKind::Initial);
         }
@@ -1296,7 +1296,7 @@ fn match_word(
         }
         Unit::Letter(_) => {
             let mut steps = [Step::default(); MAX_STEPS];
-            let n = query.syllable_steps(word, j, p, &mut steps);
+            let n = query.steps_of(word.sounds[j].syllable, p, &mut steps);
             for step in &steps[..n] {
                 let len = step.len as usize;
                 let gain = step.kind.gain() * len as f32;
@@ -1496,7 +1496,7 @@ mod tests {
             for no_edit in [false, true] {
                 let units = c.units(query);
                 let n = units.len();
-                let typed = Query::new(units, &c.shapes, vec![no_edit; n]);
+                let typed = Query::new(units, &c, vec![no_edit; n]);
                 let mut got = Vec::new();
                 for p in 0..n {
                     let Unit::Han { ch, fuzzy, .. } = &typed.units[p] else {
@@ -1570,7 +1570,7 @@ mod tests {
         for query in queries {
             let units = c.units(query);
             let n = units.len();
-            let typed = Query::new(units, &c.shapes, vec![false; n]);
+            let typed = Query::new(units, &c, vec![false; n]);
             let mut got = Vec::new();
             for p in 0..n {
                 let Unit::Letter(b) = typed.units[p] else {
@@ -1596,7 +1596,7 @@ mod tests {
                                 probe,
                                 &typed,
                                 p,
-                                letter_advances(&typed, word.sounds[0].syllable, word, p),
+                                letter_advances(&typed, word.sounds[0].syllable, p),
                             )
                     })
                     .map(|probe| probe.id)
@@ -1607,7 +1607,7 @@ mod tests {
             }
         }
         let units = c.units("hukou");
-        let typed = Query::new(units, &c.shapes, vec![false; 5]);
+        let typed = Query::new(units, &c, vec![false; 5]);
         let mut got = Vec::new();
         c.candidates(&typed, 0, &mut got);
         let texts: Vec<&str> = got
