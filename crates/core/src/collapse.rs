@@ -80,21 +80,24 @@ pub(crate) fn variant_preference(
         Some(location) if !location.outside => match location.fit(gazetteer, region_code) {
             RegionFit::District => 0,
             RegionFit::City => 1,
-            RegionFit::Province => 2,
+            RegionFit::Province => PROVINCE_WIDE,
             RegionFit::SameCity => 3,
             RegionFit::AnyCity | RegionFit::OtherCity => 4,
         },
-        _ if region_code == PROVINCE_CODE => OFFERED_HERE,
+        _ if region_code == PROVINCE_CODE => PROVINCE_WIDE,
         _ => ELSEWHERE,
     }
 }
+
+/// The [`variant_preference`] of the province-wide variant.
+pub(crate) const PROVINCE_WIDE: u8 = 2;
 
 /// The [`variant_preference`] of a variant offered only elsewhere.
 pub(crate) const ELSEWHERE: u8 = 4;
 
 /// Whether a variant of [`variant_preference`] is offered to the person
 /// (their district's, their city's or the province's).
-pub(crate) const OFFERED_HERE: u8 = 2;
+pub(crate) const OFFERED_HERE: u8 = PROVINCE_WIDE;
 
 /// One ranked member of a service: its item ordinal, its place in the
 /// ranking (best first) and what it carries along.

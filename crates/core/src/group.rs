@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use crate::catalogue::ServiceItem;
-use crate::collapse::{self, ELSEWHERE, ItemFacts, OFFERED_HERE, variant_preference};
+use crate::collapse::{self, ELSEWHERE, ItemFacts, PROVINCE_WIDE, variant_preference};
 use crate::facets::{FacetIndex, Facets};
 use crate::gazetteer::Gazetteer;
 use crate::locate::ResolvedLocation;
@@ -64,7 +64,7 @@ impl Grouper<'_> {
                 let fact = &self.facts[ordinal];
                 if !located {
                     return if fact.province {
-                        OFFERED_HERE
+                        PROVINCE_WIDE
                     } else {
                         ELSEWHERE
                     };
