@@ -123,14 +123,25 @@ struct Sound {
 #[derive(Debug, Clone)]
 struct Word {
     text: String,
-    /// Per character: what matching reads of it, inline in the word (no
-    /// pointer to follow: matching is bound by memory, not arithmetic).
+    /// Per character (the first `syllables.len()`): the character and the
+    /// ids of its syllable and fuzzy key, inline in the word (no pointer to
+    /// follow: matching is bound by memory, not arithmetic).
     sounds: [Sound; MAX_WORD_CHARS],
-    chars: Vec<char>,
+    /// One per character (readings are validated to be).
     syllables: Vec<String>,
-    /// Per syllable: its id in the corrector's sound table.
-    syllable_ids: Vec<u16>,
     prior: f32,
+}
+
+impl Word {
+    /// Its characters' sounds.
+    fn sounds(&self) -> &[Sound] {
+        &self.sounds[..self.syllables.len()]
+    }
+
+    /// Its characters.
+    fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.sounds().iter().map(|s| s.ch)
+    }
 }
 
 /// The vocabulary the corrector rewrites into, indexed for lookup by first
@@ -336,9 +347,7 @@ impl Corrector {
             c.words.push(Word {
                 text: text.clone(),
                 sounds,
-                chars,
                 syllables,
-                syllable_ids,
                 prior: 0.05 * (1.0 + *freq as f32).ln(),
             });
         }
@@ -355,7 +364,7 @@ impl Corrector {
         let chars: Vec<char> = c
             .words
             .iter()
-            .flat_map(|w| w.chars.iter().copied())
+            .flat_map(Word::chars)
             .chain(c.shapes.keys().copied())
             .collect();
         for ch in chars {
@@ -582,9 +591,10 @@ impl Corrector {
                     corrected.push(' ');
                     all_flags |= flags;
                     if flags & (PINYIN | HOMOPHONE) != 0 && flags & INITIALS == 0 {
+                        let ids: Vec<u16> = word.sounds().iter().map(|s| s.syllable).collect();
                         let same: Vec<String> = self
                             .by_sound
-                            .get(&word.syllable_ids)
+                            .get(&ids)
                             .into_iter()
                             .flatten()
                             .map(|&i| self.words[i as usize].text.clone())
@@ -624,7 +634,8 @@ impl Corrector {
     /// Words that may start at unit `p`, in vocabulary order, into `out`:
     /// by its character, look-alikes and sound for a Chinese character; by
     /// first letter (and what may follow it) for a letter. Words that
-    /// [`second_may_match`] or [`letters_may_match`] rule out are left out.
+    /// [`second_may_match`] or [`AfterFirst::may_match`] rule out are left
+    /// out.
     fn candidates(&self, typed: &Query<'_>, p: usize, out: &mut Vec<u32>) {
         out.clear();
         match &typed.units[p] {
@@ -978,7 +989,9 @@ impl<'a> Query<'a> {
                 if let Some(Some(spellings)) = self.spellings.get(usize::from(syllable)) {
                     syllable_steps(spellings, self.letters_at(p), &mut memo.steps);
                 }
-                let n = (memo.steps.len() - start as usize).min(MAX_STEPS) as u8;
+                let found = memo.steps.len() - start as usize;
+                debug_assert!(found <= MAX_STEPS, "{found} ways to type one syllable");
+                let n = found.min(MAX_STEPS) as u8;
                 memo.index.insert(key, (start, n));
                 (start, n)
             }
@@ -1011,14 +1024,15 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
     else {
         return true;
     };
-    if word.chars.len() < 2 {
+    let sounds = word.sounds();
+    if sounds.len() < 2 {
         return true;
     }
-    let first = word.chars[0];
+    let first = sounds[0].ch;
     let exact = *ch == first;
     let by_shape_or_sound = query.alts[p].contains(&first)
-        || readings.contains(&word.syllable_ids[0])
-        || fuzzy.contains(&word.sounds[0].fuzzy);
+        || readings.contains(&sounds[0].syllable)
+        || fuzzy.contains(&sounds[0].fuzzy);
     if !exact && !by_shape_or_sound {
         return true;
     }
@@ -1032,15 +1046,15 @@ fn second_may_match(word: &Word, query: &Query<'_>, p: usize) -> bool {
             readings,
             fuzzy,
         }) => {
-            let second = word.chars[1];
+            let second = sounds[1].ch;
             *ch == second
                 || query.alts[q].contains(&second)
-                || readings.contains(&word.syllable_ids[1])
-                || fuzzy.contains(&word.sounds[1].fuzzy)
+                || readings.contains(&sounds[1].syllable)
+                || fuzzy.contains(&sounds[1].fuzzy)
                 // An edit only after an exact first character (never with a
                 // sound or shape typo in the same word).
                 || (exact
-                    && word.chars.len() >= 3
+                    && sounds.len() >= 3
                     && !query.no_edit.get(q).copied().unwrap_or(false))
         }
         Some(Unit::Letter(_)) => true,
@@ -1288,7 +1302,7 @@ fn match_word(
                 }
             } else if !edited
                 && flags & (HOMOPHONE | SHAPE) == 0
-                && word.chars.len() >= 3
+                && word.syllables.len() >= 3
                 && !query.no_edit.get(p).copied().unwrap_or(false)
             {
                 next(1, 0.3, EDIT, true);
@@ -1506,8 +1520,8 @@ mod tests {
                     let want: Vec<u32> = (0..c.words.len() as u32)
                         .filter(|&id| {
                             let w = &c.words[id as usize];
-                            (w.chars[0] == *ch
-                                || typed.alts[p].contains(&w.chars[0])
+                            (w.sounds[0].ch == *ch
+                                || typed.alts[p].contains(&w.sounds[0].ch)
                                 || fuzzy.contains(&w.sounds[0].fuzzy))
                                 && second_may_match(w, &typed, p)
                         })
