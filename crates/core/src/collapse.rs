@@ -106,16 +106,33 @@ pub(crate) trait Member {
     fn ordinal(&self) -> usize;
     /// Its score.
     fn score(&self) -> f32;
+    /// Takes the ordinals of every variant of its service (itself
+    /// included), in region-code order.
+    fn set_variants(&mut self, variants: Vec<u32>);
+}
+
+/// Sorts members best first, ties in catalogue order (so results are
+/// deterministic). The order is worked out on small keys and each member
+/// moved into place once: members are large (a ranked hit carries its
+/// explanation), and a comparison sort would move them many times.
+pub(crate) fn sort_best_first<M: Member>(members: &mut [M]) {
+    members.sort_by_cached_key(|m| (std::cmp::Reverse(total_order(m.score())), m.ordinal()));
+}
+
+/// A key that orders like [`f32::total_cmp`].
+fn total_order(x: f32) -> i32 {
+    let bits = x.to_bits() as i32;
+    bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
 /// Collapses candidates (item ordinal and BM25, in any order) into
 /// services, best first: each service keeps the member
 /// [`variant_preference`] prefers (ties: the most popular, then the best
-/// scored, then the first in the catalogue) with the ordinals of every
-/// member in region-code order. `facts` holds every item's [`ItemFacts`],
-/// `preference` maps an ordinal to its [`variant_preference`];
-/// `group_sizes` holds the number of items of every group (groups are
-/// numbered from 0).
+/// scored, then the first in the catalogue), carrying the ordinals of every
+/// member in region-code order ([`Member::set_variants`]). `facts` holds
+/// every item's [`ItemFacts`], `preference` maps an ordinal to its
+/// [`variant_preference`]; `group_sizes` holds the number of items of every
+/// group (groups are numbered from 0).
 ///
 /// Members are scored lazily: `score` runs only for the members tied for
 /// the best preference and popularity of their service (usually one of a
@@ -126,12 +143,14 @@ pub(crate) fn collapse<M: Member>(
     group_sizes: &[u32],
     mut preference: impl FnMut(usize) -> u8,
     mut score: impl FnMut(usize, f32) -> M,
-) -> Vec<(M, Vec<u32>)> {
+) -> Vec<M> {
     struct Service {
         preference: u8,
         popularity: f32,
-        /// Members tied for the best preference and popularity.
-        tied: Vec<(usize, f32)>,
+        /// The first member tied for the best preference and popularity …
+        tied: (usize, f32),
+        /// … and the others (rare: no allocation for a service without).
+        more_tied: Vec<(usize, f32)>,
         variants: Vec<u32>,
     }
     // Per group: its service's place in `services`, once it has one.
@@ -154,7 +173,8 @@ pub(crate) fn collapse<M: Member>(
                 services.push(Service {
                     preference: pref,
                     popularity,
-                    tied: vec![(ordinal, bm25)],
+                    tied: (ordinal, bm25),
+                    more_tied: Vec::new(),
                     variants,
                 });
                 continue;
@@ -169,38 +189,40 @@ pub(crate) fn collapse<M: Member>(
             Ordering::Less => {
                 service.preference = pref;
                 service.popularity = popularity;
-                service.tied.clear();
-                service.tied.push((ordinal, bm25));
+                service.tied = (ordinal, bm25);
+                service.more_tied.clear();
             }
-            Ordering::Equal => service.tied.push((ordinal, bm25)),
+            Ordering::Equal => service.more_tied.push((ordinal, bm25)),
             Ordering::Greater => {}
         }
     }
-    let mut collapsed: Vec<(M, Vec<u32>)> = services
+    let mut collapsed: Vec<M> = services
         .into_iter()
-        .filter_map(|mut service| {
-            service
-                .variants
-                .sort_unstable_by_key(|&v| facts[v as usize].variant_key);
+        .map(|mut service| {
+            if service.variants.len() > 1 {
+                service
+                    .variants
+                    .sort_unstable_by_key(|&v| facts[v as usize].variant_key);
+            }
             // The best scored of the tied members, then the first.
-            let shown = service
-                .tied
-                .into_iter()
-                .map(|(ordinal, bm25)| score(ordinal, bm25))
-                .min_by(|a, b| {
-                    b.score()
-                        .total_cmp(&a.score())
-                        .then_with(|| a.ordinal().cmp(&b.ordinal()))
-                })?;
-            Some((shown, service.variants))
+            let (ordinal, bm25) = service.tied;
+            let mut shown = score(ordinal, bm25);
+            for (ordinal, bm25) in service.more_tied {
+                let other = score(ordinal, bm25);
+                if other
+                    .score()
+                    .total_cmp(&shown.score())
+                    .then_with(|| shown.ordinal().cmp(&other.ordinal()))
+                    .is_gt()
+                {
+                    shown = other;
+                }
+            }
+            shown.set_variants(service.variants);
+            shown
         })
         .collect();
-    // Ties in catalogue order, so results are deterministic.
-    collapsed.sort_unstable_by(|(a, _), (b, _)| {
-        b.score()
-            .total_cmp(&a.score())
-            .then_with(|| a.ordinal().cmp(&b.ordinal()))
-    });
+    sort_best_first(&mut collapsed);
     collapsed
 }
 
@@ -208,7 +230,7 @@ pub(crate) fn collapse<M: Member>(
 mod tests {
     use super::*;
 
-    struct M(usize, f32);
+    struct M(usize, f32, Vec<u32>);
 
     impl Member for M {
         fn ordinal(&self) -> usize {
@@ -216,6 +238,9 @@ mod tests {
         }
         fn score(&self) -> f32 {
             self.1
+        }
+        fn set_variants(&mut self, variants: Vec<u32>) {
+            self.2 = variants;
         }
     }
 
@@ -236,14 +261,14 @@ mod tests {
         ];
         let facts = ItemFacts::of_items(&items, [0, 0, 0, 1].into_iter());
         // The province-wide variant is preferred over more popular ones.
-        let ranked = [M(1, 0.9), M(3, 0.8), M(0, 0.7), M(2, 0.6)];
+        let ranked = [(1, 0.9), (3, 0.8), (0, 0.7), (2, 0.6)];
         let calls = std::cell::Cell::new(0);
         let scored = |o: usize, s: f32| {
             calls.set(calls.get() + 1);
-            M(o, s)
+            M(o, s, Vec::new())
         };
         let out = collapse(
-            ranked.iter().map(|m| (m.0, m.1)),
+            ranked,
             &facts,
             &[3, 1],
             |o| u8::from(!facts[o].province),
@@ -251,20 +276,20 @@ mod tests {
         );
         // Only the members shown were scored.
         assert_eq!(calls.get(), 2);
-        let shown: Vec<usize> = out.iter().map(|(m, _)| m.0).collect();
+        let shown: Vec<usize> = out.iter().map(|m| m.0).collect();
         // The service ranks by the variant it shows.
         assert_eq!(shown, vec![3, 2]);
-        assert_eq!(out[1].1, vec![2, 0, 1], "variants in region-code order");
-        assert_eq!(out[0].1, vec![3]);
+        assert_eq!(out[1].2, vec![2, 0, 1], "variants in region-code order");
+        assert_eq!(out[0].2, vec![3]);
         // Equal preference: the most popular, whatever the input order.
-        let ranked = [M(1, 0.8), M(0, 0.9)];
+        let ranked = [(1, 0.8), (0, 0.9)];
         let out = collapse(
-            ranked.iter().map(|m| (m.0, m.1)),
+            ranked,
             &facts,
             &[3, 1],
             |_| 4,
-            |o: usize, s: f32| M(o, s),
+            |o: usize, s: f32| M(o, s, Vec::new()),
         );
-        assert_eq!(out[0].0.0, 1);
+        assert_eq!(out[0].0, 1);
     }
 }

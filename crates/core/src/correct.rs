@@ -514,6 +514,7 @@ impl Corrector {
         best[0] = Some((0.0, 0, None, EXACT));
         let mut matches = Vec::new();
         let mut candidates: Vec<u32> = Vec::new();
+        let mut seen = vec![0u64; self.words.len().div_ceil(64)];
         for p in 0..n {
             let Some((base, ..)) = best[p] else { continue };
             // Keep the unit as typed. A run of letters is kept or read as a
@@ -531,7 +532,7 @@ impl Corrector {
             if matches!(units[p], Unit::Separator | Unit::Other(_)) || locked[p] {
                 continue;
             }
-            self.candidates(&typed, p, &mut candidates);
+            self.candidates(&typed, p, &mut candidates, &mut seen);
             for &id in &candidates {
                 let word = &self.words[id as usize];
                 matches.clear();
@@ -557,12 +558,12 @@ impl Corrector {
                     } else {
                         0.0
                     };
-                    relax(
+                    relax_word(
                         &mut best,
                         end,
                         base + quality + word.prior - ambiguity - WORD_COST,
                         p,
-                        Some(id),
+                        id,
                         flags,
                     );
                 }
@@ -631,12 +632,14 @@ impl Corrector {
         })
     }
 
-    /// Words that may start at unit `p`, in vocabulary order, into `out`:
-    /// by its character, look-alikes and sound for a Chinese character; by
-    /// first letter (and what may follow it) for a letter. Words that
+    /// Words that may start at unit `p`, each once, into `out`: by its
+    /// character, look-alikes and sound for a Chinese character; by first
+    /// letter (and what may follow it) for a letter. Words that
     /// [`second_may_match`] or [`AfterFirst::may_match`] rule out are left
-    /// out.
-    fn candidates(&self, typed: &Query<'_>, p: usize, out: &mut Vec<u32>) {
+    /// out. They come in no particular order ([`relax_word`] breaks ties as
+    /// vocabulary order would); `seen` is a bit per vocabulary word, all
+    /// clear, and is left clear.
+    fn candidates(&self, typed: &Query<'_>, p: usize, out: &mut Vec<u32>, seen: &mut [u64]) {
         out.clear();
         match &typed.units[p] {
             Unit::Han { ch, fuzzy, .. } => {
@@ -661,16 +664,29 @@ impl Corrector {
                                 .chain(sounds.iter().map(|&s| pair_key(PairKey::Sound(s))))
                                 .collect()
                         };
+                        // A word is listed under each key it has: the same
+                        // word comes up under several, and is kept once.
+                        let mut add = |list: &[u32]| {
+                            for &id in list {
+                                let (word, bit) = (id as usize / 64, 1 << (id % 64));
+                                if seen[word] & bit == 0 {
+                                    seen[word] |= bit;
+                                    out.push(id);
+                                }
+                            }
+                        };
                         let seconds = keys(next, typed.alts[q], next_fuzzy);
                         for first in keys(ch, typed.alts[p], fuzzy) {
                             for &second in &seconds {
-                                out.extend(
-                                    self.by_pair.get(&(first, second)).into_iter().flatten(),
-                                );
+                                if let Some(list) = self.by_pair.get(&(first, second)) {
+                                    add(list);
+                                }
                             }
                         }
-                        if !typed.no_edit.get(q).copied().unwrap_or(false) {
-                            out.extend(self.by_char_long.get(ch).into_iter().flatten());
+                        if !typed.no_edit.get(q).copied().unwrap_or(false)
+                            && let Some(list) = self.by_char_long.get(ch)
+                        {
+                            add(list);
                         }
                     }
                     Some(Unit::Letter(_)) => {
@@ -679,13 +695,20 @@ impl Corrector {
                             .filter_map(|c| self.by_char.get(c))
                             .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
                         for list in lists {
-                            out.extend(list);
+                            for &id in list {
+                                let (word, bit) = (id as usize / 64, 1 << (id % 64));
+                                if seen[word] & bit == 0 {
+                                    seen[word] |= bit;
+                                    out.push(id);
+                                }
+                            }
                         }
                     }
                     _ => {}
                 }
-                out.sort_unstable();
-                out.dedup();
+                for &id in out.iter() {
+                    seen[id as usize / 64] = 0;
+                }
             }
             Unit::Letter(b) => {
                 let letters = typed.letters_at(p);
@@ -713,8 +736,7 @@ impl Corrector {
                         }
                     }
                 }
-                // Back to vocabulary order (a list holds a word once).
-                out.sort_unstable();
+                // A word is in one list of its letter, once: no duplicates.
             }
             _ => {}
         }
@@ -741,6 +763,22 @@ fn pair_key(key: PairKey) -> u32 {
 fn relax(best: &mut [Cell], at: usize, score: f32, from: usize, word: Option<u32>, flags: u8) {
     if best[at].is_none_or(|(s, ..)| score > s) {
         best[at] = Some((score, from, word, flags));
+    }
+}
+
+/// [`relax`] for vocabulary word `id` matched from unit `from`, whatever
+/// the order the words of one unit are tried in: a tie goes to what comes
+/// first in the order of the scan — an earlier unit, at the same unit the
+/// query as typed, then the word first in vocabulary order.
+fn relax_word(best: &mut [Cell], at: usize, score: f32, from: usize, id: u32, flags: u8) {
+    let better = match best[at] {
+        None => true,
+        Some((s, f, word, _)) => {
+            score > s || (score == s && f == from && word.is_some_and(|w| id < w))
+        }
+    };
+    if better {
+        best[at] = Some((score, from, Some(id), flags));
     }
 }
 
@@ -1516,7 +1554,13 @@ mod tests {
                     let Unit::Han { ch, fuzzy, .. } = &typed.units[p] else {
                         continue;
                     };
-                    c.candidates(&typed, p, &mut got);
+                    let mut seen = vec![0; c.words.len().div_ceil(64)];
+                    c.candidates(&typed, p, &mut got, &mut seen);
+                    assert!(seen.iter().all(|&bits| bits == 0), "seen left clear");
+                    let listed = got.len();
+                    got.sort_unstable();
+                    got.dedup();
+                    assert_eq!(got.len(), listed, "each word once");
                     let want: Vec<u32> = (0..c.words.len() as u32)
                         .filter(|&id| {
                             let w = &c.words[id as usize];
@@ -1590,7 +1634,8 @@ mod tests {
                 let Unit::Letter(b) = typed.units[p] else {
                     continue;
                 };
-                c.candidates(&typed, p, &mut got);
+                let mut seen = vec![0; c.words.len().div_ceil(64)];
+                c.candidates(&typed, p, &mut got, &mut seen);
                 // The whole letter list, word by word, as the scan read it
                 // before it was partitioned by first syllable.
                 let lists = c.by_letter.get(&b).into_iter().flatten();
@@ -1616,14 +1661,18 @@ mod tests {
                     .map(|probe| probe.id)
                     .collect();
                 want.sort_unstable();
+                let listed = got.len();
+                got.sort_unstable();
+                got.dedup();
+                assert_eq!(got.len(), listed, "each word once");
                 assert_eq!(got, want, "{query} at {p}");
-                assert!(got.windows(2).all(|w| w[0] < w[1]), "vocabulary order");
             }
         }
         let units = c.units("hukou");
         let typed = Query::new(units, &c, vec![false; 5]);
         let mut got = Vec::new();
-        c.candidates(&typed, 0, &mut got);
+        let mut seen = vec![0; c.words.len().div_ceil(64)];
+        c.candidates(&typed, 0, &mut got, &mut seen);
         let texts: Vec<&str> = got
             .iter()
             .map(|&id| c.words[id as usize].text.as_str())
@@ -1633,6 +1682,28 @@ mod tests {
             "{texts:?}"
         );
         assert!(!texts.contains(&"护照"), "{texts:?}");
+    }
+
+    #[test]
+    fn word_ties_go_as_the_scan_in_vocabulary_order_would() {
+        let mut best: Vec<Cell> = vec![None; 4];
+        relax_word(&mut best, 3, 1.0, 1, 7, PINYIN);
+        assert_eq!(best[3], Some((1.0, 1, Some(7), PINYIN)));
+        // Same score and unit: the word first in vocabulary order wins,
+        // whichever was tried first.
+        relax_word(&mut best, 3, 1.0, 1, 9, EXACT);
+        assert_eq!(best[3], Some((1.0, 1, Some(7), PINYIN)));
+        relax_word(&mut best, 3, 1.0, 1, 4, HOMOPHONE);
+        assert_eq!(best[3], Some((1.0, 1, Some(4), HOMOPHONE)));
+        // A later unit never takes a tie; a better score always wins.
+        relax_word(&mut best, 3, 1.0, 2, 1, EXACT);
+        assert_eq!(best[3], Some((1.0, 1, Some(4), HOMOPHONE)));
+        relax_word(&mut best, 3, 1.5, 2, 8, EXACT);
+        assert_eq!(best[3], Some((1.5, 2, Some(8), EXACT)));
+        // The query as typed at the same unit was tried first: it keeps a tie.
+        relax(&mut best, 2, 0.5, 1, None, EXACT);
+        relax_word(&mut best, 2, 0.5, 1, 0, PINYIN);
+        assert_eq!(best[2], Some((0.5, 1, None, EXACT)));
     }
 
     #[test]

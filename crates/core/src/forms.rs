@@ -149,6 +149,47 @@ impl QueryForms {
         }
         merged
     }
+
+    /// The number of characters of `title` within
+    /// [`matched_ranges_of`](Self::matched_ranges_of) — what ranking's focus
+    /// needs — without building the ranges: for a title of up to 128 bytes
+    /// the matches are marked in a bit per byte, and the marked bytes that
+    /// start a character are counted (a form is whole characters, so a match
+    /// starts and ends on character boundaries).
+    pub(crate) fn covered_chars(&self, title: &str, may_match: impl Fn(usize) -> bool) -> usize {
+        let bytes = title.as_bytes();
+        if bytes.len() > u128::BITS as usize {
+            return self
+                .matched_ranges_of(title, may_match)
+                .iter()
+                .map(|&(s, e)| title[s..e].chars().count())
+                .sum();
+        }
+        let mut covered: u128 = 0;
+        for concept in &self.concepts {
+            let forms = std::iter::once(&concept.text)
+                .chain(&concept.words)
+                .chain(&concept.synonyms);
+            for &form in forms {
+                let len = self.lengths[form];
+                if len == 0 || !may_match(form) {
+                    continue;
+                }
+                for start in self.finders[form].find_iter(bytes) {
+                    // start + len <= 128: the match is inside the title.
+                    let run = u128::MAX >> (u128::BITS as usize - len);
+                    covered |= run << start;
+                }
+            }
+        }
+        let mut chars = 0;
+        while covered != 0 {
+            let at = covered.trailing_zeros() as usize;
+            chars += usize::from(bytes[at] & 0xC0 != 0x80);
+            covered &= covered - 1;
+        }
+        chars
+    }
 }
 
 /// The display title with matched fragments wrapped in `<em>`. Matching runs
@@ -178,4 +219,86 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Forms of concepts given as (text, words, synonyms).
+    fn forms_of(concepts: &[(&str, &[&str], &[&str])]) -> QueryForms {
+        let mut forms = QueryForms {
+            finders: Vec::new(),
+            lengths: Vec::new(),
+            signatures: Vec::new(),
+            concepts: Vec::new(),
+            texts: Vec::new(),
+            places: Vec::new(),
+            content: String::new(),
+            content_signature: CharSignature::default(),
+        };
+        let id = |forms: &mut QueryForms, text: &str| {
+            forms
+                .finders
+                .push(Finder::new(text.as_bytes()).into_owned());
+            forms.lengths.push(text.len());
+            forms.signatures.push(CharSignature::of(text));
+            forms.finders.len() - 1
+        };
+        for (text, words, synonyms) in concepts {
+            let concept = ConceptForms {
+                text: id(&mut forms, text),
+                words: words.iter().map(|w| id(&mut forms, w)).collect(),
+                synonyms: synonyms.iter().map(|s| id(&mut forms, s)).collect(),
+                parts: Vec::new(),
+                chars: text.chars().count(),
+                head: None,
+            };
+            forms.concepts.push(concept);
+            forms.texts.push(text.to_string());
+        }
+        forms
+    }
+
+    #[test]
+    fn covered_chars_counts_the_characters_of_the_matched_ranges() {
+        let forms = forms_of(&[
+            ("公积金提取", &["公积金", "提取"], &["住房公积金"]),
+            ("etc", &[], &[]),
+            ("金提", &[], &[]),
+            ("取", &[], &["办理"]),
+        ]);
+        let long = "住房公积金提取".repeat(8) + "（etc办理）";
+        let titles = [
+            "住房公积金提取",
+            "公积金提取取取",
+            "etc卡办理",
+            "ETC卡办理",
+            "提取公积金",
+            "无关事项",
+            "",
+            long.as_str(),
+        ];
+        assert!(long.len() > 128, "one title takes the long path");
+        let by_ranges = |title: &str, keep: &dyn Fn(usize) -> bool| -> usize {
+            forms
+                .matched_ranges_of(title, keep)
+                .iter()
+                .map(|&(s, e)| title[s..e].chars().count())
+                .sum()
+        };
+        let filters: [&dyn Fn(usize) -> bool; 3] = [&|_| true, &|f| f % 2 == 0, &|f| f == 1];
+        for title in titles {
+            for keep in filters {
+                assert_eq!(
+                    forms.covered_chars(title, keep),
+                    by_ranges(title, keep),
+                    "{title}"
+                );
+            }
+        }
+        assert_eq!(forms.covered_chars("住房公积金提取", |_| true), 7);
+        assert_eq!(forms.covered_chars("etc卡办理", |_| true), 5);
+        assert_eq!(forms.covered_chars("无关事项", |_| true), 0);
+    }
 }

@@ -60,7 +60,9 @@ pub struct Division {
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
     divisions: Vec<Division>,
-    by_code: HashMap<String, usize>,
+    /// Every search looks region codes up here (fit, display names of
+    /// variants): a fast hasher, seeded per process.
+    by_code: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Per division: its [`display_name`](Self::display_name), computed
     /// once when loaded (every hit and variant shows one).
     display_names: Vec<String>,

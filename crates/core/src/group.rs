@@ -11,7 +11,7 @@ use crate::collapse::{self, ELSEWHERE, ItemFacts, PROVINCE_WIDE, variant_prefere
 use crate::facets::{FacetIndex, Facets};
 use crate::gazetteer::Gazetteer;
 use crate::locate::ResolvedLocation;
-use crate::rank::{Ranked, Scorer, sort_ranked};
+use crate::rank::{Ranked, Scorer};
 use crate::request::Group;
 
 type FastMap<K, V> = HashMap<K, V, RandomState>;
@@ -48,7 +48,7 @@ impl Grouper<'_> {
                 .iter()
                 .map(|&(ordinal, bm25)| scorer.score(ordinal as usize, bm25))
                 .collect();
-            sort_ranked(&mut ranked);
+            collapse::sort_best_first(&mut ranked);
             return ranked;
         }
         // Preference of each region, computed once per region (without a
@@ -75,12 +75,6 @@ impl Grouper<'_> {
             },
             |ordinal, bm25| scorer.score(ordinal, bm25),
         )
-        .into_iter()
-        .map(|(mut r, variants)| {
-            r.variants = variants;
-            r
-        })
-        .collect()
     }
 
     /// The hits grouped by category, in the order of each category's best

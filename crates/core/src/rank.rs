@@ -113,6 +113,9 @@ impl Member for Ranked {
     fn score(&self) -> f32 {
         self.score
     }
+    fn set_variants(&mut self, variants: Vec<u32>) {
+        self.variants = variants;
+    }
 }
 
 /// What ranking reads of the catalogue.
@@ -245,16 +248,6 @@ impl Scorer<'_> {
     }
 }
 
-/// Sorts scored candidates best first (ties in catalogue order, so results
-/// are deterministic).
-pub(crate) fn sort_ranked(ranked: &mut [Ranked]) {
-    ranked.sort_unstable_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.ordinal.cmp(&b.ordinal))
-    });
-}
-
 impl<'a> Ranker<'a> {
     /// Which forms an item's meta text contains: a bit set computed once
     /// per distinct part, or (for a query of more than 64 forms) the parts
@@ -380,11 +373,7 @@ impl SharedMatch {
             .collect();
         let title_chars = text.title.chars().count().max(1) as f32;
         // Only the forms found in the title can match in it.
-        let covered: usize = forms
-            .matched_ranges_of(&text.title, |f| named[f] == TITLE)
-            .iter()
-            .map(|&(s, e)| text.title[s..e].chars().count())
-            .sum();
+        let covered = forms.covered_chars(&text.title, |f| named[f] == TITLE);
         let content = &forms.content;
         SharedMatch {
             focus: covered as f32 / title_chars,
