@@ -973,8 +973,15 @@ impl StepKind {
 /// them.
 #[derive(Debug, Default)]
 struct StepMemo {
-    index: HashMap<u32, (u32, u8), RandomState>,
-    steps: Vec<Step>,
+    /// Per unit, once a syllable is first tried there: per sound id, 1 + the
+    /// place of its steps in `steps`, or 0 when not worked out yet (a few
+    /// kilobytes per letter that starts a syllable; a hash map per lookup
+    /// cost more than the memo saved).
+    index: Vec<Vec<u32>>,
+    /// The steps, each set in a fixed array (copied out whole).
+    steps: Vec<([Step; MAX_STEPS], u8)>,
+    /// Scratch space for [`syllable_steps`].
+    found: Vec<Step>,
 }
 
 impl<'a> Query<'a> {
@@ -1018,25 +1025,36 @@ impl<'a> Query<'a> {
     /// many. They depend on the syllable alone, so they are worked out once
     /// per syllable and unit.
     fn steps_of(&self, syllable: u16, p: usize, out: &mut [Step; MAX_STEPS]) -> usize {
-        let key = u32::from(syllable) << 16 | (p as u32 & 0xffff);
-        let mut memo = self.steps.borrow_mut();
-        let (start, n) = match memo.index.get(&key) {
-            Some(&found) => found,
-            None => {
-                let start = memo.steps.len() as u32;
-                if let Some(Some(spellings)) = self.spellings.get(usize::from(syllable)) {
-                    syllable_steps(spellings, self.letters_at(p), &mut memo.steps);
-                }
-                let found = memo.steps.len() - start as usize;
-                debug_assert!(found <= MAX_STEPS, "{found} ways to type one syllable");
-                let n = found.min(MAX_STEPS) as u8;
-                memo.index.insert(key, (start, n));
-                (start, n)
-            }
+        let Some(Some(spellings)) = self.spellings.get(usize::from(syllable)) else {
+            return 0;
         };
-        let found = &memo.steps[start as usize..start as usize + n as usize];
-        out[..found.len()].copy_from_slice(found);
-        found.len()
+        let mut memo = self.steps.borrow_mut();
+        let memo = &mut *memo;
+        if memo.index.len() < self.units.len() {
+            memo.index.resize_with(self.units.len(), Vec::new);
+        }
+        let slots = &mut memo.index[p];
+        if slots.is_empty() {
+            slots.resize(self.spellings.len(), 0);
+        }
+        let slot = &mut slots[usize::from(syllable)];
+        if *slot == 0 {
+            memo.found.clear();
+            syllable_steps(spellings, self.letters_at(p), &mut memo.found);
+            debug_assert!(
+                memo.found.len() <= MAX_STEPS,
+                "{} ways to type one syllable",
+                memo.found.len()
+            );
+            let n = memo.found.len().min(MAX_STEPS);
+            let mut steps = [Step::default(); MAX_STEPS];
+            steps[..n].copy_from_slice(&memo.found[..n]);
+            memo.steps.push((steps, n as u8));
+            *slot = memo.steps.len() as u32;
+        }
+        let (steps, n) = memo.steps[*slot as usize - 1];
+        *out = steps;
+        usize::from(n)
     }
 
     /// The letters of the run starting at `p` (up to the next non-letter).
