@@ -46,9 +46,17 @@ pub(crate) fn json_response(body: Bytes) -> Response {
 
 /// Serialises `value` to JSON bytes.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Bytes, Problem> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
-        .map_err(|e| Problem::internal(format!("cannot serialise the response: {e}")))
+    to_json_sized(value, 1024)
+}
+
+/// [`to_json`] into a buffer that starts at `capacity` bytes: a page of
+/// search hits is about 6 KB, and growing to it from a few bytes copies the
+/// body at every doubling.
+pub(crate) fn to_json_sized<T: Serialize>(value: &T, capacity: usize) -> Result<Bytes, Problem> {
+    let mut body = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut body, value)
+        .map_err(|e| Problem::internal(format!("cannot serialise the response: {e}")))?;
+    Ok(Bytes::from(body))
 }
 
 /// Answers from the generation's response cache, or computes the answer with

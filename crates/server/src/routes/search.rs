@@ -21,9 +21,13 @@ use crate::cache::KeyBuilder;
 use crate::config::SearchPool;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::{cached, to_json};
+use crate::routes::{cached, to_json_sized};
 use crate::session::{Caller, Searcher};
 use crate::state::AppState;
+
+/// The buffer a search response body starts with: a page of ten hits is
+/// about 6 KB (a city-run service carries its 21 variants).
+const SEARCH_BODY_CAPACITY: usize = 8 * 1024;
 
 /// 服务对象 — who a service is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -305,7 +309,7 @@ pub(crate) async fn search(
             let reading = Reading::of(&k.0, &response).map(Arc::new);
             readings.insert(k, reading);
         }
-        to_json(&response)
+        to_json_sized(&response, SEARCH_BODY_CAPACITY)
     })
     .await?;
     if let (Some(activity), Some(k)) = (state.activity(), remembered) {
