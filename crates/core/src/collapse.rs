@@ -252,6 +252,36 @@ mod tests {
     }
 
     #[test]
+    fn sorting_on_keys_orders_as_the_comparison_does() {
+        let scores = [
+            0.5,
+            -0.0,
+            0.0,
+            1.25,
+            -3.0,
+            0.5,
+            f32::INFINITY,
+            1e-30,
+            -1e-30,
+            0.5,
+            f32::MIN_POSITIVE,
+        ];
+        let mut by_keys: Vec<M> = (0..scores.len())
+            .rev()
+            .map(|o| M(o, scores[o], Vec::new()))
+            .collect();
+        sort_best_first(&mut by_keys);
+        let mut by_comparison: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+        by_comparison.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let got: Vec<usize> = by_keys.iter().map(|m| m.0).collect();
+        let want: Vec<usize> = by_comparison.iter().map(|p| p.0).collect();
+        assert_eq!(got, want);
+        // Equal scores keep catalogue order; 0.0 ranks above -0.0.
+        assert_eq!(&got[..5], &[6, 3, 0, 5, 9]);
+        assert!(got.iter().position(|&o| o == 2) < got.iter().position(|&o| o == 1));
+    }
+
+    #[test]
     fn one_entry_per_group_represented_by_the_preferred_variant() {
         let items = vec![
             item("a-gz", "440100", 50.0),

@@ -664,29 +664,18 @@ impl Corrector {
                                 .chain(sounds.iter().map(|&s| pair_key(PairKey::Sound(s))))
                                 .collect()
                         };
-                        // A word is listed under each key it has: the same
-                        // word comes up under several, and is kept once.
-                        let mut add = |list: &[u32]| {
-                            for &id in list {
-                                let (word, bit) = (id as usize / 64, 1 << (id % 64));
-                                if seen[word] & bit == 0 {
-                                    seen[word] |= bit;
-                                    out.push(id);
-                                }
-                            }
-                        };
                         let seconds = keys(next, typed.alts[q], next_fuzzy);
                         for first in keys(ch, typed.alts[p], fuzzy) {
                             for &second in &seconds {
                                 if let Some(list) = self.by_pair.get(&(first, second)) {
-                                    add(list);
+                                    add_unseen(list, seen, out);
                                 }
                             }
                         }
                         if !typed.no_edit.get(q).copied().unwrap_or(false)
                             && let Some(list) = self.by_char_long.get(ch)
                         {
-                            add(list);
+                            add_unseen(list, seen, out);
                         }
                     }
                     Some(Unit::Letter(_)) => {
@@ -695,13 +684,7 @@ impl Corrector {
                             .filter_map(|c| self.by_char.get(c))
                             .chain(fuzzy.iter().filter_map(|key| self.by_fuzzy.get(key)));
                         for list in lists {
-                            for &id in list {
-                                let (word, bit) = (id as usize / 64, 1 << (id % 64));
-                                if seen[word] & bit == 0 {
-                                    seen[word] |= bit;
-                                    out.push(id);
-                                }
-                            }
+                            add_unseen(list, seen, out);
                         }
                     }
                     _ => {}
@@ -739,6 +722,19 @@ impl Corrector {
                 // A word is in one list of its letter, once: no duplicates.
             }
             _ => {}
+        }
+    }
+}
+
+/// Appends the words of `list` not yet in `seen` (a bit per vocabulary word)
+/// to `out`, marking them: a word is listed under every key it has, and
+/// comes up under several of a query's keys, but is tried once.
+fn add_unseen(list: &[u32], seen: &mut [u64], out: &mut Vec<u32>) {
+    for &id in list {
+        let (word, bit) = (id as usize / 64, 1 << (id % 64));
+        if seen[word] & bit == 0 {
+            seen[word] |= bit;
+            out.push(id);
         }
     }
 }

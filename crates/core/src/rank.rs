@@ -193,6 +193,11 @@ pub(crate) struct Scorer<'r> {
 }
 
 impl Scorer<'_> {
+    /// The query's forms, for highlighting the hits of this reading.
+    pub(crate) fn into_forms(self) -> QueryForms {
+        self.forms
+    }
+
     /// Scores one candidate: every factor of the ranking formula.
     pub(crate) fn score(&mut self, ordinal: usize, bm25: f32) -> Ranked {
         let ranker = self.ranker;
@@ -340,10 +345,8 @@ pub(crate) fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
 /// What a query's forms find in the text a group of items shares (title,
 /// aliases, keywords, description).
 struct SharedMatch {
-    /// Per form: [`TITLE`], [`ALIAS`] or [`KEYWORD`], or 0.
-    named: Vec<f32>,
-    /// Per form: found in the description.
-    body: Vec<bool>,
+    /// Per form: where it is found in the text the group shares.
+    found: Vec<SharedField>,
     /// Share of the title's characters the query accounts for.
     focus: f32,
     /// The query is the title or one of the aliases.
@@ -355,9 +358,9 @@ struct SharedMatch {
 impl SharedMatch {
     /// Matches the forms against an item's shared text.
     fn new(forms: &QueryForms, text: &ItemText, signatures: &SharedSignatures) -> Self {
-        let named: Vec<f32> = (0..forms.finders.len())
+        let found: Vec<SharedField> = (0..forms.finders.len())
             .map(|f| {
-                if forms.found_in(f, &text.title, &signatures.title) {
+                let named = if forms.found_in(f, &text.title, &signatures.title) {
                     TITLE
                 } else if forms.found_in(f, &text.aliases, &signatures.aliases) {
                     ALIAS
@@ -365,15 +368,16 @@ impl SharedMatch {
                     KEYWORD
                 } else {
                     0.0
+                };
+                SharedField {
+                    named,
+                    body: named == 0.0 && forms.found_in(f, &text.body, &signatures.body),
                 }
             })
             .collect();
-        let body = (0..forms.finders.len())
-            .map(|f| named[f] == 0.0 && forms.found_in(f, &text.body, &signatures.body))
-            .collect();
         let title_chars = text.title.chars().count().max(1) as f32;
         // Only the forms found in the title can match in it.
-        let covered = forms.covered_chars(&text.title, |f| named[f] == TITLE);
+        let covered = forms.covered_chars(&text.title, |f| found[f].named == TITLE);
         let content = &forms.content;
         SharedMatch {
             focus: covered as f32 / title_chars,
@@ -381,11 +385,20 @@ impl SharedMatch {
                 && (text.title == *content
                     || (signatures.aliases.may_contain(&forms.content_signature)
                         && text.aliases.split(SEPARATOR).any(|a| a == content))),
-            place_in_text: forms.places.iter().any(|&p| named[p] > 0.0),
-            named,
-            body,
+            place_in_text: forms.places.iter().any(|&p| found[p].named > 0.0),
+            found,
         }
     }
+}
+
+/// Where one form is found in the text a group shares (one record per form,
+/// one vector per group).
+#[derive(Clone, Copy)]
+struct SharedField {
+    /// [`TITLE`], [`ALIAS`] or [`KEYWORD`], or 0.
+    named: f32,
+    /// Not named, but found in the description.
+    body: bool,
 }
 
 /// One item's view: the shared matches plus its own region-specific text.
@@ -399,7 +412,7 @@ impl ItemMatch<'_> {
     /// The field tier a form is found in (title ≫ aliases > keywords >
     /// theme/department/region > description).
     fn tier(&self, form: usize) -> f32 {
-        let named = self.shared.named[form];
+        let named = self.shared.found[form].named;
         if named > 0.0 {
             named
         } else if match self.meta {
@@ -407,7 +420,7 @@ impl ItemMatch<'_> {
             MetaMatch::Parts(parts) => parts.iter().any(|p| self.forms.found(form, p)),
         } {
             META
-        } else if self.shared.body[form] {
+        } else if self.shared.found[form].body {
             BODY
         } else {
             0.0
@@ -415,7 +428,7 @@ impl ItemMatch<'_> {
     }
 
     fn in_title(&self, form: usize) -> bool {
-        self.shared.named[form] >= ALIAS
+        self.shared.found[form].named >= ALIAS
     }
 
     /// Share of a compound concept's characters its parts find, weighted by

@@ -103,12 +103,14 @@ impl Engine {
         let grouper = self.grouper();
         response.groups = grouper.groups(&answer.passing);
         response.facets = grouper.facets(&answer.passing);
-        let forms = QueryForms::new(&response.query, &[]);
+        // The forms the answer was ranked with: highlighting reads their
+        // concepts' texts, words and synonyms, the same for the reading shown.
+        let forms = &answer.forms;
         let hits = self.hit_builder();
         response.hits = (answer.passing.into_iter())
             .skip((request.page - 1) * request.size)
             .take(request.size)
-            .map(|r| hits.hit(r, &forms, request.explain))
+            .map(|r| hits.hit(r, forms, request.explain))
             .collect();
         Ok(response)
     }
@@ -140,12 +142,14 @@ impl Engine {
             &mut scorer,
         );
         let (passing, relaxed) = threshold(ranked);
+        let forms = scorer.into_forms();
         Ok(Answer {
             passing,
             relaxed,
             unknown: retrieval.unknown,
             more: retrieval.more,
             location,
+            forms,
         })
     }
 
@@ -284,6 +288,8 @@ struct Answer {
     more: bool,
     /// The location ranked for.
     location: Option<ResolvedLocation>,
+    /// The forms of the reading, as ranking compiled them.
+    forms: QueryForms,
 }
 
 impl Answer {

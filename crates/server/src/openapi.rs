@@ -427,4 +427,33 @@ mod tests {
         }
         assert!(links >= 10, "{links}");
     }
+
+    /// An empty path segment is no id: `/me/wallet/{id}/present` with an
+    /// empty id is `/me/wallet//present`, which clients fold into
+    /// `/me/wallet/present` — another route. Every text path parameter says
+    /// it has at least one character (schemathesis generated the empty one).
+    #[test]
+    fn text_path_parameters_are_never_empty() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for operation in item.as_object().unwrap().values() {
+                let Some(params) = operation["parameters"].as_array() else {
+                    continue;
+                };
+                for p in params.iter().filter(|p| p["in"] == "path") {
+                    if p["schema"]["type"] == "string" {
+                        checked += 1;
+                        assert!(
+                            p["schema"]["minLength"].as_u64().is_some_and(|n| n >= 1),
+                            "{path} {}: {}",
+                            p["name"],
+                            p["schema"]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked >= 15, "{checked}");
+    }
 }

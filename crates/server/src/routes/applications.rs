@@ -162,7 +162,7 @@ pub(crate) async fn start(
 /// One application with its steps, saved answers, result and timeline.
 #[utoipa::path(get, path = "/api/v1/me/applications/{id}", tag = "applications", operation_id = "get_application",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Application id", max_length = 64)),
+    params(("id" = String, Path, description = "Application id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "The application", body = Application),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -180,7 +180,7 @@ pub(crate) async fn get(
 /// left after any step and resumed later.
 #[utoipa::path(put, path = "/api/v1/me/applications/{id}/steps/{step}", tag = "applications", operation_id = "save_application_step",
     security(("session" = [])), request_body = StepAnswers,
-    params(("id" = String, Path, description = "Application id", max_length = 64),
+    params(("id" = String, Path, description = "Application id", min_length = 1, max_length = 64),
            ("step" = usize, Path, description = "Step index, from 0", maximum = 100)),
     responses(
         (status = 200, description = "The application after saving", body = Application),
@@ -208,7 +208,7 @@ pub(crate) async fn save_step(
 /// Submits a draft whose every step is saved.
 #[utoipa::path(post, path = "/api/v1/me/applications/{id}/submit", tag = "applications", operation_id = "submit_application",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Application id", max_length = 64)),
+    params(("id" = String, Path, description = "Application id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "Submitted", body = Application),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -230,7 +230,7 @@ pub(crate) async fn submit(
 /// Deletes a draft, or withdraws a submitted application.
 #[utoipa::path(delete, path = "/api/v1/me/applications/{id}", tag = "applications", operation_id = "withdraw_application",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Application id", max_length = 64)),
+    params(("id" = String, Path, description = "Application id", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Deleted or withdrawn"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -53,7 +53,7 @@ pub(crate) async fn create(
 /// One question or complaint with its replies.
 #[utoipa::path(get, path = "/api/v1/me/feedback/{id}", tag = "feedback", operation_id = "get_feedback",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Feedback id", max_length = 64)),
+    params(("id" = String, Path, description = "Feedback id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "The feedback", body = Feedback),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

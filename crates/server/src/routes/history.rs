@@ -74,7 +74,7 @@ pub(crate) async fn clear(
 /// Deletes one entry of the person's search history.
 #[utoipa::path(delete, path = "/api/v1/me/history/{id}", tag = "history", operation_id = "delete_history_entry",
     security(("session" = [])),
-    params(("id" = String, Path, description = "History entry id", max_length = 64)),
+    params(("id" = String, Path, description = "History entry id", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -37,7 +37,7 @@ pub(crate) fn checked_item_id(id: &str) -> Result<&str, Problem> {
     tag = "catalogue",
     operation_id = "item",
     params(("id" = String, Path, description = "The item's opaque id (from a hit or suggestion)",
-        max_length = 128, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
+        min_length = 1, max_length = 128, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
     responses(
         (status = 200, description = "The item", body = ServiceItem),
         (status = 400, description = "`invalid-parameter`: an id that is over-long, not UTF-8 or \

@@ -117,7 +117,7 @@ pub(crate) async fn sessions(
 /// Revokes one of the account's sessions.
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "me", operation_id = "revoke_session",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Session id", max_length = 64)),
+    params(("id" = String, Path, description = "Session id", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -239,7 +239,7 @@ pub(crate) async fn register_organisation(
 /// 经办 — a session acting for one of the person's organisations.
 #[utoipa::path(post, path = "/api/v1/me/organisations/{id}/act", tag = "me", operation_id = "act_for_organisation",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Organisation account id", max_length = 64)),
+    params(("id" = String, Path, description = "Organisation account id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "A token for the organisation, acting as this person", body = LoginResult),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -76,7 +76,7 @@ pub(crate) async fn list(
 /// Marks one message read.
 #[utoipa::path(post, path = "/api/v1/me/messages/{id}/read", tag = "messages", operation_id = "mark_message_read",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Message id", max_length = 64)),
+    params(("id" = String, Path, description = "Message id", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Marked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -109,7 +109,7 @@ pub(crate) async fn read_all(
 /// Dismisses the pinned notice for this person.
 #[utoipa::path(post, path = "/api/v1/me/messages/{id}/dismiss", tag = "messages", operation_id = "dismiss_notice",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Message id of the notice", max_length = 64)),
+    params(("id" = String, Path, description = "Message id of the notice", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Dismissed"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -90,7 +90,7 @@ pub(crate) async fn applications(
 /// 办件进度推送 — moves an application on; the person gets a message.
 #[utoipa::path(post, path = "/api/v1/operator/applications/{id}/progress", tag = "operator", operation_id = "operator_push_progress",
     security(("operator_token" = [])), request_body = Progress,
-    params(("id" = String, Path, description = "Application id", max_length = 64)),
+    params(("id" = String, Path, description = "Application id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "The application after the change", body = Application),
         (status = 400, description = "`invalid-request`", body = Problem, content_type = "application/problem+json"),
@@ -138,7 +138,7 @@ pub(crate) async fn feedback(
 /// Replies to a question or complaint; the person gets a message.
 #[utoipa::path(post, path = "/api/v1/operator/feedback/{id}/replies", tag = "operator", operation_id = "operator_reply_feedback",
     security(("operator_token" = [])), request_body = ReplyRequest,
-    params(("id" = String, Path, description = "Feedback id", max_length = 64)),
+    params(("id" = String, Path, description = "Feedback id", min_length = 1, max_length = 64)),
     responses(
         (status = 201, description = "Replied", body = Reply),
         (status = 400, description = "`invalid-request`", body = Problem, content_type = "application/problem+json"),

@@ -137,7 +137,7 @@ pub(crate) async fn available(
 /// One licence, masked; `full=true` shows every field (L3).
 #[utoipa::path(get, path = "/api/v1/me/wallet/{id}", tag = "wallet", operation_id = "get_licence",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Wallet entry id", max_length = 64), ItemParams),
+    params(("id" = String, Path, description = "Wallet entry id", min_length = 1, max_length = 64), ItemParams),
     responses(
         (status = 200, description = "The licence", body = WalletItem),
         (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
@@ -165,7 +165,7 @@ pub(crate) async fn get(
 /// Removes a licence from the wallet; its presentations stop verifying.
 #[utoipa::path(delete, path = "/api/v1/me/wallet/{id}", tag = "wallet", operation_id = "delete_licence",
     security(("session" = [])),
-    params(("id" = String, Path, description = "Wallet entry id", max_length = 64)),
+    params(("id" = String, Path, description = "Wallet entry id", min_length = 1, max_length = 64)),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -184,7 +184,7 @@ pub(crate) async fn delete(
 /// a QR code (SVG) valid for five minutes.
 #[utoipa::path(post, path = "/api/v1/me/wallet/{id}/present", tag = "wallet", operation_id = "present_licence",
     security(("session" = [])), request_body = PresentRequest,
-    params(("id" = String, Path, description = "Wallet entry id", max_length = 64)),
+    params(("id" = String, Path, description = "Wallet entry id", min_length = 1, max_length = 64)),
     responses(
         (status = 200, description = "The presentation", body = PresentationView),
         (status = 400, description = "`invalid-request`: a field the licence does not have", body = Problem, content_type = "application/problem+json"),
@@ -378,7 +378,7 @@ pub struct ItemLicences {
 /// The licences a service item accepts (相关证照): what to bring, or what a
 /// wallet can present for it.
 #[utoipa::path(get, path = "/api/v1/items/{id}/licences", tag = "wallet", operation_id = "item_licences",
-    params(("id" = String, Path, description = "The item's id", max_length = 128,
+    params(("id" = String, Path, description = "The item's id", min_length = 1, max_length = 128,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
     responses(
         (status = 200, description = "Licence types", body = ItemLicences),
