@@ -6,8 +6,10 @@
 #   scripts/ci_browser.sh [path/to/yuesou]
 #
 # Without an argument the debug build ($CARGO_TARGET_DIR or target/) is
-# brought up to date first (nothing to do right after `cargo test`). Screenshots
-# (360×780) go to target/screenshots/ (artifacts, not committed).
+# brought up to date first — not a no-op right after `cargo test`, which
+# builds the daemon with its dev-dependencies' features, so .ci/run passes
+# the binary the tests built. Screenshots (360×780) go to
+# target/screenshots/ (artifacts, not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -28,7 +30,7 @@ fi
 (cd web-tests && npm ci --no-audit --no-fund --loglevel=error)
 
 if [ $# -eq 0 ]; then
-    # The daemon as the tree is now (a no-op after `cargo test`).
+    # The daemon as the tree is now.
     cargo build --locked --bin yuesou
 fi
 

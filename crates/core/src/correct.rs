@@ -970,9 +970,9 @@ impl StepKind {
 #[derive(Debug, Default)]
 struct StepMemo {
     /// Per unit, once a syllable is first tried there: per sound id, 1 + the
-    /// place of its steps in `steps`, or 0 when not worked out yet (a few
-    /// kilobytes per letter that starts a syllable; a hash map per lookup
-    /// cost more than the memo saved).
+    /// place of its steps in `steps`, or 0 when not worked out yet (one
+    /// `u32` per sound id for each letter a syllable is tried at; a hash
+    /// lookup per call cost more instructions than the table's set-up).
     index: Vec<Vec<u32>>,
     /// The steps, each set in a fixed array (copied out whole).
     steps: Vec<([Step; MAX_STEPS], u8)>,

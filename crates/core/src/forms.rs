@@ -46,29 +46,14 @@ impl QueryForms {
     /// The forms of an analysed query; `parts` holds each concept's
     /// dictionary parts (see [`crate::retrieve::Parts`]).
     pub(crate) fn new(analyzed: &AnalyzedQuery, parts: &[Parts]) -> Self {
-        let mut forms = QueryForms {
-            finders: Vec::new(),
-            lengths: Vec::new(),
-            signatures: Vec::new(),
-            concepts: Vec::new(),
-            texts: Vec::new(),
-            places: Vec::new(),
-            content: analyzed.content(),
-            content_signature: CharSignature::default(),
-        };
-        forms.content_signature = CharSignature::of(&forms.content);
+        let mut forms = QueryForms::without_forms(analyzed.content());
         let mut known: Vec<String> = Vec::new();
         let mut id = |forms: &mut QueryForms, text: &str| -> usize {
             if let Some(i) = known.iter().position(|k| k == text) {
                 return i;
             }
             known.push(text.to_string());
-            forms
-                .finders
-                .push(Finder::new(text.as_bytes()).into_owned());
-            forms.lengths.push(text.len());
-            forms.signatures.push(CharSignature::of(text));
-            known.len() - 1
+            forms.push_form(text)
         };
         for (i, concept) in analyzed.concepts.iter().enumerate() {
             let text = id(&mut forms, &concept.text);
@@ -95,6 +80,28 @@ impl QueryForms {
             forms.places.push(p);
         }
         forms
+    }
+
+    /// No forms yet, for a query whose content is `content`.
+    fn without_forms(content: String) -> Self {
+        QueryForms {
+            finders: Vec::new(),
+            lengths: Vec::new(),
+            signatures: Vec::new(),
+            concepts: Vec::new(),
+            texts: Vec::new(),
+            places: Vec::new(),
+            content_signature: CharSignature::of(&content),
+            content,
+        }
+    }
+
+    /// Adds a form (its finder, length and signature); returns its index.
+    fn push_form(&mut self, text: &str) -> usize {
+        self.finders.push(Finder::new(text.as_bytes()).into_owned());
+        self.lengths.push(text.len());
+        self.signatures.push(CharSignature::of(text));
+        self.finders.len() - 1
     }
 
     /// Number of forms.
@@ -227,29 +234,12 @@ mod tests {
 
     /// Forms of concepts given as (text, words, synonyms).
     fn forms_of(concepts: &[(&str, &[&str], &[&str])]) -> QueryForms {
-        let mut forms = QueryForms {
-            finders: Vec::new(),
-            lengths: Vec::new(),
-            signatures: Vec::new(),
-            concepts: Vec::new(),
-            texts: Vec::new(),
-            places: Vec::new(),
-            content: String::new(),
-            content_signature: CharSignature::default(),
-        };
-        let id = |forms: &mut QueryForms, text: &str| {
-            forms
-                .finders
-                .push(Finder::new(text.as_bytes()).into_owned());
-            forms.lengths.push(text.len());
-            forms.signatures.push(CharSignature::of(text));
-            forms.finders.len() - 1
-        };
+        let mut forms = QueryForms::without_forms(String::new());
         for (text, words, synonyms) in concepts {
             let concept = ConceptForms {
-                text: id(&mut forms, text),
-                words: words.iter().map(|w| id(&mut forms, w)).collect(),
-                synonyms: synonyms.iter().map(|s| id(&mut forms, s)).collect(),
+                text: forms.push_form(text),
+                words: words.iter().map(|w| forms.push_form(w)).collect(),
+                synonyms: synonyms.iter().map(|s| forms.push_form(s)).collect(),
                 parts: Vec::new(),
                 chars: text.chars().count(),
                 head: None,

@@ -431,7 +431,7 @@ mod tests {
     /// An empty path segment is no id: `/me/wallet/{id}/present` with an
     /// empty id is `/me/wallet//present`, which clients fold into
     /// `/me/wallet/present` — another route. Every text path parameter says
-    /// it has at least one character (schemathesis generated the empty one).
+    /// it has at least one character (schemathesis sent an empty one).
     #[test]
     fn text_path_parameters_are_never_empty() {
         let doc = serde_json::to_value(document()).unwrap();
