@@ -13,9 +13,9 @@
 //! `run_all` is measured by the command above, not opening the engine.
 //!
 //! `profile_search dump FILE` instead writes every response (JSON, one a
-//! line) for four requests per query — default, explained, uncollapsed and
-//! with a phone position — so two builds can be compared answer for answer
-//! (`cmp` the files).
+//! line) for six requests per query — default, explained, uncollapsed, with
+//! a phone position, in a city and filtered to a region — so two builds can
+//! be compared answer for answer (`cmp` the files).
 //!
 //! `profile_search slowest N` prints the N slowest queries (least of five
 //! timings each) and the sum over all of them.
@@ -25,7 +25,7 @@
 
 use std::hint::black_box;
 
-use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
+use yuesou::{Engine, EngineOptions, Filters, Resources, SearchRequest};
 
 /// The daemon's allocator (as `src/main.rs`): mimalloc (issue 9 §2 — glibc's
 /// malloc/free were a fifth of a search's instructions). Build with
@@ -107,17 +107,26 @@ fn slowest(engine: &Engine, queries: &[String], n: usize) {
     );
 }
 
-/// Writes every response of four requests per query to `path`.
+/// Requests per query in a dump.
+const REQUESTS_PER_QUERY: usize = 6;
+
+/// Writes every response of [`REQUESTS_PER_QUERY`] requests per query to
+/// `path`.
 fn dump(engine: &Engine, queries: &[String], path: &str) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     for q in queries {
-        let requests = [
+        let requests: [SearchRequest; REQUESTS_PER_QUERY] = [
             SearchRequest::new(q.as_str()),
             SearchRequest::new(q.as_str()).explain(true),
             SearchRequest::new(q.as_str()).collapse(false),
             // 天河区, 广州.
             SearchRequest::new(q.as_str()).at_position(23.1247, 113.3612),
+            SearchRequest::new(q.as_str()).in_region("佛山"),
+            SearchRequest::new(q.as_str()).filters(Filters {
+                region: Some("440300".to_string()),
+                ..Filters::default()
+            }),
         ];
         for request in &requests {
             match engine.search(request) {
@@ -127,6 +136,10 @@ fn dump(engine: &Engine, queries: &[String], path: &str) -> Result<(), Box<dyn s
         }
     }
     out.flush()?;
-    println!("{} queries × 4 requests written to {path}", queries.len());
+    println!(
+        "{} queries × {} requests written to {path}",
+        queries.len(),
+        REQUESTS_PER_QUERY
+    );
     Ok(())
 }

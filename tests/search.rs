@@ -533,3 +533,57 @@ fn broad_queries_show_different_services_on_the_first_page() {
     assert!(shown >= 6.0, "{shown}");
     assert!(shown >= offered - 0.5, "{shown} vs {offered}");
 }
+
+/// A catalogue whose query matches more items than are ranked
+/// (`MAX_CANDIDATES`): retrieval keeps the services that match best, and
+/// says the total is a lower bound.
+#[test]
+fn a_query_matching_more_items_than_are_ranked_keeps_the_best_services() {
+    use yuesou::{Engine, EngineOptions, Gazetteer, MAX_CANDIDATES, Resources, TotalRelation};
+    let resources = Resources::bundled(&yuesou::bundled_root());
+    let gazetteer =
+        Gazetteer::load_with_towns(&resources.divisions, &resources.towns).expect("gazetteer");
+    let regions: Vec<&str> = gazetteer
+        .divisions()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    // Services offered in every region with 公证 in a long title, then
+    // (last in the catalogue, so last in index order) one service named
+    // by it alone: it matches best, but is the last document found.
+    let services = MAX_CANDIDATES / regions.len() + 8;
+    let line = |id: String, title: &str, description: &str, region: &str| {
+        serde_json::json!({
+            "id": id, "title": title, "category": "专项服务", "theme": "法律服务",
+            "department": "司法局", "region_code": region, "popularity": 50,
+            "description": description,
+        })
+        .to_string()
+    };
+    let mut lines = Vec::new();
+    for s in 0..services {
+        for (r, region) in regions.iter().enumerate() {
+            let title = format!("第{s}号窗口预约公证咨询服务");
+            let description = format!("第{s}号窗口的咨询服务。");
+            lines.push(line(format!("f{s}-{r}"), &title, &description, region));
+        }
+    }
+    lines.push(line("gz-1".into(), "公证", "申请办理公证。", "440100"));
+    assert!(lines.len() > MAX_CANDIDATES);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("catalogue.jsonl");
+    std::fs::write(&path, lines.join("\n")).expect("write the catalogue");
+    let engine = Engine::open(&EngineOptions::new(resources.with_catalogue(&path)))
+        .expect("the catalogue loads");
+    let r = engine
+        .search(&SearchRequest::new("公证").as_typed())
+        .expect("search");
+    assert_eq!(r.total_relation, TotalRelation::Gte);
+    assert!(
+        r.total < services + 1,
+        "{} services of {}",
+        r.total,
+        services + 1
+    );
+    assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("gz-1"));
+}

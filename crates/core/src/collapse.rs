@@ -125,14 +125,106 @@ fn total_order(x: f32) -> i32 {
     bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
+/// A service's items as collapsing reads them, worked out when the engine
+/// opens: what collapsing a whole service needs without looking at its
+/// items one by one.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ServiceVariants {
+    /// Every item of the service, in region-code order.
+    pub variants: Box<[u32]>,
+    /// Without a location: the items tied for being shown (the province-wide
+    /// one, else the most popular; see [`best_tied`]).
+    pub unlocated: Box<[u32]>,
+}
+
+impl ServiceVariants {
+    /// The variants of every text group; `groups` holds each group's items.
+    pub(crate) fn of_groups(groups: &[Vec<u32>], facts: &[ItemFacts]) -> Vec<Self> {
+        let mut tied = Vec::new();
+        groups
+            .iter()
+            .map(|members| {
+                let mut variants = members.clone();
+                variants.sort_unstable_by_key(|&v| facts[v as usize].variant_key);
+                best_tied(&variants, facts, unlocated_preference(facts), &mut tied);
+                ServiceVariants {
+                    variants: variants.into(),
+                    unlocated: tied.as_slice().into(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// [`variant_preference`] without a location in Guangdong, read from an
+/// item's facts: the province-wide variant, then any other.
+pub(crate) fn unlocated_preference(facts: &[ItemFacts]) -> impl Fn(usize) -> u8 + '_ {
+    |ordinal| {
+        if facts[ordinal].province {
+            PROVINCE_WIDE
+        } else {
+            ELSEWHERE
+        }
+    }
+}
+
+/// The members tied for the best (lowest) preference and then the highest
+/// popularity, into `out` (cleared first), in the order given.
+fn best_tied(
+    members: &[u32],
+    facts: &[ItemFacts],
+    mut preference: impl FnMut(usize) -> u8,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    let mut best: Option<(u8, f32)> = None;
+    for &m in members {
+        let key = (preference(m as usize), facts[m as usize].popularity);
+        match best
+            .map(|(pref, popularity)| key.0.cmp(&pref).then_with(|| popularity.total_cmp(&key.1)))
+        {
+            None | Some(Ordering::Less) => {
+                best = Some(key);
+                out.clear();
+                out.push(m);
+            }
+            Some(Ordering::Equal) => out.push(m),
+            Some(Ordering::Greater) => {}
+        }
+    }
+}
+
+/// The best scored of the members tied for being shown, ties to the first
+/// in the catalogue (whatever the order they come in).
+fn best_scored<M: Member>(
+    tied: impl IntoIterator<Item = (usize, f32)>,
+    score: &mut impl FnMut(usize, f32) -> M,
+) -> Option<M> {
+    let mut shown: Option<M> = None;
+    for (ordinal, bm25) in tied {
+        let other = score(ordinal, bm25);
+        let better = shown.as_ref().is_none_or(|shown| {
+            other
+                .score()
+                .total_cmp(&shown.score())
+                .then_with(|| shown.ordinal().cmp(&other.ordinal()))
+                .is_gt()
+        });
+        if better {
+            shown = Some(other);
+        }
+    }
+    shown
+}
+
 /// Collapses candidates (item ordinal and BM25, in any order) into
 /// services, best first: each service keeps the member
 /// [`variant_preference`] prefers (ties: the most popular, then the best
 /// scored, then the first in the catalogue), carrying the ordinals of every
 /// member in region-code order ([`Member::set_variants`]). `facts` holds
 /// every item's [`ItemFacts`], `preference` maps an ordinal to its
-/// [`variant_preference`]; `group_sizes` holds the number of items of every
-/// group (groups are numbered from 0).
+/// [`variant_preference`]; `services` holds every text group's
+/// [`ServiceVariants`] (groups are numbered from 0).
 ///
 /// Members are scored lazily: `score` runs only for the members tied for
 /// the best preference and popularity of their service (usually one of a
@@ -140,7 +232,7 @@ fn total_order(x: f32) -> i32 {
 pub(crate) fn collapse<M: Member>(
     candidates: impl IntoIterator<Item = (usize, f32)>,
     facts: &[ItemFacts],
-    group_sizes: &[u32],
+    services: &[ServiceVariants],
     mut preference: impl FnMut(usize) -> u8,
     mut score: impl FnMut(usize, f32) -> M,
 ) -> Vec<M> {
@@ -154,8 +246,8 @@ pub(crate) fn collapse<M: Member>(
         variants: Vec<u32>,
     }
     // Per group: its service's place in `services`, once it has one.
-    let mut index: Vec<u32> = vec![u32::MAX; group_sizes.len()];
-    let mut services: Vec<Service> = Vec::new();
+    let mut index: Vec<u32> = vec![u32::MAX; services.len()];
+    let mut found: Vec<Service> = Vec::new();
     for (ordinal, bm25) in candidates {
         let fact = &facts[ordinal];
         let pref = preference(ordinal);
@@ -165,12 +257,12 @@ pub(crate) fn collapse<M: Member>(
             Some(at) if *at != u32::MAX => *at as usize,
             slot => {
                 if let Some(slot) = slot {
-                    *slot = services.len() as u32;
+                    *slot = found.len() as u32;
                 }
                 let mut variants =
-                    Vec::with_capacity(group_sizes.get(group).map_or(1, |&n| n as usize));
+                    Vec::with_capacity(services.get(group).map_or(1, |s| s.variants.len()));
                 variants.push(ordinal as u32);
-                services.push(Service {
+                found.push(Service {
                     preference: pref,
                     popularity,
                     tied: (ordinal, bm25),
@@ -180,7 +272,7 @@ pub(crate) fn collapse<M: Member>(
                 continue;
             }
         };
-        let service = &mut services[at];
+        let service = &mut found[at];
         service.variants.push(ordinal as u32);
         match pref
             .cmp(&service.preference)
@@ -196,32 +288,54 @@ pub(crate) fn collapse<M: Member>(
             Ordering::Greater => {}
         }
     }
-    let mut collapsed: Vec<M> = services
+    let mut collapsed: Vec<M> = found
         .into_iter()
-        .map(|mut service| {
+        .filter_map(|mut service| {
             if service.variants.len() > 1 {
                 service
                     .variants
                     .sort_unstable_by_key(|&v| facts[v as usize].variant_key);
             }
-            // The best scored of the tied members, then the first.
-            let (ordinal, bm25) = service.tied;
-            let mut shown = score(ordinal, bm25);
-            for (ordinal, bm25) in service.more_tied {
-                let other = score(ordinal, bm25);
-                if other
-                    .score()
-                    .total_cmp(&shown.score())
-                    .then_with(|| shown.ordinal().cmp(&other.ordinal()))
-                    .is_gt()
-                {
-                    shown = other;
-                }
-            }
+            let tied = std::iter::once(service.tied).chain(service.more_tied);
+            let mut shown = best_scored(tied, &mut score)?;
             shown.set_variants(service.variants);
-            shown
+            Some(shown)
         })
         .collect();
+    sort_best_first(&mut collapsed);
+    collapsed
+}
+
+/// [`collapse`] of whole services: every item of each retrieved text group
+/// (group and BM25, in any order) is a candidate, so a service's variants
+/// are read from `services` instead of gathered and sorted, and without a
+/// location (`preference` `None`) so are the members tied for being shown.
+pub(crate) fn collapse_whole<M: Member>(
+    groups: &[(u32, f32)],
+    facts: &[ItemFacts],
+    services: &[ServiceVariants],
+    mut preference: Option<impl FnMut(usize) -> u8>,
+    mut score: impl FnMut(usize, f32) -> M,
+) -> Vec<M> {
+    let mut located_tied: Vec<u32> = Vec::new();
+    let mut collapsed: Vec<M> = Vec::with_capacity(groups.len());
+    for &(group, bm25) in groups {
+        let Some(service) = services.get(group as usize) else {
+            continue;
+        };
+        let tied: &[u32] = match preference.as_mut() {
+            None => &service.unlocated,
+            Some(preference) => {
+                best_tied(&service.variants, facts, preference, &mut located_tied);
+                &located_tied
+            }
+        };
+        let tied = tied.iter().map(|&o| (o as usize, bm25));
+        if let Some(mut shown) = best_scored(tied, &mut score) {
+            shown.set_variants(service.variants.to_vec());
+            collapsed.push(shown);
+        }
+    }
     sort_best_first(&mut collapsed);
     collapsed
 }
@@ -290,6 +404,7 @@ mod tests {
             item("b-gz", "440100", 50.0),
         ];
         let facts = ItemFacts::of_items(&items, [0, 0, 0, 1].into_iter());
+        let services = ServiceVariants::of_groups(&[vec![0, 1, 2], vec![3]], &facts);
         // The province-wide variant is preferred over more popular ones.
         let ranked = [(1, 0.9), (3, 0.8), (0, 0.7), (2, 0.6)];
         let calls = std::cell::Cell::new(0);
@@ -300,7 +415,7 @@ mod tests {
         let out = collapse(
             ranked,
             &facts,
-            &[3, 1],
+            &services,
             |o| u8::from(!facts[o].province),
             scored,
         );
@@ -316,10 +431,76 @@ mod tests {
         let out = collapse(
             ranked,
             &facts,
-            &[3, 1],
+            &services,
             |_| 4,
             |o: usize, s: f32| M(o, s, Vec::new()),
         );
         assert_eq!(out[0].0, 1);
+    }
+
+    #[test]
+    fn whole_services_collapse_as_their_items_do() {
+        let items = vec![
+            item("a-sz", "440300", 90.0),
+            item("a-gz", "440100", 90.0),
+            item("a-fs", "440600", 20.0),
+            item("b-gz", "440100", 30.0),
+            item("b-gd", "440000", 10.0),
+            item("c-sz", "440300", 60.0),
+        ];
+        let groups = vec![vec![0, 1, 2], vec![3, 4], vec![5]];
+        let facts = ItemFacts::of_items(&items, [0, 0, 0, 1, 1, 2].into_iter());
+        let services = ServiceVariants::of_groups(&groups, &facts);
+        // Variants in region-code order; without a location the
+        // province-wide variant, else every variant tied for most popular.
+        assert_eq!(&*services[0].variants, &[1, 0, 2]);
+        assert_eq!(&*services[0].unlocated, &[1, 0]);
+        assert_eq!(&*services[1].unlocated, &[4]);
+        assert_eq!(&*services[2].unlocated, &[5]);
+        // Scores that differ between the tied variants of a service.
+        let scores = [0.5, 0.7, 0.9, 0.3, 0.4, 0.6];
+        let scored = |o: usize, s: f32| M(o, s * scores[o], Vec::new());
+        let retrieved = [(2, 1.0), (0, 0.8), (1, 0.9)];
+        let items_of = || {
+            retrieved.iter().flat_map(|&(g, bm25): &(u32, f32)| {
+                groups[g as usize]
+                    .iter()
+                    .rev()
+                    .map(move |&o| (o as usize, bm25))
+            })
+        };
+        let show = |out: Vec<M>| -> Vec<(usize, Vec<u32>)> {
+            out.into_iter().map(|m| (m.0, m.2)).collect()
+        };
+        let unlocated = unlocated_preference(&facts);
+        let whole = collapse_whole(
+            &retrieved,
+            &facts,
+            &services,
+            None::<fn(usize) -> u8>,
+            scored,
+        );
+        let by_items = collapse(items_of(), &facts, &services, &unlocated, scored);
+        assert_eq!(show(whole), show(by_items));
+        // Located in 佛山 (its variant first, then the province-wide one).
+        let here = |o: usize| match items[o].region_code.as_str() {
+            "440600" => 1,
+            "440000" => PROVINCE_WIDE,
+            _ => ELSEWHERE,
+        };
+        let whole = show(collapse_whole(
+            &retrieved,
+            &facts,
+            &services,
+            Some(here),
+            scored,
+        ));
+        assert_eq!(
+            whole,
+            show(collapse(items_of(), &facts, &services, here, scored))
+        );
+        let shown: Vec<usize> = whole.iter().map(|w| w.0).collect();
+        assert_eq!(shown, vec![2, 5, 4]);
+        assert_eq!(whole[0].1, vec![1, 0, 2]);
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
-use crate::collapse::ItemFacts;
+use crate::collapse::{ItemFacts, ServiceVariants};
 use crate::correct::Corrector;
 use crate::dictionaries::Dictionaries;
 use crate::english::EnglishNames;
@@ -113,8 +113,8 @@ pub struct Engine {
     pub(crate) region_names: RegionNames,
     /// The items of each text group (see [`ItemText::group`]).
     pub(crate) groups: Vec<Vec<u32>>,
-    /// The number of items of each text group.
-    pub(crate) group_sizes: Vec<u32>,
+    /// Per text group: its variants, as collapsing reads them.
+    pub(crate) services: Vec<ServiceVariants>,
     fingerprint: String,
     reused_index: bool,
 }
@@ -205,6 +205,7 @@ impl Engine {
         let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
         let shared_signatures = SharedSignatures::of_groups(&texts, &groups);
         let item_facts = ItemFacts::of_items(catalogue.items(), texts.iter().map(|t| t.group));
+        let services = ServiceVariants::of_groups(&groups, &item_facts);
 
         let (index, reused_index) = match &options.index_dir {
             Some(root) => open_or_build(root, &fingerprint, &texts, &groups, &analyzer, progress)?,
@@ -249,7 +250,7 @@ impl Engine {
             suggester,
             locator,
             region_names,
-            group_sizes: groups.iter().map(|g| g.len() as u32).collect(),
+            services,
             groups,
             fingerprint,
             reused_index,

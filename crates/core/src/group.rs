@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use crate::catalogue::ServiceItem;
-use crate::collapse::{self, ELSEWHERE, ItemFacts, PROVINCE_WIDE, variant_preference};
+use crate::collapse::{self, ItemFacts, ServiceVariants, unlocated_preference, variant_preference};
 use crate::facets::{FacetIndex, Facets};
 use crate::gazetteer::Gazetteer;
 use crate::locate::ResolvedLocation;
 use crate::rank::{Ranked, Scorer};
 use crate::request::Group;
+use crate::retrieve::{Candidates, Retrieval};
 
 type FastMap<K, V> = HashMap<K, V, RandomState>;
 
@@ -26,8 +27,8 @@ pub(crate) struct Grouper<'a> {
     pub facet_index: &'a FacetIndex,
     /// Per item: what collapsing reads of it.
     pub facts: &'a [ItemFacts],
-    /// The number of items of each text group.
-    pub group_sizes: &'a [u32],
+    /// Per text group: its variants.
+    pub services: &'a [ServiceVariants],
 }
 
 impl Grouper<'_> {
@@ -38,43 +39,58 @@ impl Grouper<'_> {
     /// every item otherwise.
     pub(crate) fn collapse(
         &self,
-        candidates: &[(u32, f32)],
+        retrieval: &Retrieval,
         on: bool,
         location: Option<&ResolvedLocation>,
         scorer: &mut Scorer<'_>,
     ) -> Vec<Ranked> {
+        let mut score = |ordinal, bm25| scorer.score(ordinal, bm25);
         if !on {
-            let mut ranked: Vec<Ranked> = candidates
-                .iter()
-                .map(|&(ordinal, bm25)| scorer.score(ordinal as usize, bm25))
-                .collect();
+            let mut ranked: Vec<Ranked> = match &retrieval.candidates {
+                Candidates::Items(items) => (items.iter())
+                    .map(|&(ordinal, bm25)| score(ordinal as usize, bm25))
+                    .collect(),
+                Candidates::Groups(groups) => (groups.iter())
+                    .flat_map(|&(group, bm25)| {
+                        let variants = self.services.get(group as usize);
+                        let variants = variants.map_or(&[][..], |s| &s.variants);
+                        variants.iter().map(move |&ordinal| (ordinal, bm25))
+                    })
+                    .map(|(ordinal, bm25)| score(ordinal as usize, bm25))
+                    .collect(),
+            };
             collapse::sort_best_first(&mut ranked);
             return ranked;
         }
-        // Preference of each region, computed once per region (without a
+        // Preference of each region, computed once per region; without a
         // location in Guangdong it only asks whether the item is
-        // province-wide).
+        // province-wide.
+        let location = location.filter(|l| !l.outside);
         let mut preferences: FastMap<u32, u8> = FastMap::default();
-        let located = location.is_some_and(|l| !l.outside);
-        collapse::collapse(
-            candidates.iter().map(|&(o, bm25)| (o as usize, bm25)),
-            self.facts,
-            self.group_sizes,
-            |ordinal| {
-                let fact = &self.facts[ordinal];
-                if !located {
-                    return if fact.province {
-                        PROVINCE_WIDE
-                    } else {
-                        ELSEWHERE
-                    };
-                }
-                *preferences.entry(fact.region).or_insert_with(|| {
-                    variant_preference(location, self.gazetteer, &self.items[ordinal].region_code)
+        let located = location.map(|location| {
+            move |ordinal: usize| {
+                let region = self.facts[ordinal].region;
+                *preferences.entry(region).or_insert_with(|| {
+                    let code = &self.items[ordinal].region_code;
+                    variant_preference(Some(location), self.gazetteer, code)
                 })
-            },
-            |ordinal, bm25| scorer.score(ordinal, bm25),
-        )
+            }
+        });
+        let items = match &retrieval.candidates {
+            Candidates::Groups(groups) => {
+                return collapse::collapse_whole(groups, self.facts, self.services, located, score);
+            }
+            Candidates::Items(items) => items.iter().map(|&(o, bm25)| (o as usize, bm25)),
+        };
+        match located {
+            Some(preference) => {
+                collapse::collapse(items, self.facts, self.services, preference, score)
+            }
+            None => {
+                let preference = unlocated_preference(self.facts);
+                collapse::collapse(items, self.facts, self.services, preference, score)
+            }
+        }
     }
 
     /// The hits grouped by category, in the order of each category's best

@@ -152,8 +152,8 @@ impl IndexPostings {
     }
 
     /// The `limit` best documents for the sum of the clauses' BM25 scores,
-    /// as their `(text group, score)`, best first (ties: index order), and
-    /// whether more documents matched.
+    /// as their `(text group, score)` in no particular order (see
+    /// [`best_first`] to order them), and whether more documents matched.
     pub(crate) fn top_groups(
         &self,
         clauses: &[TermClause],
@@ -184,19 +184,17 @@ impl IndexPostings {
                 }
             }
         }
-        let order = |&a: &u32, &b: &u32| {
-            scores[b as usize]
-                .total_cmp(&scores[a as usize])
-                .then(a.cmp(&b))
-        };
         let more = matched.len() > limit;
         if more && limit > 0 {
-            // Only the best `limit` need sorting (a large catalogue matches
+            // Only the best `limit` are kept (a large catalogue matches
             // thousands of documents).
+            let order = |&a: &u32, &b: &u32| {
+                scores[b as usize]
+                    .total_cmp(&scores[a as usize])
+                    .then(self.groups[a as usize].cmp(&self.groups[b as usize]))
+            };
             matched.select_nth_unstable_by(limit - 1, order);
-            matched.truncate(limit);
         }
-        matched.sort_unstable_by(order);
         let top = matched
             .iter()
             .take(limit)
@@ -207,6 +205,12 @@ impl IndexPostings {
             .collect();
         (top, more)
     }
+}
+
+/// Orders `(text group, score)` pairs best first, ties by group (the order
+/// [`IndexPostings::top_groups`] keeps the best of).
+pub(crate) fn best_first(groups: &mut [(u32, f32)]) {
+    groups.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
 }
 
 /// Inverse document frequency, as tantivy computes it.

@@ -147,11 +147,7 @@ impl<'a> Ranker<'a> {
             .zip(&retrieval.stats)
             .map(|(c, s)| concept_weight(c, s, retrieval.n_docs))
             .collect();
-        let best_bm25 = retrieval
-            .candidates
-            .iter()
-            .map(|m| m.1)
-            .fold(f32::MIN_POSITIVE, f32::max);
+        let best_bm25 = retrieval.candidates.best_bm25();
         let forms = QueryForms::new(analyzed, &retrieval.parts);
         // Per distinct meta part: which forms it contains (matched once per
         // part, not once per item).

@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::filter::ItemFilter;
 use crate::index::{SearchIndex, TextField};
 use crate::normalize::is_han;
-use crate::postings::TermClause;
+use crate::postings::{TermClause, best_first};
 use crate::segment::Segmenter;
 
 /// Text groups (services) retrieved per search, best BM25 first. Larger than
@@ -57,8 +57,8 @@ pub(crate) type Parts = Vec<(String, usize, bool)>;
 /// The candidates of one retrieval and what ranking needs to know about the
 /// query.
 pub(crate) struct Retrieval {
-    /// Item ordinals with the BM25 of their text group, in retrieval order.
-    pub candidates: Vec<(u32, f32)>,
+    /// What was retrieved.
+    pub candidates: Candidates,
     /// Per concept: what the index knows about it.
     pub stats: Vec<ConceptStats>,
     /// Per concept: its dictionary parts.
@@ -72,6 +72,26 @@ pub(crate) struct Retrieval {
     pub more: bool,
     /// The query has no concept (browsing by filters): nothing is scored.
     pub browse: bool,
+}
+
+/// The candidates of one retrieval, each with the BM25 of its text group.
+#[derive(Debug, Clone)]
+pub(crate) enum Candidates {
+    /// Every item of each of these text groups, in no particular order
+    /// (nothing filtered out):
+    /// collapsing reads whole services.
+    Groups(Vec<(u32, f32)>),
+    /// These item ordinals (filtered, or browsing), in no particular order.
+    Items(Vec<(u32, f32)>),
+}
+
+impl Candidates {
+    /// The best BM25 of any candidate (at least the smallest positive
+    /// number, so it divides).
+    pub(crate) fn best_bm25(&self) -> f32 {
+        let (Candidates::Groups(c) | Candidates::Items(c)) = self;
+        c.iter().map(|m| m.1).fold(f32::MIN_POSITIVE, f32::max)
+    }
 }
 
 /// Retrieval over one engine's index and catalogue.
@@ -114,7 +134,7 @@ impl Retriever<'_> {
                 .filter(|&i| filter.accepts(&self.items[i as usize]))
                 .map(|i| (i, 0.0))
                 .collect();
-            (all, false)
+            (Candidates::Items(all), false)
         } else {
             self.expand(&clauses, filter)
         };
@@ -231,10 +251,30 @@ impl Retriever<'_> {
 
     /// Scores the clauses (BM25, summed) and expands the best text groups
     /// to their items that pass the filter, each with its group's BM25.
-    fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Vec<(u32, f32)>, bool) {
-        let (groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
+    fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Candidates, bool) {
+        let (mut groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
+        let size = |group: u32| self.groups.get(group as usize).map_or(0, Vec::len);
+        // Order matters only when MAX_CANDIDATES cuts the groups short.
+        if groups.iter().map(|&(group, _)| size(group)).sum::<usize>() > MAX_CANDIDATES {
+            best_first(&mut groups);
+        }
+        if filter.accepts_all() {
+            // Whole groups, as many as fill MAX_CANDIDATES items (a group
+            // started is taken whole).
+            let mut items = 0;
+            let taken = groups
+                .iter()
+                .take_while(|&&(group, _)| {
+                    let before = items;
+                    items += size(group);
+                    before < MAX_CANDIDATES
+                })
+                .count();
+            more |= taken < groups.len();
+            groups.truncate(taken);
+            return (Candidates::Groups(groups), more);
+        }
         let mut items: Vec<(u32, f32)> = Vec::new();
-        let all = filter.accepts_all();
         for (i, &(group, bm25)) in groups.iter().enumerate() {
             if items.len() >= MAX_CANDIDATES {
                 more |= i < groups.len();
@@ -243,11 +283,11 @@ impl Retriever<'_> {
             let members = self.groups.get(group as usize).into_iter().flatten();
             items.extend(
                 members
-                    .filter(|&&m| all || filter.accepts(&self.items[m as usize]))
+                    .filter(|&&m| filter.accepts(&self.items[m as usize]))
                     .map(|&m| (m, bm25)),
             );
         }
-        (items, more)
+        (Candidates::Items(items), more)
     }
 
     /// Byte spans of the Latin words of a normalised query that the catalogue

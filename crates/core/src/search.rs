@@ -135,12 +135,9 @@ impl Engine {
             gazetteer: &self.gazetteer,
         };
         let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
-        let ranked = self.grouper().collapse(
-            &retrieval.candidates,
-            request.collapse,
-            location.as_ref(),
-            &mut scorer,
-        );
+        let ranked =
+            self.grouper()
+                .collapse(&retrieval, request.collapse, location.as_ref(), &mut scorer);
         let (passing, relaxed) = threshold(ranked);
         let forms = scorer.into_forms();
         Ok(Answer {
@@ -263,7 +260,7 @@ impl Engine {
             gazetteer: &self.gazetteer,
             facet_index: &self.facet_index,
             facts: &self.item_facts,
-            group_sizes: &self.group_sizes,
+            services: &self.services,
         }
     }
 
