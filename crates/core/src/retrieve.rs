@@ -24,7 +24,7 @@ use crate::normalize::is_han;
 use crate::postings::{TermClause, best_first};
 use crate::segment::Segmenter;
 
-/// Text groups (services) retrieved per search, best BM25 first. Larger than
+/// Text groups (services) retrieved per search, the best by BM25. Larger than
 /// the bundled catalogue's 471, so its totals are exact.
 pub const MAX_GROUPS: usize = 512;
 /// Items ranked precisely per search: the retrieved groups are expanded to
@@ -77,9 +77,8 @@ pub(crate) struct Retrieval {
 /// The candidates of one retrieval, each with the BM25 of its text group.
 #[derive(Debug, Clone)]
 pub(crate) enum Candidates {
-    /// Every item of each of these text groups, in no particular order
-    /// (nothing filtered out):
-    /// collapsing reads whole services.
+    /// Every item of each of these text groups (nothing was filtered
+    /// out), in no particular order: collapsing reads whole services.
     Groups(Vec<(u32, f32)>),
     /// These item ordinals (filtered, or browsing), in no particular order.
     Items(Vec<(u32, f32)>),
@@ -249,8 +248,9 @@ impl Retriever<'_> {
         }
     }
 
-    /// Scores the clauses (BM25, summed) and expands the best text groups
-    /// to their items that pass the filter, each with its group's BM25.
+    /// Scores the clauses (BM25, summed) and takes the best text groups:
+    /// whole when the filter accepts everything, else expanded to their
+    /// items that pass it, each with its group's BM25.
     fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Candidates, bool) {
         let (mut groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
         let size = |group: u32| self.groups.get(group as usize).map_or(0, Vec::len);
