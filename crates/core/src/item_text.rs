@@ -181,6 +181,8 @@ pub(crate) struct SharedSignatures {
     pub(crate) keywords: CharSignature,
     /// Of the description.
     pub(crate) body: CharSignature,
+    /// The title's length in characters.
+    pub(crate) title_chars: u32,
 }
 
 impl SharedSignatures {
@@ -197,6 +199,7 @@ impl SharedSignatures {
                         aliases: CharSignature::of(&text.aliases),
                         keywords: CharSignature::of(&text.keywords),
                         body: CharSignature::of(&text.body),
+                        title_chars: text.title.chars().count() as u32,
                     }
                 }
                 None => SharedSignatures::default(),

@@ -371,9 +371,14 @@ impl SharedMatch {
                 }
             })
             .collect();
-        let title_chars = text.title.chars().count().max(1) as f32;
+        let title_chars = signatures.title_chars.max(1) as f32;
         // Only the forms found in the title can match in it.
-        let covered = forms.covered_chars(&text.title, |f| found[f].named == TITLE);
+        let in_title = |f: usize| found[f].named == TITLE;
+        let covered = if (0..found.len()).any(in_title) {
+            forms.covered_chars(&text.title, in_title)
+        } else {
+            0
+        };
         let content = &forms.content;
         SharedMatch {
             focus: covered as f32 / title_chars,
