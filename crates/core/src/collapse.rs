@@ -125,9 +125,9 @@ fn total_order(x: f32) -> i32 {
     bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
-/// A service's items as collapsing reads them, worked out when the engine
-/// opens: what collapsing a whole service needs without looking at its
-/// items one by one.
+/// A service's items as retrieval and collapsing read them, worked out when
+/// the engine opens: what collapsing a whole service needs without looking
+/// at its items one by one.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceVariants {
     /// Every item of the service, in region-code order.

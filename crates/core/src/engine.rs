@@ -111,9 +111,8 @@ pub struct Engine {
     pub(crate) locator: Locator,
     /// Regions by name, for `city` and the `region` filter.
     pub(crate) region_names: RegionNames,
-    /// The items of each text group (see [`ItemText::group`]).
-    pub(crate) groups: Vec<Vec<u32>>,
-    /// Per text group: its variants, as collapsing reads them.
+    /// Per text group (see [`ItemText::group`]): its items, as retrieval
+    /// and collapsing read them.
     pub(crate) services: Vec<ServiceVariants>,
     fingerprint: String,
     reused_index: bool,
@@ -251,7 +250,6 @@ impl Engine {
             locator,
             region_names,
             services,
-            groups,
             fingerprint,
             reused_index,
         })

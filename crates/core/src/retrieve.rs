@@ -16,6 +16,7 @@
 
 use crate::analyze::{AnalyzedQuery, Concept, MatchKind};
 use crate::catalogue::ServiceItem;
+use crate::collapse::ServiceVariants;
 use crate::correct::Corrector;
 use crate::error::Result;
 use crate::filter::ItemFilter;
@@ -100,7 +101,7 @@ pub(crate) struct Retriever<'a> {
     pub corrector: &'a Corrector,
     pub items: &'a [ServiceItem],
     /// The items of each text group.
-    pub groups: &'a [Vec<u32>],
+    pub services: &'a [ServiceVariants],
 }
 
 impl Retriever<'_> {
@@ -253,7 +254,11 @@ impl Retriever<'_> {
     /// items that pass it, each with its group's BM25.
     fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Candidates, bool) {
         let (mut groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
-        let size = |group: u32| self.groups.get(group as usize).map_or(0, Vec::len);
+        let members = |group: u32| {
+            let service = self.services.get(group as usize);
+            service.map_or(&[][..], |s| &s.variants[..])
+        };
+        let size = |group: u32| members(group).len();
         // Order matters only when MAX_CANDIDATES cuts the groups short.
         if groups.iter().map(|&(group, _)| size(group)).sum::<usize>() > MAX_CANDIDATES {
             best_first(&mut groups);
@@ -280,9 +285,9 @@ impl Retriever<'_> {
                 more |= i < groups.len();
                 break;
             }
-            let members = self.groups.get(group as usize).into_iter().flatten();
             items.extend(
-                members
+                members(group)
+                    .iter()
                     .filter(|&&m| filter.accepts(&self.items[m as usize]))
                     .map(|&m| (m, bm25)),
             );

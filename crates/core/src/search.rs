@@ -250,7 +250,7 @@ impl Engine {
             segmenter: self.analyzer.segmenter(),
             corrector: &self.corrector,
             items: self.catalogue.items(),
-            groups: &self.groups,
+            services: &self.services,
         }
     }
 
