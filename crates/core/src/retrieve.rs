@@ -8,8 +8,9 @@
 //! BM25 over the postings read when the index opened
 //! ([`crate::postings`]). Retrieval is
 //! deliberately generous (any concept in any field): the best
-//! [`MAX_GROUPS`] text groups by BM25 are expanded to the items that pass
-//! the filters, and [`crate::rank`] decides. Retrieval also reports what
+//! [`MAX_GROUPS`] text groups by BM25 are the candidates — whole when
+//! nothing is filtered, else expanded to the items that pass the filters
+//! — and [`crate::rank`] decides. Retrieval also reports what
 //! the index knows about each concept (document frequencies, for the
 //! concept weights) and how many concepts it does not know at all (a sign
 //! of typos or pinyin, for the decision to correct).
@@ -28,8 +29,8 @@ use crate::segment::Segmenter;
 /// Text groups (services) retrieved per search, the best by BM25. Larger than
 /// the bundled catalogue's 471, so its totals are exact.
 pub const MAX_GROUPS: usize = 512;
-/// Items ranked precisely per search: the retrieved groups are expanded to
-/// their items until this many. Past it, `total_relation` is `gte`.
+/// Items ranked precisely per search: the best retrieved groups are taken
+/// until their items reach this many. Past it, `total_relation` is `gte`.
 pub const MAX_CANDIDATES: usize = 8_192;
 /// Boost of a thesaurus synonym's terms relative to the words as typed
 /// (times the synonym match weight).
