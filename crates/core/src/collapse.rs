@@ -138,6 +138,12 @@ pub(crate) struct ServiceVariants {
 }
 
 impl ServiceVariants {
+    /// The items of text group `group` in region-code order (none for a
+    /// group `services` does not have).
+    pub(crate) fn of_group(services: &[Self], group: u32) -> &[u32] {
+        services.get(group as usize).map_or(&[], |s| &s.variants)
+    }
+
     /// The variants of every text group; `groups` holds each group's items.
     pub(crate) fn of_groups(groups: &[Vec<u32>], facts: &[ItemFacts]) -> Vec<Self> {
         let mut tied = Vec::new();

@@ -52,8 +52,7 @@ impl Grouper<'_> {
                     .collect(),
                 Candidates::Groups(groups) => (groups.iter())
                     .flat_map(|&(group, bm25)| {
-                        let variants = self.services.get(group as usize);
-                        let variants = variants.map_or(&[][..], |s| &s.variants);
+                        let variants = ServiceVariants::of_group(self.services, group);
                         variants.iter().map(move |&ordinal| (ordinal, bm25))
                     })
                     .map(|(ordinal, bm25)| score(ordinal as usize, bm25))

@@ -255,10 +255,7 @@ impl Retriever<'_> {
     /// items that pass it, each with its group's BM25.
     fn expand(&self, clauses: &[TermClause], filter: &ItemFilter<'_>) -> (Candidates, bool) {
         let (mut groups, mut more) = self.index.postings().top_groups(clauses, MAX_GROUPS);
-        let members = |group: u32| {
-            let service = self.services.get(group as usize);
-            service.map_or(&[][..], |s| &s.variants[..])
-        };
+        let members = |group: u32| ServiceVariants::of_group(self.services, group);
         let size = |group: u32| members(group).len();
         // Order matters only when MAX_CANDIDATES cuts the groups short.
         if groups.iter().map(|&(group, _)| size(group)).sum::<usize>() > MAX_CANDIDATES {
