@@ -35,7 +35,7 @@ sd_jwt.verifier.DEFAULT_SIGNING_ALG = None
 
 # Claims the issuer signs in clear; everything else in the output was
 # selectively disclosed.
-PLAIN_CLAIMS = {"iss", "iat", "exp", "vct", "licence_ref", "licence_valid", "cnf"}
+PLAIN_CLAIMS = {"iss", "iat", "exp", "vct", "status", "licence_valid", "cnf"}
 
 
 def b64url_json(part):
@@ -85,7 +85,8 @@ def main():
         if b64url_sha256(disclosure) not in signed_digests:
             raise ValueError("a disclosure is not covered by a signed digest")
 
-    out = {k: payload[k] for k in ("iss", "vct", "licence_ref", "licence_valid", "exp")}
+    out = {k: payload[k] for k in ("iss", "vct", "licence_valid", "exp")}
+    out["status"] = payload.get("status")
     out["disclosed"] = {k: v for k, v in payload.items() if k not in PLAIN_CLAIMS}
     print(json.dumps(out, ensure_ascii=False, sort_keys=True))
 

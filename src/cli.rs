@@ -48,7 +48,7 @@ pub enum Command {
     },
     /// Serve the HTTP API. Secrets come from the environment or the
     /// configuration file (mode 0600), never from flags:
-    /// YUESOU_ADMIN_TOKEN, YUESOU_OPERATOR_TOKEN, and YUESOU_DATABASE when
+    /// YUESOU_ADMIN_TOKEN, YUESOU_OPERATOR_TOKEN, YUESOU_CENTRE_SECRET, and YUESOU_DATABASE when
     /// the URL holds a password.
     Serve(Box<ServeArgs>),
 }
@@ -188,6 +188,11 @@ pub struct ServeArgs {
     /// --catalogue]. `false` removes them.
     #[arg(long, env = "YUESOU_DEMO", value_parser = BoolishValueParser::new())]
     pub demo: Option<bool>,
+    /// The public address people and verifiers reach the daemon at, e.g.
+    /// `https://gd.example` (the wallet's status list and QR links start
+    /// with it) [default: http://<addr>].
+    #[arg(long, env = "YUESOU_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// A secret from the environment (the tokens have no flags).
@@ -225,6 +230,8 @@ impl ServeArgs {
             database: self.database,
             demo: self.demo,
             operator_token: secret_from_env("YUESOU_OPERATOR_TOKEN"),
+            centre_secret: secret_from_env("YUESOU_CENTRE_SECRET"),
+            public_url: self.public_url,
             // Hot-search tuning and proxy trust: configuration file only.
             ..ConfigLayer::default()
         }

@@ -397,7 +397,8 @@ async fn feedback_messages_notice_and_settings() {
         assert_eq!(code.0, 202);
         let sms = d.last_code(ALICE).expect("the outbox holds the code");
         let refused = call(Method::POST, &d.url("/api/v1/auth/login"), None, Some(json!({"phone": ALICE, "sms_code": sms}))).await;
-        assert_problem("sms login turned off", &refused, 403, "login-method-disabled");
+        // A method turned off answers like wrong credentials: no oracle.
+        assert_problem("sms login turned off", &refused, 401, "bad-credentials");
         let patch = call(Method::PATCH, &d.url("/api/v1/me/profile"), t, Some(json!({"contact_phone": "12345"}))).await;
         assert_problem("bad phone", &patch, 400, "invalid-request");
         assert_eq!(patch.1["parameter"], "contact_phone");

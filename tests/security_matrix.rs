@@ -9,7 +9,9 @@
 //! - personal routes (`session`) refuse every credential but a live session
 //!   with 401, and give another person's resources as 404, exactly like ids
 //!   that do not exist;
-//! - operator and admin routes refuse everything but their own token.
+//! - operator and admin routes refuse everything but their own token;
+//! - a verifier's request result refuses everything but the request's own
+//!   secret (401 without a bearer, 404 with any other).
 
 mod centre_support;
 
@@ -48,6 +50,8 @@ enum Scheme {
     Session,
     Operator,
     Admin,
+    /// A verifier's request secret: no credential here is one.
+    RequestSecret,
 }
 
 fn scheme_of(operation: &Value) -> Scheme {
@@ -70,6 +74,7 @@ fn scheme_of(operation: &Value) -> Scheme {
         ["session"] => Scheme::Session,
         ["operator_token"] => Scheme::Operator,
         ["admin_token"] => Scheme::Admin,
+        ["request_secret"] => Scheme::RequestSecret,
         [] => Scheme::Public,
         other => panic!("unexpected security requirement {other:?}"),
     }
@@ -234,7 +239,7 @@ async fn matrix(d: CentreDaemon, database: Option<String>) {
             _ => 0,
         }
     });
-    let mut checked = [0usize; 4];
+    let mut checked = [0usize; 5];
     for (template, method, operation) in operations {
         let scheme = scheme_of(operation);
         checked[scheme as usize] += 1;
@@ -267,7 +272,13 @@ async fn matrix(d: CentreDaemon, database: Option<String>) {
                 }
                 Scheme::Operator => credential == Credential::Operator,
                 Scheme::Admin => credential == Credential::Admin,
+                Scheme::RequestSecret => false,
             };
+            if scheme == Scheme::RequestSecret && credential != Credential::Nobody {
+                // Any other bearer is simply not the request's secret.
+                assert_problem(&what, &answer, 404, "not-found");
+                continue;
+            }
             if !allowed {
                 // The admin routes keep their older problem type.
                 let slug = match scheme {

@@ -48,13 +48,15 @@ async fn present_verify_and_every_refusal() {
         assert!(licence["number"].as_str().unwrap().contains('*'));
         assert!(!licence["related_services"].as_array().unwrap().is_empty());
 
-        // Present two fields; the verifier learns exactly those.
-        let chosen: Vec<String> = fields
+        // Present two fields that are not sensitive (sensitive ones need
+        // L3); the verifier learns exactly those.
+        let plain: Vec<String> = fields
             .iter()
-            .take(2)
+            .filter(|f| f["sensitive"] == false)
             .map(|f| f["name"].as_str().unwrap().to_string())
             .collect();
-        let other = fields.get(2).unwrap()["name"].as_str().unwrap().to_string();
+        let chosen: Vec<String> = plain[..2].to_vec();
+        let other = plain[2].clone();
         let (status, p, _) = call(
             Method::POST,
             d.url(&format!("/api/v1/me/wallet/{id}/present")),
@@ -63,12 +65,17 @@ async fn present_verify_and_every_refusal() {
         )
         .await;
         assert_eq!(status, 200, "{b}: {p}");
-        assert!(
-            p["qr_svg"].as_str().unwrap().starts_with("<svg")
-                || p["qr_svg"].as_str().unwrap().contains("<svg")
-        );
+        assert!(p["qr_svg"].as_str().unwrap().contains("<svg"));
         assert!(p["expires_at"].as_str().is_some());
         let token = p["token"].as_str().unwrap().to_string();
+        // Refusals that do not use the presentation up, each with its own
+        // problem type.
+        assert_problem(
+            "undisclosed field",
+            &verify(&d, &token, &[other.as_str()]).await,
+            422,
+            "field-not-disclosed",
+        );
         let (status, v, _) = verify(&d, &token, &[]).await;
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["type"], "driving_licence");
@@ -78,12 +85,28 @@ async fn present_verify_and_every_refusal() {
             assert!(v["fields"].get(name).is_some(), "{name} disclosed");
         }
         assert!(v["fields"].get(&other).is_none());
-        // Refusals, each with its own problem type.
+        // Shown in the licence type's order, with labels.
+        let shown: Vec<&str> = v["shown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        let order: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert!(
+            shown
+                .windows(2)
+                .all(|w| order.iter().position(|n| *n == w[0])
+                    < order.iter().position(|n| *n == w[1])),
+            "{v}"
+        );
+        assert_eq!(v["issuer_name"], "广东省电子证照平台（粤搜）");
+        // Once only.
         assert_problem(
-            "undisclosed field",
-            &verify(&d, &token, &[other.as_str()]).await,
+            "second use",
+            &verify(&d, &token, &[]).await,
             422,
-            "field-not-disclosed",
+            "presentation-replayed",
         );
         let mut forged = token.clone();
         // A character of the issuer's signature (just before the first `~`).
@@ -178,6 +201,21 @@ async fn present_verify_and_every_refusal() {
 
         // Deleting the licence voids its presentations; adding it back gives
         // a new entry.
+        let present_plain = async |id: &str| {
+            call(
+                Method::POST,
+                d.url(&format!("/api/v1/me/wallet/{id}/present")),
+                t,
+                Some(json!({"disclose": []})),
+            )
+            .await
+            .1["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let token = present_plain(&id).await;
+        let unused = present_plain(&id).await;
         assert_eq!(
             call(
                 Method::DELETE,
@@ -212,7 +250,7 @@ async fn present_verify_and_every_refusal() {
         assert_ne!(back["id"], id.as_str());
         assert_problem(
             "still void",
-            &verify(&d, &token, &[]).await,
+            &verify(&d, &unused, &[]).await,
             422,
             "presentation-revoked",
         );
@@ -223,16 +261,8 @@ async fn present_verify_and_every_refusal() {
             .find(|i| i["type"] != "driving_licence")
             .unwrap();
         let sid = social["id"].as_str().unwrap();
-        let p = call(
-            Method::POST,
-            d.url(&format!("/api/v1/me/wallet/{sid}/present")),
-            t,
-            Some(json!({"disclose": []})),
-        )
-        .await
-        .1;
-        let stoken = p["token"].as_str().unwrap().to_string();
-        assert_eq!(verify(&d, &stoken, &[]).await.0, 200);
+        let checked = present_plain(sid).await;
+        assert_eq!(verify(&d, &checked, &[]).await.0, 200);
         let full = call(
             Method::GET,
             d.url(&format!("/api/v1/me/wallet/{sid}?full=true")),
@@ -241,20 +271,31 @@ async fn present_verify_and_every_refusal() {
         )
         .await
         .1;
+        let stoken = present_plain(sid).await;
         let revoke = call(
             Method::POST,
             d.url("/api/v1/operator/licences/revoke"),
             Some(OPERATOR),
-            Some(json!({"type": full["type"], "number": full["number"]})),
+            Some(json!({"type": full["type"], "number": full["number"], "reason": "发证机关注销"})),
         )
         .await;
         assert_eq!(revoke.1["revoked"], 1, "{}", revoke.1);
+        // Both live presentations (the one checked, the one not) are voided.
+        assert_eq!(revoke.1["presentations"], 2, "{}", revoke.1);
         assert_problem(
             "revoked licence",
             &verify(&d, &stoken, &[]).await,
             422,
             "presentation-revoked",
         );
+        let again = call(
+            Method::POST,
+            d.url(&format!("/api/v1/me/wallet/{sid}/present")),
+            t,
+            Some(json!({"disclose": []})),
+        )
+        .await;
+        assert_problem("present revoked", &again, 409, "licence-revoked");
 
         // The published keys.
         let jwks = call(Method::GET, d.url("/api/v1/wallet/jwks.json"), None, None)

@@ -12,7 +12,8 @@ use libfuzzer_sys::fuzz_target;
 use yuesou_server::bodies::{
     AddRequest, CodeRequest, ContactUpdate, FaceRequest, LoginRequest, NewBroadcast, NewFeedback,
     OrganisationRequest, PresentRequest, Progress, RealNameRequest, RegisterRequest, ReplyRequest,
-    RevokeRequest, RuleRequest, Settings, StartRequest, StepAnswers, VerifyRequest,
+    NewVerifierRequest, RedeemRequest, RevokeRequest, RuleRequest, Settings, StartRequest,
+    StepAnswers, VerifyRequest,
     checked_rule_query, parse_body,
 };
 
@@ -20,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, body)) = data.split_first() else {
         return;
     };
-    match which % 19 {
+    match which % 21 {
         0 => {
             if let Some(b) = bodies::parse::<CodeRequest>(body) {
                 bodies::check_phone(&b.phone);
@@ -124,6 +125,12 @@ fuzz_target!(|data: &[u8]| {
         }
         17 => {
             let _ = bodies::parse::<VerifyRequest>(body);
+        }
+        18 => {
+            let _ = bodies::parse::<RedeemRequest>(body);
+        }
+        19 => {
+            let _ = bodies::parse::<NewVerifierRequest>(body);
         }
         _ => {
             let _ = bodies::parse::<RevokeRequest>(body);

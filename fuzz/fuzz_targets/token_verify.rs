@@ -18,11 +18,14 @@ use libfuzzer_sys::fuzz_target;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use yuesou_wallet::{
-    CLOCK_SKEW, DevIssuer, Issuer, Jwks, KeyStore, LicenceTypes, PresentRequest, VerifyError,
-    present, verify,
+    CLOCK_SKEW, DevIssuer, Expected, Issuer, Jwks, KeyStore, LicenceTypes, PresentRequest,
+    VerifyError, present, verify,
 };
 
 const NOW: OffsetDateTime = datetime!(2026-12-01 09:00 UTC);
+/// The verifier the fixture's presentation is for, and its challenge.
+const AUD: &str = "fuzz-verifier";
+const NONCE: &str = "fuzz-nonce";
 const DISCLOSED: [&str; 2] = ["holder_name", "vehicle_class"];
 
 struct Fixture {
@@ -53,7 +56,7 @@ fn fixture() -> &'static Fixture {
             &keys,
             &licence,
             ty,
-            &PresentRequest::new("lic-fuzz", DISCLOSED, NOW),
+            &PresentRequest::new(DISCLOSED, NOW, AUD, NONCE),
         )
         .expect("a presentation");
         Fixture {
@@ -95,6 +98,8 @@ fn check_refusal(error: &VerifyError) {
         "tampered",
         "key_binding",
         "not_disclosed",
+        "wrong_audience",
+        "wrong_nonce",
     ];
     assert!(documented.contains(&error.code()), "{error:?}");
     assert!(!error.message_zh().is_empty() && !error.message_en().is_empty());
@@ -103,10 +108,10 @@ fn check_refusal(error: &VerifyError) {
 /// Only the real token itself, trimmed or not, verifies.
 fn check_text(text: &str) {
     let fixture = fixture();
-    match verify(text, &fixture.jwks, NOW, &[] as &[&str]) {
+    match verify(text, &fixture.jwks, &Expected::new(NOW, AUD).nonce(NONCE)) {
         Ok(verified) => {
             assert_eq!(text.trim(), fixture.token, "a changed token was accepted");
-            assert_eq!(verified.licence_ref, "lic-fuzz");
+            assert_eq!(verified.nonce, NONCE);
             let shown: Vec<&str> = verified.fields.keys().map(String::as_str).collect();
             assert_eq!(shown, DISCLOSED);
         }
@@ -170,7 +175,7 @@ fn structured(input: Input) {
         }
         Input::Late { offset } => {
             let at = NOW + Duration::seconds(i64::from(offset));
-            let result = verify(&fixture.token, &fixture.jwks, at, &[] as &[&str]);
+            let result = verify(&fixture.token, &fixture.jwks, &Expected::new(at, AUD).nonce(NONCE));
             if at >= fixture.expires_at {
                 assert!(
                     matches!(result, Err(VerifyError::Expired { .. })),
@@ -186,7 +191,7 @@ fn structured(input: Input) {
             }
         }
         Input::Require(fields) => {
-            let result = verify(&fixture.token, &fixture.jwks, NOW, &fields);
+            let result = verify(&fixture.token, &fixture.jwks, &Expected::new(NOW, AUD).nonce(NONCE).require(fields.iter().cloned()));
             let missing = fields.iter().find(|f| !DISCLOSED.contains(&f.as_str()));
             match (result, missing) {
                 (Ok(_), None) => {}
@@ -198,7 +203,7 @@ fn structured(input: Input) {
         }
         Input::Keys(text) => {
             if let Ok(jwks) = Jwks::from_json(&text) {
-                match verify(&fixture.token, &jwks, NOW, &[] as &[&str]) {
+                match verify(&fixture.token, &jwks, &Expected::new(NOW, AUD).nonce(NONCE)) {
                     Ok(verified) => {
                         assert!(jwks.keys.iter().any(|k| k.thumbprint() == verified.kid));
                         assert!(

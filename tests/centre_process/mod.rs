@@ -1,6 +1,9 @@
 //! The real `yuesou serve` binary as a child process: started on a free
 //! port over a data directory (and optionally PostgreSQL), killed with
 //! SIGKILL, restarted on the same files, its log kept in a file.
+//!
+//! The binary is the one cargo built for the tests, or `$YUESOU_BIN` when
+//! set (CI runs the attack suite against a release build that way).
 
 #![allow(dead_code)]
 
@@ -10,6 +13,9 @@ use std::time::{Duration, Instant};
 
 /// The operator token the children are started with.
 pub const OPERATOR: &str = "test-operator-token-0123456789";
+/// The centre secret the children are started with: every daemon sharing
+/// a database must have the same.
+pub const CENTRE_SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// A running daemon process.
 pub struct Daemon {
@@ -35,7 +41,7 @@ impl Daemon {
             .append(true)
             .open(log)
             .unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuesou"));
+        let mut command = Command::new(binary());
         command
             .arg("--data-dir")
             .arg(data_dir)
@@ -49,6 +55,7 @@ impl Daemon {
             .args(extra)
             .env("YUESOU_HOME", yuesou::bundled_root())
             .env("YUESOU_OPERATOR_TOKEN", OPERATOR)
+            .env("YUESOU_CENTRE_SECRET", CENTRE_SECRET)
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
@@ -100,6 +107,29 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The daemon binary: `$YUESOU_BIN`, else the one built for the tests.
+pub fn binary() -> PathBuf {
+    std::env::var_os("YUESOU_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_yuesou")))
+}
+
+impl Daemon {
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The child's peak resident memory so far (`VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 }
 

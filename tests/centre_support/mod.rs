@@ -63,6 +63,10 @@ pub async fn start_with(
         extra.over(ConfigLayer {
             watch: Some(false),
             operator_token: Some(OPERATOR.into()),
+            // Daemons sharing a database share the centre secret.
+            centre_secret: Some(
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into(),
+            ),
             database,
             cache_mb: Some(0),
             ..ConfigLayer::default()

@@ -369,7 +369,7 @@ describe('the web app', () => {
     await shot('resume');
   });
 
-  test('present a licence and verify its token on the verifier page', async () => {
+  test('present a licence and verify it once on the verifier page', async () => {
     await go('/wallet');
     await page.locator('.licence').first().waitFor();
     await shot('wallet');
@@ -379,20 +379,34 @@ describe('the web app', () => {
     const qr = page.locator('img.qr');
     await qr.waitFor();
     assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml/);
-    const token = await page.locator('#present-token').inputValue();
-    assert.ok(token.includes('~'), 'an SD-JWT presentation');
+    const code = (await page.locator('.qr-box').innerText()).match(/核验码 ([0-9A-Z]{12})/)[1];
     await shot('present');
-    await go('/verify');
-    await page.getByLabel('出示令牌').fill(token);
-    await page.getByRole('button', { name: '核验', exact: true }).click();
+    // The QR code's link opens the verifier page, which redeems it once.
+    await go(`/verify?code=${code}`);
     await page.locator('.verdict').waitFor();
     assert.match(await page.locator('.verdict h2').innerText(), /核验通过/);
     assert.match(await page.locator('.verdict').innerText(), /准驾车型/);
+    assert.match(await page.locator('.verdict').innerText(), /签发平台/);
     await shot('verify');
-    // A tampered token is refused.
-    await page.getByLabel('出示令牌').fill(token.slice(0, -4) + 'AAAA');
+    await page.reload();
+    await page.getByText('核验未通过').waitFor();
+    assert.match(await page.locator('.verdict').innerText(), /已被使用/);
+    // The full token, pasted, verifies once too; a tampered one never.
+    await go('/wallet');
+    await page.locator('.licence').filter({ hasText: '驾驶证' }).first().click();
+    await page.getByRole('button', { name: '出示二维码' }).click();
+    await page.locator('img.qr').waitFor();
+    const token = await page.locator('#present-token').inputValue();
+    assert.ok(token.includes('~'), 'an SD-JWT presentation');
+    await go('/verify');
+    await page.getByLabel('核验码或出示令牌').fill(token.slice(0, -4) + 'AAAA');
     await page.getByRole('button', { name: '核验', exact: true }).click();
     await page.getByText('核验未通过').waitFor();
+    await page.getByLabel('核验码或出示令牌').fill(token);
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await page.locator('.verdict.good').waitFor();
+    await page.getByRole('button', { name: '核验', exact: true }).click();
+    await page.locator('.verdict.bad').waitFor();
   });
 
   test('the presentation QR code is refreshed before it expires', async () => {

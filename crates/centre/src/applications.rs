@@ -650,15 +650,18 @@ impl Centre {
     pub async fn withdraw_application(&self, subject: &Subject, id: &str) -> Result<()> {
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT status FROM applications WHERE id = $1 AND account_id = $2")
-                .bind(id)
-                .bind(&subject.account_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((status,)) = row else {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT status, login_level FROM applications WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id)
+        .bind(&subject.account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((status, level)) = row else {
             return Err(CentreError::NotFound("application"));
         };
+        // Withdrawing is a change like any other: it needs the item's level.
+        require_level(subject, level)?;
         match ApplicationStatus::parse(&status) {
             Some(ApplicationStatus::Draft) => {
                 sqlx::query("DELETE FROM applications WHERE id = $1 AND account_id = $2")

@@ -8,13 +8,16 @@ pub enum CentreError {
     /// No valid session: missing, unknown, expired or revoked token.
     #[error("not logged in or the session has expired")]
     Unauthenticated,
-    /// Wrong credentials. One message for an unknown phone, a wrong password
-    /// and a wrong code, so that nobody can learn who is registered.
-    #[error("the phone number, password or code is not correct")]
+    /// Wrong credentials. One message for an unknown phone, a wrong password,
+    /// a wrong code and a login method the account turned off, so that
+    /// nobody can learn who is registered or how.
+    #[error("the phone number, password or code is not correct, or this login method is off")]
     BadCredentials,
-    /// The account does not allow this login method (登录方式).
-    #[error("this login method is turned off for the account")]
-    MethodNotAllowed,
+    /// The account is under attack (many failed logins from many
+    /// addresses): a password login also needs a `login` SMS code (短信验证).
+    /// Said for unknown phones too, so nobody learns who is registered.
+    #[error("a password login to this account also needs an SMS code now")]
+    SecondFactorRequired,
     /// The thing does not exist, or is not the caller's (indistinguishable).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -54,6 +57,20 @@ pub enum CentreError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// The server is busy with other logins (password hashing is limited
+    /// to a few at a time); retry after this many seconds.
+    #[error("the server is busy; try again in {retry_after_secs} s")]
+    Busy {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// The issuer revoked this licence (吊销): it cannot be added, presented
+    /// or verified.
+    #[error("the issuer revoked this licence")]
+    LicenceRevoked,
+    /// The daemon runs without the wallet.
+    #[error("this daemon runs without the wallet")]
+    WalletDisabled,
     /// The database is unreachable or overloaded; retry shortly.
     #[error("the personal-centre database is unavailable; retry shortly")]
     Unavailable,

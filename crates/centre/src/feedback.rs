@@ -128,12 +128,16 @@ impl Centre {
         let now = self.now();
         // Limited per account (not per actor): an agent cannot multiply a
         // person's allowance.
-        let bucket = format!("feedback:acct:{}", subject.account_id);
-        let limit = self.policy.feedback_per_hour;
-        ratelimit::check(&self.db, &bucket, limit, 3_600_000, now).await?;
-        ratelimit::record(&self.db, &bucket, 3_600_000, now).await?;
+        // Reserved in the transaction that stores the feedback: a burst
+        // stores exactly the allowance.
+        let limit = ratelimit::Limit::new(
+            format!("feedback:acct:{}", subject.account_id),
+            self.policy.feedback_per_hour,
+            3_600_000,
+        );
         let id = new_id("fb")?;
         let mut tx = self.db.begin().await?;
+        let _reserved = ratelimit::reserve_in(&mut tx, &[limit], now).await?;
         sqlx::query(
             "INSERT INTO feedback (id, account_id, actor_id, kind, title, content, item_id, status, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8)",

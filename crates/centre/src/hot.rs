@@ -271,6 +271,7 @@ impl Centre {
     /// off the totals), and the once-per-day fingerprints of days before
     /// yesterday.
     pub async fn prune_hot(&self, now_ms: i64, keep_hours: i64) -> Result<()> {
+        self.housekeeping(now_ms).await?;
         let cutoff = now_ms.div_euclid(HOUR_MS) - keep_hours;
         let mut tx = self.db.begin().await?;
         sqlx::query(

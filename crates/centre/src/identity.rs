@@ -391,20 +391,30 @@ mod tests {
 
 /// Whether `text` holds something that identifies a person and must not be
 /// kept in search history or shown in hot lists: a run of 11 or more digits
-/// (phone, ID, bank card or account numbers; spaces and hyphens between
-/// digits do not break the run, a final `X` of an ID number counts), or an
-/// e-mail address.
+/// (phone, ID, bank card or account numbers), or an e-mail address —
+/// however it is disguised:
+///
+/// - digits full-width (`１３８…`) or as Chinese numerals (`一三八…`,
+///   `壹叁捌…`, `幺`, `两`, `〇`);
+/// - separators between digits (spaces, `-`, `.`, `/`, `\`, `_`, `,`, `，`,
+///   `。`, `·`, `、`) do not break a run, nor do invisible characters
+///   (zero-width spaces and joiners, bidi marks), which are ignored;
+/// - a final `X` of an ID number counts;
+/// - `@` written as `(at)`, `[at]`, `{at}`, `（at）`, `＠` or ` at `, and `.`
+///   as `(dot)`, `[dot]`, ` dot ` or `。`.
 pub fn contains_personal_number(text: &str) -> bool {
     let mut run = 0usize;
     for c in text.chars() {
-        let c = fullwidth_to_ascii(c);
+        if is_invisible(c) {
+            continue;
+        }
+        let c = as_digit(c);
         if c.is_ascii_digit() {
             run += 1;
-        } else if run > 0 && (c == ' ' || c == '-') {
-            // Separators inside a number (138 0000 0001, 6222-0200-…,
-            // 138 - 0000 - 0001: `parse_phone` drops any run of them) keep
-            // the count; the next character that is neither a separator
-            // nor a digit ends the number.
+        } else if run > 0 && is_number_separator(c) {
+            // Separators inside a number (138 0000 0001, 138.0000.0001,
+            // 6222-0200-…) keep the count; the next character that is
+            // neither a separator nor a digit ends the number.
         } else if run == 17 && (c == 'x' || c == 'X') {
             return true;
         } else {
@@ -414,21 +424,98 @@ pub fn contains_personal_number(text: &str) -> bool {
             return true;
         }
     }
-    looks_like_email(text)
+    looks_like_email(&undisguised_email(text))
 }
 
-fn fullwidth_to_ascii(c: char) -> char {
+/// A digit written full-width or as a Chinese numeral, as an ASCII digit;
+/// full-width `X` and `-` as ASCII; anything else unchanged.
+fn as_digit(c: char) -> char {
     match c {
         '０'..='９' | 'Ｘ' | 'ｘ' | '－' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
+        '〇' | '零' => '0',
+        '一' | '壹' | '幺' => '1',
+        '二' | '贰' | '两' => '2',
+        '三' | '叁' => '3',
+        '四' | '肆' => '4',
+        '五' | '伍' => '5',
+        '六' | '陆' => '6',
+        '七' | '柒' => '7',
+        '八' | '捌' => '8',
+        '九' | '玖' => '9',
         _ => c,
     }
 }
 
+/// Characters that may sit between the digits of a number people write.
+fn is_number_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '.' | '/' | '\\' | '_' | ',' | '，' | '。' | '·' | '、' | '・' | '．' | '／'
+        )
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, word
+/// joiners, the byte-order mark, bidi marks and controls.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{00AD}'
+    )
+}
+
+/// `text` with disguised `@` and `.` written plainly and the spaces around
+/// them dropped: `name (at) example dot cn` → `name@example.cn`.
+fn undisguised_email(text: &str) -> String {
+    let mut t: String = text
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    for at in ["(at)", "[at]", "{at}", "（at）", "【at】", "＠", " at "] {
+        t = t.replace(at, "@");
+    }
+    for dot in [
+        "(dot)",
+        "[dot]",
+        "{dot}",
+        "（dot）",
+        "【dot】",
+        " dot ",
+        "。",
+        "．",
+    ] {
+        t = t.replace(dot, ".");
+    }
+    let mut out = String::with_capacity(t.len());
+    let chars: Vec<char> = t.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_is_mark = chars[i + 1..]
+            .iter()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| matches!(c, '@' | '.'));
+        let prev_is_mark = chars[..i]
+            .iter()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| matches!(c, '@' | '.'));
+        if c.is_whitespace() && (next_is_mark || prev_is_mark) {
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
+
 fn looks_like_email(text: &str) -> bool {
     text.split_whitespace().any(|word| {
-        word.split_once(['@', '＠']).is_some_and(|(user, domain)| {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        word.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
     })
 }
@@ -454,6 +541,17 @@ mod personal_number_tests {
             "138 - 0000 - 0001",
             "+86 138--0000--0001",
             "44010419880520123 X",
+            // Found by the outside test (security round 2).
+            "138.0000.0001",
+            "138/0000/0001",
+            "1\u{200B}3\u{200B}8\u{200D}0000\u{2060}0001 社保",
+            "一三八零零零零零零零一",
+            "幺三八 〇〇〇〇 〇〇〇一",
+            "壹叁捌零零零零零零零壹",
+            "name(at)example.cn",
+            "name [at] example [dot] cn",
+            "name at example dot cn 投诉",
+            "张三＠example。cn",
         ] {
             assert!(contains_personal_number(text), "{text}");
         }
@@ -470,6 +568,11 @@ mod personal_number_tests {
             "1 2 3 4 5 6 7 8 9 0",
             "a@b",
             "社保 12345 67890",
+            "一二三四五",
+            "第三十二期",
+            "2026.12.07 社保",
+            "where to look at the map",
+            "i am at home.",
         ] {
             assert!(!contains_personal_number(text), "{text}");
         }

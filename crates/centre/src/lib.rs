@@ -20,7 +20,7 @@
 //!     std::path::Path::new("yuesou-data/outbox"),
 //! )?);
 //! let client = Client { device: "curl".into(), address: "127.0.0.1".into() };
-//! let login = centre.login_password("13800000001", "yuesou-demo", &client).await?;
+//! let login = centre.login_password("13800000001", "yuesou-demo", None, &client).await?;
 //! let subject = centre.authenticate(&login.token).await?;
 //! let profile = centre.profile(&subject).await?;
 //! # let _ = profile; Ok(()) }
@@ -69,10 +69,12 @@ pub use identity::{DemoFaces, DemoIdentities, FaceProvider, IdentityProvider};
 pub use messages::{Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
 pub use profile::{ContactUpdate, PersonFacts, Profile};
+pub use secret::{CentreKey, KEY_FILE};
 pub use store::{Backend, Db};
 pub use wallet::{
-    AcceptedLicence, LicenceField, PresentationView, Refusal, Validity, VerifiedView, Wallet,
-    WalletItem,
+    AcceptedLicence, AddOutcome, Checked, DEFAULT_ISSUER_NAME, DEFAULT_PUBLIC_BASE, LicenceField,
+    PresentOptions, PresentationView, Refusal, RefusedLicence, RequestInfo, Revocation, Validity,
+    VerifiedField, VerifiedView, VerifierRequest, Wallet, WalletItem,
 };
 
 /// 登录级别 — how sure we are of who a session is: L1 registered (phone
@@ -233,10 +235,25 @@ pub struct Policy {
     pub step_up_secs: i64,
     /// How long an SMS code is valid, in seconds.
     pub code_ttl_secs: i64,
-    /// Failed logins allowed per account in the window.
-    pub login_failures_per_account: usize,
-    /// Failed logins allowed per client address in the window.
+    /// Failed logins allowed per (account, client address) in the window:
+    /// past it, that address is throttled for that account only — the
+    /// account holder elsewhere is not locked out.
+    pub login_failures_per_pair: usize,
+    /// Failed logins allowed per client address in the window (over every
+    /// account it tries).
     pub login_failures_per_address: usize,
+    /// Failed logins per account in the window, from any address, past
+    /// which the account counts as under attack: a password login then also
+    /// needs an SMS code.
+    pub account_attack_threshold: usize,
+    /// Wrong tries of one SMS code, from every address together, before it
+    /// is void.
+    pub code_attempts: usize,
+    /// Password hashes computed at once (argon2id takes ~19 MiB each);
+    /// more wait in a queue.
+    pub hashing_permits: usize,
+    /// How long a login waits for a hashing slot before answering busy.
+    pub hashing_wait_ms: u64,
     /// The rate-limit window, in seconds.
     pub rate_window_secs: i64,
     /// Seconds between two codes sent to one phone.
@@ -253,8 +270,14 @@ impl Default for Policy {
             default_login_validity_secs: 7 * 24 * 3600,
             step_up_secs: 15 * 60,
             code_ttl_secs: 5 * 60,
-            login_failures_per_account: 5,
+            login_failures_per_pair: 5,
             login_failures_per_address: 30,
+            account_attack_threshold: 20,
+            code_attempts: 20,
+            hashing_permits: std::thread::available_parallelism()
+                .map_or(2, usize::from)
+                .clamp(1, 8),
+            hashing_wait_ms: 3_000,
             rate_window_secs: 15 * 60,
             code_interval_secs: 60,
             feedback_per_hour: 20,
@@ -271,6 +294,8 @@ pub struct Centre {
     policy: Arc<Policy>,
     wallet: Option<wallet::Wallet>,
     hot_secret: Arc<SharedSecret>,
+    key: CentreKey,
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// A secret read once from the database; never printed.
@@ -297,15 +322,68 @@ impl Centre {
         Centre::with_policy(db, providers, Policy::default())
     }
 
-    /// A centre with its own policy.
+    /// A centre with its own policy. Short secrets are keyed with a random
+    /// key of this process until [`Centre::with_key`] sets the server's.
     pub fn with_policy(db: Db, providers: Providers, policy: Policy) -> Centre {
+        // Without the operating system's randomness nothing here is secure
+        // (tokens, codes, ids all need it): fail loudly at construction.
+        #[allow(clippy::expect_used)]
+        let key = CentreKey::random().expect("the operating system's random source");
         Centre {
             db,
             providers,
+            hashing: Arc::new(tokio::sync::Semaphore::new(policy.hashing_permits.max(1))),
             policy: Arc::new(policy),
             wallet: None,
             hot_secret: Arc::default(),
+            key,
         }
+    }
+
+    /// This centre with the server secret `key` (every replica sharing the
+    /// database must have the same: [`Centre::check_key`]).
+    pub fn with_key(mut self, key: CentreKey) -> Centre {
+        self.key = key;
+        self
+    }
+
+    /// Checks that this centre's key is the one the database was first
+    /// used with (recorded as a keyed check value on first use): replicas
+    /// with different keys could not verify each other's codes. Fails with
+    /// [`CentreError::Internal`] naming the fix.
+    pub async fn check_key(&self) -> Result<()> {
+        let check = self.key.hash(&["centre-key-check"]);
+        sqlx::query(
+            "INSERT INTO centre_secrets (name, value) VALUES ('centre_key_check', $1) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&check)
+        .execute(self.db.pool())
+        .await?;
+        let (stored,): (String,) =
+            sqlx::query_as("SELECT value FROM centre_secrets WHERE name = 'centre_key_check'")
+                .fetch_one(self.db.pool())
+                .await?;
+        if stored != check {
+            return Err(CentreError::Internal(
+                "this daemon's centre secret differs from the one this database was set up \
+                 with: give every replica the same YUESOU_CENTRE_SECRET (or the same \
+                 secrets/centre.key)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Forgets what is no longer needed: rate-limit events and buckets past
+    /// every window, presentations' tokens waiting for a verifier once they
+    /// expired. Run hourly (with the hot-search pruning).
+    pub async fn housekeeping(&self, now_ms: i64) -> Result<()> {
+        ratelimit::prune(&self.db, now_ms).await?;
+        if self.wallet.is_some() {
+            self.sweep_challenges(now_ms).await?;
+        }
+        Ok(())
     }
 
     /// The database.
@@ -346,7 +424,7 @@ fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
     }
     if raw
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c))
     {
         return Err(CentreError::invalid(
             field,
@@ -354,6 +432,13 @@ fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
         ));
     }
     Ok(text.to_string())
+}
+
+/// Unicode's bidirectional controls (embeddings, overrides, isolates,
+/// marks): text holding them can display in another order than it is
+/// stored — a reversed banned word shown as the word itself.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Records who did what for an account (the 经办人 of an organisation

@@ -92,6 +92,14 @@ impl Outbox {
             .collect()
     }
 
+    /// How many codes were sent to `phone`.
+    pub fn codes_sent(&self, phone: &str) -> usize {
+        self.entries("sms")
+            .iter()
+            .filter(|e| e.to == phone && e.code.is_some())
+            .count()
+    }
+
     /// The latest code sent to `phone`.
     pub fn last_code(&self, phone: &str) -> Option<String> {
         self.entries("sms")

@@ -38,7 +38,64 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activity",
         include_str!("../migrations/0003_activity.sql"),
     ),
+    (
+        4,
+        "security",
+        include_str!("../migrations/0004_security.sql"),
+    ),
 ];
+
+/// Creates `dir` (and its parents) if needed and makes it private to its
+/// owner (mode 0700): the data directory holds the database, the keys and
+/// the development outbox.
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a new file of mode 0600 at `path` (failing if it
+/// exists), flushed to disk.
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Makes the SQLite database file and its journal files private (mode
+/// 0600), creating the database file with that mode when it is missing.
+/// SQLite gives the `-wal` and `-shm` files the database file's mode.
+fn private_sqlite_files(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path)?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    options.open(path)?;
+    Ok(())
+}
 
 /// The migrations compiled into the binary, as a source for sqlx's
 /// migrator (which records each version and checksum in
@@ -107,10 +164,14 @@ fn install_drivers() {
 
 impl Db {
     /// Opens (creating if needed) the SQLite database `centre.db` in `dir`.
+    /// The directory is made private (0700) and the database files 0600.
     pub async fn open_sqlite(dir: &Path) -> Result<Db> {
-        std::fs::create_dir_all(dir)
+        private_dir(dir)
             .map_err(|e| CentreError::Internal(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join("centre.db");
+        private_sqlite_files(&path).map_err(|e| {
+            CentreError::Internal(format!("cannot open {} for writing: {e}", path.display()))
+        })?;
         let url = format!("sqlite://{}?mode=rwc", path.display());
         Db::connect(&url).await
     }
@@ -219,6 +280,19 @@ impl Db {
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// Adds one to the counter `name` (created at 0) and returns its new
+    /// value, atomically on both backends.
+    pub async fn next_counter(&self, name: &str) -> Result<i64> {
+        let (value,): (i64,) = sqlx::query_as(
+            "INSERT INTO counters (name, value) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+        )
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(value)
     }
 
     /// Whether the database answers (for readiness).

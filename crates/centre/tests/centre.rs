@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use support::{Ctx, client, each_backend, register};
 use yuesou_centre::{
     ApplicationGroup, ApplicationStatus, CentreError, ContactUpdate, FeedbackKind, ItemInfo, Level,
-    LoginMethod, NewBroadcast, NewFeedback, Progress, Settings, Subject,
+    LoginMethod, NewBroadcast, NewFeedback, PresentOptions, Progress, Refusal, Settings, Subject,
 };
 
 fn item(level: Level) -> ItemInfo {
@@ -55,19 +55,19 @@ async fn register_and_log_in_by_password_and_by_code() {
         // Password login; a wrong password and an unknown phone say the same.
         let ok = ctx
             .centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &c)
             .await
             .unwrap();
         assert_eq!(ok.level, Level::L1);
         assert_ne!(ok.token, token);
         let wrong = ctx
             .centre
-            .login_password("13912345678", "nope-nope-1", &c)
+            .login_password("13912345678", "nope-nope-1", None, &c)
             .await
             .unwrap_err();
         let unknown = ctx
             .centre
-            .login_password("13700000000", "pass-word-1", &c)
+            .login_password("13700000000", "pass-word-1", None, &c)
             .await
             .unwrap_err();
         assert_eq!(wrong.to_string(), unknown.to_string());
@@ -114,22 +114,22 @@ async fn register_and_log_in_by_password_and_by_code() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_rate_limited_per_account_and_expire() {
+async fn failed_logins_throttle_the_address_not_the_account_and_expire() {
     each_backend(async |ctx: Ctx| {
         register(&ctx, "13912345678").await;
-        let c = client("10.0.0.2");
+        let attacker = client("10.0.0.2");
         for _ in 0..5 {
             assert!(matches!(
                 ctx.centre
-                    .login_password("13912345678", "bad-guess-1", &c)
+                    .login_password("13912345678", "bad-guess-1", None, &attacker)
                     .await,
                 Err(CentreError::BadCredentials)
             ));
         }
-        // Now even the right password waits.
+        // From the attacker's address, even the right password waits.
         match ctx
             .centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &attacker)
             .await
         {
             Err(CentreError::RateLimited { retry_after_secs }) => {
@@ -137,17 +137,183 @@ async fn failed_logins_are_rate_limited_per_account_and_expire() {
             }
             other => panic!("{}: expected a rate limit, got {other:?}", ctx.backend),
         }
-        // Another account from another address is not affected.
-        register(&ctx, "13912345679").await;
+        // The holder on a clean device is not locked out: password and SMS
+        // code both work from another address.
+        let holder = client("10.9.9.9");
         ctx.centre
-            .login_password("13912345679", "pass-word-1", &client("10.0.0.3"))
+            .login_password("13912345678", "pass-word-1", None, &holder)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", ctx.backend));
+        ctx.clock.advance_secs(61);
+        ctx.centre
+            .send_code("13912345678", "login", &holder)
             .await
             .unwrap();
+        let code = ctx.outbox.last_code("13912345678").unwrap();
+        ctx.centre
+            .login_sms("13912345678", &code, &holder)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", ctx.backend));
+        // After the window the attacker's address may try again.
         ctx.clock.advance_secs(15 * 60 + 1);
         ctx.centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &attacker)
             .await
             .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_under_attack_also_needs_an_sms_code_for_a_password_login() {
+    each_backend(async |ctx: Ctx| {
+        register(&ctx, "13912345678").await;
+        // Failures from many addresses (4 each, under the per-address limit).
+        for n in 0..5 {
+            let from = client(&format!("10.1.0.{n}"));
+            for _ in 0..4 {
+                assert!(matches!(
+                    ctx.centre
+                        .login_password("13912345678", "bad-guess-1", None, &from)
+                        .await,
+                    Err(CentreError::BadCredentials)
+                ));
+            }
+        }
+        // The right password alone is not enough now, from anywhere; an
+        // unknown phone under the same attack answers the same.
+        let holder = client("10.9.9.9");
+        assert!(matches!(
+            ctx.centre
+                .login_password("13912345678", "pass-word-1", None, &holder)
+                .await,
+            Err(CentreError::SecondFactorRequired)
+        ));
+        for n in 0..5 {
+            let from = client(&format!("10.2.0.{n}"));
+            for _ in 0..4 {
+                let _ = ctx
+                    .centre
+                    .login_password("13700000000", "bad-guess-1", None, &from)
+                    .await;
+            }
+        }
+        assert!(matches!(
+            ctx.centre
+                .login_password("13700000000", "pass-word-1", None, &holder)
+                .await,
+            Err(CentreError::BadCredentials | CentreError::SecondFactorRequired)
+        ));
+        // A wrong password with a code is still a failure.
+        assert!(matches!(
+            ctx.centre
+                .login_password("13912345678", "bad-guess-1", Some("000000"), &holder)
+                .await,
+            Err(CentreError::BadCredentials)
+        ));
+        // Password and code together log the holder in.
+        ctx.clock.advance_secs(61);
+        ctx.centre
+            .send_code("13912345678", "login", &holder)
+            .await
+            .unwrap();
+        let code = ctx.outbox.last_code("13912345678").unwrap();
+        ctx.centre
+            .login_password("13912345678", "pass-word-1", Some(&code), &holder)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", ctx.backend));
+    })
+    .await;
+}
+
+/// Fires `n` copies of `attempt` at once and counts the answers.
+async fn burst<F, Fut, T>(n: usize, attempt: F) -> Vec<Result<T, CentreError>>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CentreError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(attempt(i))).collect();
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.expect("task"));
+    }
+    out
+}
+
+fn limited<T>(results: &[Result<T, CentreError>]) -> usize {
+    results
+        .iter()
+        .filter(|r| matches!(r, Err(CentreError::RateLimited { .. })))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bursts_get_exactly_the_limit_through() {
+    each_backend(async |ctx: Ctx| {
+        register(&ctx, "13912345678").await;
+        // 120 wrong passwords at once from one address: 5 are tried.
+        let centre = ctx.centre.clone();
+        let results = burst(120, |_| {
+            let centre = centre.clone();
+            async move {
+                centre
+                    .login_password("13912345678", "bad-guess-1", None, &client("10.3.0.1"))
+                    .await
+            }
+        })
+        .await;
+        let tried = results
+            .iter()
+            .filter(|r| matches!(r, Err(CentreError::BadCredentials)))
+            .count();
+        assert_eq!((tried, limited(&results)), (5, 115), "{}", ctx.backend);
+
+        // 120 code requests at once for one phone: one code is sent.
+        let before = ctx.outbox.codes_sent("13912345679");
+        let results = burst(120, |i| {
+            let centre = centre.clone();
+            async move {
+                centre
+                    .send_code(
+                        "13912345679",
+                        "register",
+                        &client(&format!("10.4.0.{}", i % 50)),
+                    )
+                    .await
+            }
+        })
+        .await;
+        assert_eq!(limited(&results), 119, "{}", ctx.backend);
+        assert_eq!(ctx.outbox.codes_sent("13912345679"), before + 1);
+
+        // 100 questions at once from one account: the hourly allowance.
+        let token = register(&ctx, "13912345670").await;
+        let s = subject(&ctx, &token).await;
+        let allowance = ctx.centre.policy().feedback_per_hour;
+        let results = burst(100, |i| {
+            let centre = centre.clone();
+            let s = s.clone();
+            async move {
+                let question = NewFeedback {
+                    kind: FeedbackKind::Consultation,
+                    title: format!("问题 {i}"),
+                    content: "请问怎么办理".into(),
+                    item_id: None,
+                };
+                centre.create_feedback(&s, &question, &|_| None).await
+            }
+        })
+        .await;
+        let stored = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(
+            (stored, limited(&results)),
+            (allowance, 100 - allowance),
+            "{}",
+            ctx.backend
+        );
+        let listed = ctx.centre.feedback(&s).await.unwrap();
+        assert_eq!(listed.len(), allowance);
     })
     .await;
 }
@@ -183,7 +349,7 @@ async fn sessions_expire_are_listed_and_revoked() {
         let c = client("10.0.0.5");
         let second = ctx
             .centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &c)
             .await
             .unwrap();
         let s = subject(&ctx, &second.token).await;
@@ -218,7 +384,7 @@ async fn sessions_expire_are_listed_and_revoked() {
             .unwrap();
         let short = ctx
             .centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &c)
             .await
             .unwrap();
         ctx.clock.advance_secs(3601);
@@ -229,9 +395,10 @@ async fn sessions_expire_are_listed_and_revoked() {
             .await
             .unwrap();
         let code = ctx.outbox.last_code("13912345678").unwrap();
+        // One answer for every failure: nobody learns the account exists.
         assert!(matches!(
             ctx.centre.login_sms("13912345678", &code, &c).await,
-            Err(CentreError::MethodNotAllowed)
+            Err(CentreError::BadCredentials)
         ));
         assert!(ctx.centre.authenticate("ys_garbage").await.is_err());
     })
@@ -269,15 +436,30 @@ async fn real_name_and_face_step_up() {
             .unwrap();
         let s = subject(&ctx, &token).await;
         assert_eq!(s.level, Level::L2);
-        // The same identity cannot be bound by a second account.
+        // The same identity cannot be bound by a second account — and the
+        // answer is the one a wrong pair gets, so nobody learns that this
+        // person has an account here.
         let other = register(&ctx, "13912345679").await;
         let so = subject(&ctx, &other).await;
+        let bound = ctx
+            .centre
+            .verify_real_name(&so, "陈嘉明", "44010419880520123X")
+            .await
+            .unwrap_err();
+        let wrong = ctx
+            .centre
+            .verify_real_name(&so, "陈嘉民", "44010419880520123X")
+            .await
+            .unwrap_err();
         assert!(matches!(
-            ctx.centre
-                .verify_real_name(&so, "陈嘉明", "44010419880520123X")
-                .await,
-            Err(CentreError::Conflict(_))
+            bound,
+            CentreError::Invalid {
+                field: "id_number",
+                ..
+            }
         ));
+        assert_eq!(bound.to_string(), wrong.to_string());
+        assert_eq!(subject(&ctx, &other).await.level, Level::L1);
         assert!(ctx.centre.verify_face(&s, "spoof").await.is_err());
         let up = ctx.centre.verify_face(&s, "live-sample").await.unwrap();
         assert_eq!(up.level, Level::L3);
@@ -338,7 +520,7 @@ async fn applications_pause_resume_submit_and_progress() {
         let c = client("10.0.0.9");
         let login = ctx
             .centre
-            .login_password("13912345678", "pass-word-1", &c)
+            .login_password("13912345678", "pass-word-1", None, &c)
             .await
             .unwrap();
         let s2 = subject(&ctx, &login.token).await;
@@ -749,6 +931,152 @@ async fn agents_act_for_organisations_and_are_recorded() {
     .await;
 }
 
+#[tokio::test]
+async fn organisation_sessions_are_children_of_the_persons_session() {
+    each_backend(async |ctx: Ctx| {
+        let (token, person) = verified(&ctx, "13912345678").await;
+        let org = ctx
+            .centre
+            .register_organisation(&person, "91440101MA5D8Y2K35", "广州粤搜示范科技有限公司")
+            .await
+            .unwrap();
+        let c = client("10.0.0.1");
+        // Listed under the person's session, with the organisation's name.
+        let child = ctx.centre.act_for(&person, &org.id, &c).await.unwrap();
+        let as_org = subject(&ctx, &child.token).await;
+        let listed = ctx.centre.sessions(&person).await.unwrap();
+        let entry = listed
+            .iter()
+            .find(|x| x.id == as_org.session_id)
+            .expect("the organisation session is listed to the person");
+        assert_eq!(entry.parent.as_deref(), Some(person.session_id.as_str()));
+        assert_eq!(
+            entry.acting_for.as_deref(),
+            Some("广州粤搜示范科技有限公司")
+        );
+        // Its expiry never passes the parent's.
+        let parent = listed.iter().find(|x| x.current).unwrap();
+        assert!(entry.expires_at <= parent.expires_at);
+        // Revocable from the person's session.
+        ctx.centre
+            .revoke_session(&person, &as_org.session_id)
+            .await
+            .unwrap();
+        assert!(ctx.centre.authenticate(&child.token).await.is_err());
+        // Logging the person out ends a child too, at once.
+        let child = ctx.centre.act_for(&person, &org.id, &c).await.unwrap();
+        ctx.centre.authenticate(&child.token).await.unwrap();
+        ctx.centre.logout(&person).await.unwrap();
+        assert!(matches!(
+            ctx.centre.authenticate(&child.token).await,
+            Err(CentreError::Unauthenticated)
+        ));
+        assert!(ctx.centre.authenticate(&token).await.is_err());
+        // Revoking every other session from a new login ends their children.
+        let second = ctx
+            .centre
+            .login_password("13912345678", "pass-word-1", None, &c)
+            .await
+            .unwrap();
+        let second = subject(&ctx, &second.token).await;
+        let child = ctx.centre.act_for(&second, &org.id, &c).await.unwrap();
+        let third = ctx
+            .centre
+            .login_password("13912345678", "pass-word-1", None, &c)
+            .await
+            .unwrap();
+        let third = subject(&ctx, &third.token).await;
+        ctx.centre
+            .revoke_session(&third, &second.session_id)
+            .await
+            .unwrap();
+        assert!(ctx.centre.authenticate(&child.token).await.is_err());
+        // An organisation session cannot revoke the person's own session.
+        let child = ctx.centre.act_for(&third, &org.id, &c).await.unwrap();
+        let as_org = subject(&ctx, &child.token).await;
+        assert!(matches!(
+            ctx.centre.revoke_session(&as_org, &third.session_id).await,
+            Err(CentreError::NotFound(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn withdrawing_needs_the_items_level_and_text_refuses_bidi_controls() {
+    each_backend(async |ctx: Ctx| {
+        let (token, s) = verified(&ctx, "13912345678").await;
+        ctx.centre.verify_face(&s, "live-sample").await.unwrap();
+        let l3 = subject(&ctx, &token).await;
+        let (app, _) = ctx
+            .centre
+            .start_application(&l3, &item(Level::L3))
+            .await
+            .unwrap();
+        // The face check lapses: an L2 session may not withdraw it.
+        ctx.clock.advance_secs(16 * 60);
+        let l2 = subject(&ctx, &token).await;
+        assert_eq!(l2.level, Level::L2);
+        assert!(matches!(
+            ctx.centre.withdraw_application(&l2, &app.summary.id).await,
+            Err(CentreError::StepUpRequired {
+                required: Level::L3,
+                ..
+            })
+        ));
+        ctx.centre.application(&l2, &app.summary.id).await.unwrap();
+        // A right-to-left override would show a reversed word as another.
+        for bidi in ["\u{202E}", "\u{2066}", "\u{200F}"] {
+            let question = NewFeedback {
+                kind: FeedbackKind::Complaint,
+                title: "窗口服务".into(),
+                content: format!("态度{bidi}很差"),
+                item_id: None,
+            };
+            assert!(matches!(
+                ctx.centre.create_feedback(&l2, &question, &|_| None).await,
+                Err(CentreError::Invalid {
+                    field: "content",
+                    ..
+                })
+            ));
+        }
+    })
+    .await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_files_and_data_directory_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = yuesou_centre::Db::open_sqlite(&data).await.unwrap();
+    sqlx::query("CREATE TABLE probe (x BIGINT)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for name in ["centre.db", "centre.db-wal", "centre.db-shm"] {
+        let path = data.join(name);
+        assert!(path.exists(), "{name}");
+        assert_eq!(mode(&path), 0o600, "{name}");
+    }
+    db.close().await;
+    // A database left world-readable by an older version is tightened.
+    std::fs::set_permissions(
+        data.join("centre.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = yuesou_centre::Db::open_sqlite(&data).await.unwrap();
+    assert_eq!(mode(&data.join("centre.db")), 0o600);
+    assert_eq!(mode(&data), 0o700);
+    db.close().await;
+}
+
 fn record(person: &str, key: &str, query: &str, at_ms: i64) -> yuesou_centre::SearchRecord {
     yuesou_centre::SearchRecord {
         person_id: person.into(),
@@ -891,6 +1219,345 @@ async fn hot_counts_each_client_once_a_day_and_keep_rules() {
             ctx.centre.delete_hot_rule("社保").await.unwrap_err(),
             CentreError::NotFound(_)
         ));
+    })
+    .await;
+}
+
+/// 陈嘉明 at L3 with the wallet, and the id of his driving licence entry.
+async fn wallet_holder(ctx: &Ctx) -> (String, Subject, String) {
+    let (token, s) = verified(ctx, "13912345678").await;
+    ctx.centre.verify_face(&s, "live-sample").await.unwrap();
+    let s = subject(ctx, &token).await;
+    let added = ctx.centre.wallet_add(&s, None).await.unwrap();
+    assert!(added.added > 0);
+    let entry = added
+        .items
+        .iter()
+        .find(|i| i.type_code == "driving_licence")
+        .expect("a driving licence")
+        .id
+        .clone();
+    (token, s, entry)
+}
+
+fn qr() -> PresentOptions {
+    PresentOptions {
+        disclose: vec!["vehicle_class".into()],
+        request: None,
+    }
+}
+
+#[tokio::test]
+async fn revocation_sticks_to_the_licence_whatever_the_holder_does() {
+    each_backend(async |ctx: Ctx| {
+        let ctx = support::with_wallet(ctx);
+        let (_, s, entry) = wallet_holder(&ctx).await;
+        let c = client("10.0.0.1");
+        let shown = ctx.centre.wallet_present(&s, &entry, &qr()).await.unwrap();
+        let item = ctx.centre.wallet_item(&s, &entry, true).await.unwrap();
+        let done = ctx
+            .centre
+            .wallet_revoke("driving_licence", &item.number, "发证机关注销")
+            .await
+            .unwrap();
+        assert!(done.new && done.entries == 1 && done.presentations == 1);
+        // The presentation made before fails, listed as revoked.
+        let code = shown.code.clone().unwrap();
+        assert_eq!(
+            ctx.centre
+                .wallet_redeem(&code, &c)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Revoked
+        );
+        assert!(
+            ctx.centre
+                .wallet_list(&s)
+                .await
+                .unwrap()
+                .iter()
+                .any(|i| i.revoked)
+        );
+        assert!(matches!(
+            ctx.centre.wallet_present(&s, &entry, &qr()).await,
+            Err(CentreError::LicenceRevoked)
+        ));
+        // Deleting it and adding it again does not bring it back.
+        ctx.centre.wallet_delete(&s, &entry).await.unwrap();
+        let again = ctx.centre.wallet_add(&s, None).await.unwrap();
+        assert_eq!(again.added, 0);
+        assert_eq!(again.refused.len(), 1);
+        assert_eq!(again.refused[0].type_code, "driving_licence");
+        assert!(!again.items.iter().any(|i| i.type_code == "driving_licence"));
+        let only = ctx
+            .centre
+            .wallet_add(&s, Some(&["driving_licence".to_string()]))
+            .await
+            .unwrap();
+        assert_eq!((only.added, only.refused.len()), (0, 1));
+        let available = ctx.centre.wallet_available(&s).await.unwrap();
+        assert!(
+            available
+                .iter()
+                .any(|i| i.type_code == "driving_licence" && i.revoked)
+        );
+        // Revoking again changes nothing.
+        assert!(
+            !ctx.centre
+                .wallet_revoke("driving_licence", &item.number, "发证机关注销")
+                .await
+                .unwrap()
+                .new
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn presentations_answer_one_challenge_once() {
+    each_backend(async |ctx: Ctx| {
+        let ctx = support::with_wallet(ctx);
+        let (_, s, entry) = wallet_holder(&ctx).await;
+        let c = client("10.0.0.1");
+        // (a) A verifier's request: the holder answers, the verifier fetches
+        // the answer once with its secret.
+        let request = ctx
+            .centre
+            .wallet_request(
+                "某酒店前台",
+                "https://hotel.example",
+                &["holder_name".into()],
+                &c,
+            )
+            .await
+            .unwrap();
+        let info = ctx
+            .centre
+            .wallet_request_info(&request.code.to_lowercase())
+            .await
+            .unwrap();
+        assert_eq!(
+            (info.verifier.as_str(), info.answered),
+            ("某酒店前台", false)
+        );
+        assert!(
+            ctx.centre
+                .wallet_request_result(&request.code, &request.secret, &c)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let answer = PresentOptions {
+            disclose: vec!["vehicle_class".into()],
+            request: Some(request.code.clone()),
+        };
+        let shown = ctx
+            .centre
+            .wallet_present(&s, &entry, &answer)
+            .await
+            .unwrap();
+        assert_eq!(shown.mode, "request");
+        assert_eq!(shown.disclosed, ["holder_name", "vehicle_class"]);
+        assert!(shown.qr_svg.is_none());
+        // A wrong secret finds nothing; the right one gets the fields once.
+        assert!(matches!(
+            ctx.centre
+                .wallet_request_result(&request.code, "ys_wrong", &c)
+                .await,
+            Err(CentreError::NotFound(_))
+        ));
+        let got = ctx
+            .centre
+            .wallet_request_result(&request.code, &request.secret, &c)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.fields["holder_name"], "陈嘉明");
+        assert_eq!(got.shown[0].label, "姓名");
+        assert_eq!(
+            ctx.centre
+                .wallet_request_result(&request.code, &request.secret, &c)
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Replayed
+        );
+        // The same token pasted elsewhere: another audience, or a replay.
+        let token = got.token.unwrap();
+        assert_eq!(
+            ctx.centre
+                .wallet_verify(&token, "https://car-rental.example", None, &[], &c)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::NotForThisVerifier
+        );
+        assert_eq!(
+            ctx.centre
+                .wallet_verify(
+                    &token,
+                    "https://hotel.example",
+                    Some(&request.nonce),
+                    &[],
+                    &c
+                )
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Replayed
+        );
+        // A request is answered once.
+        assert!(
+            ctx.centre
+                .wallet_present(&s, &entry, &answer)
+                .await
+                .is_err()
+        );
+
+        // (b) A one-time QR code: short, redeemed once.
+        let shown = ctx.centre.wallet_present(&s, &entry, &qr()).await.unwrap();
+        let link = shown.link.clone().unwrap();
+        assert!(
+            link.starts_with("https://gd.example/verify?code=") && link.len() < 80,
+            "{link}"
+        );
+        let code = shown.code.clone().unwrap();
+        let redeemed = ctx.centre.wallet_redeem(&code, &c).await.unwrap().unwrap();
+        assert_eq!(redeemed.fields["vehicle_class"], "C1");
+        assert_eq!(
+            ctx.centre
+                .wallet_redeem(&code, &c)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Replayed
+        );
+        assert!(matches!(
+            ctx.centre.wallet_redeem("ZZZZZZZZZZZZ", &c).await.unwrap(),
+            Err(Refusal::Invalid(_))
+        ));
+        // The full token of a QR code verifies once online, for its audience.
+        let shown = ctx.centre.wallet_present(&s, &entry, &qr()).await.unwrap();
+        let audience = "https://gd.example/api/v1/wallet/redeem";
+        let ok = ctx
+            .centre
+            .wallet_verify(&shown.token, audience, None, &["vehicle_class".into()], &c)
+            .await
+            .unwrap();
+        assert!(ok.is_ok(), "{ok:?}");
+        assert_eq!(
+            ctx.centre
+                .wallet_verify(&shown.token, audience, None, &[], &c)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Replayed
+        );
+        // ...and its QR code no longer redeems.
+        assert_eq!(
+            ctx.centre
+                .wallet_redeem(shown.code.as_deref().unwrap(), &c)
+                .await
+                .unwrap()
+                .unwrap_err(),
+            Refusal::Replayed
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_status_list_marks_voided_presentations_and_nothing_links_them() {
+    each_backend(async |ctx: Ctx| {
+        let ctx = support::with_wallet(ctx);
+        let (_, s, entry) = wallet_holder(&ctx).await;
+        let a = ctx.centre.wallet_present(&s, &entry, &qr()).await.unwrap();
+        let b = ctx.centre.wallet_present(&s, &entry, &qr()).await.unwrap();
+        let claims = |token: &str| -> serde_json::Value {
+            use base64::Engine;
+            let payload = token.split('.').nth(1).unwrap();
+            serde_json::from_slice(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(payload)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        let (ca, cb) = (claims(&a.token), claims(&b.token));
+        let idx = |c: &serde_json::Value| c["status"]["status_list"]["idx"].as_u64().unwrap();
+        assert_ne!(idx(&ca), idx(&cb));
+        assert!(ca.get("licence_ref").is_none());
+        assert_eq!(
+            ca["status"]["status_list"]["uri"],
+            "https://gd.example/api/v1/wallet/status-list"
+        );
+        let keys = ctx.centre.wallet().unwrap().jwks();
+        let list = |jwt: &str| {
+            yuesou_wallet::verify_status_list(
+                jwt,
+                &keys,
+                "https://gd.example/api/v1/wallet/status-list",
+                yuesou_wallet::time::OffsetDateTime::from_unix_timestamp(
+                    ctx.centre.now_ms() / 1000,
+                )
+                .unwrap(),
+            )
+            .unwrap()
+        };
+        let before = list(&ctx.centre.wallet_status_list().await.unwrap());
+        assert_eq!(before.is_revoked(idx(&ca)), Some(false));
+        // Deleting the licence voids its live presentations.
+        ctx.centre.wallet_delete(&s, &entry).await.unwrap();
+        let after = list(&ctx.centre.wallet_status_list().await.unwrap());
+        assert_eq!(after.is_revoked(idx(&ca)), Some(true));
+        assert_eq!(after.is_revoked(idx(&cb)), Some(true));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sensitive_fields_are_presented_only_at_l3() {
+    each_backend(async |ctx: Ctx| {
+        let ctx = support::with_wallet(ctx);
+        let (token, _, entry) = wallet_holder(&ctx).await;
+        ctx.clock.advance_secs(16 * 60);
+        let l2 = subject(&ctx, &token).await;
+        assert_eq!(l2.level, Level::L2);
+        // Not sensitive: fine at L2.
+        let shown = ctx.centre.wallet_present(&l2, &entry, &qr()).await.unwrap();
+        assert!(shown.sensitive.is_empty());
+        for field in ["holder", "number", "holder_name"] {
+            let options = PresentOptions {
+                disclose: vec![field.into()],
+                request: None,
+            };
+            assert!(
+                matches!(
+                    ctx.centre.wallet_present(&l2, &entry, &options).await,
+                    Err(CentreError::StepUpRequired {
+                        required: Level::L3,
+                        ..
+                    })
+                ),
+                "{field}"
+            );
+        }
+        let s = ctx.centre.authenticate(&token).await.unwrap();
+        ctx.centre.verify_face(&s, "live-sample").await.unwrap();
+        let l3 = subject(&ctx, &token).await;
+        let options = PresentOptions {
+            disclose: vec!["holder".into(), "vehicle_class".into()],
+            request: None,
+        };
+        let shown = ctx
+            .centre
+            .wallet_present(&l3, &entry, &options)
+            .await
+            .unwrap();
+        assert_eq!(shown.sensitive, ["holder"]);
     })
     .await;
 }

@@ -24,6 +24,10 @@ use yuesou_core::{Engine, SearchResponse};
 
 /// Longest query (in characters) that may appear in the hot list.
 const HOT_QUERY_CHARS: usize = 30;
+/// The share of a hot candidate's words its best service must cover: a
+/// reading with words the catalogue does not know (a person's name, an
+/// address) is never shown to everyone, however many people searched it.
+const HOT_MIN_COVERAGE: f32 = 0.9;
 
 /// Entries the hot list keeps (the route shows the first `limit`).
 pub const HOT_LIST_LEN: usize = 50;
@@ -124,6 +128,22 @@ impl Reading {
     }
 }
 
+/// Whether the catalogue covers (nearly) every word of `text`, searched as
+/// typed: its best service's coverage is at least [`HOT_MIN_COVERAGE`].
+fn covered_by_catalogue(engine: &Engine, text: &str) -> bool {
+    let request = yuesou_core::SearchRequest::new(text)
+        .as_typed()
+        .explain(true)
+        .page(1, 1);
+    engine.search(&request).is_ok_and(|response| {
+        response
+            .hits
+            .first()
+            .and_then(|hit| hit.explain.as_ref())
+            .is_some_and(|explain| explain.coverage >= HOT_MIN_COVERAGE)
+    })
+}
+
 /// The key of a normalised reading: without spaces, lower case.
 pub fn key_of(normalised: &str) -> String {
     normalised
@@ -163,8 +183,9 @@ pub struct HotExplanation {
     pub score: f64,
     /// Distinct people per hour, newest first.
     pub hours: Vec<HourCount>,
-    /// `listed`, `pinned`, `blocked_by_operator`, `banned_word` or
-    /// `personal_data`.
+    /// `listed`, `pinned`, `blocked_by_operator`, `banned_word`,
+    /// `personal_data` or `unknown_words` (words the catalogue does not
+    /// know, such as a person's name, are never listed).
     pub status: String,
 }
 
@@ -365,6 +386,7 @@ impl Activity {
             c.hours.push((b.hour, b.people));
         }
         let banned = |text: &str| engine.is_some_and(|e| e.analyzer().guard().is_banned(text));
+        let unknown_words = |text: &str| engine.is_some_and(|e| !covered_by_catalogue(e, text));
         let rule_of = |key: &str| rules.iter().find(|r| r.key == key).map(|r| r.action);
         let mut explained = Vec::new();
         let mut listed = Vec::new();
@@ -380,6 +402,8 @@ impl Activity {
                 "banned_word"
             } else if contains_personal_number(&c.display) {
                 "personal_data"
+            } else if rule_of(&key) != Some(HotAction::Pin) && unknown_words(&c.display) {
+                "unknown_words"
             } else if rule_of(&key) == Some(HotAction::Pin) {
                 "pinned"
             } else {

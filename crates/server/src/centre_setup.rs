@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use yuesou_centre::{Centre, CentreError, DemoData, Policy, Providers, Wallet};
+use yuesou_centre::{Centre, CentreError, CentreKey, DemoData, Policy, Providers, Wallet};
 use yuesou_core::{Engine, EngineOptions};
 use yuesou_wallet::{DevIssuer, KeyStore, LicenceTypes};
 
@@ -48,7 +48,12 @@ pub(crate) async fn open(config: &Config, options: &EngineOptions) -> Result<Cen
         verify_per_minute: config.verify_per_minute,
         ..Policy::default()
     };
-    let centre = Centre::with_policy(db, providers, policy);
+    let key = match &config.centre_secret {
+        Some(hex) => CentreKey::from_hex(hex)?,
+        None => CentreKey::load_or_create(&config.data_dir)?,
+    };
+    let centre = Centre::with_policy(db, providers, policy).with_key(key);
+    centre.check_key().await?;
     Ok(match open_wallet(config, options) {
         Ok(wallet) => centre.with_wallet(wallet),
         Err(e) => {
@@ -68,7 +73,7 @@ fn open_wallet(config: &Config, options: &EngineOptions) -> Result<Wallet, Strin
         .map_err(|e| e.to_string())?;
     let keys = KeyStore::open(&config.data_dir).map_err(|e| e.to_string())?;
     tracing::info!(kid = %keys.current_kid(), "wallet signing key loaded");
-    Ok(Wallet::new(types, std::sync::Arc::new(issuer), keys))
+    Ok(Wallet::new(types, std::sync::Arc::new(issuer), keys).with_public_base(&config.public_url))
 }
 
 /// Seeds (demo on) or removes (demo off) the demo accounts.

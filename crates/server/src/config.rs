@@ -132,6 +132,14 @@ pub struct ConfigLayer {
     pub feedback_per_hour: Option<usize>,
     /// Presentation checks one client address may ask for per minute.
     pub verify_per_minute: Option<usize>,
+    /// The public address people and verifiers reach the daemon at
+    /// (`https://gd.example`): the wallet's status list and QR links start
+    /// with it.
+    pub public_url: Option<String>,
+    /// The server secret that keys the hashes of SMS and presentation
+    /// codes: 64 hexadecimal digits, the same on every replica sharing a
+    /// database (default: generated in `<data_dir>/secrets/centre.key`).
+    pub centre_secret: Option<String>,
 }
 
 macro_rules! merge_fields {
@@ -150,7 +158,8 @@ impl ConfigLayer {
             cors_origins, request_timeout_ms, shutdown_timeout_ms, cache_mb, max_body_bytes,
             search_pool, access_log, log_format, log, workers, database, demo, operator_token,
             hot_min_people, hot_window_hours, hot_refresh_ms, activity_flush_ms,
-            trust_forwarded_for, feedback_per_hour, verify_per_minute,
+            trust_forwarded_for, feedback_per_hour, verify_per_minute, public_url,
+            centre_secret,
         )
     }
 
@@ -186,6 +195,7 @@ impl ConfigLayer {
     fn holds_secrets(&self) -> bool {
         self.admin_token.is_some()
             || self.operator_token.is_some()
+            || self.centre_secret.is_some()
             || self
                 .database
                 .as_deref()
@@ -312,6 +322,11 @@ pub struct Config {
     pub feedback_per_hour: usize,
     /// Presentation checks per client address per minute (default 120).
     pub verify_per_minute: usize,
+    /// The public address (default `http://<addr>`).
+    pub public_url: String,
+    /// The centre's server secret, hexadecimal (default: the key file under
+    /// the data directory).
+    pub centre_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -346,6 +361,11 @@ impl std::fmt::Debug for Config {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("feedback_per_hour", &self.feedback_per_hour)
             .field("verify_per_minute", &self.verify_per_minute)
+            .field("public_url", &self.public_url)
+            .field(
+                "centre_secret",
+                &self.centre_secret.as_ref().map(|_| "<set>"),
+            )
             .finish()
     }
 }
@@ -377,6 +397,8 @@ impl Default for Config {
             trust_forwarded_for: false,
             feedback_per_hour: 20,
             verify_per_minute: 120,
+            public_url: "http://127.0.0.1:8700".to_string(),
+            centre_secret: None,
         }
     }
 }
@@ -395,19 +417,161 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+fn invalid(key: &'static str, message: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        message: message.to_string(),
+    }
+}
+
+/// A duration in ms that must be at least 1 ms.
+fn positive_ms(
+    key: &'static str,
+    value: Option<u64>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    match value {
+        Some(0) => Err(invalid(key, "must be at least 1 ms")),
+        Some(ms) => Ok(Duration::from_millis(ms)),
+        None => Ok(default),
+    }
+}
+
+/// A per-period limit from 1 to 1,000,000.
+fn limit(name: &'static str, value: Option<usize>, default: usize) -> Result<usize, ConfigError> {
+    match value {
+        Some(n) if !(1..=1_000_000).contains(&n) => Err(invalid(name, "must be from 1 to 1000000")),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    }
+}
+
+/// A bearer token: at least 16 characters when set (empty = unset).
+fn token(key: &'static str, value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let value = value.filter(|t| !t.is_empty());
+    if value.as_ref().is_some_and(|t| t.len() < 16) {
+        return Err(invalid(
+            key,
+            "must be at least 16 characters (use a random string)",
+        ));
+    }
+    Ok(value)
+}
+
+/// The admin and operator tokens (they must differ).
+fn tokens(layer: &ConfigLayer) -> Result<(Option<String>, Option<String>), ConfigError> {
+    let admin = token("admin_token", layer.admin_token.clone())?;
+    let operator = token("operator_token", layer.operator_token.clone())?;
+    if operator.is_some() && operator == admin {
+        return Err(invalid(
+            "operator_token",
+            "must differ from the admin token",
+        ));
+    }
+    Ok((admin, operator))
+}
+
+/// Origins allowed by CORS: `*` or `scheme://host[:port]`.
+fn cors_origins(value: Option<Vec<String>>) -> Result<Vec<String>, ConfigError> {
+    let origins: Vec<String> = value
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
+    for origin in &origins {
+        let valid = origin == "*"
+            || ((origin.starts_with("http://") || origin.starts_with("https://"))
+                && !origin.ends_with('/')
+                && axum::http::HeaderValue::from_str(origin).is_ok());
+        if !valid {
+            return Err(invalid(
+                "cors_origins",
+                &format!("{origin:?} is not * or an origin such as https://app.example.org"),
+            ));
+        }
+    }
+    Ok(origins)
+}
+
+/// The centre's database URL, if set: `sqlite:` or `postgres:`.
+fn database(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let database = value.filter(|d| !d.trim().is_empty());
+    if let Some(url) = &database
+        && !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|p| url.starts_with(p))
+    {
+        return Err(invalid(
+            "database",
+            "must be a sqlite://… or postgres://… URL",
+        ));
+    }
+    Ok(database)
+}
+
+/// Hot-search settings over their defaults.
+fn hot_settings(
+    layer: &ConfigLayer,
+    mut hot: crate::activity::HotSettings,
+) -> Result<crate::activity::HotSettings, ConfigError> {
+    if let Some(n) = layer.hot_min_people {
+        if !(1..=1_000_000).contains(&n) {
+            return Err(invalid("hot_min_people", "must be from 1 to 1000000"));
+        }
+        hot.min_people = n;
+    }
+    if let Some(h) = layer.hot_window_hours {
+        if !(1..=24 * 30).contains(&h) {
+            return Err(invalid("hot_window_hours", "must be from 1 to 720"));
+        }
+        hot.window_hours = h;
+    }
+    hot.refresh = positive_ms("hot_refresh_ms", layer.hot_refresh_ms, hot.refresh)?;
+    hot.flush = positive_ms("activity_flush_ms", layer.activity_flush_ms, hot.flush)?;
+    Ok(hot)
+}
+
+/// The public address: `http(s)://host[:port]` without a path, default
+/// `http://<addr>`.
+fn public_url(value: Option<String>, addr: SocketAddr) -> Result<String, ConfigError> {
+    let Some(url) = value.filter(|u| !u.trim().is_empty()) else {
+        return Ok(format!("http://{addr}"));
+    };
+    let url = url.trim().trim_end_matches('/').to_string();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && host.bytes().all(|b| b.is_ascii_graphic()) => Ok(url),
+        _ => Err(invalid(
+            "public_url",
+            "must be an address such as https://gd.example (http or https, printable ASCII)",
+        )),
+    }
+}
+
+/// The centre secret: 64 hexadecimal digits when set.
+fn centre_secret(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    if value
+        .as_ref()
+        .is_some_and(|v| v.len() != 64 || !v.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(invalid(
+            "centre_secret",
+            "must be 64 hexadecimal digits (e.g. from `openssl rand -hex 32`)",
+        ));
+    }
+    Ok(value)
+}
+
 impl Config {
     /// Applies defaults to a merged layer and validates the result.
     pub fn resolve(layer: ConfigLayer) -> Result<Config, ConfigError> {
         let d = Config::default();
-        let invalid = |key, message: &str| ConfigError::Invalid {
-            key,
-            message: message.to_string(),
-        };
-        let positive_ms = |key, value: Option<u64>, default: Duration| match value {
-            Some(0) => Err(invalid(key, "must be at least 1 ms")),
-            Some(ms) => Ok(Duration::from_millis(ms)),
-            None => Ok(default),
-        };
         let cache_mb = layer.cache_mb.unwrap_or(d.cache_mb);
         if cache_mb > MAX_CACHE_MB {
             return Err(invalid(
@@ -415,97 +579,17 @@ impl Config {
                 &format!("must be at most {MAX_CACHE_MB}"),
             ));
         }
-        let admin_token = layer.admin_token.filter(|t| !t.is_empty());
-        if admin_token.as_ref().is_some_and(|t| t.len() < 16) {
-            return Err(invalid(
-                "admin_token",
-                "must be at least 16 characters (use a random string)",
-            ));
-        }
-        let cors_origins: Vec<String> = layer
-            .cors_origins
-            .unwrap_or_default()
-            .into_iter()
-            .map(|o| o.trim().to_string())
-            .filter(|o| !o.is_empty())
-            .collect();
-        for origin in &cors_origins {
-            let valid = origin == "*"
-                || ((origin.starts_with("http://") || origin.starts_with("https://"))
-                    && !origin.ends_with('/')
-                    && axum::http::HeaderValue::from_str(origin).is_ok());
-            if !valid {
-                return Err(invalid(
-                    "cors_origins",
-                    &format!("{origin:?} is not * or an origin such as https://app.example.org"),
-                ));
-            }
-        }
-        let operator_token = layer.operator_token.filter(|t| !t.is_empty());
-        if operator_token.as_ref().is_some_and(|t| t.len() < 16) {
-            return Err(invalid(
-                "operator_token",
-                "must be at least 16 characters (use a random string)",
-            ));
-        }
-        if operator_token.is_some() && operator_token == admin_token {
-            return Err(invalid(
-                "operator_token",
-                "must differ from the admin token",
-            ));
-        }
-        let demo = layer.demo.unwrap_or(layer.catalogue.is_none());
-        let database = layer.database.filter(|d| !d.trim().is_empty());
-        if let Some(url) = &database
-            && !["sqlite:", "postgres:", "postgresql:"]
-                .iter()
-                .any(|p| url.starts_with(p))
-        {
-            return Err(invalid(
-                "database",
-                "must be a sqlite://… or postgres://… URL",
-            ));
-        }
         if layer.workers == Some(0) {
             return Err(invalid("workers", "must be at least 1"));
         }
-        let mut hot = d.hot.clone();
-        if let Some(n) = layer.hot_min_people {
-            if !(1..=1_000_000).contains(&n) {
-                return Err(invalid("hot_min_people", "must be from 1 to 1000000"));
-            }
-            hot.min_people = n;
-        }
-        if let Some(h) = layer.hot_window_hours {
-            if !(1..=24 * 30).contains(&h) {
-                return Err(invalid("hot_window_hours", "must be from 1 to 720"));
-            }
-            hot.window_hours = h;
-        }
-        hot.refresh = positive_ms("hot_refresh_ms", layer.hot_refresh_ms, hot.refresh)?;
-        hot.flush = positive_ms("activity_flush_ms", layer.activity_flush_ms, hot.flush)?;
-        let limit = |name: &'static str, value: Option<usize>, default: usize| match value {
-            Some(n) if !(1..=1_000_000).contains(&n) => {
-                Err(invalid(name, "must be from 1 to 1000000"))
-            }
-            Some(n) => Ok(n),
-            None => Ok(default),
-        };
-        let feedback_per_hour = limit(
-            "feedback_per_hour",
-            layer.feedback_per_hour,
-            d.feedback_per_hour,
-        )?;
-        let verify_per_minute = limit(
-            "verify_per_minute",
-            layer.verify_per_minute,
-            d.verify_per_minute,
-        )?;
+        let (admin_token, operator_token) = tokens(&layer)?;
+        let addr = layer.addr.unwrap_or(d.addr);
         Ok(Config {
-            addr: layer.addr.unwrap_or(d.addr),
-            home: layer.home,
-            data_dir: layer.data_dir.unwrap_or(d.data_dir),
-            catalogue: layer.catalogue,
+            addr,
+            home: layer.home.clone(),
+            data_dir: layer.data_dir.clone().unwrap_or(d.data_dir),
+            demo: layer.demo.unwrap_or(layer.catalogue.is_none()),
+            catalogue: layer.catalogue.clone(),
             watch: layer.watch.unwrap_or(d.watch),
             reload_debounce: positive_ms(
                 "reload_debounce_ms",
@@ -513,7 +597,7 @@ impl Config {
                 d.reload_debounce,
             )?,
             admin_token,
-            cors_origins,
+            cors_origins: cors_origins(layer.cors_origins.clone())?,
             request_timeout: positive_ms(
                 "request_timeout_ms",
                 layer.request_timeout_ms,
@@ -528,15 +612,24 @@ impl Config {
             search_pool: layer.search_pool.unwrap_or(d.search_pool),
             access_log: layer.access_log.unwrap_or(d.access_log),
             log_format: layer.log_format.unwrap_or(d.log_format),
-            log: layer.log.unwrap_or(d.log),
+            log: layer.log.clone().unwrap_or(d.log),
             workers: layer.workers,
-            database,
-            demo,
+            database: database(layer.database.clone())?,
             operator_token,
-            hot,
+            hot: hot_settings(&layer, d.hot)?,
             trust_forwarded_for: layer.trust_forwarded_for.unwrap_or(d.trust_forwarded_for),
-            feedback_per_hour,
-            verify_per_minute,
+            feedback_per_hour: limit(
+                "feedback_per_hour",
+                layer.feedback_per_hour,
+                d.feedback_per_hour,
+            )?,
+            verify_per_minute: limit(
+                "verify_per_minute",
+                layer.verify_per_minute,
+                d.verify_per_minute,
+            )?,
+            public_url: public_url(layer.public_url.clone(), addr)?,
+            centre_secret: centre_secret(layer.centre_secret)?,
         })
     }
 }

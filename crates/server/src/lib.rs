@@ -55,6 +55,7 @@ mod problem;
 mod recommend;
 mod reload;
 mod routes;
+mod serve;
 mod session;
 mod state;
 mod watch;
@@ -63,7 +64,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::serve::ListenerExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use cache::ResponseCache;
@@ -77,6 +77,7 @@ pub use problem::{PROBLEM_JSON, Problem, ProblemKind, TYPE_BASE};
 pub use reload::{ReloadOutcome, ReloadReport, ReloadTrigger, Reloader};
 pub use routes::X_CACHE;
 pub use routes::web::{CONTENT_SECURITY_POLICY, asset_paths as web_asset_paths};
+pub use serve::{HEADER_BUFFER_BYTES, MAX_HEADER_BYTES, serve};
 pub use state::AppState;
 pub use watch::FileWatcher;
 
@@ -92,7 +93,8 @@ pub mod bodies {
     pub use crate::routes::me::{FaceRequest, OrganisationRequest, RealNameRequest};
     pub use crate::routes::operator::ReplyRequest;
     pub use crate::routes::wallet::{
-        AddRequest, FieldNameText, PresentRequest, RevokeRequest, VerifyRequest,
+        AddRequest, FieldNameText, NewVerifierRequest, PresentRequest, RedeemRequest,
+        RevokeRequest, VerifyRequest,
     };
     pub use crate::session::parse_body;
     pub use yuesou_centre::{ContactUpdate, NewBroadcast, NewFeedback, Progress, Settings};
@@ -153,25 +155,6 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             .expose_headers([REQUEST_ID.clone(), HeaderName::from_static(X_CACHE)])
             .max_age(Duration::from_secs(600)),
     )
-}
-
-/// Serves the router on `listener` until `shutdown` completes, then stops
-/// accepting connections and waits for requests in flight (without a
-/// deadline; [`Daemon`] adds one).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }
 
 async fn method_not_allowed() -> Problem {

@@ -3,14 +3,19 @@
 //! 1. **request id** — `x-request-id` from the client when it is short and
 //!    plain (`[A-Za-z0-9._-]{1,64}`), else a fresh one; echoed back and
 //!    carried by the request's tracing span;
-//! 2. **body limit** — a declared body over the limit is a 413 problem;
+//! 2. **limits** — headers over [`crate::MAX_HEADER_BYTES`] are a 431
+//!    problem, a declared body over the limit a 413 problem;
 //! 3. **timeout** — a request over the configured time is a 503 `timeout`
 //!    problem (except a forced reload, which waits for its engine build);
 //! 4. **problems only** — any error response that is not already
 //!    `application/problem+json` (framework rejections) becomes one;
 //! 5. **OPTIONS** — outside a CORS preflight, answers 204 (axum's method
 //!    router adds the route's `Allow`);
-//! 6. **metrics and access log** — by route *template*, with method, status
+//! 6. **caching and sniffing** — every `/api/` answer says
+//!    `X-Content-Type-Options: nosniff`, and `Cache-Control: no-store`
+//!    unless the route chose its own (personal data must not sit in a
+//!    shared or browser cache);
+//! 7. **metrics and access log** — by route *template*, with method, status
 //!    and latency; never the query string, a position or a token.
 
 use std::sync::LazyLock;
@@ -51,12 +56,27 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     metrics.request_started();
 
     let settings = &state.settings;
+    let api = request.uri().path().starts_with("/api/");
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
     let declared_length = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let mut response = if declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
+    let mut response = if header_bytes > crate::MAX_HEADER_BYTES {
+        Problem::new(
+            ProblemKind::HeadersTooLarge,
+            format!(
+                "request headers are limited to {} bytes",
+                crate::MAX_HEADER_BYTES
+            ),
+        )
+        .into_response()
+    } else if declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
         Problem::new(
             ProblemKind::PayloadTooLarge,
             format!(
@@ -90,9 +110,17 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     if response.status().as_u16() >= 400 && !is_problem(&response) {
         response = as_problem(response);
     }
-    response
-        .headers_mut()
-        .insert(&REQUEST_ID, request_id.clone());
+    let headers = response.headers_mut();
+    headers.insert(&REQUEST_ID, request_id.clone());
+    if api {
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
 
     let status = response.status().as_u16();
     let elapsed = started.elapsed();

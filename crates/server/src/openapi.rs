@@ -100,6 +100,11 @@ pub(crate) fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(wallet::get, wallet::delete))
         .routes(routes!(wallet::present))
         .routes(routes!(wallet::verify))
+        .routes(routes!(wallet::redeem))
+        .routes(routes!(wallet::create_request))
+        .routes(routes!(wallet::request_info))
+        .routes(routes!(wallet::request_result))
+        .routes(routes!(wallet::status_list))
         .routes(routes!(wallet::jwks))
         .routes(routes!(wallet::types))
         .routes(routes!(wallet::revoke))
@@ -197,6 +202,16 @@ const LINKS: &[LinkSpec] = &[
                 &[("id", "$response.body#/items/0/id")],
             ),
         ],
+    ),
+    (
+        "/api/v1/wallet/requests",
+        "201",
+        "post",
+        &[(
+            "GetVerifierRequest",
+            "get_verifier_request",
+            &[("code", "$response.body#/code")],
+        )],
     ),
     (
         "/api/v1/me/history",
@@ -319,6 +334,17 @@ fn add_common_parts(doc: &mut OpenApi) {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .description(Some("The operator token (YUESOU_OPERATOR_TOKEN)"))
+                .build(),
+        )),
+    );
+    components.security_schemes.insert(
+        "request_secret".to_string(),
+        RefOr::T(SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "The secret of a verifier's request, from POST /api/v1/wallet/requests",
+                ))
                 .build(),
         )),
     );

@@ -32,6 +32,8 @@ pub enum ProblemKind {
     MethodNotAllowed,
     /// The request body is larger than the daemon accepts (413).
     PayloadTooLarge,
+    /// The request's headers are larger than the daemon accepts (431).
+    HeadersTooLarge,
     /// The engine could not be (re)built from the data files (500).
     ReloadFailed,
     /// An unexpected server fault, never caused by input (500).
@@ -46,8 +48,12 @@ pub enum ProblemKind {
     /// Login failed: the phone, password or code is not correct — one
     /// answer for all three, so nobody learns who is registered (401).
     BadCredentials,
-    /// The login method is turned off for this account (登录方式) (403).
-    LoginMethodDisabled,
+    /// The account is under attack: a password login also needs a `login`
+    /// SMS code (401).
+    SecondFactorRequired,
+    /// Too many logins at once (password hashing is limited); see
+    /// `Retry-After` (503).
+    Busy,
     /// The action needs a higher login level; `level` names it (403).
     StepUpRequired,
     /// The caller may not do this (403).
@@ -76,11 +82,19 @@ pub enum ProblemKind {
     PresentationRevoked,
     /// A field the verifier requires was not disclosed (422).
     FieldNotDisclosed,
+    /// The presentation was made for another verifier or another request
+    /// (its audience or nonce) (422).
+    PresentationNotForVerifier,
+    /// The presentation's challenge was used already: a replay (422).
+    PresentationReplayed,
+    /// The issuer revoked this licence: it cannot be added or presented
+    /// (409).
+    LicenceRevoked,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 28] = [
+    pub const ALL: [ProblemKind; 33] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -89,13 +103,15 @@ impl ProblemKind {
         ProblemKind::NoSuchEndpoint,
         ProblemKind::MethodNotAllowed,
         ProblemKind::PayloadTooLarge,
+        ProblemKind::HeadersTooLarge,
         ProblemKind::ReloadFailed,
         ProblemKind::Internal,
         ProblemKind::NotReady,
         ProblemKind::Timeout,
         ProblemKind::Unauthenticated,
         ProblemKind::BadCredentials,
-        ProblemKind::LoginMethodDisabled,
+        ProblemKind::SecondFactorRequired,
+        ProblemKind::Busy,
         ProblemKind::StepUpRequired,
         ProblemKind::Forbidden,
         ProblemKind::OperatorDisabled,
@@ -109,6 +125,9 @@ impl ProblemKind {
         ProblemKind::PresentationInvalid,
         ProblemKind::PresentationRevoked,
         ProblemKind::FieldNotDisclosed,
+        ProblemKind::PresentationNotForVerifier,
+        ProblemKind::PresentationReplayed,
+        ProblemKind::LicenceRevoked,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -122,13 +141,15 @@ impl ProblemKind {
             ProblemKind::NoSuchEndpoint => "no-such-endpoint",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
             ProblemKind::PayloadTooLarge => "payload-too-large",
+            ProblemKind::HeadersTooLarge => "request-header-fields-too-large",
             ProblemKind::ReloadFailed => "reload-failed",
             ProblemKind::Internal => "internal",
             ProblemKind::NotReady => "not-ready",
             ProblemKind::Timeout => "timeout",
             ProblemKind::Unauthenticated => "unauthenticated",
             ProblemKind::BadCredentials => "bad-credentials",
-            ProblemKind::LoginMethodDisabled => "login-method-disabled",
+            ProblemKind::SecondFactorRequired => "second-factor-required",
+            ProblemKind::Busy => "busy",
             ProblemKind::StepUpRequired => "step-up-required",
             ProblemKind::Forbidden => "forbidden",
             ProblemKind::OperatorDisabled => "operator-disabled",
@@ -142,6 +163,9 @@ impl ProblemKind {
             ProblemKind::PresentationInvalid => "presentation-invalid",
             ProblemKind::PresentationRevoked => "presentation-revoked",
             ProblemKind::FieldNotDisclosed => "field-not-disclosed",
+            ProblemKind::PresentationNotForVerifier => "presentation-not-for-verifier",
+            ProblemKind::PresentationReplayed => "presentation-replayed",
+            ProblemKind::LicenceRevoked => "licence-revoked",
         }
     }
 
@@ -154,24 +178,27 @@ impl ProblemKind {
             ProblemKind::PresentationExpired
             | ProblemKind::PresentationInvalid
             | ProblemKind::PresentationRevoked
-            | ProblemKind::FieldNotDisclosed => StatusCode::UNPROCESSABLE_ENTITY,
+            | ProblemKind::FieldNotDisclosed
+            | ProblemKind::PresentationNotForVerifier
+            | ProblemKind::PresentationReplayed => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::Unauthorized
             | ProblemKind::Unauthenticated
-            | ProblemKind::BadCredentials => StatusCode::UNAUTHORIZED,
+            | ProblemKind::BadCredentials
+            | ProblemKind::SecondFactorRequired => StatusCode::UNAUTHORIZED,
             ProblemKind::AdminDisabled
-            | ProblemKind::LoginMethodDisabled
             | ProblemKind::StepUpRequired
             | ProblemKind::Forbidden
             | ProblemKind::OperatorDisabled => StatusCode::FORBIDDEN,
-            ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::Conflict | ProblemKind::LicenceRevoked => StatusCode::CONFLICT,
             ProblemKind::BannedWord => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ProblemKind::Unavailable | ProblemKind::CentreDisabled => {
+            ProblemKind::Unavailable | ProblemKind::CentreDisabled | ProblemKind::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ProblemKind::NotFound | ProblemKind::NoSuchEndpoint => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ProblemKind::ReloadFailed | ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProblemKind::NotReady | ProblemKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -188,13 +215,15 @@ impl ProblemKind {
             ProblemKind::NoSuchEndpoint => "No such endpoint",
             ProblemKind::MethodNotAllowed => "Method not allowed",
             ProblemKind::PayloadTooLarge => "Payload too large",
+            ProblemKind::HeadersTooLarge => "Request headers too large",
             ProblemKind::ReloadFailed => "Reload failed",
             ProblemKind::Internal => "Internal error",
             ProblemKind::NotReady => "Not ready",
             ProblemKind::Timeout => "Timeout",
             ProblemKind::Unauthenticated => "Not logged in",
             ProblemKind::BadCredentials => "Wrong credentials",
-            ProblemKind::LoginMethodDisabled => "Login method disabled",
+            ProblemKind::SecondFactorRequired => "SMS code needed too",
+            ProblemKind::Busy => "Server busy",
             ProblemKind::StepUpRequired => "Higher login level required",
             ProblemKind::Forbidden => "Forbidden",
             ProblemKind::OperatorDisabled => "Operator endpoints disabled",
@@ -208,6 +237,9 @@ impl ProblemKind {
             ProblemKind::PresentationInvalid => "Presentation invalid",
             ProblemKind::PresentationRevoked => "Licence deleted or revoked",
             ProblemKind::FieldNotDisclosed => "Field not disclosed",
+            ProblemKind::PresentationNotForVerifier => "Presentation for another verifier",
+            ProblemKind::PresentationReplayed => "Presentation used already",
+            ProblemKind::LicenceRevoked => "Licence revoked",
         }
     }
 
@@ -227,6 +259,7 @@ impl ProblemKind {
             StatusCode::NOT_FOUND => ProblemKind::NoSuchEndpoint,
             StatusCode::METHOD_NOT_ALLOWED => ProblemKind::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ProblemKind::PayloadTooLarge,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => ProblemKind::HeadersTooLarge,
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => ProblemKind::Timeout,
             s if s.is_client_error() => ProblemKind::InvalidRequest,
             _ => ProblemKind::Internal,
@@ -381,7 +414,13 @@ impl From<yuesou_centre::CentreError> for Problem {
         match error {
             E::Unauthenticated => Problem::new(ProblemKind::Unauthenticated, detail),
             E::BadCredentials => Problem::new(ProblemKind::BadCredentials, detail),
-            E::MethodNotAllowed => Problem::new(ProblemKind::LoginMethodDisabled, detail),
+            E::SecondFactorRequired => Problem::new(ProblemKind::SecondFactorRequired, detail),
+            E::Busy { retry_after_secs } => Problem {
+                retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
+                ..Problem::new(ProblemKind::Busy, detail)
+            },
+            E::LicenceRevoked => Problem::new(ProblemKind::LicenceRevoked, detail),
+            E::WalletDisabled => Problem::new(ProblemKind::CentreDisabled, detail),
             E::NotFound(_) => Problem::new(ProblemKind::NotFound, detail),
             E::Invalid { field, .. } => Problem {
                 parameter: Some(field.to_string()),
@@ -410,9 +449,6 @@ impl From<yuesou_centre::CentreError> for Problem {
                 retry_after: Some(30),
                 ..Problem::new(ProblemKind::Unavailable, detail)
             },
-            E::Provider(ref m) if m.contains("without the wallet") => {
-                Problem::new(ProblemKind::CentreDisabled, detail)
-            }
             E::Provider(_) | E::Internal(_) => {
                 tracing::error!(error = %detail, "personal centre fault");
                 Problem::internal("an unexpected fault; it has been logged")

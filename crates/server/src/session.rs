@@ -6,7 +6,8 @@
 //! - [`Operator`] — the operator token (`YUESOU_OPERATOR_TOKEN`), compared
 //!   in constant time; user tokens never pass. Without a configured token
 //!   the operator routes answer 403 `operator-disabled`.
-//! - [`Searcher`] — the session of a search, if any (never fails).
+//! - [`Searcher`] — the session of a search, if any (never fails, never
+//!   waits on the database more than a moment).
 //! - [`Caller`] — device and network address, recorded with a login.
 //! - [`JsonBody`] — a JSON body whose errors become 400 problems that never
 //!   repeat the values sent (they may be personal data).
@@ -82,11 +83,22 @@ impl FromRequestParts<AppState> for MaybeAuthed {
     }
 }
 
+/// How long a search waits for its token to be checked before it goes on
+/// as anonymous: a search never waits on the database.
+const SEARCHER_DEADLINE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The subject of a search sent with a valid token, else nobody. Unlike
-/// [`MaybeAuthed`] it never fails: search keeps serving while the
-/// database is away (the search is then simply not remembered).
+/// [`MaybeAuthed`] it never fails and never waits long: when the session
+/// cannot be checked within [`SEARCHER_DEADLINE`] (the database is slow or
+/// away), the search goes on as anonymous and is not remembered at all
+/// (`remember` is false), neither in a history nor in the hot counts.
 #[derive(Debug, Clone)]
-pub(crate) struct Searcher(pub Option<Subject>);
+pub(crate) struct Searcher {
+    /// The person searching, when known.
+    pub person: Option<Subject>,
+    /// Whether the search may be remembered.
+    pub remember: bool,
+}
 
 impl FromRequestParts<AppState> for Searcher {
     type Rejection = std::convert::Infallible;
@@ -95,14 +107,27 @@ impl FromRequestParts<AppState> for Searcher {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match MaybeAuthed::from_request_parts(parts, state).await {
-            Ok(MaybeAuthed(subject)) => Ok(Searcher(subject)),
-            Err(problem) => {
-                tracing::warn!(
-                    problem = problem.title,
-                    "cannot check a searcher's session; searching anonymously"
-                );
-                Ok(Searcher(None))
+        let (Some(centre), Some(token)) = (state.centre.as_ref(), bearer(parts)) else {
+            return Ok(Searcher {
+                person: None,
+                remember: true,
+            });
+        };
+        match tokio::time::timeout(SEARCHER_DEADLINE, centre.authenticate(token)).await {
+            Ok(Ok(subject)) => Ok(Searcher {
+                person: Some(subject),
+                remember: true,
+            }),
+            Ok(Err(yuesou_centre::CentreError::Unauthenticated)) => Ok(Searcher {
+                person: None,
+                remember: true,
+            }),
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("cannot check a searcher's session in time; searching anonymously");
+                Ok(Searcher {
+                    person: None,
+                    remember: false,
+                })
             }
         }
     }

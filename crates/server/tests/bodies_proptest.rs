@@ -20,9 +20,9 @@ use yuesou_centre::identity::{IdNumber, contains_personal_number, parse_phone, p
 use yuesou_server::Problem;
 use yuesou_server::bodies::{
     AddRequest, CodeRequest, ContactUpdate, FaceRequest, LoginRequest, NewBroadcast, NewFeedback,
-    OrganisationRequest, PresentRequest, Progress, RealNameRequest, RegisterRequest, ReplyRequest,
-    RevokeRequest, RuleRequest, Settings, StartRequest, StepAnswers, VerifyRequest,
-    checked_rule_query, parse_body,
+    NewVerifierRequest, OrganisationRequest, PresentRequest, Progress, RealNameRequest,
+    RedeemRequest, RegisterRequest, ReplyRequest, RevokeRequest, RuleRequest, Settings,
+    StartRequest, StepAnswers, VerifyRequest, checked_rule_query, parse_body,
 };
 
 /// A refused body: 400 `invalid-request`, no number of four digits or more.
@@ -75,6 +75,8 @@ fn parse_as_every_body(bytes: &[u8]) {
     let _ = one::<PresentRequest>(bytes);
     let _ = one::<VerifyRequest>(bytes);
     let _ = one::<RevokeRequest>(bytes);
+    let _ = one::<RedeemRequest>(bytes);
+    let _ = one::<NewVerifierRequest>(bytes);
 }
 
 /// Real bodies of the API, to be damaged.

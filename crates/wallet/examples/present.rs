@@ -11,7 +11,13 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
-use yuesou_wallet::{DevIssuer, Issuer, KeyStore, LicenceTypes, PresentRequest, present, verify};
+use yuesou_wallet::{
+    DevIssuer, Expected, Issuer, KeyStore, LicenceTypes, PresentRequest, present, qr_svg, verify,
+};
+
+/// The demo verifier's audience and the nonce of its challenge.
+const AUDIENCE: &str = "demo-verifier";
+const NONCE: &str = "demo-nonce-0001";
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -37,13 +43,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         &keys,
         &licence,
         ty,
-        &PresentRequest::new("demo-ref", disclose.clone(), now),
+        &PresentRequest::new(disclose.clone(), now, AUDIENCE, NONCE),
     )?;
-    let checked = verify(&p.token, &keys, now, &disclose)?;
+    let expected = Expected::new(now, AUDIENCE)
+        .nonce(NONCE)
+        .require(disclose.iter().cloned());
+    let checked = verify(&p.token, &keys, &expected)?;
 
     std::fs::write(out.join("token.txt"), &p.token)?;
     std::fs::write(out.join("jwks.json"), keys.jwks().to_json())?;
-    std::fs::write(out.join("qr.svg"), &p.qr_svg)?;
+    std::fs::write(out.join("qr.svg"), qr_svg(&p.token)?)?;
     let check = format!(
         "python3 scripts/verify_sdjwt.py {0}/token.txt --jwks {0}/jwks.json --aud={1} --nonce={2}\n",
         out.display(),

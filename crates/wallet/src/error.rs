@@ -163,6 +163,15 @@ pub enum VerifyError {
         /// The required field name.
         field: String,
     },
+    /// The presentation was made for another verifier (its KB-JWT `aud`
+    /// is not this verifier's): a token shown to one verifier does not
+    /// work at another.
+    #[error("{} ({})", self.message_zh(), self.message_en())]
+    WrongAudience,
+    /// The presentation answers another challenge (its KB-JWT `nonce` is
+    /// not the one this verifier issued).
+    #[error("{} ({})", self.message_zh(), self.message_en())]
+    WrongNonce,
 }
 
 impl VerifyError {
@@ -178,6 +187,8 @@ impl VerifyError {
             Self::Tampered { .. } => "tampered",
             Self::KeyBinding { .. } => "key_binding",
             Self::NotDisclosed { .. } => "not_disclosed",
+            Self::WrongAudience => "wrong_audience",
+            Self::WrongNonce => "wrong_nonce",
         }
     }
 
@@ -195,6 +206,8 @@ impl VerifyError {
             Self::Tampered { .. } => "证照信息与签发内容不符，可能被篡改".to_owned(),
             Self::KeyBinding { .. } => "持有人绑定校验失败".to_owned(),
             Self::NotDisclosed { field } => format!("持证人未出示所需信息：{field}"),
+            Self::WrongAudience => "该出示码不是出示给本核验方的".to_owned(),
+            Self::WrongNonce => "该出示码不是对本次核验请求的应答".to_owned(),
         }
     }
 
@@ -212,6 +225,8 @@ impl VerifyError {
             Self::Tampered { reason } => format!("disclosures tampered with: {reason}"),
             Self::KeyBinding { reason } => format!("key binding failed: {reason}"),
             Self::NotDisclosed { field } => format!("required field `{field}` not disclosed"),
+            Self::WrongAudience => "presented to another verifier (aud)".to_owned(),
+            Self::WrongNonce => "answers another challenge (nonce)".to_owned(),
         }
     }
 }

@@ -14,10 +14,16 @@
 //! * [`KeyStore`] — the issuer's Ed25519 signing keys (签发密钥) on disk,
 //!   with rotation and a [`Jwks`] of current and retained public keys.
 //! * [`present`] — a presentation (出示码): an SD-JWT (RFC 9901) with key
-//!   binding disclosing only the chosen fields, and its QR code.
+//!   binding disclosing only the chosen fields, bound to a verifier's
+//!   audience and nonce; [`qr_svg`] draws a QR code of whatever it carries.
 //! * [`verify`] — offline verification of such a token against a
-//!   [`KeyStore`] or a published [`Jwks`], with errors that carry a stable
-//!   code ([`VerifyError::code`]) and a Chinese + English message.
+//!   [`KeyStore`] or a published [`Jwks`] and the verifier's [`Expected`]
+//!   audience and nonce, with errors that carry a stable code
+//!   ([`VerifyError::code`]) and a Chinese + English message.
+//! * [`StatusList`] — the issuer's status list (IETF Token Status List):
+//!   one bit per presentation, signed ([`sign_status_list`]) so that
+//!   verifiers can cache it and check revocation offline
+//!   ([`verify_status_list`]).
 //!
 //! ## Decisions
 //!
@@ -35,10 +41,16 @@
 //!   each presentation with a short `exp` (minutes, [`DEFAULT_TTL`]); `_sd`
 //!   holds digests of every field of the licence and only the requested
 //!   disclosures are appended.
-//! * **Revocation is the caller's.** Every token carries an opaque
-//!   `licence_ref`, always disclosed. [`verify`] does not know which
-//!   licences were deleted or revoked: the daemon looks up
-//!   [`Verified::licence_ref`] and refuses those.
+//! * **Bound to a verifier's challenge.** The KB-JWT's `aud` and `nonce`
+//!   come from the verifier (a request it shows as a QR code, or a one-time
+//!   redemption at the issuer), never from the holder's side, and
+//!   [`verify`] checks them: a token shown to one verifier fails at
+//!   another. Refusing a second use of a nonce is the verifier's record.
+//! * **Revocation by status list, unlinkable.** A token carries no licence
+//!   reference: its `status` claim is an index allocated for this
+//!   presentation alone in the issuer's [`StatusList`]. The daemon sets the
+//!   bits of every live presentation of a licence that is revoked or
+//!   deleted.
 //! * **SD-JWT by hand.** The format is encoded with `base64`, `sha2`,
 //!   `serde_json` and `ed25519-dalek`, following RFC 9901, so that every
 //!   failure maps to one [`VerifyError`]; `scripts/verify_sdjwt.py` checks
@@ -50,7 +62,7 @@
 //! ## Example
 //!
 //! ```
-//! use yuesou_wallet::{present, verify, DevIssuer, Issuer, KeyStore, LicenceTypes, PresentRequest};
+//! use yuesou_wallet::{present, verify, DevIssuer, Expected, Issuer, KeyStore, LicenceTypes, PresentRequest};
 //! use time::macros::datetime;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -68,17 +80,23 @@
 //! assert!(licence.expiring(today, ty));
 //! assert_eq!(licence.renewal_hint(today, ty), Some("xsjs-jzhz-440000")); // 驾驶证期满换证
 //!
-//! // Show name and licence class only.
+//! // Show name and licence class only, to the verifier whose challenge
+//! // (audience and nonce) the holder's app scanned.
 //! let now = datetime!(2026-12-01 09:00 UTC);
-//! let request = PresentRequest::new("lic-7f3a", ["holder_name", "vehicle_class"], now);
+//! let request = PresentRequest::new(["holder_name", "vehicle_class"], now, "hotel-front-desk", "n-8f2c1e")
+//!     .status(7, "https://gd.example/api/v1/wallet/status-list");
 //! let shown = present(&keys, licence, ty, &request)?;
-//! assert!(shown.qr_svg.starts_with("<?xml"));
 //!
-//! // A verifier holding the published JWKS.
-//! let checked = verify(&shown.token, &keys.jwks(), now, &["vehicle_class"])?;
+//! // That verifier, holding the published JWKS.
+//! let expected = Expected::new(now, "hotel-front-desk").nonce("n-8f2c1e").require(["vehicle_class"]);
+//! let checked = verify(&shown.token, &keys.jwks(), &expected)?;
 //! assert_eq!(checked.fields["vehicle_class"], "C1");
 //! assert!(!checked.fields.contains_key("holder")); // 身份证号 not disclosed
-//! assert_eq!(checked.licence_ref, "lic-7f3a"); // caller checks it is not revoked
+//! assert_eq!(checked.status.unwrap().idx, 7); // look it up in the status list
+//!
+//! // Another verifier cannot use it.
+//! let elsewhere = Expected::new(now, "car-rental");
+//! assert!(verify(&shown.token, &keys.jwks(), &elsewhere).is_err());
 //! # Ok(())
 //! # }
 //! ```
@@ -90,15 +108,20 @@ mod error;
 mod keys;
 mod licence;
 mod sdjwt;
+mod status;
 mod types;
 
 pub use error::{VerifyError, WalletError};
 pub use keys::{DEFAULT_RETENTION, Jwk, Jwks, KEY_DIR, KeyInfo, KeyStore, VerificationKeys};
 pub use licence::{DevIssuer, FieldView, Issuer, Licence, LicenceStatus, mask};
 pub use sdjwt::{
-    CHINA_STANDARD_TIME, CLOCK_SKEW, DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_TTL, KB_JWT_TYP,
-    MAX_TOKEN_LEN, MAX_TTL, PresentRequest, Presentation, SD_JWT_TYP, Verified, present, qr_svg,
-    verify,
+    CHINA_STANDARD_TIME, CLOCK_SKEW, DEFAULT_ISSUER, DEFAULT_TTL, Expected, KB_JWT_TYP,
+    MAX_BINDING_LEN, MAX_TOKEN_LEN, MAX_TTL, PresentRequest, Presentation, SD_JWT_TYP, StatusRef,
+    Verified, present, qr_svg, verify,
+};
+pub use status::{
+    MAX_STATUS_ENTRIES, STATUS_LIST_TYP, StatusList, StatusListError, sign_status_list,
+    verify_status_list,
 };
 pub use types::{FieldDef, LicenceKind, LicenceType, LicenceTypes, STANDARD_FIELDS, ValidityRule};
 

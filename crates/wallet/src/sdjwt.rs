@@ -5,14 +5,19 @@
 //! `<issuer-signed JWT>~<disclosure>~…~<KB-JWT>`.
 //!
 //! * Issuer-signed JWT: header `{"alg":"EdDSA","typ":"dc+sd-jwt","kid":…}`;
-//!   claims `iss`, `iat`, `exp`, `vct` (licence type code), `licence_ref`,
-//!   `licence_valid`, `_sd_alg: "sha-256"`, `_sd` (digests of every field
-//!   of the licence, sorted) and `cnf.jwk` (the holder key).
+//!   claims `iss`, `iat`, `exp`, `vct` (licence type code), `licence_valid`,
+//!   `status` (an IETF Token Status List reference: a per-presentation index
+//!   into the issuer's status list, so that two presentations of one
+//!   licence share nothing that links them), `_sd_alg: "sha-256"`, `_sd`
+//!   (digests of every field of the licence, sorted) and `cnf.jwk` (the
+//!   holder key).
 //! * Disclosures: base64url of `["<salt>","<field>","<value>"]`, 128-bit
 //!   salts; only the requested fields' disclosures are appended.
 //! * KB-JWT: header `{"alg":"EdDSA","typ":"kb+jwt"}`, claims `iat`, `aud`,
 //!   `nonce`, `sd_hash` (SHA-256 over everything before it, including the
-//!   last `~`), signed by the holder key.
+//!   last `~`), signed by the holder key. The audience and the nonce come
+//!   from the verifier's challenge (never chosen by the holder's side), and
+//!   [`verify`] checks them against what the verifier expects.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,16 +46,15 @@ pub const CLOCK_SKEW: Duration = Duration::seconds(60);
 pub const CHINA_STANDARD_TIME: time::UtcOffset = time::macros::offset!(+8);
 /// Default `iss` of presentations.
 pub const DEFAULT_ISSUER: &str = "yuesou-wallet";
-/// Default `aud` of the key binding JWT (any verifier scanning the QR code).
-pub const DEFAULT_AUDIENCE: &str = "yuesou-wallet-verifier";
+/// Longest `aud` or `nonce` a presentation carries, in bytes.
+pub const MAX_BINDING_LEN: usize = 256;
 /// `typ` header of the issuer-signed JWT.
 pub const SD_JWT_TYP: &str = "dc+sd-jwt";
 /// `typ` header of the key binding JWT.
 pub const KB_JWT_TYP: &str = "kb+jwt";
 
-const ALG: &str = "EdDSA";
+pub(crate) const ALG: &str = "EdDSA";
 const SD_ALG: &str = "sha-256";
-const MAX_LICENCE_REF_LEN: usize = 128;
 /// Claims of the issuer-signed JWT that a disclosure may not carry
 /// (RFC 9901 §7.1: a disclosed name must not collide with a plain claim).
 const PLAIN_CLAIMS: [&str; 10] = [
@@ -58,7 +62,7 @@ const PLAIN_CLAIMS: [&str; 10] = [
     "iat",
     "exp",
     "vct",
-    "licence_ref",
+    "status",
     "licence_valid",
     "cnf",
     "_sd",
@@ -66,14 +70,20 @@ const PLAIN_CLAIMS: [&str; 10] = [
     "...",
 ];
 
-/// What to present: which licence reference to embed, which fields to
-/// disclose, when, for how long, and to whom.
+/// Where a presentation's status is published: an index into a status
+/// list (IETF Token Status List: `{"status_list": {"idx", "uri"}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRef {
+    /// The index of this presentation's status in the list.
+    pub idx: u64,
+    /// Where the signed status list is published.
+    pub uri: String,
+}
+
+/// What to present: which fields to disclose, when, for how long, to whom
+/// (the verifier's audience and nonce) and where its status is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresentRequest {
-    /// Opaque reference to the stored licence (always disclosed). The
-    /// daemon uses it to refuse tokens of deleted or revoked licences.
-    /// Printable ASCII, 1–128 characters.
-    pub licence_ref: String,
     /// Field names to disclose (选择性出示); each must be a field of the
     /// licence type that the licence has a value for.
     pub disclose: Vec<String>,
@@ -83,25 +93,33 @@ pub struct PresentRequest {
     pub ttl: Duration,
     /// `iss` claim.
     pub issuer: String,
-    /// `aud` claim of the key binding JWT.
+    /// `aud` claim of the key binding JWT: the verifier this presentation
+    /// is for (from its challenge). Printable ASCII, 1–256 characters.
     pub audience: String,
+    /// `nonce` claim of the key binding JWT: the verifier's fresh challenge.
+    /// Printable ASCII, 1–256 characters.
+    pub nonce: String,
+    /// The `status` claim, when the issuer publishes a status list.
+    pub status: Option<StatusRef>,
 }
 
 impl PresentRequest {
-    /// A request with [`DEFAULT_TTL`], [`DEFAULT_ISSUER`] and
-    /// [`DEFAULT_AUDIENCE`].
+    /// A request with [`DEFAULT_TTL`], [`DEFAULT_ISSUER`] and no status
+    /// reference, bound to the verifier's `audience` and `nonce`.
     pub fn new<S: Into<String>>(
-        licence_ref: impl Into<String>,
         disclose: impl IntoIterator<Item = S>,
         now: OffsetDateTime,
+        audience: impl Into<String>,
+        nonce: impl Into<String>,
     ) -> Self {
         Self {
-            licence_ref: licence_ref.into(),
             disclose: disclose.into_iter().map(Into::into).collect(),
             now,
             ttl: DEFAULT_TTL,
             issuer: DEFAULT_ISSUER.to_owned(),
-            audience: DEFAULT_AUDIENCE.to_owned(),
+            audience: audience.into(),
+            nonce: nonce.into(),
+            status: None,
         }
     }
 
@@ -117,9 +135,12 @@ impl PresentRequest {
         self
     }
 
-    /// Sets the key binding audience (`aud`).
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audience = audience.into();
+    /// Sets the `status` claim (the presentation's index in a status list).
+    pub fn status(mut self, idx: u64, uri: impl Into<String>) -> Self {
+        self.status = Some(StatusRef {
+            idx,
+            uri: uri.into(),
+        });
         self
     }
 }
@@ -133,13 +154,11 @@ pub struct Presentation {
     /// When the token expires (`exp`).
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
-    /// QR code of the token as an SVG document.
-    pub qr_svg: String,
     /// The fields disclosed, in the type's order.
     pub disclosed: Vec<String>,
     /// `aud` of the key binding JWT.
     pub audience: String,
-    /// `nonce` of the key binding JWT (random, base64url).
+    /// `nonce` of the key binding JWT.
     pub nonce: String,
 }
 
@@ -163,9 +182,9 @@ pub struct Verified {
     pub issuer: String,
     /// Key id of the issuer key that signed.
     pub kid: String,
-    /// Opaque licence reference: the caller checks it is not deleted or
-    /// revoked.
-    pub licence_ref: String,
+    /// Where the presentation's status is published (check it is not
+    /// revoked: [`crate::StatusList`]).
+    pub status: Option<StatusRef>,
     /// Whether the licence itself was unexpired when presented.
     pub licence_valid: bool,
     /// Disclosed fields only.
@@ -183,6 +202,11 @@ pub struct Verified {
 }
 
 #[derive(Serialize, Deserialize)]
+struct StatusClaim {
+    status_list: StatusRef,
+}
+
+#[derive(Serialize, Deserialize)]
 struct Cnf {
     jwk: Jwk,
 }
@@ -193,7 +217,8 @@ struct IssuerClaims {
     iat: i64,
     exp: i64,
     vct: String,
-    licence_ref: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<StatusClaim>,
     licence_valid: bool,
     #[serde(rename = "_sd")]
     sd: Vec<String>,
@@ -211,11 +236,11 @@ struct KbClaims {
 }
 
 #[derive(Serialize)]
-struct Header<'a> {
-    alg: &'a str,
-    typ: &'a str,
+pub(crate) struct Header<'a> {
+    pub(crate) alg: &'a str,
+    pub(crate) typ: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    kid: Option<&'a str>,
+    pub(crate) kid: Option<&'a str>,
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, WalletError> {
@@ -224,20 +249,88 @@ fn json<T: Serialize>(value: &T) -> Result<String, WalletError> {
 
 /// Makes a presentation (出示码) of `licence`: an SD-JWT signed by the
 /// current key of `keys`, disclosing only `request.disclose`, bound to a
-/// fresh holder key, plus its QR code.
+/// fresh holder key and to the verifier's audience and nonce.
 ///
 /// The holder key is an ephemeral Ed25519 key generated for this
-/// presentation and dropped afterwards (see the crate docs).
+/// presentation and dropped afterwards (see the crate docs). What a QR code
+/// carries is the caller's choice ([`qr_svg`]): the token itself is too
+/// dense to scan at arm's length.
 ///
 /// Errors: [`WalletError::TypeMismatch`], [`WalletError::UnknownField`] for
 /// a field the type or licence does not have, [`WalletError::InvalidRequest`]
-/// for a TTL or licence reference out of range, [`WalletError::QrTooLarge`].
+/// for a TTL, audience or nonce out of range.
 pub fn present(
     keys: &KeyStore,
     licence: &Licence,
     ty: &LicenceType,
     request: &PresentRequest,
 ) -> Result<Presentation, WalletError> {
+    check_request(licence, ty, request)?;
+    let salted = Disclosures::of(licence, ty, &request.disclose)?;
+    let holder = ephemeral_key()?;
+    let iat = request.now.unix_timestamp();
+    let exp = iat + request.ttl.whole_seconds();
+    let claims = IssuerClaims {
+        iss: request.issuer.clone(),
+        iat,
+        exp,
+        vct: ty.code.clone(),
+        status: request
+            .status
+            .clone()
+            .map(|status_list| StatusClaim { status_list }),
+        licence_valid: !licence.expired(request.now.to_offset(CHINA_STANDARD_TIME).date()),
+        sd: salted.digests,
+        sd_alg: SD_ALG.to_owned(),
+        cnf: Cnf {
+            jwk: Jwk::from_public_bytes(&holder.verifying_key().to_bytes()),
+        },
+    };
+    let mut sd_jwt = signed_jws(
+        &Header {
+            alg: ALG,
+            typ: SD_JWT_TYP,
+            kid: Some(keys.current_kid()),
+        },
+        &claims,
+        |input| Ok(keys.sign(input)?.1.to_bytes()),
+    )?;
+    sd_jwt.push('~');
+    for d in &salted.shown {
+        sd_jwt.push_str(d);
+        sd_jwt.push('~');
+    }
+    let kb_claims = KbClaims {
+        iat,
+        aud: request.audience.clone(),
+        nonce: request.nonce.clone(),
+        sd_hash: b64::sha256(sd_jwt.as_bytes()),
+    };
+    let kb_header = Header {
+        alg: ALG,
+        typ: KB_JWT_TYP,
+        kid: None,
+    };
+    let kb_jwt = signed_jws(&kb_header, &kb_claims, |input| {
+        Ok(holder.sign(input).to_bytes())
+    })?;
+    let expires_at = OffsetDateTime::from_unix_timestamp(exp)
+        .map_err(|e| WalletError::InvalidRequest(e.to_string()))?;
+    Ok(Presentation {
+        token: format!("{sd_jwt}{kb_jwt}"),
+        expires_at,
+        disclosed: salted.names,
+        audience: request.audience.clone(),
+        nonce: request.nonce.clone(),
+    })
+}
+
+/// The request's lifetime, audience, nonce and type checked.
+fn check_request(
+    licence: &Licence,
+    ty: &LicenceType,
+    request: &PresentRequest,
+) -> Result<(), WalletError> {
     if licence.type_code != ty.code {
         return Err(WalletError::TypeMismatch {
             licence: licence.type_code.clone(),
@@ -249,108 +342,120 @@ pub fn present(
             "ttl must be between 1 second and {MAX_TTL}"
         )));
     }
-    let r = &request.licence_ref;
-    if r.is_empty() || r.len() > MAX_LICENCE_REF_LEN || !r.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(WalletError::InvalidRequest(
-            "licence_ref must be 1-128 printable ASCII characters".to_owned(),
-        ));
-    }
-    let mut wanted = BTreeSet::new();
-    for name in &request.disclose {
-        if ty.field(name).is_none() || licence.value(name).is_none() {
-            return Err(WalletError::UnknownField {
-                type_code: ty.code.clone(),
-                field: name.clone(),
-            });
+    for (name, value) in [("audience", &request.audience), ("nonce", &request.nonce)] {
+        if !binding_ok(value) {
+            return Err(WalletError::InvalidRequest(format!(
+                "{name} must be 1-{MAX_BINDING_LEN} printable ASCII characters"
+            )));
         }
-        wanted.insert(name.as_str());
     }
+    Ok(())
+}
 
-    // One disclosure per field the licence has; digests of all are signed.
-    let mut digests = Vec::new();
-    let mut disclosures = Vec::new();
-    let mut disclosed = Vec::new();
-    for f in &ty.fields {
-        let Some(value) = licence.value(&f.name) else {
-            continue;
+/// One salted disclosure per field the licence has: the digests of all
+/// (signed), and the disclosures and names of the requested ones (shown).
+struct Disclosures {
+    digests: Vec<String>,
+    shown: Vec<String>,
+    names: Vec<String>,
+}
+
+impl Disclosures {
+    fn of(licence: &Licence, ty: &LicenceType, disclose: &[String]) -> Result<Self, WalletError> {
+        let mut wanted = BTreeSet::new();
+        for name in disclose {
+            if ty.field(name).is_none() || licence.value(name).is_none() {
+                return Err(WalletError::UnknownField {
+                    type_code: ty.code.clone(),
+                    field: name.clone(),
+                });
+            }
+            wanted.insert(name.as_str());
+        }
+        let mut out = Disclosures {
+            digests: Vec::new(),
+            shown: Vec::new(),
+            names: Vec::new(),
         };
-        let salt = b64::encode(random_bytes::<16>()?);
-        let disclosure = b64::encode(json(&(salt.as_str(), f.name.as_str(), value))?);
-        digests.push(b64::sha256(disclosure.as_bytes()));
-        if wanted.contains(f.name.as_str()) {
-            disclosures.push(disclosure);
-            disclosed.push(f.name.clone());
+        for f in &ty.fields {
+            let Some(value) = licence.value(&f.name) else {
+                continue;
+            };
+            let salt = b64::encode(random_bytes::<16>()?);
+            let disclosure = b64::encode(json(&(salt.as_str(), f.name.as_str(), value))?);
+            out.digests.push(b64::sha256(disclosure.as_bytes()));
+            if wanted.contains(f.name.as_str()) {
+                out.shown.push(disclosure);
+                out.names.push(f.name.clone());
+            }
+        }
+        out.digests.sort_unstable();
+        Ok(out)
+    }
+}
+
+/// A compact JWS of `claims` under `header`, signed by `sign`.
+pub(crate) fn signed_jws<C: Serialize>(
+    header: &Header<'_>,
+    claims: &C,
+    sign: impl FnOnce(&[u8]) -> Result<[u8; 64], WalletError>,
+) -> Result<String, WalletError> {
+    let input = format!(
+        "{}.{}",
+        b64::encode(json(header)?),
+        b64::encode(json(claims)?)
+    );
+    let signature = sign(input.as_bytes())?;
+    Ok(format!("{input}.{}", b64::encode(signature)))
+}
+
+/// Whether an audience or nonce is 1–[`MAX_BINDING_LEN`] printable ASCII
+/// characters.
+fn binding_ok(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_BINDING_LEN
+        && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// What a verifier expects of a presentation: the time, the fields it
+/// needs disclosed, and the audience and nonce of the challenge it issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The time of the check.
+    pub now: OffsetDateTime,
+    /// Fields that must be disclosed.
+    pub require: Vec<String>,
+    /// The verifier's own audience: the KB-JWT `aud` must equal it.
+    pub audience: String,
+    /// The nonce of the challenge, when the verifier issued one: the KB-JWT
+    /// `nonce` must equal it. `None` leaves the nonce to the caller (the
+    /// daemon looks it up among the challenges it issued).
+    pub nonce: Option<String>,
+}
+
+impl Expected {
+    /// Expectations of a verifier named `audience` at `now`, requiring no
+    /// fields and no particular nonce.
+    pub fn new(now: OffsetDateTime, audience: impl Into<String>) -> Self {
+        Expected {
+            now,
+            require: Vec::new(),
+            audience: audience.into(),
+            nonce: None,
         }
     }
-    digests.sort_unstable();
 
-    let holder = ephemeral_key()?;
-    let iat = request.now.unix_timestamp();
-    let exp = iat + request.ttl.whole_seconds();
-    let claims = IssuerClaims {
-        iss: request.issuer.clone(),
-        iat,
-        exp,
-        vct: ty.code.clone(),
-        licence_ref: request.licence_ref.clone(),
-        licence_valid: !licence.expired(request.now.to_offset(CHINA_STANDARD_TIME).date()),
-        sd: digests,
-        sd_alg: SD_ALG.to_owned(),
-        cnf: Cnf {
-            jwk: Jwk::from_public_bytes(&holder.verifying_key().to_bytes()),
-        },
-    };
-    let header = Header {
-        alg: ALG,
-        typ: SD_JWT_TYP,
-        kid: Some(keys.current_kid()),
-    };
-    let signing_input = format!(
-        "{}.{}",
-        b64::encode(json(&header)?),
-        b64::encode(json(&claims)?)
-    );
-    let (_, signature) = keys.sign(signing_input.as_bytes())?;
-    let mut sd_jwt = format!("{signing_input}.{}~", b64::encode(signature.to_bytes()));
-    for d in &disclosures {
-        sd_jwt.push_str(d);
-        sd_jwt.push('~');
+    /// Requires `fields` to be disclosed.
+    pub fn require<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        self.require = fields.into_iter().map(Into::into).collect();
+        self
     }
 
-    let nonce = b64::encode(random_bytes::<16>()?);
-    let kb_claims = KbClaims {
-        iat,
-        aud: request.audience.clone(),
-        nonce: nonce.clone(),
-        sd_hash: b64::sha256(sd_jwt.as_bytes()),
-    };
-    let kb_header = Header {
-        alg: ALG,
-        typ: KB_JWT_TYP,
-        kid: None,
-    };
-    let kb_input = format!(
-        "{}.{}",
-        b64::encode(json(&kb_header)?),
-        b64::encode(json(&kb_claims)?)
-    );
-    let kb_signature = holder.sign(kb_input.as_bytes());
-    let token = format!(
-        "{sd_jwt}{kb_input}.{}",
-        b64::encode(kb_signature.to_bytes())
-    );
-
-    let qr_svg = qr_svg(&token)?;
-    let expires_at = OffsetDateTime::from_unix_timestamp(exp)
-        .map_err(|e| WalletError::InvalidRequest(e.to_string()))?;
-    Ok(Presentation {
-        token,
-        expires_at,
-        qr_svg,
-        disclosed,
-        audience: request.audience.clone(),
-        nonce,
-    })
+    /// Requires the KB-JWT `nonce` to be `nonce`.
+    pub fn nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = Some(nonce.into());
+        self
+    }
 }
 
 /// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
@@ -411,14 +516,14 @@ pub fn qr_svg(text: &str) -> Result<String, WalletError> {
 }
 
 /// A compact JWS split and decoded.
-struct Jws<'a> {
-    header: Value,
-    payload: Value,
-    signing_input: &'a str,
-    signature: Vec<u8>,
+pub(crate) struct Jws<'a> {
+    pub(crate) header: Value,
+    pub(crate) payload: Value,
+    pub(crate) signing_input: &'a str,
+    pub(crate) signature: Vec<u8>,
 }
 
-fn parse_jws(text: &str) -> Result<Jws<'_>, String> {
+pub(crate) fn parse_jws(text: &str) -> Result<Jws<'_>, String> {
     let mut parts = text.splitn(4, '.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -444,7 +549,7 @@ fn parse_jws(text: &str) -> Result<Jws<'_>, String> {
 }
 
 /// Checks `alg`, `typ` and that no `crit` extension is demanded.
-fn check_header(header: &Value, typ: &str) -> Result<(), String> {
+pub(crate) fn check_header(header: &Value, typ: &str) -> Result<(), String> {
     if header.get("alg").and_then(Value::as_str) != Some(ALG) {
         return Err("alg must be EdDSA".to_owned());
     }
@@ -464,8 +569,8 @@ fn time_of(secs: i64) -> Result<OffsetDateTime, VerifyError> {
 }
 
 /// Verifies a presentation token offline against issuer public keys (a
-/// [`KeyStore`] or a published [`Jwks`](crate::Jwks)) at `now`, and
-/// requires the fields in `require` to be disclosed.
+/// [`KeyStore`] or a published [`Jwks`](crate::Jwks)) as the verifier
+/// `expected` describes it.
 ///
 /// Checks, in order: size ([`VerifyError::TooLarge`]), structure and
 /// algorithms ([`VerifyError::Malformed`]), issuer key by `kid`
@@ -473,40 +578,95 @@ fn time_of(secs: i64) -> Result<OffsetDateTime, VerifyError> {
 /// `exp`/`iat` ([`VerifyError::Expired`], [`VerifyError::NotYetValid`]),
 /// every disclosure against the signed digests ([`VerifyError::Tampered`]),
 /// the KB-JWT's signature by `cnf.jwk`, `typ` and `sd_hash`
-/// ([`VerifyError::KeyBinding`]), and the required fields
-/// ([`VerifyError::NotDisclosed`]).
+/// ([`VerifyError::KeyBinding`]), its audience and nonce
+/// ([`VerifyError::WrongAudience`], [`VerifyError::WrongNonce`]), and the
+/// required fields ([`VerifyError::NotDisclosed`]).
 ///
-/// Not checked here: revocation or deletion of the licence (look up
-/// [`Verified::licence_ref`]), and the KB-JWT `aud`/`nonce` (returned in
-/// [`Verified`] for callers that issued a challenge).
-pub fn verify<K: VerificationKeys + ?Sized, S: AsRef<str>>(
+/// Not checked here: the presentation's status (look [`Verified::status`]
+/// up in the issuer's [`StatusList`](crate::StatusList)) and whether the
+/// nonce was used before (the verifier's own record).
+pub fn verify<K: VerificationKeys + ?Sized>(
     token: &str,
     keys: &K,
-    now: OffsetDateTime,
-    require: &[S],
+    expected: &Expected,
 ) -> Result<Verified, VerifyError> {
-    let malformed = |reason: &str| VerifyError::Malformed {
-        reason: reason.to_owned(),
-    };
     if token.len() > MAX_TOKEN_LEN {
         return Err(VerifyError::TooLarge {
             size: token.len(),
             limit: MAX_TOKEN_LEN,
         });
     }
-    let token = token.trim();
-    let Some(last_tilde) = token.rfind('~') else {
-        return Err(malformed("no `~` separator: not an SD-JWT"));
-    };
-    let (sd_jwt, kb_jwt) = token.split_at(last_tilde + 1);
-    let mut parts = sd_jwt[..last_tilde].split('~');
-    let issuer_jwt = parts.next().unwrap_or_default();
-    let disclosures: Vec<&str> = parts.collect();
-    if disclosures.iter().any(|d| d.is_empty()) {
-        return Err(malformed("empty disclosure"));
+    let parts = TokenParts::split(token.trim())?;
+    let (kid, claims) = issuer_claims(parts.issuer_jwt, keys)?;
+    let (issued_at, expires_at) = check_times(&claims, expected.now)?;
+    let fields = disclosed_fields(&claims, &parts.disclosures)?;
+    let kb = key_binding(&claims, parts.sd_jwt, parts.kb_jwt, expected.now)?;
+    if kb.aud != expected.audience {
+        return Err(VerifyError::WrongAudience);
     }
+    if expected.nonce.as_ref().is_some_and(|n| *n != kb.nonce) {
+        return Err(VerifyError::WrongNonce);
+    }
+    if let Some(field) = expected.require.iter().find(|f| !fields.contains_key(*f)) {
+        return Err(VerifyError::NotDisclosed {
+            field: field.clone(),
+        });
+    }
+    Ok(Verified {
+        type_code: claims.vct,
+        issuer: claims.iss,
+        kid,
+        status: claims.status.map(|s| s.status_list),
+        licence_valid: claims.licence_valid,
+        fields,
+        issued_at,
+        expires_at,
+        audience: kb.aud,
+        nonce: kb.nonce,
+    })
+}
 
-    // Issuer-signed JWT.
+fn malformed(reason: &str) -> VerifyError {
+    VerifyError::Malformed {
+        reason: reason.to_owned(),
+    }
+}
+
+/// A token split at its `~` separators.
+struct TokenParts<'a> {
+    /// Everything up to and including the last `~` (what `sd_hash` covers).
+    sd_jwt: &'a str,
+    issuer_jwt: &'a str,
+    disclosures: Vec<&'a str>,
+    kb_jwt: &'a str,
+}
+
+impl<'a> TokenParts<'a> {
+    fn split(token: &'a str) -> Result<Self, VerifyError> {
+        let Some(last_tilde) = token.rfind('~') else {
+            return Err(malformed("no `~` separator: not an SD-JWT"));
+        };
+        let (sd_jwt, kb_jwt) = token.split_at(last_tilde + 1);
+        let mut parts = sd_jwt[..last_tilde].split('~');
+        let issuer_jwt = parts.next().unwrap_or_default();
+        let disclosures: Vec<&str> = parts.collect();
+        if disclosures.iter().any(|d| d.is_empty()) {
+            return Err(malformed("empty disclosure"));
+        }
+        Ok(TokenParts {
+            sd_jwt,
+            issuer_jwt,
+            disclosures,
+            kb_jwt,
+        })
+    }
+}
+
+/// The issuer-signed JWT checked against `keys`: its key id and claims.
+fn issuer_claims<K: VerificationKeys + ?Sized>(
+    issuer_jwt: &str,
+    keys: &K,
+) -> Result<(String, IssuerClaims), VerifyError> {
     let jws = parse_jws(issuer_jwt).map_err(|r| malformed(&r))?;
     check_header(&jws.header, SD_JWT_TYP).map_err(|r| malformed(&r))?;
     let kid = jws
@@ -526,17 +686,20 @@ pub fn verify<K: VerificationKeys + ?Sized, S: AsRef<str>>(
     if claims.sd_alg != SD_ALG {
         return Err(malformed("_sd_alg must be sha-256"));
     }
-    let holder_key = claims
-        .cnf
-        .jwk
-        .ed25519_public_key()
-        .ok_or_else(|| malformed("cnf.jwk is not an Ed25519 key"))?;
-    let signed: BTreeSet<&str> = claims.sd.iter().map(String::as_str).collect();
-    if signed.len() != claims.sd.len() {
+    if claims.cnf.jwk.ed25519_public_key().is_none() {
+        return Err(malformed("cnf.jwk is not an Ed25519 key"));
+    }
+    if claims.sd.iter().collect::<BTreeSet<_>>().len() != claims.sd.len() {
         return Err(malformed("repeated digest in _sd"));
     }
+    Ok((kid, claims))
+}
 
-    // Time.
+/// `iat` and `exp` checked against `now`.
+fn check_times(
+    claims: &IssuerClaims,
+    now: OffsetDateTime,
+) -> Result<(OffsetDateTime, OffsetDateTime), VerifyError> {
     let issued_at = time_of(claims.iat)?;
     let expires_at = time_of(claims.exp)?;
     if expires_at <= now {
@@ -549,39 +712,57 @@ pub fn verify<K: VerificationKeys + ?Sized, S: AsRef<str>>(
             issued_at: claims.iat,
         });
     }
+    Ok((issued_at, expires_at))
+}
 
-    // Disclosures.
+/// The disclosed fields, each matched to a signed digest once.
+fn disclosed_fields(
+    claims: &IssuerClaims,
+    disclosures: &[&str],
+) -> Result<BTreeMap<String, String>, VerifyError> {
+    let signed: BTreeSet<&str> = claims.sd.iter().map(String::as_str).collect();
+    let tampered = |reason: &str| VerifyError::Tampered {
+        reason: reason.to_owned(),
+    };
     let mut seen = BTreeSet::new();
     let mut fields = BTreeMap::new();
-    for d in &disclosures {
+    for d in disclosures {
         let digest = b64::sha256(d.as_bytes());
         if !signed.contains(digest.as_str()) {
-            return Err(VerifyError::Tampered {
-                reason: "a disclosure matches no signed digest".to_owned(),
-            });
+            return Err(tampered("a disclosure matches no signed digest"));
         }
         if !seen.insert(digest) {
-            return Err(VerifyError::Tampered {
-                reason: "a disclosure is repeated".to_owned(),
-            });
+            return Err(tampered("a disclosure is repeated"));
         }
         let bytes = b64::decode(d).map_err(|_| malformed("disclosure is not base64url"))?;
         let (_salt, name, value): (String, String, String) = serde_json::from_slice(&bytes)
             .map_err(|_| malformed("disclosure is not [salt, name, value]"))?;
         if PLAIN_CLAIMS.contains(&name.as_str()) || fields.insert(name, value).is_some() {
-            return Err(VerifyError::Tampered {
-                reason: "a claim name is disclosed twice or reserved".to_owned(),
-            });
+            return Err(tampered("a claim name is disclosed twice or reserved"));
         }
     }
+    Ok(fields)
+}
 
-    // Key binding.
+/// The KB-JWT checked: signed by the `cnf` key, covering exactly `sd_jwt`,
+/// not issued in the future.
+fn key_binding(
+    claims: &IssuerClaims,
+    sd_jwt: &str,
+    kb_jwt: &str,
+    now: OffsetDateTime,
+) -> Result<KbClaims, VerifyError> {
     let kb_err = |reason: &str| VerifyError::KeyBinding {
         reason: reason.to_owned(),
     };
     if kb_jwt.is_empty() {
         return Err(kb_err("no key binding JWT"));
     }
+    let holder_key = claims
+        .cnf
+        .jwk
+        .ed25519_public_key()
+        .ok_or_else(|| malformed("cnf.jwk is not an Ed25519 key"))?;
     let kb = parse_jws(kb_jwt).map_err(|r| kb_err(&r))?;
     check_header(&kb.header, KB_JWT_TYP).map_err(|r| kb_err(&r))?;
     if !verify_ed25519(&holder_key, kb.signing_input.as_bytes(), &kb.signature) {
@@ -595,26 +776,5 @@ pub fn verify<K: VerificationKeys + ?Sized, S: AsRef<str>>(
     if time_of(kb_claims.iat)? > now + CLOCK_SKEW {
         return Err(kb_err("issued in the future"));
     }
-
-    for field in require {
-        let field = field.as_ref();
-        if !fields.contains_key(field) {
-            return Err(VerifyError::NotDisclosed {
-                field: field.to_owned(),
-            });
-        }
-    }
-
-    Ok(Verified {
-        type_code: claims.vct,
-        issuer: claims.iss,
-        kid,
-        licence_ref: claims.licence_ref,
-        licence_valid: claims.licence_valid,
-        fields,
-        issued_at,
-        expires_at,
-        audience: kb_claims.aud,
-        nonce: kb_claims.nonce,
-    })
+    Ok(kb_claims)
 }

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{CHEN, ORG, issuer, licence, root, types};
+use common::{AUD, CHEN, NONCE, ORG, issuer, licence, root, types};
 use time::OffsetDateTime;
 use yuesou_wallet::{KeyStore, PresentRequest, Presentation, present};
 
@@ -88,7 +88,8 @@ fn python_sd_jwt_verifies_our_presentations() {
             &keys,
             &l,
             ty,
-            &PresentRequest::new(format!("ref-{code}"), disclose.iter().copied(), now),
+            &PresentRequest::new(disclose.iter().copied(), now, AUD, NONCE)
+                .status(7, "https://gd.example/api/v1/wallet/status-list"),
         )
         .expect("presentation");
         let out = run_verifier(dir.path(), &p, &keys.jwks().to_json(), now);
@@ -99,7 +100,7 @@ fn python_sd_jwt_verifies_our_presentations() {
         );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
         assert_eq!(v["vct"], code);
-        assert_eq!(v["licence_ref"], format!("ref-{code}"));
+        assert_eq!(v["status"]["status_list"]["idx"], 7);
         let disclosed = v["disclosed"].as_object().expect("disclosed object");
         assert_eq!(disclosed.len(), disclose.len(), "{code}: {disclosed:?}");
         for name in disclose {
@@ -130,6 +131,11 @@ fn python_sd_jwt_verifies_our_presentations() {
     wrong_nonce.nonce = "-other".to_owned();
     let out = run_verifier(dir.path(), &wrong_nonce, &keys.jwks().to_json(), now);
     assert!(refused(&out, "nonce"), "wrong nonce: {out:?}");
+    // A token made for one verifier is refused by another (its audience).
+    let mut other_verifier = p.clone();
+    other_verifier.audience = "car-rental".to_owned();
+    let out = run_verifier(dir.path(), &other_verifier, &keys.jwks().to_json(), now);
+    assert!(refused(&out, "aud"), "wrong audience: {out:?}");
     // After rotation the old token still verifies against the new JWKS.
     keys.rotate().expect("rotate");
     let out = run_verifier(dir.path(), &p, &keys.jwks().to_json(), now);

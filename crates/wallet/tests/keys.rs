@@ -5,7 +5,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{CHEN, issuer, licence, types};
+use common::{AUD, CHEN, NONCE, expect, issuer, licence, types};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use yuesou_wallet::{KEY_DIR, KeyStore, PresentRequest, WalletError, present, verify};
@@ -106,7 +106,7 @@ fn rotation_keeps_old_tokens_verifiable_until_retention_ends() {
         &store,
         &l,
         ty,
-        &PresentRequest::new("r1", ["vehicle_class"], now),
+        &PresentRequest::new(["vehicle_class"], now, AUD, NONCE),
     )
     .expect("presentation");
 
@@ -128,7 +128,7 @@ fn rotation_keeps_old_tokens_verifiable_until_retention_ends() {
 
     // Old token still verifies; new tokens use the new key.
     assert_eq!(
-        verify(&old.token, &store, now, NONE)
+        verify(&old.token, &store, &expect(now, NONE))
             .expect("old verifies")
             .kid,
         old_kid
@@ -137,11 +137,11 @@ fn rotation_keeps_old_tokens_verifiable_until_retention_ends() {
         &store,
         &l,
         ty,
-        &PresentRequest::new("r2", ["vehicle_class"], now),
+        &PresentRequest::new(["vehicle_class"], now, AUD, NONCE),
     )
     .expect("presentation");
     assert_eq!(
-        verify(&new.token, &store, now, NONE)
+        verify(&new.token, &store, &expect(now, NONE))
             .expect("new verifies")
             .kid,
         new_kid
@@ -150,7 +150,7 @@ fn rotation_keeps_old_tokens_verifiable_until_retention_ends() {
     // The rotation survives a reopen: the new key signs, the old one verifies.
     let reopened = KeyStore::open_with_retention(dir.path(), Duration::days(2)).expect("reopens");
     assert_eq!(reopened.current_kid(), new_kid);
-    assert!(verify(&old.token, &reopened, now, NONE).is_ok());
+    assert!(verify(&old.token, &reopened, &expect(now, NONE)).is_ok());
     drop(reopened);
 
     // Past the retention period the old key is deleted.
@@ -159,9 +159,9 @@ fn rotation_keeps_old_tokens_verifiable_until_retention_ends() {
     let kids: Vec<_> = store.keys().into_iter().map(|k| k.kid).collect();
     assert_eq!(kids, [newest, new_kid]);
     assert_eq!(key_files(&store).len(), 2);
-    let err = verify(&old.token, &store, now, NONE).expect_err("old key gone");
+    let err = verify(&old.token, &store, &expect(now, NONE)).expect_err("old key gone");
     assert_eq!(err.code(), "unknown_key");
-    assert!(verify(&new.token, &store, now, NONE).is_ok());
+    assert!(verify(&new.token, &store, &expect(now, NONE)).is_ok());
 }
 
 #[test]

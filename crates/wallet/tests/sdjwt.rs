@@ -5,14 +5,14 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use common::{CHEN, ORG, issuer, licence, types};
+use common::{AUD, CHEN, NONCE, ORG, expect, issuer, licence, types};
 use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use yuesou_wallet::{
-    Issuer, KeyStore, MAX_TOKEN_LEN, PresentRequest, Presentation, VerifyError, WalletError,
-    present, verify,
+    Expected, Issuer, KeyStore, MAX_TOKEN_LEN, PresentRequest, Presentation, VerifyError,
+    WalletError, present, qr_svg, verify,
 };
 
 const NOW: OffsetDateTime = datetime!(2026-12-01 09:00 UTC);
@@ -46,7 +46,7 @@ impl Fixture {
             &self.keys,
             &l,
             ty,
-            &PresentRequest::new("ref-0001", disclose.iter().copied(), NOW),
+            &PresentRequest::new(disclose.iter().copied(), NOW, AUD, NONCE),
         )
         .expect("presentation made")
     }
@@ -85,7 +85,7 @@ fn join(jwt: &str, disclosures: &[String], kb: &str) -> String {
 fn kb_jwt(sd_jwt: &str, key: &SigningKey) -> String {
     let header = b64json(&serde_json::json!({"alg": "EdDSA", "typ": "kb+jwt"}));
     let payload = b64json(&serde_json::json!({
-        "iat": NOW.unix_timestamp(), "aud": "x", "nonce": "n",
+        "iat": NOW.unix_timestamp(), "aud": AUD, "nonce": NONCE,
         "sd_hash": B64.encode(Sha256::digest(sd_jwt.as_bytes())),
     }));
     let input = format!("{header}.{payload}");
@@ -105,15 +105,15 @@ fn round_trip_discloses_only_the_chosen_fields() {
     let json = serde_json::to_value(&p).expect("serialises");
     assert_eq!(json["expires_at"], "2026-12-01T09:05:00Z");
     assert_eq!(json["token"], p.token);
-    let v = verify(&p.token, &f.keys, NOW, &["vehicle_class"]).expect("verifies");
+    let v = verify(&p.token, &f.keys, &expect(NOW, &["vehicle_class"])).expect("verifies");
     assert_eq!(v.type_code, "driving_licence");
     assert_eq!(v.issuer, "yuesou-wallet");
-    assert_eq!(v.licence_ref, "ref-0001");
+    assert_eq!(v.status, None, "no status list was asked for");
     assert!(v.licence_valid);
     assert_eq!(v.kid, f.keys.current_kid());
     assert_eq!(v.expires_at, p.expires_at);
     assert_eq!(v.nonce, p.nonce);
-    assert_eq!(v.audience, "yuesou-wallet-verifier");
+    assert_eq!(v.audience, AUD);
     assert_eq!(
         v.fields.into_iter().collect::<Vec<_>>(),
         [
@@ -144,14 +144,14 @@ fn round_trip_discloses_only_the_chosen_fields() {
     assert_eq!(header["alg"], "EdDSA");
     // Verifies with the published JWKS as well.
     let jwks = yuesou_wallet::Jwks::from_json(&f.keys.jwks().to_json()).expect("jwks");
-    assert!(verify(&p.token, &jwks, NOW, NONE).is_ok());
+    assert!(verify(&p.token, &jwks, &expect(NOW, NONE)).is_ok());
 }
 
 #[test]
 fn nothing_disclosed_still_verifies() {
     let f = fixture();
     let p = f.present("social_security_card", &[]);
-    let v = verify(&p.token, &f.keys, NOW, NONE).expect("verifies");
+    let v = verify(&p.token, &f.keys, &expect(NOW, NONE)).expect("verifies");
     assert!(v.fields.is_empty());
     assert_eq!(v.type_code, "social_security_card");
 }
@@ -175,16 +175,20 @@ fn every_demo_licence_fully_disclosed_fits_a_qr_code() {
                 .filter(|fd| l.value(&fd.name).is_some())
                 .map(|fd| fd.name.clone())
                 .collect();
-            let p = present(&f.keys, &l, ty, &PresentRequest::new("r", all.clone(), NOW))
-                .expect("presentation made");
+            let p = present(
+                &f.keys,
+                &l,
+                ty,
+                &PresentRequest::new(all.clone(), NOW, AUD, NONCE),
+            )
+            .expect("presentation made");
             assert!(
                 p.token.len() < MAX_TOKEN_LEN / 2,
                 "{} is {} bytes",
                 l.type_code,
                 p.token.len()
             );
-            assert!(p.qr_svg.contains("<svg") && p.qr_svg.contains("</svg>"));
-            let v = verify(&p.token, &f.keys, NOW, &all).expect("verifies");
+            let v = verify(&p.token, &f.keys, &expect(NOW, &all)).expect("verifies");
             assert_eq!(v.fields.len(), all.len());
             for (name, value) in &v.fields {
                 assert_eq!(Some(value), l.value(name).as_ref());
@@ -198,7 +202,7 @@ fn presentation_requests_are_checked() {
     let f = fixture();
     let l = licence(&f.issuer, CHEN, "driving_licence");
     let ty = f.types.require("driving_licence").expect("type");
-    let req = |d: &[&str]| PresentRequest::new("ref", d.iter().copied(), NOW);
+    let req = |d: &[&str]| PresentRequest::new(d.iter().copied(), NOW, AUD, NONCE);
     assert!(matches!(
         present(&f.keys, &l, ty, &req(&["holder_name", "blood_type"])),
         Err(WalletError::UnknownField { field, .. }) if field == "blood_type"
@@ -220,16 +224,17 @@ fn presentation_requests_are_checked() {
             Err(WalletError::InvalidRequest(_))
         ));
     }
-    for bad_ref in ["", "有中文", "with space"] {
-        assert!(matches!(
-            present(
-                &f.keys,
-                &l,
-                ty,
-                &PresentRequest::new(bad_ref, NONE.iter().copied(), NOW)
-            ),
-            Err(WalletError::InvalidRequest(_))
-        ));
+    let too_long = "n".repeat(yuesou_wallet::MAX_BINDING_LEN + 1);
+    for bad in ["", "有中文", "with space", too_long.as_str()] {
+        for request in [
+            PresentRequest::new(NONE.iter().copied(), NOW, bad, NONCE),
+            PresentRequest::new(NONE.iter().copied(), NOW, AUD, bad),
+        ] {
+            assert!(matches!(
+                present(&f.keys, &l, ty, &request),
+                Err(WalletError::InvalidRequest(_))
+            ));
+        }
     }
     // A no-expiry type has no expires_on to disclose.
     let birth = licence(&f.issuer, "440106201506060040", "birth_certificate");
@@ -248,13 +253,14 @@ fn expired_presentation_is_refused() {
     let f = fixture();
     let p = f.present("driving_licence", &["vehicle_class"]);
     let just_before = p.expires_at - Duration::seconds(1);
-    assert!(verify(&p.token, &f.keys, just_before, NONE).is_ok());
-    let err = verify(&p.token, &f.keys, p.expires_at, NONE).expect_err("expired");
+    assert!(verify(&p.token, &f.keys, &expect(just_before, NONE)).is_ok());
+    let err = verify(&p.token, &f.keys, &expect(p.expires_at, NONE)).expect_err("expired");
     assert_eq!(err.code(), "expired");
     assert!(
         matches!(err, VerifyError::Expired { expired_at } if expired_at == p.expires_at.unix_timestamp())
     );
-    let err = verify(&p.token, &f.keys, NOW - Duration::minutes(5), NONE).expect_err("future");
+    let err =
+        verify(&p.token, &f.keys, &expect(NOW - Duration::minutes(5), NONE)).expect_err("future");
     assert_eq!(err.code(), "not_yet_valid");
 }
 
@@ -267,19 +273,20 @@ fn tampered_disclosure_is_refused() {
     assert_eq!(d[1], "vehicle_class");
     d[2] = "A1".into();
     ds[0] = b64json(&d);
-    let err = verify(&join(&jwt, &ds, &kb), &f.keys, NOW, NONE).expect_err("tampered");
+    let err = verify(&join(&jwt, &ds, &kb), &f.keys, &expect(NOW, NONE)).expect_err("tampered");
     assert_eq!(err.code(), "tampered");
 
     // A disclosure from another presentation of the same licence.
     let other = f.present("driving_licence", &["vehicle_class"]);
     let (_, ods, _) = split(&other.token);
-    let err = verify(&join(&jwt, &ods, &kb), &f.keys, NOW, NONE).expect_err("foreign disclosure");
+    let err = verify(&join(&jwt, &ods, &kb), &f.keys, &expect(NOW, NONE))
+        .expect_err("foreign disclosure");
     assert_eq!(err.code(), "tampered");
 
     // The same disclosure twice.
     let (jwt, ds, kb) = split(&p.token);
     let twice = [ds[0].clone(), ds[0].clone()];
-    let err = verify(&join(&jwt, &twice, &kb), &f.keys, NOW, NONE).expect_err("repeated");
+    let err = verify(&join(&jwt, &twice, &kb), &f.keys, &expect(NOW, NONE)).expect_err("repeated");
     assert_eq!(err.code(), "tampered");
 }
 
@@ -289,17 +296,18 @@ fn tampered_payload_or_forged_signature_is_refused() {
     let p = f.present("driving_licence", &["vehicle_class"]);
     let (jwt, ds, kb) = split(&p.token);
     let parts: Vec<&str> = jwt.split('.').collect();
-    // Change the licence reference (e.g. to a licence not revoked).
+    // Change the status index (e.g. to one that is not revoked).
     let mut payload = unb64json(parts[1]);
-    payload["licence_ref"] = "ref-9999".into();
+    payload["status"] =
+        serde_json::json!({"status_list": {"idx": 9999, "uri": "https://x.invalid/s"}});
     let forged = format!("{}.{}.{}", parts[0], b64json(&payload), parts[2]);
-    let err = verify(&join(&forged, &ds, &kb), &f.keys, NOW, NONE).expect_err("payload");
+    let err = verify(&join(&forged, &ds, &kb), &f.keys, &expect(NOW, NONE)).expect_err("payload");
     assert_eq!(err, VerifyError::BadSignature);
     // Flip one bit of the signature.
     let mut sig = B64.decode(parts[2]).expect("sig");
     sig[10] ^= 1;
     let forged = format!("{}.{}.{}", parts[0], parts[1], B64.encode(&sig));
-    let err = verify(&join(&forged, &ds, &kb), &f.keys, NOW, NONE).expect_err("signature");
+    let err = verify(&join(&forged, &ds, &kb), &f.keys, &expect(NOW, NONE)).expect_err("signature");
     assert_eq!(err.code(), "bad_signature");
     // Signed by another issuer key but claiming this store's kid.
     let mallory_dir = tempfile::tempdir().expect("tempdir");
@@ -310,7 +318,7 @@ fn tampered_payload_or_forged_signature_is_refused() {
         &mallory,
         &l,
         ty,
-        &PresentRequest::new("ref-0001", ["vehicle_class"], NOW),
+        &PresentRequest::new(["vehicle_class"], NOW, AUD, NONCE),
     )
     .expect("presentation");
     let (mjwt, mds, mkb) = split(&mp.token);
@@ -318,7 +326,7 @@ fn tampered_payload_or_forged_signature_is_refused() {
     let mut header = unb64json(mparts[0]);
     header["kid"] = f.keys.current_kid().into();
     let forged = format!("{}.{}.{}", b64json(&header), mparts[1], mparts[2]);
-    let err = verify(&join(&forged, &mds, &mkb), &f.keys, NOW, NONE).expect_err("forged");
+    let err = verify(&join(&forged, &mds, &mkb), &f.keys, &expect(NOW, NONE)).expect_err("forged");
     assert_eq!(err.code(), "bad_signature");
 }
 
@@ -328,10 +336,15 @@ fn unknown_issuer_key_is_refused() {
     let p = f.present("driving_licence", &["vehicle_class"]);
     let other_dir = tempfile::tempdir().expect("tempdir");
     let other = KeyStore::open(other_dir.path()).expect("store");
-    let err = verify(&p.token, &other, NOW, NONE).expect_err("unknown kid");
+    let err = verify(&p.token, &other, &expect(NOW, NONE)).expect_err("unknown kid");
     assert!(matches!(&err, VerifyError::UnknownKey { kid } if kid == f.keys.current_kid()));
     assert_eq!(err.code(), "unknown_key");
-    let err = verify(&p.token, &yuesou_wallet::Jwks::default(), NOW, NONE).expect_err("empty");
+    let err = verify(
+        &p.token,
+        &yuesou_wallet::Jwks::default(),
+        &expect(NOW, NONE),
+    )
+    .expect_err("empty");
     assert_eq!(err.code(), "unknown_key");
 }
 
@@ -362,7 +375,7 @@ fn malformed_tokens_are_refused() {
         join(&format!("{jwt}.extra"), &ds, &kb),
     ];
     for case in cases {
-        let err = verify(&case, &f.keys, NOW, NONE).expect_err("malformed");
+        let err = verify(&case, &f.keys, &expect(NOW, NONE)).expect_err("malformed");
         assert_eq!(err.code(), "malformed", "{case:.60}: {err}");
     }
 }
@@ -372,7 +385,7 @@ fn oversized_token_is_refused_before_parsing() {
     let f = fixture();
     let p = f.present("driving_licence", &["vehicle_class"]);
     let big = format!("{}{}", "A".repeat(MAX_TOKEN_LEN), p.token);
-    let err = verify(&big, &f.keys, NOW, NONE).expect_err("too large");
+    let err = verify(&big, &f.keys, &expect(NOW, NONE)).expect_err("too large");
     assert!(matches!(err, VerifyError::TooLarge { limit: 8192, .. }));
     assert_eq!(err.code(), "too_large");
 }
@@ -381,8 +394,12 @@ fn oversized_token_is_refused_before_parsing() {
 fn required_but_undisclosed_field_is_refused() {
     let f = fixture();
     let p = f.present("driving_licence", &["vehicle_class"]);
-    let err = verify(&p.token, &f.keys, NOW, &["vehicle_class", "holder_name"])
-        .expect_err("not disclosed");
+    let err = verify(
+        &p.token,
+        &f.keys,
+        &expect(NOW, &["vehicle_class", "holder_name"]),
+    )
+    .expect_err("not disclosed");
     assert_eq!(
         err,
         VerifyError::NotDisclosed {
@@ -418,7 +435,7 @@ fn broken_key_binding_is_refused() {
         ("KB-JWT not a JWS", format!("{sd_jwt}garbage")),
     ];
     for (what, token) in cases {
-        let err = verify(&token, &f.keys, NOW, NONE).expect_err(what);
+        let err = verify(&token, &f.keys, &expect(NOW, NONE)).expect_err(what);
         assert_eq!(err.code(), "key_binding", "{what}: {err}");
     }
 }
@@ -518,18 +535,15 @@ fn qr_code_decodes_to_the_token() {
         ][..],
     ] {
         let p = f.present("driving_licence", disclose);
-        assert!(
-            p.qr_svg.len() < 64 * 1024,
-            "SVG of {} bytes",
-            p.qr_svg.len()
-        );
-        let (px, grey) = rasterise(&p.qr_svg, 3);
+        let svg = qr_svg(&p.token).expect("fits in a QR code");
+        assert!(svg.len() < 64 * 1024, "SVG of {} bytes", svg.len());
+        let (px, grey) = rasterise(&svg, 3);
         let mut img = rqrr::PreparedImage::prepare_from_greyscale(px, px, |x, y| grey[y * px + x]);
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1, "one QR code found");
         let (_meta, content) = grids[0].decode().expect("QR decodes");
         assert_eq!(content, p.token);
-        assert!(verify(&content, &f.keys, NOW, disclose).is_ok());
+        assert!(verify(&content, &f.keys, &expect(NOW, disclose)).is_ok());
     }
 }
 
@@ -569,20 +583,21 @@ fn issuer_signed_but_inconsistent_content_is_refused() {
     let digest = |d: &str| B64.encode(Sha256::digest(d.as_bytes()));
     let base = |sd: Vec<String>| {
         serde_json::json!({"iss": "yuesou-wallet", "iat": NOW.unix_timestamp(),
-            "exp": NOW.unix_timestamp() + 60, "vct": "driving_licence", "licence_ref": "r",
+            "exp": NOW.unix_timestamp() + 60, "vct": "driving_licence",
             "licence_valid": true, "_sd_alg": "sha-256", "_sd": sd})
     };
     // The raw builder itself makes acceptable tokens.
     let ok = disclosure("vehicle_class");
     let token = issue_raw(&f.keys, base(vec![digest(&ok)]), std::slice::from_ref(&ok));
-    let v = verify(&token, &f.keys, NOW, &["vehicle_class"]).expect("well-formed token verifies");
+    let v = verify(&token, &f.keys, &expect(NOW, &["vehicle_class"]))
+        .expect("well-formed token verifies");
     assert_eq!(v.fields["vehicle_class"], "v");
 
     // A disclosure overriding a plain claim.
-    let evil = disclosure("licence_ref");
+    let evil = disclosure("status");
     let token = issue_raw(&f.keys, base(vec![digest(&evil)]), &[evil]);
     assert_eq!(
-        verify(&token, &f.keys, NOW, NONE)
+        verify(&token, &f.keys, &expect(NOW, NONE))
             .expect_err("collision")
             .code(),
         "tampered"
@@ -594,7 +609,7 @@ fn issuer_signed_but_inconsistent_content_is_refused() {
     );
     let token = issue_raw(&f.keys, base(vec![digest(&a), digest(&b)]), &[a, b]);
     assert_eq!(
-        verify(&token, &f.keys, NOW, NONE)
+        verify(&token, &f.keys, &expect(NOW, NONE))
             .expect_err("twice")
             .code(),
         "tampered"
@@ -604,14 +619,11 @@ fn issuer_signed_but_inconsistent_content_is_refused() {
     other_alg["_sd_alg"] = "sha-512".into();
     let repeated = base(vec![digest(&ok), digest(&ok)]);
     let mut missing = base(vec![]);
-    missing
-        .as_object_mut()
-        .expect("object")
-        .remove("licence_ref");
+    missing.as_object_mut().expect("object").remove("vct");
     for payload in [other_alg, repeated, missing] {
         let token = issue_raw(&f.keys, payload, &[]);
         assert_eq!(
-            verify(&token, &f.keys, NOW, NONE)
+            verify(&token, &f.keys, &expect(NOW, NONE))
                 .expect_err("bad claims")
                 .code(),
             "malformed"
@@ -632,10 +644,10 @@ fn licence_validity_is_judged_on_the_china_calendar_date() {
             &f.keys,
             &dl,
             ty,
-            &PresentRequest::new("r", NONE.iter().copied(), now),
+            &PresentRequest::new(NONE.iter().copied(), now, AUD, NONCE),
         )
         .expect("presentation");
-        let v = verify(&p.token, &f.keys, now, NONE).expect("verifies");
+        let v = verify(&p.token, &f.keys, &expect(now, NONE)).expect("verifies");
         assert_eq!(v.licence_valid, valid, "{now}");
     }
     let expired = licence(&f.issuer, "440606197001010011", "driving_licence");
@@ -643,12 +655,64 @@ fn licence_validity_is_judged_on_the_china_calendar_date() {
         &f.keys,
         &expired,
         ty,
-        &PresentRequest::new("r", ["vehicle_class"], NOW),
+        &PresentRequest::new(["vehicle_class"], NOW, AUD, NONCE),
     )
     .expect("an expired licence can still be shown, flagged");
     assert!(
-        !verify(&p.token, &f.keys, NOW, NONE)
+        !verify(&p.token, &f.keys, &expect(NOW, NONE))
             .expect("verifies")
             .licence_valid
     );
+}
+
+#[test]
+fn a_presentation_works_only_for_its_verifier_and_challenge() {
+    let f = fixture();
+    let p = f.present("driving_licence", &["vehicle_class"]);
+    // The verifier it was made for, with or without checking the nonce.
+    assert!(verify(&p.token, &f.keys, &expect(NOW, &["vehicle_class"])).is_ok());
+    assert!(verify(&p.token, &f.keys, &Expected::new(NOW, AUD)).is_ok());
+    // Another verifier: refused, whatever nonce it expects.
+    for expected in [
+        Expected::new(NOW, "car-rental"),
+        Expected::new(NOW, "car-rental").nonce(NONCE),
+    ] {
+        assert_eq!(
+            verify(&p.token, &f.keys, &expected).expect_err("other verifier"),
+            VerifyError::WrongAudience
+        );
+    }
+    // The same verifier with another challenge.
+    let err = verify(&p.token, &f.keys, &Expected::new(NOW, AUD).nonce("n-other"))
+        .expect_err("other challenge");
+    assert_eq!(err, VerifyError::WrongNonce);
+    assert_eq!(err.code(), "wrong_nonce");
+}
+
+#[test]
+fn the_status_claim_names_the_presentations_own_index() {
+    let f = fixture();
+    let l = licence(&f.issuer, CHEN, "driving_licence");
+    let ty = f.types.require("driving_licence").expect("type");
+    let uri = "https://gd.example/api/v1/wallet/status-list";
+    let tokens: Vec<String> = (0..2)
+        .map(|i| {
+            let request =
+                PresentRequest::new(["vehicle_class"], NOW, AUD, NONCE).status(100 + i, uri);
+            present(&f.keys, &l, ty, &request).expect("presented").token
+        })
+        .collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let v = verify(token, &f.keys, &expect(NOW, NONE)).expect("verifies");
+        let status = v.status.expect("a status claim");
+        assert_eq!((status.idx, status.uri.as_str()), (100 + i as u64, uri));
+    }
+    // Two presentations of one licence share no signed claim but vct, iss
+    // and the times: nothing that names the licence.
+    let claims = |t: &str| unb64json(t.split('.').nth(1).expect("payload"));
+    let (a, b) = (claims(&tokens[0]), claims(&tokens[1]));
+    for name in ["_sd", "status", "cnf"] {
+        assert_ne!(a[name], b[name], "{name} differs between presentations");
+    }
+    assert!(a.get("licence_ref").is_none());
 }

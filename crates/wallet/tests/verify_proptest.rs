@@ -9,6 +9,7 @@ mod common;
 
 use std::sync::LazyLock;
 
+use common::{AUD, NONCE, expect};
 use proptest::prelude::*;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -35,7 +36,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         &keys,
         &licence,
         ty,
-        &PresentRequest::new("lic-prop", DISCLOSED, NOW),
+        &PresentRequest::new(DISCLOSED, NOW, AUD, NONCE),
     )
     .expect("a presentation");
     Fixture {
@@ -46,7 +47,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     }
 });
 
-const CODES: [&str; 9] = [
+const CODES: [&str; 11] = [
     "too_large",
     "malformed",
     "unknown_key",
@@ -56,6 +57,8 @@ const CODES: [&str; 9] = [
     "tampered",
     "key_binding",
     "not_disclosed",
+    "wrong_audience",
+    "wrong_nonce",
 ];
 
 fn none() -> &'static [&'static str] {
@@ -105,7 +108,7 @@ proptest! {
             apply(&mut bytes, e);
         }
         let Ok(text) = String::from_utf8(bytes) else { return Ok(()) };
-        let result = verify(&text, &fixture.jwks, NOW, none());
+        let result = verify(&text, &fixture.jwks, &expect(NOW, none()));
         if text.trim() == fixture.token {
             prop_assert!(result.is_ok(), "{:?}", result);
         } else {
@@ -118,7 +121,7 @@ proptest! {
     /// accepted.
     #[test]
     fn arbitrary_text_is_refused(text in "[A-Za-z0-9_.~-]{0,300}|\\PC{0,100}") {
-        let error = verify(&text, &FIXTURE.jwks, NOW, none()).expect_err("accepted");
+        let error = verify(&text, &FIXTURE.jwks, &expect(NOW, none())).expect_err("accepted");
         prop_assert!(CODES.contains(&error.code()));
         prop_assert!(!error.message_zh().is_empty() && !error.message_en().is_empty());
     }
@@ -134,7 +137,7 @@ proptest! {
         let mut changed = parts.clone();
         changed[1] = &forged;
         let token = changed.join("~");
-        let error = verify(&token, &fixture.jwks, NOW, none()).expect_err("accepted");
+        let error = verify(&token, &fixture.jwks, &expect(NOW, none())).expect_err("accepted");
         prop_assert!(
             matches!(error, VerifyError::Tampered { .. } | VerifyError::KeyBinding { .. }),
             "{:?}", error
@@ -147,7 +150,7 @@ proptest! {
     fn validity_follows_the_clock(offset in -3_600i64..3_600) {
         let fixture = &*FIXTURE;
         let at = NOW + Duration::seconds(offset);
-        let result = verify(&fixture.token, &fixture.jwks, at, none());
+        let result = verify(&fixture.token, &fixture.jwks, &expect(at, none()));
         if at >= fixture.expires_at {
             prop_assert!(matches!(result, Err(VerifyError::Expired { .. })), "{:?}", result);
         } else if at < NOW - CLOCK_SKEW - Duration::SECOND {
@@ -165,7 +168,7 @@ proptest! {
             prop_oneof![Just("holder_name".to_owned()), Just("vehicle_class".to_owned()),
                 Just("holder".to_owned()), "[a-z_]{1,12}"], 0..4)
     ) {
-        let result = verify(&FIXTURE.token, &FIXTURE.jwks, NOW, &fields);
+        let result = verify(&FIXTURE.token, &FIXTURE.jwks, &expect(NOW, &fields));
         let missing = fields.iter().find(|f| !DISCLOSED.contains(&f.as_str()));
         match (result, missing) {
             (Ok(verified), None) => {

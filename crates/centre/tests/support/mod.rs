@@ -56,6 +56,23 @@ async fn ctx(db: Db, dir: tempfile::TempDir, backend: &'static str) -> Ctx {
     }
 }
 
+/// The centre of `ctx` with the wallet over the bundled licence types and
+/// demo licences, its keys under the test's directory.
+pub fn with_wallet(ctx: Ctx) -> Ctx {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let types = yuesou_wallet::LicenceTypes::load(data.join("wallet/licence_types.json"))
+        .expect("licence types");
+    let issuer = yuesou_wallet::DevIssuer::load(data.join("demo/licences.jsonl"), &types)
+        .expect("demo licences");
+    let keys = yuesou_wallet::KeyStore::open(ctx._dir.path()).expect("keys");
+    let wallet = yuesou_centre::Wallet::new(types, Arc::new(issuer), keys)
+        .with_public_base("https://gd.example");
+    Ctx {
+        centre: ctx.centre.with_wallet(wallet),
+        ..ctx
+    }
+}
+
 /// Runs `test` on SQLite, then on PostgreSQL when reachable.
 pub async fn each_backend(test: impl AsyncFn(Ctx)) {
     let dir = tempfile::tempdir().unwrap();

@@ -63,7 +63,7 @@ pub struct LoginRequest {
     /// Mainland mobile number.
     #[schema(example = "13800000001", pattern = "^1[3-9][0-9]{9}$")]
     pub phone: String,
-    /// The password (used when both are sent).
+    /// The password (with a code too: the code is the second factor).
     #[serde(default)]
     #[schema(example = "yuesou-demo", max_length = 64)]
     pub password: Option<String>,
@@ -154,8 +154,12 @@ pub(crate) async fn register(
     Ok((StatusCode::CREATED, Json(result)))
 }
 
-/// Logs in with `{phone, password}` or `{phone, sms_code}` (the password
-/// is used when both are sent).
+/// Logs in with `{phone, password}` or `{phone, sms_code}`. While an account
+/// is under attack (many failures from many addresses), a password login
+/// to it needs both: the answer `401 second-factor-required` says so (for
+/// unknown phones too); ask for a `login` code and send it with the
+/// password. Wrong tries are limited per (phone, address) and per address,
+/// never per account alone, so nobody can lock the holder out.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -165,9 +169,9 @@ pub(crate) async fn register(
     responses(
         (status = 200, description = "Logged in", body = LoginResult),
         (status = 400, description = "`invalid-request`: a malformed body, a code that is not six digits, a password over 64 characters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`bad-credentials`: one answer for an unknown phone, a wrong or missing password and a wrong or missing code", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`login-method-disabled`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate-limited`: too many failures for the account or address", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`bad-credentials`: one answer for an unknown phone, a wrong or missing password, a wrong or missing code and a login method the account turned off; `second-factor-required`: the account is under attack, send a `login` SMS code with the password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`: too many failures from this address (for this phone, or overall)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many logins at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn login(
@@ -179,9 +183,9 @@ pub(crate) async fn login(
     body.check()?;
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     let result = match (given(&body.password), given(&body.sms_code)) {
-        (Some(password), _) => {
+        (Some(password), code) => {
             centre
-                .login_password(&body.phone, &password, &client)
+                .login_password(&body.phone, &password, code.as_deref(), &client)
                 .await?
         }
         (None, Some(code)) => centre.login_sms(&body.phone, &code, &client).await?,

@@ -280,7 +280,7 @@ impl SearchParams {
 )]
 pub(crate) async fn search(
     State(state): State<AppState>,
-    Searcher(person): Searcher,
+    searcher: Searcher,
     Caller(client): Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
@@ -295,7 +295,10 @@ pub(crate) async fn search(
         .q
         .as_ref()
         .filter(|q| {
-            !q.trim().is_empty() && params.page.unwrap_or(1) == 1 && state.activity.is_some()
+            !q.trim().is_empty()
+                && params.page.unwrap_or(1) == 1
+                && state.activity.is_some()
+                && searcher.remember
         })
         .map(|q| (q.clone(), params.correct.unwrap_or(true)));
     let request = params.into_request();
@@ -319,7 +322,7 @@ pub(crate) async fn search(
         };
         if let Some(reading) = reading {
             let now = state.centre().map_or(0, yuesou_centre::Centre::now_ms);
-            activity.observe(person.as_ref(), &client.address, &reading, now);
+            activity.observe(searcher.person.as_ref(), &client.address, &reading, now);
         }
     }
     Ok(response)

@@ -1,7 +1,9 @@
 //! `/api/v1/me/wallet*` — 我的证照: add licences from the issuer, list, view
-//! (masked; in full at L3), delete, present (SD-JWT QR code) — and the
-//! public `/api/v1/wallet/verify`, `/api/v1/wallet/jwks.json` and
-//! `/api/v1/wallet/types`.
+//! (masked; in full at L3), delete, present (to a verifier's request, or as
+//! a one-time QR code) — and the public verifier side: `/api/v1/wallet/
+//! requests` (a verifier asks), `/redeem` (a QR code is redeemed once),
+//! `/verify` (a token is checked for its audience, once), `/status-list`,
+//! `/jwks.json` and `/types`.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -9,7 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yuesou_centre::{AcceptedLicence, PresentationView, Refusal, VerifiedView, WalletItem};
+use yuesou_centre::{
+    AcceptedLicence, Checked, PresentOptions, PresentationView, Refusal, RefusedLicence,
+    RequestInfo, VerifiedView, VerifierRequest, WalletItem,
+};
 
 use crate::params::{Params, names_of};
 use crate::problem::{Problem, ProblemKind};
@@ -26,6 +31,19 @@ pub struct WalletList {
     pub expiring: usize,
 }
 
+/// The wallet after adding licences from the issuer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddedList {
+    /// Licences: cards first, then organisation licences, then certificates.
+    pub items: Vec<WalletItem>,
+    /// How many are expiring or expired.
+    pub expiring: usize,
+    /// How many licences were added now (0: nothing new at the issuer).
+    pub added: usize,
+    /// Licences the issuer holds that could not be added, and why.
+    pub refused: Vec<RefusedLicence>,
+}
+
 /// Which licences to add.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,13 +54,19 @@ pub struct AddRequest {
     pub types: Option<Vec<String>>,
 }
 
-/// What to disclose.
+/// What to disclose, and to whom.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PresentRequest {
-    /// Field names to disclose (the licence's `fields[].name`).
+    /// Field names to disclose (the licence's `fields[].name`). Sensitive
+    /// ones (ID and licence numbers, full name) need L3.
     #[schema(max_items = 32)]
     pub disclose: Vec<String>,
+    /// The code of a verifier's request to answer (its fields are added);
+    /// without it, a one-time QR code is made.
+    #[serde(default)]
+    #[schema(min_length = 8, max_length = 16)]
+    pub request: Option<String>,
 }
 
 /// A presentation to check.
@@ -52,10 +76,54 @@ pub struct VerifyRequest {
     /// The SD-JWT presentation (`~`-separated).
     #[schema(max_length = 4500)]
     pub token: String,
+    /// The verifier's own audience: the presentation must have been made
+    /// for it. Without it, this platform's own verifier (its `/verify`
+    /// page) is meant: the audience of one-time QR codes,
+    /// `<public url>/api/v1/wallet/redeem`.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 256)]
+    pub audience: Option<String>,
+    /// The nonce of the verifier's request, when it made one.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 256)]
+    pub nonce: Option<String>,
     /// Fields the verifier needs disclosed.
     #[serde(default)]
     #[schema(max_items = 16, inline)]
     pub require: Vec<FieldNameText>,
+}
+
+/// A one-time QR code to redeem.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemRequest {
+    /// The code the QR code carries (12 characters; `-` and spaces ignored).
+    #[schema(min_length = 1, max_length = 32)]
+    pub code: String,
+}
+
+/// A verifier asks for a presentation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVerifierRequest {
+    /// The verifier's name, as the holder will see it (e.g. 某某酒店前台).
+    #[schema(min_length = 1, max_length = 60)]
+    pub verifier: String,
+    /// The verifier's own identifier (its URL or client id): the
+    /// presentation is bound to it.
+    #[schema(min_length = 1, max_length = 200)]
+    pub audience: String,
+    /// The fields it needs.
+    #[serde(default)]
+    #[schema(max_items = 16, inline)]
+    pub fields: Vec<FieldNameText>,
+}
+
+/// The holder has not answered yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pending {
+    /// Always `pending`.
+    pub status: &'static str,
 }
 
 /// A field name (at most 32 characters).
@@ -103,7 +171,7 @@ pub(crate) async fn list(
 #[utoipa::path(post, path = "/api/v1/me/wallet", tag = "wallet", operation_id = "add_to_wallet",
     security(("session" = [])), request_body = AddRequest,
     responses(
-        (status = 200, description = "The wallet after adding", body = WalletList),
+        (status = 200, description = "The wallet after adding, with how many were added and which were refused (revoked by the issuer)", body = AddedList),
         (status = 400, description = "`invalid-request`: an unknown licence type", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`step-up-required`: real-name verification (L2) first", body = Problem, content_type = "application/problem+json"),
@@ -112,11 +180,17 @@ pub(crate) async fn add(
     State(state): State<AppState>,
     Authed(s): Authed,
     JsonBody(body): JsonBody<AddRequest>,
-) -> Result<Json<WalletList>, Problem> {
-    let items = centre(&state)?
+) -> Result<Json<AddedList>, Problem> {
+    let outcome = centre(&state)?
         .wallet_add(&s, body.types.as_deref())
         .await?;
-    Ok(Json(list_of(items)))
+    let list = list_of(outcome.items);
+    Ok(Json(AddedList {
+        items: list.items,
+        expiring: list.expiring,
+        added: outcome.added,
+        refused: outcome.refused,
+    }))
 }
 
 /// Licences the issuer holds for the account that are not in the wallet.
@@ -180,8 +254,11 @@ pub(crate) async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// 出示 — a presentation disclosing only the chosen fields, as a token and
-/// a QR code (SVG) valid for five minutes.
+/// 出示 — a presentation disclosing only the chosen fields, valid for five
+/// minutes: sent to a verifier's request (`request`), or a one-time QR code
+/// carrying a short link that a verifier redeems once online (the token is
+/// also returned, for verifiers that check offline). Sensitive fields need
+/// L3 (a face check in the last 15 minutes).
 #[utoipa::path(post, path = "/api/v1/me/wallet/{id}/present", tag = "wallet", operation_id = "present_licence",
     security(("session" = [])), request_body = PresentRequest,
     params(("id" = String, Path, description = "Wallet entry id", min_length = 1, max_length = 64)),
@@ -189,8 +266,9 @@ pub(crate) async fn delete(
         (status = 200, description = "The presentation", body = PresentationView),
         (status = 400, description = "`invalid-request`: a field the licence does not have", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not-found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`conflict`: the licence was revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`step-up-required`: sensitive fields need L3", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: no such licence, or no open request with this code", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`licence-revoked`: the issuer revoked it; `conflict`: the request was answered already", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn present(
     State(state): State<AppState>,
@@ -198,20 +276,58 @@ pub(crate) async fn present(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PresentRequest>,
 ) -> Result<Json<PresentationView>, Problem> {
+    let options = PresentOptions {
+        disclose: body.disclose,
+        request: body.request,
+    };
     Ok(Json(
         centre(&state)?
-            .wallet_present(&s, path_id(&id)?, &body.disclose)
+            .wallet_present(&s, path_id(&id)?, &options)
             .await?,
     ))
 }
 
-/// 核验 — checks a presentation and answers only the disclosed fields.
+/// The problem of a refused presentation.
+fn refusal_problem(refusal: Refusal) -> Problem {
+    match refusal {
+        Refusal::Malformed(m) => Problem::new(ProblemKind::PresentationMalformed, m),
+        Refusal::Expired(m) => Problem::new(ProblemKind::PresentationExpired, m),
+        Refusal::Invalid(m) => Problem::new(ProblemKind::PresentationInvalid, m),
+        Refusal::NotForThisVerifier => Problem::new(
+            ProblemKind::PresentationNotForVerifier,
+            "出示码不是出示给本核验方或本次请求的 (made for another verifier or request)",
+        ),
+        Refusal::Replayed => Problem::new(
+            ProblemKind::PresentationReplayed,
+            "出示码已被使用过，请让持证人重新出示 (this presentation was used already)",
+        ),
+        Refusal::Revoked => Problem::new(
+            ProblemKind::PresentationRevoked,
+            "证照已被删除或吊销 (the licence was deleted from the wallet or revoked)",
+        ),
+        Refusal::NotDisclosed(field) => Problem {
+            parameter: Some(field.clone()),
+            ..Problem::new(
+                ProblemKind::FieldNotDisclosed,
+                format!("字段未出示 (the field {field:?} was not disclosed)"),
+            )
+        },
+    }
+}
+
+fn answer(checked: Checked) -> Result<Json<VerifiedView>, Problem> {
+    checked.map(Json).map_err(refusal_problem)
+}
+
+/// 核验 — checks a presentation made for this verifier (`audience`, and
+/// the request's `nonce` when it made one) and answers only the disclosed
+/// fields. Each presentation verifies once: a second check is a replay.
 #[utoipa::path(post, path = "/api/v1/wallet/verify", tag = "wallet", operation_id = "verify_presentation",
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Valid: the disclosed fields", body = VerifiedView),
         (status = 400, description = "`presentation-malformed`: not a presentation", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`presentation-expired`, `presentation-invalid` (forged, changed, unknown key, broken key binding), `presentation-revoked` (deleted or revoked licence), `field-not-disclosed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`presentation-expired`, `presentation-invalid` (forged, changed, unknown key, broken key binding), `presentation-not-for-verifier` (another audience or nonce), `presentation-replayed` (used already), `presentation-revoked` (deleted or revoked licence), `field-not-disclosed`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate-limited`: too many checks from this address; wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn verify(
@@ -220,28 +336,137 @@ pub(crate) async fn verify(
     JsonBody(body): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifiedView>, Problem> {
     let require: Vec<String> = body.require.into_iter().map(|f| f.0).collect();
+    let centre = centre(&state)?;
+    let audience = match body.audience {
+        Some(audience) => audience,
+        None => centre.wallet()?.redeem_audience(),
+    };
+    answer(
+        centre
+            .wallet_verify(
+                &body.token,
+                &audience,
+                body.nonce.as_deref(),
+                &require,
+                &client,
+            )
+            .await?,
+    )
+}
+
+/// Redeems a one-time QR code: once. A second redemption is a replay.
+#[utoipa::path(post, path = "/api/v1/wallet/redeem", tag = "wallet", operation_id = "redeem_presentation",
+    request_body = RedeemRequest,
+    responses(
+        (status = 200, description = "Valid: the disclosed fields, and the token as proof", body = VerifiedView),
+        (status = 400, description = "`presentation-malformed`: not a code", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`presentation-replayed` (redeemed already or expired), `presentation-invalid` (no such code), `presentation-revoked`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn redeem(
+    State(state): State<AppState>,
+    Caller(client): Caller,
+    JsonBody(body): JsonBody<RedeemRequest>,
+) -> Result<Json<VerifiedView>, Problem> {
+    answer(centre(&state)?.wallet_redeem(&body.code, &client).await?)
+}
+
+/// A verifier asks for a presentation (OpenID4VP-style): the answer holds
+/// the request's code and QR code (for the holder to scan), the audience
+/// and fresh nonce presentations will be bound to, and a secret to fetch
+/// the answer with. Open for five minutes.
+#[utoipa::path(post, path = "/api/v1/wallet/requests", tag = "wallet", operation_id = "create_verifier_request",
+    request_body = NewVerifierRequest,
+    responses(
+        (status = 201, description = "The request (its secret is shown once)", body = VerifierRequest),
+        (status = 400, description = "`invalid-request`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn create_request(
+    State(state): State<AppState>,
+    Caller(client): Caller,
+    JsonBody(body): JsonBody<NewVerifierRequest>,
+) -> Result<(StatusCode, Json<VerifierRequest>), Problem> {
+    let fields: Vec<String> = body.fields.into_iter().map(|f| f.0).collect();
+    let request = centre(&state)?
+        .wallet_request(&body.verifier, &body.audience, &fields, &client)
+        .await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// An open verifier's request, for the holder's app: who asks, for what.
+#[utoipa::path(get, path = "/api/v1/wallet/requests/{code}", tag = "wallet", operation_id = "get_verifier_request",
+    params(("code" = String, Path, description = "The request's code", min_length = 1, max_length = 16)),
+    responses(
+        (status = 200, description = "The request", body = RequestInfo),
+        (status = 404, description = "`not-found`: no open request has this code", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn request_info(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<RequestInfo>, Problem> {
+    Ok(Json(
+        centre(&state)?.wallet_request_info(path_id(&code)?).await?,
+    ))
+}
+
+/// The holder's answer to a verifier's request, fetched once with the
+/// request's secret (`Authorization: Bearer <secret>`): `202` while it is
+/// not answered yet.
+#[utoipa::path(get, path = "/api/v1/wallet/requests/{code}/result", tag = "wallet", operation_id = "verifier_request_result",
+    params(("code" = String, Path, description = "The request's code", min_length = 1, max_length = 16)),
+    security(("request_secret" = [])),
+    responses(
+        (status = 200, description = "Answered and valid: the disclosed fields and the token", body = VerifiedView),
+        (status = 202, description = "Not answered yet", body = Pending),
+        (status = 401, description = "`unauthenticated`: no secret sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: no request has this code and secret", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`presentation-replayed` (fetched already), `presentation-revoked`, `presentation-expired`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn request_result(
+    State(state): State<AppState>,
+    Caller(client): Caller,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, Problem> {
+    let Some(secret) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return Err(Problem::new(
+            ProblemKind::Unauthenticated,
+            "send the request's secret: Authorization: Bearer <secret>",
+        ));
+    };
     match centre(&state)?
-        .wallet_verify(&body.token, &require, &client)
+        .wallet_request_result(path_id(&code)?, secret, &client)
         .await?
     {
-        Ok(view) => Ok(Json(view)),
-        Err(refusal) => Err(match refusal {
-            Refusal::Malformed(m) => Problem::new(ProblemKind::PresentationMalformed, m),
-            Refusal::Expired(m) => Problem::new(ProblemKind::PresentationExpired, m),
-            Refusal::Invalid(m) => Problem::new(ProblemKind::PresentationInvalid, m),
-            Refusal::Revoked => Problem::new(
-                ProblemKind::PresentationRevoked,
-                "证照已被删除或吊销 (the licence was deleted from the wallet or revoked)",
-            ),
-            Refusal::NotDisclosed(field) => Problem {
-                parameter: Some(field.clone()),
-                ..Problem::new(
-                    ProblemKind::FieldNotDisclosed,
-                    format!("字段未出示 (the field {field:?} was not disclosed)"),
-                )
-            },
-        }),
+        None => Ok((StatusCode::ACCEPTED, Json(Pending { status: "pending" })).into_response()),
+        Some(checked) => Ok(answer(checked)?.into_response()),
     }
+}
+
+/// The issuer's status list (IETF Token Status List, a signed JWT): one bit
+/// per presentation, set when its licence was revoked or deleted. Verifiers
+/// cache it for its `ttl` and check the `status` claim of presentations
+/// offline.
+#[utoipa::path(get, path = "/api/v1/wallet/status-list", tag = "wallet", operation_id = "wallet_status_list",
+    responses((status = 200, description = "The status list token", body = String,
+        content_type = "application/statuslist+jwt")))]
+pub(crate) async fn status_list(State(state): State<AppState>) -> Result<Response, Problem> {
+    let jwt = centre(&state)?.wallet_status_list().await?;
+    let mut response = jwt.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/statuslist+jwt"),
+    );
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(response)
 }
 
 /// The issuer's public keys (JWKS), for verifying presentations offline.
@@ -329,16 +554,24 @@ pub struct RevokeRequest {
     /// Licence number.
     #[schema(max_length = 64)]
     pub number: String,
+    /// Why (kept with the revocation).
+    #[schema(min_length = 1, max_length = 200)]
+    pub reason: String,
 }
 
-/// How many wallet entries were revoked.
+/// What a revocation did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Revoked {
-    /// Entries marked revoked.
+    /// Whether the licence was newly revoked (false: it already was).
+    pub new: bool,
+    /// Wallet entries of it marked revoked.
     pub revoked: u64,
+    /// Live presentations of it voided (their status-list bits set).
+    pub presentations: u64,
 }
 
-/// The issuer revokes a licence: its presentations stop verifying.
+/// The issuer revokes a licence (keyed to the licence itself): its
+/// presentations stop verifying and it cannot be added again.
 #[utoipa::path(post, path = "/api/v1/operator/licences/revoke", tag = "operator", operation_id = "operator_revoke_licence",
     security(("operator_token" = [])), request_body = RevokeRequest,
     responses(
@@ -360,10 +593,14 @@ pub(crate) async fn revoke(
             });
         }
     }
-    let revoked = centre(&state)?
-        .wallet_revoke(&body.type_code, &body.number)
+    let done = centre(&state)?
+        .wallet_revoke(&body.type_code, &body.number, &body.reason)
         .await?;
-    Ok(Json(Revoked { revoked }))
+    Ok(Json(Revoked {
+        new: done.new,
+        revoked: done.entries,
+        presentations: done.presentations,
+    }))
 }
 
 /// The licences a service item accepts.

@@ -1,15 +1,16 @@
-// 证照核验: paste a presentation token (or scan its QR code where the
-// browser has BarcodeDetector) and check it with the issuer's keys.
+// 证照核验: a one-time QR code (its link opens this page with `?code=`, or
+// the code is typed), or a pasted presentation token, checked once online:
+// a code is redeemed, a token verified for this platform's own verifier.
 
 import { api } from '../api.js';
-import { errorBox, h, pageTitle, replace, when } from '../dom.js';
+import { h, errorBox, pageTitle, replace, when } from '../dom.js';
 
 /** Renders the verifier into `view`. */
 export async function render(view) {
-  const token = h('textarea', { id: 'verify-token', name: 'token', rows: '5', required: true, spellcheck: 'false', class: 'token' });
+  const token = h('textarea', { id: 'verify-token', name: 'token', rows: '3', required: true, spellcheck: 'false', class: 'token' });
   const out = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'card form' },
-    h('label', { for: 'verify-token', text: '出示令牌' }), token,
+    h('label', { for: 'verify-token', text: '核验码或出示令牌' }), token,
     h('button', { type: 'submit', class: 'btn primary wide', text: '核验' }));
   let stream = null;
   let scanning = false;
@@ -33,7 +34,7 @@ export async function render(view) {
         while (scanning) {
           const codes = await detector.detect(video);
           if (codes.length) {
-            token.value = codes[0].rawValue;
+            token.value = codeOf(codes[0].rawValue) || codes[0].rawValue;
             stop();
             video.hidden = true;
             form.requestSubmit();
@@ -53,32 +54,42 @@ export async function render(view) {
     e.preventDefault();
     const value = token.value.trim();
     if (!value) return;
+    const code = codeOf(value);
     try {
-      const r = await api('/api/v1/wallet/verify', { method: 'POST', body: { token: value }, auth: false });
-      const labels = await fieldLabels(r.type || r.type_code);
+      const r = code
+        ? await api('/api/v1/wallet/redeem', { method: 'POST', body: { code }, auth: false })
+        : await api('/api/v1/wallet/verify', { method: 'POST', body: { token: value }, auth: false });
+      const shown = r.shown || [];
       replace(out, h('section', { class: `card verdict ${r.valid && r.licence_valid ? 'good' : 'bad'}`, 'aria-labelledby': 'verdict' },
         h('h2', { id: 'verdict', text: r.valid && r.licence_valid ? '核验通过' : '核验通过，但证照已不在有效期内' }),
         h('dl', { class: 'facts' },
-          [['证照类型', r.type_name], ['签发方', r.issuer], ['出示有效至', when(r.expires_at)],
-            ...Object.entries(r.fields || {}).map(([k, v]) => [labels[k] || k, v])].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]))));
+          [['证照类型', r.type_name], ['签发平台', r.issuer_name], ['出示有效至', when(r.expires_at)],
+            ...shown.map((f) => [f.label, f.value])].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]))));
     } catch (err) {
       replace(out, h('section', { class: 'card verdict bad', role: 'alert' },
         h('h2', { text: '核验未通过' }), h('p', { text: err.message })));
     }
   });
   replace(view, pageTitle('证照核验'),
-    h('p', { class: 'muted', text: '粘贴对方出示的令牌，或扫描其二维码。核验只使用发证机关的公开密钥。' }),
+    h('p', { class: 'muted', text: '扫描对方出示的二维码，或输入其核验码、粘贴出示令牌。每个出示码只能核验一次。' }),
     scanSlot, form, out);
+  const fromLink = new URLSearchParams(location.search).get('code');
+  if (fromLink) {
+    token.value = fromLink;
+    form.requestSubmit();
+  }
   return stop;
 }
 
-async function fieldLabels(typeCode) {
+/** The one-time code in a scanned link or typed text, if that is what it is. */
+function codeOf(text) {
+  let value = text.trim();
   try {
-    const r = await api('/api/v1/wallet/types', { auth: false });
-    const types = Array.isArray(r) ? r : r.types || [];
-    const t = types.find((x) => x.code === typeCode);
-    return Object.fromEntries(((t && t.fields) || []).map((f) => [f.name, f.label]));
+    const url = new URL(value);
+    value = url.searchParams.get('code') || '';
   } catch {
-    return {};
+    // not a link
   }
+  const code = value.replace(/[\s-]/g, '').toUpperCase();
+  return /^[0-9A-Z]{12}$/.test(code) ? code : null;
 }

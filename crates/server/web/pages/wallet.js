@@ -36,8 +36,15 @@ async function list(view, ctx) {
   const add = h('button', { type: 'button', class: 'btn', text: '从发证机关添加证照' });
   add.addEventListener('click', async () => {
     try {
-      await api('/api/v1/me/wallet', { method: 'POST', body: {} });
-      ctx.navigate('/wallet', { replace: true });
+      const r = await api('/api/v1/me/wallet', { method: 'POST', body: {} });
+      const refused = (r.refused || []).map((x) => `${x.type_name}（已被发证机关吊销）`);
+      if (r.added > 0) {
+        ctx.navigate('/wallet', { replace: true });
+        return;
+      }
+      replace(msg, h('p', { class: 'note', text: refused.length
+        ? `没有可添加的新证照。以下证照不能添加：${refused.join('、')}。`
+        : '没有可添加的新证照：发证机关的证照都已在您的证照夹中。' }));
     } catch (e) {
       replace(msg, errorBox(e, e instanceof ApiError && e.status === 403 ? '需先完成实名认证' : undefined));
     }
@@ -82,6 +89,21 @@ async function detail(view, ctx, id) {
       h('input', { type: 'checkbox', id: `d-${f.name}`, value: f.name, checked: !f.sensitive }),
       h('label', { for: `d-${f.name}`, text: f.label }))));
   const present = h('button', { type: 'button', class: 'btn primary wide', text: '出示二维码', disabled: l.revoked });
+  const requestCode = h('input', { id: 'request-code', name: 'request', autocomplete: 'off', maxlength: '16', inputmode: 'latin', spellcheck: 'false' });
+  const answer = h('button', { type: 'button', class: 'btn', text: '向核验方出示', disabled: l.revoked });
+  const fromLink = new URLSearchParams(location.search).get('request');
+  if (fromLink) requestCode.value = fromLink;
+  const sensitiveNote = h('p', { class: 'muted small', text: `敏感信息（${l.fields.filter((f) => f.sensitive).map((f) => f.label).join('、')}）需在 15 分钟内完成人脸核验后才能出示。` });
+  const send = async () => {
+    const disclose = [...choices.querySelectorAll('input:checked')].map((c) => c.value);
+    try {
+      const p = await api(`/api/v1/me/wallet/${encodeURIComponent(l.id)}/present`, { method: 'POST', body: { disclose, request: requestCode.value.trim() } });
+      replace(qrSlot, h('p', { class: 'note', role: 'status', text: `已向「${p.verifier}」出示 ${p.disclosed.length} 项信息。` }));
+    } catch (e) {
+      replace(qrSlot, errorBox(e));
+    }
+  };
+  answer.addEventListener('click', send);
   const show = async () => {
     clearTimeout(timer);
     const disclose = [...choices.querySelectorAll('input:checked')].map((c) => c.value);
@@ -108,7 +130,7 @@ async function detail(view, ctx, id) {
     });
     const expires = new Date(p.expires_at).getTime();
     replace(qrSlot, h('div', { class: 'qr-box card' }, img,
-      h('p', { class: 'muted small' }, `有效至 ${when(p.expires_at)}，到期前自动刷新。出示：${(p.disclosed || disclose).length} 项信息`),
+      h('p', { class: 'muted small' }, `核验码 ${p.code}，有效至 ${when(p.expires_at)}，只能核验一次，到期前自动刷新。出示：${(p.disclosed || disclose).length} 项信息`),
       h('label', { for: 'present-token', class: 'small', text: '出示令牌（可粘贴到核验页）' }), token, copy));
     if (!refreshed) img.scrollIntoView({ block: 'center' });
     refreshed = true;
@@ -124,7 +146,9 @@ async function detail(view, ctx, id) {
         ...l.fields.map((f) => [f.label, f.value])].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v || '—' })])),
     l.renewal_service && (l.validity === 'expiring' || l.validity === 'expired')
       ? h('p', {}, h('a', { class: 'btn', href: `/items/${encodeURIComponent(l.renewal_service)}`, text: '去办理换证' })) : null),
-    section('出示证照', choices, present, qrSlot),
+    section('出示证照', choices, sensitiveNote, present,
+      h('div', { class: 'form' }, h('label', { for: 'request-code', text: '或输入核验方给出的请求码' }), requestCode, answer),
+      qrSlot),
     h('p', {}, h('a', { href: '/wallet', text: '‹ 返回我的证照' })));
   return () => {
     stopped = true;

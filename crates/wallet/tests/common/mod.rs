@@ -31,3 +31,16 @@ pub fn licence(issuer: &DevIssuer, holder: &str, type_code: &str) -> Licence {
         .find(|l| l.type_code == type_code)
         .expect("demo licence present")
 }
+
+/// The verifier audience of the test presentations.
+pub const AUD: &str = "test-verifier";
+/// The nonce of the test verifier's challenge.
+pub const NONCE: &str = "n-test-0001";
+
+/// What the test verifier expects at `now`: its audience and nonce, and the
+/// `require`d fields disclosed.
+pub fn expect<S: AsRef<str>>(now: time::OffsetDateTime, require: &[S]) -> yuesou_wallet::Expected {
+    yuesou_wallet::Expected::new(now, AUD)
+        .nonce(NONCE)
+        .require(require.iter().map(|s| s.as_ref().to_string()))
+}

@@ -2,13 +2,29 @@
 //! the issuer, by the account's own verified identity (a person's ID
 //! number at L2, an organisation's credit code), listed masked with their
 //! validity, shown in full only at L3, deleted, and presented as SD-JWTs
-//! (RFC 9901) that verifiers check offline against the published keys — and
-//! online here, where a presentation of a deleted or revoked licence fails.
+//! (RFC 9901) that verifiers check offline against the published keys and
+//! status list — and online here.
+//!
+//! - this module — the wallet's set-up, listing, adding, viewing, deleting;
+//! - `present` — presentations: to a verifier's request (its audience and
+//!   nonce), or as a one-time QR code a verifier redeems; each gets its own
+//!   index in the status list;
+//! - `verify` — checking presentations online (audience, nonce used once,
+//!   status), redeeming QR codes, verifiers' requests and their answers,
+//!   the signed status list;
+//! - `revoke` — the issuer's revocation, keyed to the licence itself.
 //!
 //! Licence types, issuers, keys and the token format live in
 //! `yuesou-wallet`; this module is what ties them to a person.
 
-use std::collections::BTreeMap;
+mod present;
+mod revoke;
+mod verify;
+
+pub use present::{PresentOptions, PresentationView, RequestInfo, VerifierRequest};
+pub use revoke::Revocation;
+pub use verify::{Checked, Refusal, VerifiedField, VerifiedView};
+
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -17,14 +33,14 @@ use utoipa::ToSchema;
 use yuesou_wallet::time::{Date, OffsetDateTime};
 use yuesou_wallet::{
     Issuer, Jwks, KeyStore, Licence, LicenceKind, LicenceStatus, LicenceType, LicenceTypes,
-    PresentRequest, VerifyError, WalletError,
 };
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::{AccountKind, Centre, Client, Level, Subject, audit, ratelimit, rfc3339};
+use crate::{AccountKind, Centre, Level, Subject, audit, rfc3339};
 
-/// What the wallet needs: the licence types, the issuer, the signing keys.
+/// What the wallet needs: the licence types, the issuer, the signing keys,
+/// and where it is published.
 #[derive(Clone)]
 pub struct Wallet {
     types: Arc<LicenceTypes>,
@@ -32,7 +48,19 @@ pub struct Wallet {
     keys: Arc<RwLock<KeyStore>>,
     /// When the key files were last re-read (see [`Wallet::reload_keys`]).
     reloaded: Arc<Mutex<Option<Instant>>>,
+    /// The public address of the API (status list URI, QR links, the
+    /// audience of redeemed presentations), without a trailing `/`.
+    public_base: Arc<str>,
+    /// The issuer's name people read (发证平台).
+    issuer_name: Arc<str>,
+    /// The signed status list, cached for a few seconds.
+    status_cache: Arc<Mutex<Option<(Instant, String)>>>,
 }
+
+/// Default public address of the API.
+pub const DEFAULT_PUBLIC_BASE: &str = "http://127.0.0.1:8700";
+/// Default name of the issuing platform, as people read it.
+pub const DEFAULT_ISSUER_NAME: &str = "广东省电子证照平台（粤搜）";
 
 /// Least time between two re-reads of the key files prompted by tokens
 /// with an unknown key id (a forger cannot make every request read disk).
@@ -48,14 +76,42 @@ impl std::fmt::Debug for Wallet {
 }
 
 impl Wallet {
-    /// A wallet of `types`, fed by `issuer`, signing with `keys`.
+    /// A wallet of `types`, fed by `issuer`, signing with `keys`, published
+    /// at [`DEFAULT_PUBLIC_BASE`].
     pub fn new(types: LicenceTypes, issuer: Arc<dyn Issuer>, keys: KeyStore) -> Wallet {
         Wallet {
             types: Arc::new(types),
             issuer,
             keys: Arc::new(RwLock::new(keys)),
             reloaded: Arc::new(Mutex::new(None)),
+            public_base: Arc::from(DEFAULT_PUBLIC_BASE),
+            issuer_name: Arc::from(DEFAULT_ISSUER_NAME),
+            status_cache: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// This wallet published at `base` (`https://gd.example`): the status
+    /// list's URI and the links in QR codes start with it.
+    pub fn with_public_base(mut self, base: &str) -> Wallet {
+        self.public_base = Arc::from(base.trim_end_matches('/'));
+        self
+    }
+
+    /// This wallet's issuer named `name` for people (shown by verifiers).
+    pub fn with_issuer_name(mut self, name: &str) -> Wallet {
+        self.issuer_name = Arc::from(name);
+        self
+    }
+
+    /// The URI of the status list.
+    pub fn status_list_uri(&self) -> String {
+        format!("{}/api/v1/wallet/status-list", self.public_base)
+    }
+
+    /// The audience of presentations shown as a one-time QR code and
+    /// redeemed online.
+    pub fn redeem_audience(&self) -> String {
+        format!("{}/api/v1/wallet/redeem", self.public_base)
     }
 
     /// The licence types.
@@ -87,6 +143,11 @@ impl Wallet {
                 false
             }
         }
+    }
+
+    /// Drops the cached status list (a presentation was voided).
+    fn forget_status_list(&self) {
+        *self.status_cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Rotates the signing key (old keys stay for verification until their
@@ -168,56 +229,6 @@ pub struct WalletItem {
     pub added_at: String,
 }
 
-/// A presentation (出示码): the token, its expiry and its QR code.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PresentationView {
-    /// The SD-JWT with key binding (RFC 9901), `~`-separated.
-    pub token: String,
-    /// When it expires (RFC 3339); refresh the QR code before.
-    pub expires_at: String,
-    /// The token as a QR code (SVG).
-    pub qr_svg: String,
-    /// The fields disclosed.
-    pub disclosed: Vec<String>,
-}
-
-/// What a verifier learns from a valid presentation.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VerifiedView {
-    /// Always true in a success answer.
-    pub valid: bool,
-    /// Licence type code.
-    #[serde(rename = "type")]
-    pub type_code: String,
-    /// Its Chinese name.
-    pub type_name: String,
-    /// The issuer (`iss`).
-    pub issuer: String,
-    /// The key that signed it.
-    pub kid: String,
-    /// Whether the licence itself was unexpired when presented.
-    pub licence_valid: bool,
-    /// Only the disclosed fields.
-    pub fields: BTreeMap<String, String>,
-    /// When the presentation expires (RFC 3339).
-    pub expires_at: String,
-}
-
-/// Why a presentation was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// Not a presentation at all, or too large.
-    Malformed(String),
-    /// Past its expiry.
-    Expired(String),
-    /// Forged, changed, signed by an unknown key or with a broken key binding.
-    Invalid(String),
-    /// The licence was deleted from the wallet or revoked by its issuer.
-    Revoked,
-    /// A field the verifier requires was not disclosed.
-    NotDisclosed(String),
-}
-
 fn to_date(d: Date) -> String {
     d.to_string()
 }
@@ -294,7 +305,46 @@ fn view(
     }
 }
 
-type EntryRow = (String, String, String, i64, Option<i64>);
+/// A wallet entry as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    type_code: String,
+    number: String,
+    licence_json: String,
+    added_at: i64,
+    /// Whether the issuer revoked the licence (from `licence_revocations`).
+    revoked: i64,
+}
+
+/// The columns of [`EntryRow`], with the licence's revocation joined in.
+const ENTRY_COLUMNS: &str = "e.id, e.type_code, e.number, e.licence_json, e.added_at, \
+     CASE WHEN r.number IS NULL THEN 0 ELSE 1 END AS revoked \
+     FROM wallet_entries e LEFT JOIN licence_revocations r \
+     ON r.type_code = e.type_code AND r.number = e.number";
+
+/// What adding licences did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AddOutcome {
+    /// The wallet after adding.
+    pub items: Vec<WalletItem>,
+    /// How many licences were added now.
+    pub added: usize,
+    /// Licences the issuer holds that were not added, and why.
+    pub refused: Vec<RefusedLicence>,
+}
+
+/// A licence that could not be added.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RefusedLicence {
+    /// Licence type code.
+    #[serde(rename = "type")]
+    pub type_code: String,
+    /// Its Chinese name.
+    pub type_name: String,
+    /// Why: `revoked` (the issuer revoked it).
+    pub reason: String,
+}
 
 impl Centre {
     /// This centre with a wallet.
@@ -305,9 +355,7 @@ impl Centre {
 
     /// The wallet, if configured.
     pub fn wallet(&self) -> Result<&Wallet> {
-        self.wallet
-            .as_ref()
-            .ok_or_else(|| CentreError::Provider("this daemon runs without the wallet".into()))
+        self.wallet.as_ref().ok_or(CentreError::WalletDisabled)
     }
 
     /// Whose licences the subject may add: a person's verified ID number
@@ -331,8 +379,20 @@ impl Centre {
         }
     }
 
+    /// Whether the issuer revoked the licence `(type_code, number)`.
+    pub(crate) async fn licence_revoked(&self, type_code: &str, number: &str) -> Result<bool> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT number FROM licence_revocations WHERE type_code = $1 AND number = $2",
+        )
+        .bind(type_code)
+        .bind(number)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Licences the issuer holds for the subject that are not in the wallet
-    /// yet (masked).
+    /// yet (masked), revoked ones flagged (they cannot be added).
     pub async fn wallet_available(&self, subject: &Subject) -> Result<Vec<WalletItem>> {
         let wallet = self.wallet()?;
         let holder = self.holder(subject).await?;
@@ -346,24 +406,29 @@ impl Centre {
             .issuer
             .licences_for(&holder)
             .map_err(|e| CentreError::Provider(format!("issuer: {e}")))?;
-        Ok(licences
+        let mut items = Vec::new();
+        for l in licences
             .iter()
             .filter(|l| !have.contains(&(l.type_code.clone(), l.number.clone())))
-            .filter_map(|l| {
-                let ty = wallet.types.get(&l.type_code)?;
-                Some(view(String::new(), l, ty, false, false, now, now))
-            })
-            .collect())
+        {
+            let Some(ty) = wallet.types.get(&l.type_code) else {
+                continue;
+            };
+            let revoked = self.licence_revoked(&l.type_code, &l.number).await?;
+            items.push(view(String::new(), l, ty, false, revoked, now, now));
+        }
+        Ok(items)
     }
 
     /// 添加证照 — adds the subject's licences from the issuer (all of them,
-    /// or those of `types`); licences already there stay as they are.
-    /// Returns the wallet after adding.
+    /// or those of `types`); licences already there stay as they are, and
+    /// licences the issuer revoked are refused (deleting a revoked licence
+    /// and adding it again does not bring it back).
     pub async fn wallet_add(
         &self,
         subject: &Subject,
         types: Option<&[String]>,
-    ) -> Result<Vec<WalletItem>> {
+    ) -> Result<AddOutcome> {
         let wallet = self.wallet()?;
         if let Some(unknown) = types
             .into_iter()
@@ -381,14 +446,37 @@ impl Centre {
             .licences_for(&holder)
             .map_err(|e| CentreError::Provider(format!("issuer: {e}")))?;
         let now = self.now();
-        let mut tx = self.db.begin().await?;
+        let mut added = 0;
+        let mut refused = Vec::new();
+        // Revocations are read before the transaction: SQLite's one
+        // connection is the transaction's while it is open.
+        let mut wanted = Vec::new();
         for licence in licences
             .iter()
             .filter(|l| types.is_none_or(|t| t.contains(&l.type_code)))
         {
+            let revoked = self
+                .licence_revoked(&licence.type_code, &licence.number)
+                .await?;
+            wanted.push((licence, revoked));
+        }
+        let mut tx = self.db.begin().await?;
+        for (licence, revoked) in wanted {
+            if revoked {
+                refused.push(RefusedLicence {
+                    type_code: licence.type_code.clone(),
+                    type_name: wallet
+                        .types
+                        .get(&licence.type_code)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default(),
+                    reason: "revoked".into(),
+                });
+                continue;
+            }
             let json = serde_json::to_string(licence)
                 .map_err(|e| CentreError::Internal(format!("licence record: {e}")))?;
-            sqlx::query(
+            let done = sqlx::query(
                 "INSERT INTO wallet_entries (id, account_id, type_code, number, licence_json, added_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, type_code, number) DO NOTHING",
             )
@@ -400,41 +488,55 @@ impl Centre {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            added += usize::try_from(done.rows_affected()).unwrap_or(0);
         }
         audit(&mut tx, subject, "wallet.add", &holder_kind(subject), now).await?;
         tx.commit().await?;
-        self.wallet_list(subject).await
+        Ok(AddOutcome {
+            items: self.wallet_list(subject).await?,
+            added,
+            refused,
+        })
     }
 
     async fn entries(&self, subject: &Subject, id: Option<&str>) -> Result<Vec<EntryRow>> {
-        let rows: Vec<EntryRow> =
-            match id {
-                Some(id) => sqlx::query_as(
-                    "SELECT id, type_code, licence_json, added_at, revoked_at FROM wallet_entries \
-                     WHERE account_id = $1 AND id = $2",
-                )
+        let rows = match id {
+            Some(id) => {
+                sqlx::query_as(&format!(
+                    "SELECT {ENTRY_COLUMNS} WHERE e.account_id = $1 AND e.id = $2"
+                ))
                 .bind(&subject.account_id)
                 .bind(id)
                 .fetch_all(self.db.pool())
-                .await?,
-                None => sqlx::query_as(
-                    "SELECT id, type_code, licence_json, added_at, revoked_at FROM wallet_entries \
-                     WHERE account_id = $1 ORDER BY added_at, id",
-                )
+                .await?
+            }
+            None => {
+                sqlx::query_as(&format!(
+                    "SELECT {ENTRY_COLUMNS} WHERE e.account_id = $1 ORDER BY e.added_at, e.id"
+                ))
                 .bind(&subject.account_id)
                 .fetch_all(self.db.pool())
-                .await?,
-            };
+                .await?
+            }
+        };
         Ok(rows)
     }
 
+    /// One entry of the subject's, or not found.
+    async fn entry(&self, subject: &Subject, id: &str) -> Result<EntryRow> {
+        self.entries(subject, Some(id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CentreError::NotFound("licence"))
+    }
+
     fn parse_entry<'w>(wallet: &'w Wallet, row: &EntryRow) -> Result<(Licence, &'w LicenceType)> {
-        let licence: Licence = serde_json::from_str(&row.2)
+        let licence: Licence = serde_json::from_str(&row.licence_json)
             .map_err(|e| CentreError::Internal(format!("stored licence: {e}")))?;
-        let ty = wallet
-            .types
-            .get(&row.1)
-            .ok_or_else(|| CentreError::Internal(format!("unknown licence type {}", row.1)))?;
+        let ty = wallet.types.get(&row.type_code).ok_or_else(|| {
+            CentreError::Internal(format!("unknown licence type {}", row.type_code))
+        })?;
         Ok((licence, ty))
     }
 
@@ -447,12 +549,12 @@ impl Centre {
         for row in self.entries(subject, None).await? {
             let (licence, ty) = Self::parse_entry(wallet, &row)?;
             items.push(view(
-                row.0.clone(),
+                row.id.clone(),
                 &licence,
                 ty,
                 false,
-                row.4.is_some(),
-                row.3,
+                row.revoked != 0,
+                row.added_at,
                 now,
             ));
         }
@@ -467,27 +569,27 @@ impl Centre {
     /// One licence: masked, or in full (needs L3: a fresh face check).
     pub async fn wallet_item(&self, subject: &Subject, id: &str, full: bool) -> Result<WalletItem> {
         let wallet = self.wallet()?;
-        let rows = self.entries(subject, Some(id)).await?;
-        let row = rows.first().ok_or(CentreError::NotFound("licence"))?;
+        let row = self.entry(subject, id).await?;
         if full && subject.level < Level::L3 {
             return Err(CentreError::StepUpRequired {
                 required: Level::L3,
                 current: subject.level,
             });
         }
-        let (licence, ty) = Self::parse_entry(wallet, row)?;
+        let (licence, ty) = Self::parse_entry(wallet, &row)?;
         Ok(view(
-            row.0.clone(),
+            row.id.clone(),
             &licence,
             ty,
             full,
-            row.4.is_some(),
-            row.3,
+            row.revoked != 0,
+            row.added_at,
             self.now(),
         ))
     }
 
-    /// Removes a licence from the wallet; its presentations stop verifying.
+    /// Removes a licence from the wallet; its live presentations are voided
+    /// (their status-list bits set), so they stop verifying.
     pub async fn wallet_delete(&self, subject: &Subject, id: &str) -> Result<()> {
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -499,139 +601,19 @@ impl Centre {
         if done.rows_affected() == 0 {
             return Err(CentreError::NotFound("licence"));
         }
+        sqlx::query(
+            "UPDATE presentations SET voided_at = $1 WHERE entry_id = $2 AND voided_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         audit(&mut tx, subject, "wallet.delete", id, now).await?;
         tx.commit().await?;
+        if let Ok(wallet) = self.wallet() {
+            wallet.forget_status_list();
+        }
         Ok(())
-    }
-
-    /// 出示 — a presentation of one licence disclosing only `disclose`.
-    pub async fn wallet_present(
-        &self,
-        subject: &Subject,
-        id: &str,
-        disclose: &[String],
-    ) -> Result<PresentationView> {
-        let wallet = self.wallet()?;
-        let rows = self.entries(subject, Some(id)).await?;
-        let row = rows.first().ok_or(CentreError::NotFound("licence"))?;
-        if row.4.is_some() {
-            return Err(CentreError::Conflict(
-                "the issuer revoked this licence; it cannot be presented".into(),
-            ));
-        }
-        if disclose.len() > 32 {
-            return Err(CentreError::invalid("disclose", "at most 32 fields"));
-        }
-        let (licence, ty) = Self::parse_entry(wallet, row)?;
-        let request = PresentRequest::new(
-            row.0.clone(),
-            disclose.iter().cloned(),
-            now_time(self.now()),
-        );
-        let keys = wallet.keys.read().unwrap_or_else(|p| p.into_inner());
-        let presentation =
-            yuesou_wallet::present(&keys, &licence, ty, &request).map_err(|e| match e {
-                WalletError::UnknownField { field, .. } => {
-                    CentreError::invalid("disclose", format!("this licence has no field {field:?}"))
-                }
-                WalletError::InvalidRequest(m) => CentreError::invalid("disclose", m),
-                other => CentreError::Internal(format!("presentation: {other}")),
-            })?;
-        Ok(PresentationView {
-            token: presentation.token,
-            expires_at: presentation
-                .expires_at
-                .format(&yuesou_wallet::time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-            qr_svg: presentation.qr_svg,
-            disclosed: presentation.disclosed,
-        })
-    }
-
-    /// 核验 — checks a presentation: signature by a published key, expiry,
-    /// disclosures, key binding, the `require`d fields — and that the
-    /// licence is still in its holder's wallet and not revoked. At most
-    /// [`Policy::verify_per_minute`](crate::Policy) checks per client
-    /// address per minute ([`CentreError::RateLimited`] beyond), counted
-    /// before the signature is checked.
-    pub async fn wallet_verify(
-        &self,
-        token: &str,
-        require: &[String],
-        client: &Client,
-    ) -> Result<std::result::Result<VerifiedView, Refusal>> {
-        let wallet = self.wallet()?;
-        let now = self.now();
-        let bucket = format!("verify:addr:{}", client.address);
-        let limit = self.policy.verify_per_minute;
-        ratelimit::check(&self.db, &bucket, limit, 60_000, now).await?;
-        ratelimit::record(&self.db, &bucket, 60_000, now).await?;
-        let check = || {
-            let keys = wallet.keys.read().unwrap_or_else(|p| p.into_inner());
-            yuesou_wallet::verify(token, &*keys, now_time(self.now()), require)
-        };
-        let mut verified = check();
-        if matches!(verified, Err(VerifyError::UnknownKey { .. })) && wallet.reload_keys() {
-            verified = check();
-        }
-        let verified = match verified {
-            Ok(v) => v,
-            Err(e) => {
-                let reason = e.to_string();
-                return Ok(Err(match e {
-                    VerifyError::TooLarge { .. } | VerifyError::Malformed { .. } => {
-                        Refusal::Malformed(reason)
-                    }
-                    VerifyError::Expired { .. } | VerifyError::NotYetValid { .. } => {
-                        Refusal::Expired(reason)
-                    }
-                    VerifyError::NotDisclosed { field } => Refusal::NotDisclosed(field),
-                    _ => Refusal::Invalid(reason),
-                }));
-            }
-        };
-        let entry: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT revoked_at FROM wallet_entries WHERE id = $1")
-                .bind(&verified.licence_ref)
-                .fetch_optional(self.db.pool())
-                .await?;
-        if !matches!(entry, Some((None,))) {
-            return Ok(Err(Refusal::Revoked));
-        }
-        let type_name = wallet
-            .types
-            .get(&verified.type_code)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        Ok(Ok(VerifiedView {
-            valid: true,
-            type_name,
-            type_code: verified.type_code,
-            issuer: verified.issuer,
-            kid: verified.kid,
-            licence_valid: verified.licence_valid,
-            fields: verified.fields,
-            expires_at: verified
-                .expires_at
-                .format(&yuesou_wallet::time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-        }))
-    }
-
-    /// The issuer revokes a licence (operators only): every wallet entry of
-    /// it is marked revoked and its presentations stop verifying. Returns
-    /// the number of entries marked.
-    pub async fn wallet_revoke(&self, type_code: &str, number: &str) -> Result<u64> {
-        let done = sqlx::query(
-            "UPDATE wallet_entries SET revoked_at = $1 WHERE type_code = $2 AND number = $3 \
-             AND revoked_at IS NULL",
-        )
-        .bind(self.now())
-        .bind(type_code)
-        .bind(number)
-        .execute(self.db.pool())
-        .await?;
-        Ok(done.rows_affected())
     }
 
     /// Licence types whose related services include `item_id` or a city
