@@ -67,10 +67,14 @@ impl Certificates {
         let parsed: CertificatesFile =
             serde_json::from_str(text).map_err(|e| LoadError::new(file, e.to_string()))?;
         if parsed.format != 1 {
-            return Err(LoadError::new(file, format!("format {} is not 1", parsed.format)));
+            return Err(LoadError::new(
+                file,
+                format!("format {} is not 1", parsed.format),
+            ));
         }
         for (family, def) in &parsed.certificates {
-            let fail = |reason: String| LoadError::new(file, format!("certificate {family}: {reason}"));
+            let fail =
+                |reason: String| LoadError::new(file, format!("certificate {family}: {reason}"));
             if def.facts.is_empty() {
                 return Err(fail("no facts".into()));
             }
@@ -83,8 +87,13 @@ impl Certificates {
                 }
                 if matches!(
                     dev,
-                    Dev::SequenceMonth { .. } | Dev::SequenceDate { .. } | Dev::Copy { .. } | Dev::Rows { .. }
-                        | Dev::Sum { .. } | Dev::Count | Dev::Latest { .. }
+                    Dev::SequenceMonth { .. }
+                        | Dev::SequenceDate { .. }
+                        | Dev::Copy { .. }
+                        | Dev::Rows { .. }
+                        | Dev::Sum { .. }
+                        | Dev::Count
+                        | Dev::Latest { .. }
                 ) {
                     return Err(fail(format!("dev for {field:?}: only value generators")));
                 }
@@ -117,7 +126,10 @@ mod tests {
           "level":"L3","purpose_required":true,"purposes":["出国"],"facts":["holder_name","holder","result"],
           "dev":{"result":{"gen":"const","value":"无违法犯罪记录"}}}}}"#;
         let certs = Certificates::parse("t", text);
-        assert!(certs.as_ref().is_ok_and(|c| c.get("no_crime").is_some()), "{certs:?}");
+        assert!(
+            certs.as_ref().is_ok_and(|c| c.get("no_crime").is_some()),
+            "{certs:?}"
+        );
         let bad = text.replace("\"dev\":{\"result\"", "\"dev\":{\"other\"");
         assert!(Certificates::parse("t", &bad).is_err());
     }

@@ -44,10 +44,10 @@ impl ManualClock {
 
     /// A clock showing noon (China time) of `date`.
     pub fn at_date(date: Date) -> ManualClock {
-        ManualClock::new(date.with_hms(12, 0, 0).map_or_else(
-            |_| OffsetDateTime::UNIX_EPOCH,
-            |dt| dt.assume_offset(CHINA),
-        ))
+        ManualClock::new(
+            date.with_hms(12, 0, 0)
+                .map_or_else(|_| OffsetDateTime::UNIX_EPOCH, |dt| dt.assume_offset(CHINA)),
+        )
     }
 
     /// Shows `at` from now on.
@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn month_arithmetic() {
-        assert_eq!(month_text(month_index(date!(2026 - 01 - 15)) - 1), "2025-12");
+        assert_eq!(
+            month_text(month_index(date!(2026 - 01 - 15)) - 1),
+            "2025-12"
+        );
         assert_eq!(parse_month("2025-12"), Some(2025 * 12 + 11));
         assert_eq!(parse_month("2025-13"), None);
         assert_eq!(add_months(date!(2026 - 03 - 31), -1), date!(2026 - 02 - 28));

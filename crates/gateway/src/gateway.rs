@@ -23,7 +23,8 @@ pub trait DepartmentGateway: Send + Sync {
     async fn records(&self, req: &RecordsRequest) -> Result<RecordsPage, GatewayError>;
 
     /// The facts of a certificate about the subject (证明开具).
-    async fn certificate(&self, req: &CertificateRequest) -> Result<CertificateFacts, GatewayError>;
+    async fn certificate(&self, req: &CertificateRequest)
+    -> Result<CertificateFacts, GatewayError>;
 
     /// The subject's bills and top-up offers.
     async fn bills(&self, req: &BillsRequest) -> Result<Bills, GatewayError>;

@@ -404,14 +404,21 @@ impl RecordKinds {
         let parsed: KindsFile =
             serde_json::from_str(text).map_err(|e| LoadError::new(file, e.to_string()))?;
         if parsed.format != 1 {
-            return Err(LoadError::new(file, format!("format {} is not 1", parsed.format)));
+            return Err(LoadError::new(
+                file,
+                format!("format {} is not 1", parsed.format),
+            ));
         }
         let mut by_code = HashMap::new();
         let mut kinds = parsed.kinds;
         for (i, kind) in kinds.iter_mut().enumerate() {
-            check_kind(kind).map_err(|reason| LoadError::new(file, format!("kind {}: {reason}", kind.code)))?;
+            check_kind(kind)
+                .map_err(|reason| LoadError::new(file, format!("kind {}: {reason}", kind.code)))?;
             if by_code.insert(kind.code.clone(), i).is_some() {
-                return Err(LoadError::new(file, format!("kind {} appears twice", kind.code)));
+                return Err(LoadError::new(
+                    file,
+                    format!("kind {} appears twice", kind.code),
+                ));
             }
         }
         Ok(RecordKinds { kinds, by_code })
@@ -442,7 +449,8 @@ fn is_name(text: &str) -> bool {
     let b = text.as_bytes();
     (1..=40).contains(&b.len())
         && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
@@ -464,30 +472,54 @@ fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
     let mut names = HashSet::new();
     for column in &kind.columns {
         if !is_name(&column.name) || !names.insert(column.name.as_str()) {
-            return Err(format!("column name {:?} is not a unique lower-case name", column.name));
+            return Err(format!(
+                "column name {:?} is not a unique lower-case name",
+                column.name
+            ));
         }
     }
-    let types: BTreeMap<&str, ColumnType> =
-        kind.columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+    let types: BTreeMap<&str, ColumnType> = kind
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.kind))
+        .collect();
     for (i, column) in kind.columns.iter().enumerate() {
         let Some(dev) = &column.dev else { continue };
         let here = format!("column {}", column.name);
         check_value_dev(dev, &here, Some(column.kind))?;
         match dev {
-            Dev::Rows { .. } if i != 0 => return Err(format!("{here}: rows only on the first column")),
+            Dev::Rows { .. } if i != 0 => {
+                return Err(format!("{here}: rows only on the first column"));
+            }
             Dev::Copy { from } => match kind.column(from) {
-                Some(source) if source.name != column.name && !matches!(source.dev, Some(Dev::Copy { .. })) => {}
-                _ => return Err(format!("{here}: copy from {from:?}: no such column (or a copy)")),
+                Some(source)
+                    if source.name != column.name
+                        && !matches!(source.dev, Some(Dev::Copy { .. })) => {}
+                _ => {
+                    return Err(format!(
+                        "{here}: copy from {from:?}: no such column (or a copy)"
+                    ));
+                }
             },
             Dev::SequenceMonth { .. }
-                if !matches!(column.kind, ColumnType::Month | ColumnType::Year | ColumnType::Date) =>
+                if !matches!(
+                    column.kind,
+                    ColumnType::Month | ColumnType::Year | ColumnType::Date
+                ) =>
             {
-                return Err(format!("{here}: sequence_month needs a month, year or date column"));
+                return Err(format!(
+                    "{here}: sequence_month needs a month, year or date column"
+                ));
             }
             Dev::SequenceDate { .. }
-                if !matches!(column.kind, ColumnType::Date | ColumnType::Datetime | ColumnType::Month) =>
+                if !matches!(
+                    column.kind,
+                    ColumnType::Date | ColumnType::Datetime | ColumnType::Month
+                ) =>
             {
-                return Err(format!("{here}: sequence_date needs a date, datetime or month column"));
+                return Err(format!(
+                    "{here}: sequence_date needs a date, datetime or month column"
+                ));
             }
             Dev::Sum { .. } | Dev::Count | Dev::Latest { .. } => {
                 return Err(format!("{here}: sum, count and latest are for summaries"));
@@ -504,19 +536,29 @@ fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
         match dev {
             Dev::Sum { of } => match types.get(of.as_str()) {
                 Some(ColumnType::Money | ColumnType::Number | ColumnType::Points) => {}
-                _ => return Err(format!("{here}: sum of {of:?} needs a money, number or points column")),
+                _ => {
+                    return Err(format!(
+                        "{here}: sum of {of:?} needs a money, number or points column"
+                    ));
+                }
             },
             Dev::Latest { of } if !types.contains_key(of.as_str()) => {
                 return Err(format!("{here}: latest of {of:?}: no such column"));
             }
-            Dev::SequenceMonth { .. } | Dev::SequenceDate { .. } | Dev::Copy { .. } | Dev::Rows { .. } => {
+            Dev::SequenceMonth { .. }
+            | Dev::SequenceDate { .. }
+            | Dev::Copy { .. }
+            | Dev::Rows { .. } => {
                 return Err(format!("{here}: sequences, copy and rows are for columns"));
             }
             other => check_value_dev(other, &here, None)?,
         }
     }
     if !types.contains_key(kind.sort.column.as_str()) {
-        return Err(format!("sort column {:?} is not a column", kind.sort.column));
+        return Err(format!(
+            "sort column {:?} is not a column",
+            kind.sort.column
+        ));
     }
     let mut filter_names = HashSet::new();
     for filter in &mut kind.filters {
@@ -534,7 +576,8 @@ fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
         }
         if let Some(pattern) = &filter.pattern {
             let anchored = format!("^(?:{pattern})$");
-            let re = regex_lite::Regex::new(&anchored).map_err(|e| format!("{here}: pattern: {e}"))?;
+            let re =
+                regex_lite::Regex::new(&anchored).map_err(|e| format!("{here}: pattern: {e}"))?;
             filter.compiled = Some(re);
         }
     }
@@ -542,15 +585,25 @@ fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
 }
 
 /// Checks a value generator (columns, summaries, certificate facts).
-pub(crate) fn check_value_dev(dev: &Dev, here: &str, column: Option<ColumnType>) -> Result<(), String> {
+pub(crate) fn check_value_dev(
+    dev: &Dev,
+    here: &str,
+    column: Option<ColumnType>,
+) -> Result<(), String> {
     match dev {
         Dev::SequenceMonth { step } if *step == 0 => Err(format!("{here}: step must not be 0")),
         Dev::SequenceDate { every_days: [a, b] } if *a == 0 || a > b => {
             Err(format!("{here}: every_days must be [a, b] with 1 ≤ a ≤ b"))
         }
-        Dev::Money { min_fen, max_fen, round_fen } => {
+        Dev::Money {
+            min_fen,
+            max_fen,
+            round_fen,
+        } => {
             if min_fen > max_fen || round_fen.is_some_and(|r| r < 1) {
-                return Err(format!("{here}: money needs min_fen ≤ max_fen and round_fen ≥ 1"));
+                return Err(format!(
+                    "{here}: money needs min_fen ≤ max_fen and round_fen ≥ 1"
+                ));
             }
             if column.is_some_and(|c| c != ColumnType::Money) {
                 return Err(format!("{here}: money generates money columns only"));
@@ -565,10 +618,14 @@ pub(crate) fn check_value_dev(dev: &Dev, here: &str, column: Option<ColumnType>)
             if values.is_empty() {
                 return Err(format!("{here}: pick needs values"));
             }
-            if let Some(w) = weights {
-                if w.len() != values.len() || w.iter().any(|x| !x.is_finite() || *x < 0.0) || w.iter().sum::<f64>() <= 0.0 {
-                    return Err(format!("{here}: weights must be one non-negative number per value"));
-                }
+            if let Some(w) = weights
+                && (w.len() != values.len()
+                    || w.iter().any(|x| !x.is_finite() || *x < 0.0)
+                    || w.iter().sum::<f64>() <= 0.0)
+            {
+                return Err(format!(
+                    "{here}: weights must be one non-negative number per value"
+                ));
             }
             if column == Some(ColumnType::Money) && values.iter().any(|v| v.as_i64().is_none()) {
                 return Err(format!("{here}: money values must be integer fen"));
@@ -576,17 +633,26 @@ pub(crate) fn check_value_dev(dev: &Dev, here: &str, column: Option<ColumnType>)
             Ok(())
         }
         Dev::Text { template, values } => match (template, values) {
-            (Some(t), None) => check_template(t).map_err(|p| format!("{here}: unknown placeholder {{{p}}}")),
+            (Some(t), None) => {
+                check_template(t).map_err(|p| format!("{here}: unknown placeholder {{{p}}}"))
+            }
             (None, Some(v)) if !v.is_empty() => Ok(()),
-            _ => Err(format!("{here}: text needs a template or values (one of them)")),
+            _ => Err(format!(
+                "{here}: text needs a template or values (one of them)"
+            )),
         },
         Dev::Rows { min, max } if min > max || *max > 1000 => {
             Err(format!("{here}: rows needs min ≤ max ≤ 1000"))
         }
         _ if column == Some(ColumnType::Money)
-            && !matches!(dev, Dev::Money { .. } | Dev::Copy { .. } | Dev::Const { .. } | Dev::Pick { .. }) =>
+            && !matches!(
+                dev,
+                Dev::Money { .. } | Dev::Copy { .. } | Dev::Const { .. } | Dev::Pick { .. }
+            ) =>
         {
-            Err(format!("{here}: a money column takes money, pick, copy or const"))
+            Err(format!(
+                "{here}: a money column takes money, pick, copy or const"
+            ))
         }
         _ => Ok(()),
     }
@@ -633,12 +699,30 @@ mod tests {
     fn rejects_bad_files() {
         let bad = [
             (ONE.replace("\"step\":-1", "\"step\":0"), "step"),
-            (ONE.replace("\"of\":\"amount\"", "\"of\":\"nope\""), "sum of"),
-            (ONE.replace("\"page_size\":12", "\"page_size\":5"), "page_size"),
-            (ONE.replace("\"gen\":\"sum\"", "\"gen\":\"summ\""), "unknown variant"),
-            (ONE.replace("\"round_fen\":10", "\"round_fen\":10,\"extra\":1"), "unknown field"),
-            (ONE.replace("\"type\":\"month_range\"", "\"type\":\"choice\""), "options"),
-            (ONE.replace("{\"column\":\"month\"", "{\"column\":\"when\""), "sort column"),
+            (
+                ONE.replace("\"of\":\"amount\"", "\"of\":\"nope\""),
+                "sum of",
+            ),
+            (
+                ONE.replace("\"page_size\":12", "\"page_size\":5"),
+                "page_size",
+            ),
+            (
+                ONE.replace("\"gen\":\"sum\"", "\"gen\":\"summ\""),
+                "unknown variant",
+            ),
+            (
+                ONE.replace("\"round_fen\":10", "\"round_fen\":10,\"extra\":1"),
+                "unknown field",
+            ),
+            (
+                ONE.replace("\"type\":\"month_range\"", "\"type\":\"choice\""),
+                "options",
+            ),
+            (
+                ONE.replace("{\"column\":\"month\"", "{\"column\":\"when\""),
+                "sort column",
+            ),
             (ONE.replace("\"format\":1", "\"format\":2"), "format"),
         ];
         for (text, expected) in bad {

@@ -28,10 +28,14 @@ pub mod clock;
 mod dev;
 mod error;
 mod gateway;
+mod http;
 pub mod kinds;
 mod model;
 pub mod signing;
 mod stats;
+#[cfg(feature = "test-server")]
+pub mod testing;
+pub mod wire;
 
 pub use certificates::{CertificateDef, Certificates};
 pub use clock::{Clock, ManualClock, SkewedClock, SystemClock};
@@ -40,11 +44,15 @@ pub use dev::{
 };
 pub use error::GatewayError;
 pub use gateway::DepartmentGateway;
+pub use http::{
+    Algorithm, BreakerConfig, ClientConfig, ConfigError, DepartmentConfig, GatewayConfig,
+    HttpGateway, Secret,
+};
 pub use kinds::{LoadError, RecordKind, RecordKinds};
 pub use model::{
-    Bill, BillStatus, Bills, BillsRequest, CertificateFacts, CertificateRequest, Column, ColumnType,
-    MAX_PAGE_SIZE, RecordsPage, RecordsRequest, Revocation, Revocations, SettleRequest, SettleTarget,
-    Settlement, SubjectRef, TopUp,
+    Bill, BillStatus, Bills, BillsRequest, CertificateFacts, CertificateRequest, Column,
+    ColumnType, MAX_PAGE_SIZE, RecordsPage, RecordsRequest, Revocation, Revocations, SettleRequest,
+    SettleTarget, Settlement, SubjectRef, TopUp,
 };
 pub use stats::{
     BreakerState, DepartmentStats, GatewayStats, Histogram, LATENCY_BUCKETS_MS, Operation,

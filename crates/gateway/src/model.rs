@@ -62,7 +62,9 @@ impl SubjectRef {
                     && b[..17].iter().all(u8::is_ascii_digit)
                     && (b[17].is_ascii_digit() || b[17] == b'X');
                 if !ok {
-                    return Err("subject.id_number must be 18 characters: 17 digits and a digit or X");
+                    return Err(
+                        "subject.id_number must be 18 characters: 17 digits and a digit or X",
+                    );
                 }
                 if name.trim().is_empty() || name.chars().count() > 64 {
                     return Err("subject.name must be 1–64 characters");
@@ -70,9 +72,9 @@ impl SubjectRef {
             }
             SubjectRef::Organisation { uscc, name } => {
                 let ok = uscc.len() == 18
-                    && uscc
-                        .bytes()
-                        .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !b"IOSVZ".contains(&c)));
+                    && uscc.bytes().all(|c| {
+                        c.is_ascii_digit() || (c.is_ascii_uppercase() && !b"IOSVZ".contains(&c))
+                    });
                 if !ok {
                     return Err("subject.uscc must be 18 characters of the USCC alphabet");
                 }
@@ -139,7 +141,12 @@ impl RecordsRequest {
         if !is_code(&self.kind) {
             return Err("kind must match ^[a-z][a-z0-9_]{1,39}$".into());
         }
-        if self.filters.len() > 16 || self.filters.iter().any(|(k, v)| k.len() > 40 || v.chars().count() > 100) {
+        if self.filters.len() > 16
+            || self
+                .filters
+                .iter()
+                .any(|(k, v)| k.len() > 40 || v.chars().count() > 100)
+        {
             return Err("at most 16 filters, names ≤ 40 bytes, values ≤ 100 characters".into());
         }
         self.subject.validate().map_err(str::to_owned)
@@ -385,7 +392,8 @@ pub(crate) fn is_code(text: &str) -> bool {
     let b = text.as_bytes();
     (2..=40).contains(&b.len())
         && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 /// Identifiers the platform passes around (bill ids, payment ids, request
@@ -407,7 +415,11 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Person(**)");
         assert!(s.validate().is_ok());
         assert!(SubjectRef::person("4401", "陈").validate().is_err());
-        assert!(SubjectRef::organisation("91440101MA5CXXXX1L", "某公司").validate().is_ok());
+        assert!(
+            SubjectRef::organisation("91440101MA5CXXXX1L", "某公司")
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]
@@ -418,7 +430,8 @@ mod tests {
             json,
             r#"{"type":"person","id_number":"44010419880520123X","name":"陈嘉明"}"#
         );
-        let none: SubjectRef = serde_json::from_str(r#"{"type":"none"}"#).unwrap_or(SubjectRef::person("", ""));
+        let none: SubjectRef =
+            serde_json::from_str(r#"{"type":"none"}"#).unwrap_or(SubjectRef::person("", ""));
         assert_eq!(none, SubjectRef::None);
     }
 

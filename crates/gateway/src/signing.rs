@@ -69,7 +69,9 @@ pub fn canonical_string(
     timestamp: i64,
     nonce: &str,
 ) -> String {
-    format!("{SIGNATURE_LABEL}\n{key_id}\n{method}\n{path_and_query}\n{content_digest}\n{timestamp}\n{nonce}")
+    format!(
+        "{SIGNATURE_LABEL}\n{key_id}\n{method}\n{path_and_query}\n{content_digest}\n{timestamp}\n{nonce}"
+    )
 }
 
 /// A signing key could not be read.
@@ -103,7 +105,8 @@ impl SigningKey {
 
     /// An Ed25519 key from its base64 32-byte seed.
     pub fn ed25519_from_base64(seed: &str) -> Result<SigningKey, KeyError> {
-        let bytes = Zeroizing::new(decode_base64(seed).ok_or(KeyError("the Ed25519 seed is not base64"))?);
+        let bytes =
+            Zeroizing::new(decode_base64(seed).ok_or(KeyError("the Ed25519 seed is not base64"))?);
         let seed: &[u8; 32] = bytes
             .as_slice()
             .try_into()
@@ -113,7 +116,8 @@ impl SigningKey {
 
     /// An HMAC-SHA-256 key from its base64 secret (at least 32 bytes).
     pub fn hmac_sha256_from_base64(secret: &str) -> Result<SigningKey, KeyError> {
-        let bytes = Zeroizing::new(decode_base64(secret).ok_or(KeyError("the HMAC secret is not base64"))?);
+        let bytes =
+            Zeroizing::new(decode_base64(secret).ok_or(KeyError("the HMAC secret is not base64"))?);
         if bytes.len() < 32 {
             return Err(KeyError("an HMAC secret has at least 32 bytes"));
         }
@@ -159,7 +163,11 @@ pub enum VerifyingKey {
 impl fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            VerifyingKey::Ed25519(key) => write!(f, "VerifyingKey::Ed25519({})", STANDARD.encode(key.as_bytes())),
+            VerifyingKey::Ed25519(key) => write!(
+                f,
+                "VerifyingKey::Ed25519({})",
+                STANDARD.encode(key.as_bytes())
+            ),
             VerifyingKey::HmacSha256(_) => f.write_str("VerifyingKey::HmacSha256(**)"),
         }
     }
@@ -168,7 +176,8 @@ impl fmt::Debug for VerifyingKey {
 impl VerifyingKey {
     /// An Ed25519 public key from base64 (32 bytes).
     pub fn ed25519_from_base64(public: &str) -> Result<VerifyingKey, KeyError> {
-        let bytes = decode_base64(public).ok_or(KeyError("the Ed25519 public key is not base64"))?;
+        let bytes =
+            decode_base64(public).ok_or(KeyError("the Ed25519 public key is not base64"))?;
         let bytes: [u8; 32] = bytes
             .as_slice()
             .try_into()
@@ -197,13 +206,15 @@ impl VerifyingKey {
                 Ok(sig) => key.verify_strict(message, &sig).is_ok(),
                 Err(_) => false,
             },
-            VerifyingKey::HmacSha256(secret) => match <HmacSha256 as KeyInit>::new_from_slice(secret) {
-                Ok(mut mac) => {
-                    mac.update(message);
-                    mac.verify_slice(&bytes).is_ok()
+            VerifyingKey::HmacSha256(secret) => {
+                match <HmacSha256 as KeyInit>::new_from_slice(secret) {
+                    Ok(mut mac) => {
+                        mac.update(message);
+                        mac.verify_slice(&bytes).is_ok()
+                    }
+                    Err(_) => false,
                 }
-                Err(_) => false,
-            },
+            }
         }
     }
 }
@@ -391,7 +402,10 @@ impl Verifier {
 
     /// Withdraws a key (end of a rotation).
     pub fn remove_key(&self, key_id: &str) {
-        self.keys.write().unwrap_or_else(|e| e.into_inner()).remove(key_id);
+        self.keys
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key_id);
     }
 
     /// Verifies a request: the five headers, the body's digest, the
@@ -420,14 +434,19 @@ impl Verifier {
         if key_id.is_empty() || key_id.len() > 64 || !key_id.bytes().all(|c| c.is_ascii_graphic()) {
             return Err(VerifyError::Malformed(HEADER_KEY_ID));
         }
-        if timestamp_text.is_empty() || timestamp_text.len() > 12 || !timestamp_text.bytes().all(|c| c.is_ascii_digit()) {
+        if timestamp_text.is_empty()
+            || timestamp_text.len() > 12
+            || !timestamp_text.bytes().all(|c| c.is_ascii_digit())
+        {
             return Err(VerifyError::Malformed(HEADER_TIMESTAMP));
         }
         let timestamp: i64 = timestamp_text
             .parse()
             .map_err(|_| VerifyError::Malformed(HEADER_TIMESTAMP))?;
         if !(16..=64).contains(&nonce.len())
-            || !nonce.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            || !nonce
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
         {
             return Err(VerifyError::Malformed(HEADER_NONCE));
         }
@@ -454,7 +473,12 @@ impl Verifier {
         if !key.verify(text.as_bytes(), signature) {
             return Err(VerifyError::BadSignature);
         }
-        self.remember(key_id, nonce, timestamp.max(now_unix) + self.window_secs, now_unix)?;
+        self.remember(
+            key_id,
+            nonce,
+            timestamp.max(now_unix) + self.window_secs,
+            now_unix,
+        )?;
         Ok(key_id.to_owned())
     }
 
@@ -492,9 +516,19 @@ mod tests {
 
     #[test]
     fn canonical_text_is_exact() {
-        assert_eq!(content_digest(b""), "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
         assert_eq!(
-            canonical_string("k1", "GET", "/v1/certificates/revoked?since=x", "sha-256=:A=:", 5, "n"),
+            content_digest(b""),
+            "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:"
+        );
+        assert_eq!(
+            canonical_string(
+                "k1",
+                "GET",
+                "/v1/certificates/revoked?since=x",
+                "sha-256=:A=:",
+                5,
+                "n"
+            ),
             "YUESOU-SIG-1\nk1\nGET\n/v1/certificates/revoked?since=x\nsha-256=:A=:\n5\nn"
         );
     }
@@ -503,12 +537,16 @@ mod tests {
     fn both_algorithms_verify() {
         let keys = [
             SigningKey::ed25519_from_seed(&[1; 32]),
-            SigningKey::hmac_sha256_from_base64(&STANDARD.encode([9u8; 32])).unwrap_or_else(|_| SigningKey::ed25519_from_seed(&[2; 32])),
+            SigningKey::hmac_sha256_from_base64(&STANDARD.encode([9u8; 32]))
+                .unwrap_or_else(|_| SigningKey::ed25519_from_seed(&[2; 32])),
         ];
         for key in keys {
             let v = verifier(&key);
             let h = sign_request("k1", &key, "POST", "/p", b"{}", NOW, NONCE);
-            assert_eq!(v.verify("POST", "/p", &h.to_header_map(), b"{}", NOW + 299), Ok("k1".to_owned()));
+            assert_eq!(
+                v.verify("POST", "/p", &h.to_header_map(), b"{}", NOW + 299),
+                Ok("k1".to_owned())
+            );
         }
     }
 
@@ -518,21 +556,48 @@ mod tests {
         let other = SigningKey::ed25519_from_seed(&[2; 32]);
         let v = verifier(&key);
         let good = sign_request("k1", &key, "POST", "/p", b"{}", NOW, NONCE).to_header_map();
-        assert_eq!(v.verify("POST", "/p", &good, b"{}", NOW + 301), Err(VerifyError::StaleTimestamp));
-        assert_eq!(v.verify("POST", "/p", &good, b"{}", NOW - 301), Err(VerifyError::StaleTimestamp));
-        assert_eq!(v.verify("POST", "/p", &good, b"{ }", NOW), Err(VerifyError::DigestMismatch));
-        assert_eq!(v.verify("POST", "/q", &good, b"{}", NOW), Err(VerifyError::BadSignature));
-        assert_eq!(v.verify("GET", "/p", &good, b"{}", NOW), Err(VerifyError::BadSignature));
+        assert_eq!(
+            v.verify("POST", "/p", &good, b"{}", NOW + 301),
+            Err(VerifyError::StaleTimestamp)
+        );
+        assert_eq!(
+            v.verify("POST", "/p", &good, b"{}", NOW - 301),
+            Err(VerifyError::StaleTimestamp)
+        );
+        assert_eq!(
+            v.verify("POST", "/p", &good, b"{ }", NOW),
+            Err(VerifyError::DigestMismatch)
+        );
+        assert_eq!(
+            v.verify("POST", "/q", &good, b"{}", NOW),
+            Err(VerifyError::BadSignature)
+        );
+        assert_eq!(
+            v.verify("GET", "/p", &good, b"{}", NOW),
+            Err(VerifyError::BadSignature)
+        );
         let forged = sign_request("k1", &other, "POST", "/p", b"{}", NOW, NONCE).to_header_map();
-        assert_eq!(v.verify("POST", "/p", &forged, b"{}", NOW), Err(VerifyError::BadSignature));
+        assert_eq!(
+            v.verify("POST", "/p", &forged, b"{}", NOW),
+            Err(VerifyError::BadSignature)
+        );
         let unknown = sign_request("k2", &key, "POST", "/p", b"{}", NOW, NONCE).to_header_map();
-        assert_eq!(v.verify("POST", "/p", &unknown, b"{}", NOW), Err(VerifyError::UnknownKey));
+        assert_eq!(
+            v.verify("POST", "/p", &unknown, b"{}", NOW),
+            Err(VerifyError::UnknownKey)
+        );
         let mut missing = good.clone();
         missing.remove(HEADER_NONCE);
-        assert_eq!(v.verify("POST", "/p", &missing, b"{}", NOW), Err(VerifyError::Missing(HEADER_NONCE)));
+        assert_eq!(
+            v.verify("POST", "/p", &missing, b"{}", NOW),
+            Err(VerifyError::Missing(HEADER_NONCE))
+        );
         // Failed attempts did not burn the nonce; the good one passes once.
         assert!(v.verify("POST", "/p", &good, b"{}", NOW).is_ok());
-        assert_eq!(v.verify("POST", "/p", &good, b"{}", NOW + 1), Err(VerifyError::Replayed));
+        assert_eq!(
+            v.verify("POST", "/p", &good, b"{}", NOW + 1),
+            Err(VerifyError::Replayed)
+        );
     }
 
     #[test]
@@ -544,10 +609,16 @@ mod tests {
         let a = sign_request("k1", &old, "GET", "/p", b"", NOW, "nonce-aaaaaaaaaaaaaaaa");
         let b = sign_request("k2", &new, "GET", "/p", b"", NOW, "nonce-aaaaaaaaaaaaaaaa");
         assert!(v.verify("GET", "/p", &a.to_header_map(), b"", NOW).is_ok());
-        assert!(v.verify("GET", "/p", &b.to_header_map(), b"", NOW).is_ok(), "nonces are per key id");
+        assert!(
+            v.verify("GET", "/p", &b.to_header_map(), b"", NOW).is_ok(),
+            "nonces are per key id"
+        );
         v.remove_key("k1");
         let c = sign_request("k1", &old, "GET", "/p", b"", NOW, "nonce-bbbbbbbbbbbbbbbb");
-        assert_eq!(v.verify("GET", "/p", &c.to_header_map(), b"", NOW), Err(VerifyError::UnknownKey));
+        assert_eq!(
+            v.verify("GET", "/p", &c.to_header_map(), b"", NOW),
+            Err(VerifyError::UnknownKey)
+        );
     }
 
     #[test]
@@ -558,7 +629,10 @@ mod tests {
         for (i, expected) in [(0, true), (1, true), (2, false)] {
             let nonce = format!("nonce-{i:020}");
             let h = sign_request("k1", &key, "GET", "/p", b"", NOW, &nonce);
-            assert_eq!(v.verify("GET", "/p", &h.to_header_map(), b"", NOW).is_ok(), expected);
+            assert_eq!(
+                v.verify("GET", "/p", &h.to_header_map(), b"", NOW).is_ok(),
+                expected
+            );
         }
     }
 
@@ -569,8 +643,13 @@ mod tests {
         assert!(key.is_ok());
         assert!(SigningKey::ed25519_from_base64("AAAA").is_err());
         assert!(SigningKey::hmac_sha256_from_base64(&STANDARD.encode([1u8; 16])).is_err());
-        let public = key.map(|k| k.verifying_key().to_base64().unwrap_or_default()).unwrap_or_default();
+        let public = key
+            .map(|k| k.verifying_key().to_base64().unwrap_or_default())
+            .unwrap_or_default();
         assert!(VerifyingKey::ed25519_from_base64(&public).is_ok());
-        assert_eq!(format!("{:?}", SigningKey::ed25519_from_seed(&[5; 32])), "SigningKey::Ed25519(**)");
+        assert_eq!(
+            format!("{:?}", SigningKey::ed25519_from_seed(&[5; 32])),
+            "SigningKey::Ed25519(**)"
+        );
     }
 }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::GatewayError;
 
 /// Upper bounds of the latency buckets, in milliseconds (`+Inf` is implied).
-pub const LATENCY_BUCKETS_MS: [u64; 12] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+pub const LATENCY_BUCKETS_MS: [u64; 12] =
+    [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
 /// The operations of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -149,7 +150,10 @@ impl Metrics {
     }
 
     pub(crate) fn error(&self, error: &GatewayError) {
-        let i = GatewayError::CODES.iter().position(|c| *c == error.code()).unwrap_or(7);
+        let i = GatewayError::CODES
+            .iter()
+            .position(|c| *c == error.code())
+            .unwrap_or(7);
         self.errors[i].fetch_add(1, Ordering::Relaxed);
     }
 
@@ -217,7 +221,9 @@ mod tests {
         m.latency(70);
         m.latency(60_000);
         m.call(Operation::Bills);
-        m.error(&GatewayError::Busy { department: "x".into() });
+        m.error(&GatewayError::Busy {
+            department: "x".into(),
+        });
         {
             let _guard = m.enter();
             assert_eq!(m.snapshot("x", BreakerState::Closed).in_flight, 1);

@@ -121,22 +121,33 @@ impl DevBillKinds {
 
     /// Parses and checks a bills file.
     pub fn parse(file: &str, text: &str) -> Result<DevBillKinds, LoadError> {
-        let parsed: BillsFile = serde_json::from_str(text).map_err(|e| LoadError::new(file, e.to_string()))?;
+        let parsed: BillsFile =
+            serde_json::from_str(text).map_err(|e| LoadError::new(file, e.to_string()))?;
         if parsed.format != 1 {
             return Err(LoadError::new(file, "format is not 1"));
         }
         let mut seen = std::collections::HashSet::new();
         for kind in &parsed.kinds {
-            let fail = |reason: &str| LoadError::new(file, format!("bill kind {}: {reason}", kind.code));
+            let fail =
+                |reason: &str| LoadError::new(file, format!("bill kind {}: {reason}", kind.code));
             if !is_code(&kind.code) || kind.code.contains('.') || !seen.insert(kind.code.clone()) {
                 return Err(fail("code must be a unique ^[a-z][a-z0-9_]{1,39}$"));
             }
             let chance_ok = |p: f64| (0.0..=1.0).contains(&p);
             let weights_ok = |w: &Option<Vec<f64>>, n: usize| {
-                w.as_ref().is_none_or(|w| w.len() == n && w.iter().all(|x| *x >= 0.0) && w.iter().sum::<f64>() > 0.0)
+                w.as_ref().is_none_or(|w| {
+                    w.len() == n && w.iter().all(|x| *x >= 0.0) && w.iter().sum::<f64>() > 0.0
+                })
             };
             let ok = match &kind.cycle {
-                Cycle::Monthly { months, min_fen, max_fen, round_fen, due_day, unpaid_chance } => {
+                Cycle::Monthly {
+                    months,
+                    min_fen,
+                    max_fen,
+                    round_fen,
+                    due_day,
+                    unpaid_chance,
+                } => {
                     (1..=24).contains(months)
                         && 0 < *min_fen
                         && min_fen <= max_fen
@@ -144,7 +155,14 @@ impl DevBillKinds {
                         && (1..=28).contains(due_day)
                         && chance_ok(*unpaid_chance)
                 }
-                Cycle::Annual { amounts, weights, open_months: [a, b], due, unpaid_chance, .. } => {
+                Cycle::Annual {
+                    amounts,
+                    weights,
+                    open_months: [a, b],
+                    due,
+                    unpaid_chance,
+                    ..
+                } => {
                     !amounts.is_empty()
                         && amounts.iter().all(|x| *x > 0)
                         && weights_ok(weights, amounts.len())
@@ -154,20 +172,39 @@ impl DevBillKinds {
                         && parse_date(&format!("2000-{due}")).is_some()
                         && chance_ok(*unpaid_chance)
                 }
-                Cycle::Event { count: [lo, hi], amounts, weights, within_days, .. } => {
-                    lo <= hi && *hi <= 20 && !amounts.is_empty() && amounts.iter().all(|x| *x > 0)
+                Cycle::Event {
+                    count: [lo, hi],
+                    amounts,
+                    weights,
+                    within_days,
+                    ..
+                } => {
+                    lo <= hi
+                        && *hi <= 20
+                        && !amounts.is_empty()
+                        && amounts.iter().all(|x| *x > 0)
                         && weights_ok(weights, amounts.len())
                         && *within_days >= 1
                 }
-                Cycle::TopUp { min_fen, max_fen, step_fen } => {
-                    *step_fen >= 1 && 0 < *min_fen && min_fen <= max_fen && min_fen % step_fen == 0 && max_fen % step_fen == 0
+                Cycle::TopUp {
+                    min_fen,
+                    max_fen,
+                    step_fen,
+                } => {
+                    *step_fen >= 1
+                        && 0 < *min_fen
+                        && min_fen <= max_fen
+                        && min_fen % step_fen == 0
+                        && max_fen % step_fen == 0
                 }
             };
             if !ok {
                 return Err(fail("cycle values out of range"));
             }
         }
-        Ok(DevBillKinds { kinds: parsed.kinds })
+        Ok(DevBillKinds {
+            kinds: parsed.kinds,
+        })
     }
 
     /// Kind codes a department has: by exact name or code, or when the
@@ -177,9 +214,9 @@ impl DevBillKinds {
         self.kinds
             .iter()
             .filter(|k| {
-                k.departments
-                    .iter()
-                    .any(|d| d == department || (d.chars().count() >= 2 && department.contains(d.as_str())))
+                k.departments.iter().any(|d| {
+                    d == department || (d.chars().count() >= 2 && department.contains(d.as_str()))
+                })
             })
             .map(|k| k.code.as_str())
             .collect()
@@ -230,7 +267,15 @@ fn accounts(kind: &BillKind, payer: &Payer<'_>, typed: Option<&str>) -> Vec<Acco
                     }
                 }
             };
-            let shown = mask(&value, if kind.account == AccountKind::Card { 4 } else { 2 }, 4);
+            let shown = mask(
+                &value,
+                if kind.account == AccountKind::Card {
+                    4
+                } else {
+                    2
+                },
+                4,
+            );
             vec![make(&value, shown, None)]
         }
         AccountKind::Plate => {
@@ -244,7 +289,9 @@ fn accounts(kind: &BillKind, payer: &Payer<'_>, typed: Option<&str>) -> Vec<Acco
                 .collect()
         }
         AccountKind::IdNumber => match payer.subject {
-            SubjectRef::Person { id_number, .. } => vec![make(id_number, mask(id_number, 4, 4), None)],
+            SubjectRef::Person { id_number, .. } => {
+                vec![make(id_number, mask(id_number, 4, 4), None)]
+            }
             _ => Vec::new(),
         },
     }
@@ -265,13 +312,21 @@ fn mac(code: &str, period_key: &str, unit: &str, index: &str) -> String {
 fn amount(kind: &BillKind, unit: &str, period_key: &str, index: &str) -> i64 {
     let mut rng = Rng::new(&["bill", &kind.code, unit, period_key, index]);
     match &kind.cycle {
-        Cycle::Monthly { min_fen, max_fen, round_fen, .. } => {
+        Cycle::Monthly {
+            min_fen,
+            max_fen,
+            round_fen,
+            ..
+        } => {
             let round = round_fen.unwrap_or(1).max(1);
             rng.range(min_fen.div_euclid(round).max(1), max_fen.div_euclid(round)) * round
         }
-        Cycle::Annual { amounts, weights, .. } | Cycle::Event { amounts, weights, .. } => {
-            amounts[rng.weighted(amounts.len(), weights.as_deref())]
+        Cycle::Annual {
+            amounts, weights, ..
         }
+        | Cycle::Event {
+            amounts, weights, ..
+        } => amounts[rng.weighted(amounts.len(), weights.as_deref())],
         Cycle::TopUp { .. } => 0,
     }
 }
@@ -306,7 +361,11 @@ fn generated_paid(kind: &BillKind, unit: &str, period_key: &str, index: &str, to
 /// The year an annual kind is collecting for today, if its window is open.
 fn annual_open(kind: &BillKind, today: Date) -> Option<i32> {
     match &kind.cycle {
-        Cycle::Annual { open_months: [a, b], next_year, .. } => {
+        Cycle::Annual {
+            open_months: [a, b],
+            next_year,
+            ..
+        } => {
             let month = u8::from(today.month());
             (*a <= month && month <= *b).then_some(today.year() + i32::from(*next_year))
         }
@@ -319,10 +378,17 @@ fn due_of_annual(due: &str, year: i32) -> Option<Date> {
 }
 
 /// The bills and top-ups of the chosen kinds.
-pub(crate) fn bills_for(kinds: &DevBillKinds, codes: &[&str], payer: &Payer<'_>, typed: Option<&str>) -> Bills {
+pub(crate) fn bills_for(
+    kinds: &DevBillKinds,
+    codes: &[&str],
+    payer: &Payer<'_>,
+    typed: Option<&str>,
+) -> Bills {
     let mut out = Bills::default();
     for code in codes {
-        let Some(kind) = kinds.get(code) else { continue };
+        let Some(kind) = kinds.get(code) else {
+            continue;
+        };
         for account in accounts(kind, payer, typed) {
             bills_of_account(kind, &account, payer, &mut out);
         }
@@ -334,11 +400,19 @@ fn bills_of_account(kind: &BillKind, account: &Account, payer: &Payer<'_>, out: 
     let unit = account.hash.as_str();
     let plate = account.plate.as_deref();
     let today = payer.today;
-    let mut push = |period_key: String, index: usize, period: Option<String>, shown_period: &str, due: Date| {
+    let mut push = |period_key: String,
+                    index: usize,
+                    period: Option<String>,
+                    shown_period: &str,
+                    due: Date| {
         let index = index.to_string();
         let paid = generated_paid(kind, unit, &period_key, &index, today);
         out.bills.push(Bill {
-            bill_id: format!("{}.{period_key}.{unit}.{index}.{}", kind.code, mac(&kind.code, &period_key, unit, &index)),
+            bill_id: format!(
+                "{}.{period_key}.{unit}.{index}.{}",
+                kind.code,
+                mac(&kind.code, &period_key, unit, &index)
+            ),
             kind: kind.code.clone(),
             title: kind.title.clone(),
             payee: fill(&kind.payee, payer.home, shown_period, plate),
@@ -347,11 +421,17 @@ fn bills_of_account(kind: &BillKind, account: &Account, payer: &Payer<'_>, out: 
             due,
             period,
             description: fill(&kind.description, payer.home, shown_period, plate),
-            status: if paid { BillStatus::Paid } else { BillStatus::Unpaid },
+            status: if paid {
+                BillStatus::Paid
+            } else {
+                BillStatus::Unpaid
+            },
         });
     };
     match &kind.cycle {
-        Cycle::Monthly { months, due_day, .. } => {
+        Cycle::Monthly {
+            months, due_day, ..
+        } => {
             for k in 0..*months as i32 {
                 let m = month_index(today) - 1 - k;
                 let text = month_text(m);
@@ -373,7 +453,12 @@ fn bills_of_account(kind: &BillKind, account: &Account, payer: &Payer<'_>, out: 
             let due = due_of_annual(due, collected_in).unwrap_or(today);
             push(year.to_string(), 0, Some(shown.clone()), &shown, due);
         }
-        Cycle::Event { count: [lo, hi], due_after_days, within_days, .. } => {
+        Cycle::Event {
+            count: [lo, hi],
+            due_after_days,
+            within_days,
+            ..
+        } => {
             let mut rng = Rng::new(&["events", &kind.code, unit, &month_text(month_index(today))]);
             let n = rng.range(i64::from(*lo), i64::from(*hi));
             for j in 0..n as usize {
@@ -381,12 +466,26 @@ fn bills_of_account(kind: &BillKind, account: &Account, payer: &Payer<'_>, out: 
                 let anchor = month_start(month_index(today)).unwrap_or(today);
                 let date = anchor - Duration::days(rng.range(1, i64::from(*within_days)));
                 let text = format_date(date);
-                push(text.replace('-', ""), j, Some(text.clone()), &text, date + Duration::days(i64::from(*due_after_days)));
+                push(
+                    text.replace('-', ""),
+                    j,
+                    Some(text.clone()),
+                    &text,
+                    date + Duration::days(i64::from(*due_after_days)),
+                );
             }
         }
-        Cycle::TopUp { min_fen, max_fen, step_fen } => {
+        Cycle::TopUp {
+            min_fen,
+            max_fen,
+            step_fen,
+        } => {
             out.top_ups.push(TopUp {
-                top_up_id: format!("{}.topup.{unit}.0.{}", kind.code, mac(&kind.code, "topup", unit, "0")),
+                top_up_id: format!(
+                    "{}.topup.{unit}.0.{}",
+                    kind.code,
+                    mac(&kind.code, "topup", unit, "0")
+                ),
                 kind: kind.code.clone(),
                 title: kind.title.clone(),
                 payee: fill(&kind.payee, payer.home, "", plate),
@@ -406,11 +505,20 @@ pub(crate) enum Payable {
     /// A bill of this amount, paid already or not.
     Bill { amount_fen: i64, paid: bool },
     /// A top-up within these bounds.
-    TopUp { min_fen: i64, max_fen: i64, step_fen: i64 },
+    TopUp {
+        min_fen: i64,
+        max_fen: i64,
+        step_fen: i64,
+    },
 }
 
 /// Makes the payable of an id again; `None` for an id that is not ours.
-pub(crate) fn payable(kinds: &DevBillKinds, id: &str, top_up: bool, today: Date) -> Option<Payable> {
+pub(crate) fn payable(
+    kinds: &DevBillKinds,
+    id: &str,
+    top_up: bool,
+    today: Date,
+) -> Option<Payable> {
     let parts: Vec<&str> = id.split('.').collect();
     let [code, period_key, unit, index, check] = parts.as_slice() else {
         return None;
@@ -420,7 +528,14 @@ pub(crate) fn payable(kinds: &DevBillKinds, id: &str, top_up: bool, today: Date)
     }
     let kind = kinds.get(code)?;
     match (&kind.cycle, top_up) {
-        (Cycle::TopUp { min_fen, max_fen, step_fen }, true) if *period_key == "topup" => Some(Payable::TopUp {
+        (
+            Cycle::TopUp {
+                min_fen,
+                max_fen,
+                step_fen,
+            },
+            true,
+        ) if *period_key == "topup" => Some(Payable::TopUp {
             min_fen: *min_fen,
             max_fen: *max_fen,
             step_fen: *step_fen,
@@ -442,12 +557,24 @@ mod tests {
     #[test]
     fn builtin_kinds_load_and_ids_round_trip() {
         let kinds = DevBillKinds::builtin();
-        assert!(kinds.codes_for_department("广州市公安局交通警察支队").contains(&"traffic_fine"));
-        assert_eq!(kinds.codes_for_department("广东电网有限责任公司"), vec!["electricity"]);
+        assert!(
+            kinds
+                .codes_for_department("广州市公安局交通警察支队")
+                .contains(&"traffic_fine")
+        );
+        assert_eq!(
+            kinds.codes_for_department("广东电网有限责任公司"),
+            vec!["electricity"]
+        );
         let words = Words::builtin();
         let subject = SubjectRef::person("44010419880520123X", "陈嘉明");
         let plates = vec!["粤A12345".to_owned()];
-        let payer = Payer { subject: &subject, home: words.home_city("440104", ""), plates: &plates, today: date!(2026 - 10 - 15) };
+        let payer = Payer {
+            subject: &subject,
+            home: words.home_city("440104", ""),
+            plates: &plates,
+            today: date!(2026 - 10 - 15),
+        };
         let codes: Vec<&str> = kinds.kinds.iter().map(|k| k.code.as_str()).collect();
         let bills = bills_for(&kinds, &codes, &payer, None);
         assert!(bills.bills.len() >= 8, "{}", bills.bills.len());
@@ -457,17 +584,34 @@ mod tests {
             let again = payable(&kinds, &bill.bill_id, false, payer.today);
             assert_eq!(
                 again,
-                Some(Payable::Bill { amount_fen: bill.amount_fen, paid: bill.status == BillStatus::Paid }),
+                Some(Payable::Bill {
+                    amount_fen: bill.amount_fen,
+                    paid: bill.status == BillStatus::Paid
+                }),
                 "{}",
                 bill.bill_id
             );
             assert!(!bill.account.contains("123X") || bill.account.contains('*'));
         }
         let medical = bills.bills.iter().find(|b| b.kind == "medical_insurance");
-        assert_eq!(medical.and_then(|b| b.period.clone()).as_deref(), Some("2027年度"));
-        assert!(payable(&kinds, "electricity.202601.abcdef012345.0.00000000", false, payer.today).is_none());
+        assert_eq!(
+            medical.and_then(|b| b.period.clone()).as_deref(),
+            Some("2027年度")
+        );
+        assert!(
+            payable(
+                &kinds,
+                "electricity.202601.abcdef012345.0.00000000",
+                false,
+                payer.today
+            )
+            .is_none()
+        );
         let top_up = &bills.top_ups[0];
-        assert!(matches!(payable(&kinds, &top_up.top_up_id, true, payer.today), Some(Payable::TopUp { .. })));
+        assert!(matches!(
+            payable(&kinds, &top_up.top_up_id, true, payer.today),
+            Some(Payable::TopUp { .. })
+        ));
         assert!(payable(&kinds, &top_up.top_up_id, false, payer.today).is_none());
     }
 }

@@ -44,12 +44,17 @@ pub trait SettlementLedger: Send + Sync + std::fmt::Debug {
     async fn find_payment(&self, payment_id: &str) -> Result<Option<LedgerEntry>, GatewayError>;
 
     /// The entry that settled a target, if any (bills: at most one).
-    async fn find_target(&self, target: &SettleTarget) -> Result<Option<LedgerEntry>, GatewayError>;
+    async fn find_target(&self, target: &SettleTarget)
+    -> Result<Option<LedgerEntry>, GatewayError>;
 
     /// Stores `entry` unless its payment id is stored already, or (when
     /// `unique_target`) its target was settled by another payment — all in
     /// one atomic step.
-    async fn record(&self, entry: LedgerEntry, unique_target: bool) -> Result<Recorded, GatewayError>;
+    async fn record(
+        &self,
+        entry: LedgerEntry,
+        unique_target: bool,
+    ) -> Result<Recorded, GatewayError>;
 }
 
 #[derive(Debug, Default)]
@@ -76,7 +81,10 @@ impl SettlementLedger for MemoryLedger {
         Ok(inner.by_payment.get(payment_id).cloned())
     }
 
-    async fn find_target(&self, target: &SettleTarget) -> Result<Option<LedgerEntry>, GatewayError> {
+    async fn find_target(
+        &self,
+        target: &SettleTarget,
+    ) -> Result<Option<LedgerEntry>, GatewayError> {
         let inner = self.0.lock().unwrap_or_else(|e| e.into_inner());
         Ok(inner
             .by_target
@@ -85,7 +93,11 @@ impl SettlementLedger for MemoryLedger {
             .cloned())
     }
 
-    async fn record(&self, entry: LedgerEntry, unique_target: bool) -> Result<Recorded, GatewayError> {
+    async fn record(
+        &self,
+        entry: LedgerEntry,
+        unique_target: bool,
+    ) -> Result<Recorded, GatewayError> {
         let mut inner = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(existing) = inner.by_payment.get(&entry.payment_id) {
             return Ok(Recorded::SamePayment(existing.clone()));
@@ -98,9 +110,13 @@ impl SettlementLedger for MemoryLedger {
             {
                 return Ok(Recorded::TargetSettled(other.clone()));
             }
-            inner.by_target.insert(entry.target.clone(), entry.payment_id.clone());
+            inner
+                .by_target
+                .insert(entry.target.clone(), entry.payment_id.clone());
         }
-        inner.by_payment.insert(entry.payment_id.clone(), entry.clone());
+        inner
+            .by_payment
+            .insert(entry.payment_id.clone(), entry.clone());
         Ok(Recorded::New(entry))
     }
 }

@@ -49,8 +49,8 @@ use crate::certificates::Certificates;
 use crate::clock::{Clock, SystemClock, format_date};
 use crate::kinds::{LoadError, RecordKinds};
 use crate::model::{
-    Bills, BillsRequest, CertificateFacts, CertificateRequest, RecordsPage, RecordsRequest, Revocation,
-    Revocations, SettleRequest, SettleTarget, Settlement, SubjectRef, is_token,
+    Bills, BillsRequest, CertificateFacts, CertificateRequest, RecordsPage, RecordsRequest,
+    Revocation, Revocations, SettleRequest, SettleTarget, Settlement, SubjectRef, is_token,
 };
 use crate::stats::{BreakerState, Metrics, Operation};
 use crate::{DepartmentGateway, GatewayError, GatewayStats};
@@ -141,14 +141,17 @@ impl DevGateway {
     /// Revokes a certificate number as if the department had (demos of
     /// revocation; it shows in [`DepartmentGateway::revoked_certificates`]).
     pub fn revoke(&self, department: &str, number: &str, reason: Option<&str>) {
-        self.revoked.lock().unwrap_or_else(|e| e.into_inner()).push((
-            department.to_owned(),
-            Revocation {
-                number: number.to_owned(),
-                revoked_at: self.clock.now(),
-                reason: reason.map(str::to_owned),
-            },
-        ));
+        self.revoked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((
+                department.to_owned(),
+                Revocation {
+                    number: number.to_owned(),
+                    revoked_at: self.clock.now(),
+                    reason: reason.map(str::to_owned),
+                },
+            ));
     }
 
     /// The subject's vehicles: one or two plates of the home city.
@@ -172,11 +175,13 @@ impl DevGateway {
 
     fn home(&self, subject: &SubjectRef) -> &'static City {
         match subject {
-            SubjectRef::Person { id_number, .. } => self.words.home_city(id_number, &subject.seed_key()),
-            // USCC characters 3–8 are the registering authority's division code.
-            SubjectRef::Organisation { uscc, .. } => {
-                self.words.home_city(uscc.get(2..).unwrap_or(""), &subject.seed_key())
+            SubjectRef::Person { id_number, .. } => {
+                self.words.home_city(id_number, &subject.seed_key())
             }
+            // USCC characters 3–8 are the registering authority's division code.
+            SubjectRef::Organisation { uscc, .. } => self
+                .words
+                .home_city(uscc.get(2..).unwrap_or(""), &subject.seed_key()),
             SubjectRef::None => &self.words.cities[0],
         }
     }
@@ -230,10 +235,17 @@ impl DevGateway {
         records::query(kind, req, &ctx)
     }
 
-    async fn certificate_inner(&self, req: &CertificateRequest) -> Result<CertificateFacts, GatewayError> {
-        req.subject.validate().map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
+    async fn certificate_inner(
+        &self,
+        req: &CertificateRequest,
+    ) -> Result<CertificateFacts, GatewayError> {
+        req.subject
+            .validate()
+            .map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
         if !is_token(&req.request_id) {
-            return Err(GatewayError::BadRequest("request_id must be 1–128 of [A-Za-z0-9._:-]".into()));
+            return Err(GatewayError::BadRequest(
+                "request_id must be 1–128 of [A-Za-z0-9._:-]".into(),
+            ));
         }
         let def = self
             .certificates
@@ -242,13 +254,25 @@ impl DevGateway {
         let (holder, holder_name) = match &req.subject {
             SubjectRef::Person { id_number, name } => (id_number, name),
             SubjectRef::Organisation { uscc, name } => (uscc, name),
-            SubjectRef::None => return Err(GatewayError::BadRequest("a certificate needs a subject".into())),
+            SubjectRef::None => {
+                return Err(GatewayError::BadRequest(
+                    "a certificate needs a subject".into(),
+                ));
+            }
         };
-        let purpose = req.purpose.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let purpose = req
+            .purpose
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
         match purpose {
-            None if def.purpose_required => return Err(GatewayError::BadRequest("purpose is required".into())),
+            None if def.purpose_required => {
+                return Err(GatewayError::BadRequest("purpose is required".into()));
+            }
             Some(p) if !def.purposes.is_empty() && !def.purposes.iter().any(|q| q == p) => {
-                return Err(GatewayError::BadRequest("purpose is not one of the family's purposes".into()));
+                return Err(GatewayError::BadRequest(
+                    "purpose is not one of the family's purposes".into(),
+                ));
             }
             _ => {}
         }
@@ -282,21 +306,30 @@ impl DevGateway {
         Ok(CertificateFacts {
             number: format!("ZM{}{digits}", format_date(today).replace('-', "")),
             issued_on: today,
-            valid_until: (def.valid_days > 0).then(|| today + time::Duration::days(i64::from(def.valid_days) - 1)),
+            valid_until: (def.valid_days > 0)
+                .then(|| today + time::Duration::days(i64::from(def.valid_days) - 1)),
             fields,
         })
     }
 
     async fn bills_inner(&self, req: &BillsRequest) -> Result<Bills, GatewayError> {
-        req.subject.validate().map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
+        req.subject
+            .validate()
+            .map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
         if matches!(req.subject, SubjectRef::None) {
             return Err(GatewayError::BadRequest("bills need a subject".into()));
         }
-        let typed = req.account.as_deref().map(str::trim).filter(|a| !a.is_empty());
-        if let Some(account) = typed {
-            if !(is_token(account) && account.len() <= 32) && !looks_like_plate(account) {
-                return Err(GatewayError::BadRequest("account is not a customer number or plate".into()));
-            }
+        let typed = req
+            .account
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
+        if let Some(account) = typed
+            && !(looks_like_plate(account) || (is_token(account) && account.len() <= 32))
+        {
+            return Err(GatewayError::BadRequest(
+                "account is not a customer number or plate".into(),
+            ));
         }
         let codes: Vec<&str> = if req.kinds.is_empty() {
             self.bills.codes_for_department(&req.department)
@@ -327,10 +360,14 @@ impl DevGateway {
 
     async fn settle_inner(&self, req: &SettleRequest) -> Result<Settlement, GatewayError> {
         if !is_token(&req.payment_id) || !is_token(req.target.id()) {
-            return Err(GatewayError::BadRequest("payment_id and the bill id must be 1–128 of [A-Za-z0-9._:-]".into()));
+            return Err(GatewayError::BadRequest(
+                "payment_id and the bill id must be 1–128 of [A-Za-z0-9._:-]".into(),
+            ));
         }
         if req.amount_fen <= 0 {
-            return Err(GatewayError::BadRequest("amount_fen must be positive".into()));
+            return Err(GatewayError::BadRequest(
+                "amount_fen must be positive".into(),
+            ));
         }
         if let Some(existing) = self.ledger.find_payment(&req.payment_id).await? {
             return same_payment(existing, req);
@@ -342,15 +379,28 @@ impl DevGateway {
             None => return Err(GatewayError::not_found(what)),
             Some(Payable::Bill { amount_fen, paid }) => {
                 if amount_fen != req.amount_fen {
-                    return Err(GatewayError::refused("amount_mismatch", "支付金额与账单金额不一致"));
+                    return Err(GatewayError::refused(
+                        "amount_mismatch",
+                        "支付金额与账单金额不一致",
+                    ));
                 }
                 if paid {
                     return Err(GatewayError::refused("already_paid", "该账单已缴费"));
                 }
             }
-            Some(Payable::TopUp { min_fen, max_fen, step_fen }) => {
-                if req.amount_fen < min_fen || req.amount_fen > max_fen || req.amount_fen % step_fen != 0 {
-                    return Err(GatewayError::refused("amount_out_of_range", "充值金额不在允许范围内"));
+            Some(Payable::TopUp {
+                min_fen,
+                max_fen,
+                step_fen,
+            }) => {
+                if req.amount_fen < min_fen
+                    || req.amount_fen > max_fen
+                    || req.amount_fen % step_fen != 0
+                {
+                    return Err(GatewayError::refused(
+                        "amount_out_of_range",
+                        "充值金额不在允许范围内",
+                    ));
                 }
             }
         }
@@ -368,14 +418,19 @@ impl DevGateway {
             paid_at: req.paid_at,
             settlement: Settlement {
                 settlement_id: format!("STL{id_hash}"),
-                receipt_number: format!("GD{}{receipt_digits}", format_date(today).replace('-', "")),
+                receipt_number: format!(
+                    "GD{}{receipt_digits}",
+                    format_date(today).replace('-', "")
+                ),
                 settled_at: now,
             },
         };
         match self.ledger.record(entry, !is_top_up).await? {
             Recorded::New(entry) => Ok(entry.settlement),
             Recorded::SamePayment(existing) => same_payment(existing, req),
-            Recorded::TargetSettled(_) => Err(GatewayError::refused("already_paid", "该账单已缴费")),
+            Recorded::TargetSettled(_) => {
+                Err(GatewayError::refused("already_paid", "该账单已缴费"))
+            }
         }
     }
 }
@@ -397,25 +452,40 @@ fn same_payment(existing: LedgerEntry, req: &SettleRequest) -> Result<Settlement
 impl DepartmentGateway for DevGateway {
     async fn records(&self, req: &RecordsRequest) -> Result<RecordsPage, GatewayError> {
         let metrics = self.enter(&req.department, Operation::Records).await?;
-        self.records_inner(req).await.inspect_err(|e| metrics.error(e))
+        self.records_inner(req)
+            .await
+            .inspect_err(|e| metrics.error(e))
     }
 
-    async fn certificate(&self, req: &CertificateRequest) -> Result<CertificateFacts, GatewayError> {
+    async fn certificate(
+        &self,
+        req: &CertificateRequest,
+    ) -> Result<CertificateFacts, GatewayError> {
         let metrics = self.enter(&req.department, Operation::Certificate).await?;
-        self.certificate_inner(req).await.inspect_err(|e| metrics.error(e))
+        self.certificate_inner(req)
+            .await
+            .inspect_err(|e| metrics.error(e))
     }
 
     async fn bills(&self, req: &BillsRequest) -> Result<Bills, GatewayError> {
         let metrics = self.enter(&req.department, Operation::Bills).await?;
-        self.bills_inner(req).await.inspect_err(|e| metrics.error(e))
+        self.bills_inner(req)
+            .await
+            .inspect_err(|e| metrics.error(e))
     }
 
     async fn settle(&self, req: &SettleRequest) -> Result<Settlement, GatewayError> {
         let metrics = self.enter(&req.department, Operation::Settle).await?;
-        self.settle_inner(req).await.inspect_err(|e| metrics.error(e))
+        self.settle_inner(req)
+            .await
+            .inspect_err(|e| metrics.error(e))
     }
 
-    async fn revoked_certificates(&self, department: &str, since: OffsetDateTime) -> Result<Revocations, GatewayError> {
+    async fn revoked_certificates(
+        &self,
+        department: &str,
+        since: OffsetDateTime,
+    ) -> Result<Revocations, GatewayError> {
         self.enter(department, Operation::Revoked).await?;
         let as_of = self.clock.now();
         let revoked = self

@@ -11,10 +11,12 @@ use time::{Date, Duration};
 
 use super::rng::Rng;
 use super::words::{City, Words};
-use crate::clock::{add_months, format_date, month_index, month_start, month_text, parse_date, parse_month};
+use crate::GatewayError;
+use crate::clock::{
+    add_months, format_date, month_index, month_start, month_text, parse_date, parse_month,
+};
 use crate::kinds::{Dev, FilterType, Order, RecordKind, Scope, SubjectKind, SummaryType};
 use crate::model::{ColumnType, RecordsPage, RecordsRequest, SubjectRef};
-use crate::GatewayError;
 
 /// The most rows one (subject, kind) gets.
 const MAX_ROWS: usize = 1000;
@@ -24,11 +26,28 @@ type Row = BTreeMap<String, Value>;
 /// A parsed filter, ready to apply.
 #[derive(Debug)]
 enum Applied {
-    Months { column: Option<String>, from: Option<i32>, to: Option<i32> },
-    Dates { column: Option<String>, from: Option<Date>, to: Option<Date> },
-    Year { column: Option<String>, year: i32 },
-    Equals { column: String, value: String },
-    Contains { column: String, needle: String },
+    Months {
+        column: Option<String>,
+        from: Option<i32>,
+        to: Option<i32>,
+    },
+    Dates {
+        column: Option<String>,
+        from: Option<Date>,
+        to: Option<Date>,
+    },
+    Year {
+        column: Option<String>,
+        year: i32,
+    },
+    Equals {
+        column: String,
+        value: String,
+    },
+    Contains {
+        column: String,
+        needle: String,
+    },
 }
 
 /// What a query needs besides the kind and the request.
@@ -41,7 +60,11 @@ pub(crate) struct Context<'a> {
 }
 
 /// Answers a records query from generated rows.
-pub(crate) fn query(kind: &RecordKind, req: &RecordsRequest, ctx: &Context<'_>) -> Result<RecordsPage, GatewayError> {
+pub(crate) fn query(
+    kind: &RecordKind,
+    req: &RecordsRequest,
+    ctx: &Context<'_>,
+) -> Result<RecordsPage, GatewayError> {
     check_subject(kind, &req.subject)?;
     let (applied, keys) = parse_filters(kind, &req.filters)?;
     let seed_key = match kind.scope {
@@ -64,7 +87,10 @@ pub(crate) fn query(kind: &RecordKind, req: &RecordsRequest, ctx: &Context<'_>) 
         }
     }
     sort_rows(kind, &mut rows);
-    let matching: Vec<Row> = rows.into_iter().filter(|row| applied.iter().all(|f| keeps(kind, f, row))).collect();
+    let matching: Vec<Row> = rows
+        .into_iter()
+        .filter(|row| applied.iter().all(|f| keeps(kind, f, row)))
+        .collect();
     let summary = summarise(kind, &matching, &seed_key, ctx);
     let total = matching.len() as u64;
     let start = (u64::from(req.page) - 1).saturating_mul(u64::from(req.size));
@@ -82,14 +108,22 @@ pub(crate) fn query(kind: &RecordKind, req: &RecordsRequest, ctx: &Context<'_>) 
 }
 
 fn check_subject(kind: &RecordKind, subject: &SubjectRef) -> Result<(), GatewayError> {
-    let ok = match (kind.scope, kind.subject, subject) {
-        (Scope::Public, _, _) => true,
-        (_, SubjectKind::Person, SubjectRef::Person { .. }) => true,
-        (_, SubjectKind::Organisation, SubjectRef::Organisation { .. }) => true,
-        (_, SubjectKind::Vehicle, SubjectRef::Person { .. } | SubjectRef::Organisation { .. }) => true,
-        (_, SubjectKind::None, _) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (kind.scope, kind.subject, subject),
+        (Scope::Public, _, _)
+            | (_, SubjectKind::Person, SubjectRef::Person { .. })
+            | (
+                _,
+                SubjectKind::Organisation,
+                SubjectRef::Organisation { .. }
+            )
+            | (
+                _,
+                SubjectKind::Vehicle,
+                SubjectRef::Person { .. } | SubjectRef::Organisation { .. }
+            )
+            | (_, SubjectKind::None, _)
+    );
     if ok {
         Ok(())
     } else {
@@ -115,7 +149,10 @@ fn parse_filters(
     let mut applied = Vec::new();
     let mut keys = BTreeMap::new();
     for filter in &kind.filters {
-        let value = values.get(&filter.name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let value = values
+            .get(&filter.name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty());
         let Some(value) = value else {
             if filter.required {
                 return Err(bad(format!("filter {} is required", filter.name)));
@@ -123,7 +160,10 @@ fn parse_filters(
             continue;
         };
         if !filter.matches_pattern(value) {
-            return Err(bad(format!("filter {} does not match its pattern", filter.name)));
+            return Err(bad(format!(
+                "filter {} does not match its pattern",
+                filter.name
+            )));
         }
         let same_column = kind.column(&filter.name).map(|c| c.name.clone());
         match filter.kind {
@@ -132,44 +172,74 @@ fn parse_filters(
                     .ok_or_else(|| bad(format!("filter {} takes YYYY-MM/YYYY-MM", filter.name)))?;
                 let (from, to) = clamp_span(from, to, filter.max_span_months.map(|m| m as i32));
                 if from.zip(to).is_some_and(|(a, b)| a > b) {
-                    return Err(bad(format!("filter {}: the range ends before it starts", filter.name)));
+                    return Err(bad(format!(
+                        "filter {}: the range ends before it starts",
+                        filter.name
+                    )));
                 }
-                if let (Some(a), Some(b), Some(max)) = (from, to, filter.max_span_months) {
-                    if b - a + 1 > max as i32 {
-                        return Err(bad(format!("filter {} spans more than {max} months", filter.name)));
-                    }
+                if let (Some(a), Some(b), Some(max)) = (from, to, filter.max_span_months)
+                    && b - a + 1 > max as i32
+                {
+                    return Err(bad(format!(
+                        "filter {} spans more than {max} months",
+                        filter.name
+                    )));
                 }
-                applied.push(Applied::Months { column: same_column, from, to });
+                applied.push(Applied::Months {
+                    column: same_column,
+                    from,
+                    to,
+                });
             }
             FilterType::DateRange => {
-                let (mut from, mut to) = split_range(value, parse_date)
-                    .ok_or_else(|| bad(format!("filter {} takes YYYY-MM-DD/YYYY-MM-DD", filter.name)))?;
+                let (mut from, mut to) = split_range(value, parse_date).ok_or_else(|| {
+                    bad(format!(
+                        "filter {} takes YYYY-MM-DD/YYYY-MM-DD",
+                        filter.name
+                    ))
+                })?;
                 if let Some(max) = filter.max_span_months {
                     let max = max as i32;
                     match (from, to) {
                         (Some(a), None) => to = Some(add_months(a, max) - Duration::days(1)),
                         (None, Some(b)) => from = Some(add_months(b, -max) + Duration::days(1)),
                         (Some(a), Some(b)) if b >= add_months(a, max) => {
-                            return Err(bad(format!("filter {} spans more than {max} months", filter.name)));
+                            return Err(bad(format!(
+                                "filter {} spans more than {max} months",
+                                filter.name
+                            )));
                         }
                         _ => {}
                     }
                 }
                 if from.zip(to).is_some_and(|(a, b)| a > b) {
-                    return Err(bad(format!("filter {}: the range ends before it starts", filter.name)));
+                    return Err(bad(format!(
+                        "filter {}: the range ends before it starts",
+                        filter.name
+                    )));
                 }
-                applied.push(Applied::Dates { column: same_column, from, to });
+                applied.push(Applied::Dates {
+                    column: same_column,
+                    from,
+                    to,
+                });
             }
             FilterType::Year => {
                 let year = (value.len() == 4)
                     .then(|| value.parse::<i32>().ok())
                     .flatten()
                     .ok_or_else(|| bad(format!("filter {} takes YYYY", filter.name)))?;
-                applied.push(Applied::Year { column: same_column, year });
+                applied.push(Applied::Year {
+                    column: same_column,
+                    year,
+                });
             }
             FilterType::Choice => {
                 if !filter.options.iter().any(|o| o == value) {
-                    return Err(bad(format!("filter {} is not one of its options", filter.name)));
+                    return Err(bad(format!(
+                        "filter {} is not one of its options",
+                        filter.name
+                    )));
                 }
                 if value == "全部" {
                     continue;
@@ -181,15 +251,21 @@ fn parse_filters(
                         .map(|c| c.name.clone())
                 });
                 if let Some(column) = column {
-                    applied.push(Applied::Equals { column, value: value.to_owned() });
+                    applied.push(Applied::Equals {
+                        column,
+                        value: value.to_owned(),
+                    });
                 }
             }
             FilterType::Text => {
                 keys.insert(filter.name.clone(), value.to_owned());
-                if kind.scope == Scope::Personal {
-                    if let Some(column) = same_column {
-                        applied.push(Applied::Contains { column, needle: value.to_owned() });
-                    }
+                if kind.scope == Scope::Personal
+                    && let Some(column) = same_column
+                {
+                    applied.push(Applied::Contains {
+                        column,
+                        needle: value.to_owned(),
+                    });
                 }
             }
             FilterType::Plate => {
@@ -209,15 +285,26 @@ pub(crate) fn looks_like_plate(text: &str) -> bool {
     (7..=8).contains(&chars.len())
         && !chars[0].is_ascii()
         && chars[1].is_ascii_uppercase()
-        && chars[2..].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && chars[2..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
-fn split_range<T: Copy>(value: &str, parse: fn(&str) -> Option<T>) -> Option<(Option<T>, Option<T>)> {
+fn split_range<T: Copy>(
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Option<(Option<T>, Option<T>)> {
     let (a, b) = match value.split_once('/') {
         Some((a, b)) => (a.trim(), b.trim()),
         None => (value, value),
     };
-    let side = |s: &str| if s.is_empty() { Some(None) } else { parse(s).map(Some) };
+    let side = |s: &str| {
+        if s.is_empty() {
+            Some(None)
+        } else {
+            parse(s).map(Some)
+        }
+    };
     Some((side(a)?, side(b)?))
 }
 
@@ -251,7 +338,10 @@ fn units(
             if ctx.plates.contains(plate) {
                 Ok(vec![Some(plate.clone())])
             } else {
-                Err(GatewayError::refused("vehicle_not_owned", "该车辆不在查询人名下"))
+                Err(GatewayError::refused(
+                    "vehicle_not_owned",
+                    "该车辆不在查询人名下",
+                ))
             }
         }
         (Scope::Personal, None) => Ok(ctx.plates.iter().cloned().map(Some).collect()),
@@ -273,10 +363,18 @@ fn generate(
     let unit_key = unit.unwrap_or("");
     let base = ["records", seed_key, kind.code.as_str(), unit_key];
     let start = window_start(kind, ctx.today);
-    let has_month_sequence = kind.columns.iter().any(|c| matches!(c.dev, Some(Dev::SequenceMonth { .. })));
-    let has_date_sequence = kind.columns.iter().any(|c| matches!(c.dev, Some(Dev::SequenceDate { .. })));
+    let has_month_sequence = kind
+        .columns
+        .iter()
+        .any(|c| matches!(c.dev, Some(Dev::SequenceMonth { .. })));
+    let has_date_sequence = kind
+        .columns
+        .iter()
+        .any(|c| matches!(c.dev, Some(Dev::SequenceDate { .. })));
     let count = match kind.columns.first().and_then(|c| c.dev.as_ref()) {
-        Some(Dev::Rows { min, max }) => Rng::new(&[&base[..], &["rows"]].concat()).range(i64::from(*min), i64::from(*max)) as usize,
+        Some(Dev::Rows { min, max }) => Rng::new(&[&base[..], &["rows"]].concat())
+            .range(i64::from(*min), i64::from(*max))
+            as usize,
         _ if has_month_sequence => kind.history_months as usize,
         _ if has_date_sequence => MAX_ROWS,
         _ => Rng::new(&[&base[..], &["rows"]].concat()).range(3, 12) as usize,
@@ -296,7 +394,8 @@ fn generate(
                 (0..count)
                     .map(|i| {
                         let m = anchor + step * i as i32;
-                        (m >= month_index(start) && m < month_index(ctx.today)).then(|| month_value(column.kind, m))
+                        (m >= month_index(start) && m < month_index(ctx.today))
+                            .then(|| month_value(column.kind, m))
                     })
                     .collect()
             }
@@ -320,7 +419,11 @@ fn generate(
         };
         sequences.insert(column.name.as_str(), values);
     }
-    let alive = |i: usize| sequences.values().all(|v| v.get(i).is_some_and(Option::is_some));
+    let alive = |i: usize| {
+        sequences
+            .values()
+            .all(|v| v.get(i).is_some_and(Option::is_some))
+    };
 
     let mut rows = Vec::new();
     for i in 0..count {
@@ -336,7 +439,8 @@ fn generate(
             } else if let Some(fixed) = fixed_value(kind, column.name.as_str(), unit, keys) {
                 Value::String(fixed)
             } else {
-                let mut rng = Rng::new(&[&base[..], &[index.as_str(), column.name.as_str()]].concat());
+                let mut rng =
+                    Rng::new(&[&base[..], &[index.as_str(), column.name.as_str()]].concat());
                 match &column.dev {
                     Some(Dev::Rows { .. }) => Value::from(i as u64 + 1),
                     Some(Dev::Copy { .. }) | None => Value::Null,
@@ -348,7 +452,7 @@ fn generate(
         for column in &kind.columns {
             if let Some(Dev::Copy { from }) = &column.dev {
                 let value = row.get(from).cloned().unwrap_or(Value::Null);
-                row.insert(column.name.clone(), value);
+                row.insert(column.name.clone(), convert(value, column.kind));
             }
         }
         rows.push(row);
@@ -358,9 +462,17 @@ fn generate(
 
 /// A public query's lookup value fills the column of the same name, and a
 /// vehicle's plate fills the `plate` column: rows are about what was asked.
-fn fixed_value(kind: &RecordKind, column: &str, unit: Option<&str>, keys: &BTreeMap<String, String>) -> Option<String> {
+fn fixed_value(
+    kind: &RecordKind,
+    column: &str,
+    unit: Option<&str>,
+    keys: &BTreeMap<String, String>,
+) -> Option<String> {
     if let Some(plate) = unit {
-        let plate_filter = kind.filters.iter().any(|f| f.kind == FilterType::Plate && f.name == column);
+        let plate_filter = kind
+            .filters
+            .iter()
+            .any(|f| f.kind == FilterType::Plate && f.name == column);
         if column == "plate" || plate_filter {
             return Some(plate.to_owned());
         }
@@ -369,6 +481,23 @@ fn fixed_value(kind: &RecordKind, column: &str, unit: Option<&str>, keys: &BTree
         return keys.get(column).cloned();
     }
     None
+}
+
+/// A copied time value cut to the target column's precision (a date into
+/// a year column gives `YYYY`).
+fn convert(value: Value, kind: ColumnType) -> Value {
+    let cut = match kind {
+        ColumnType::Year => 4,
+        ColumnType::Month => 7,
+        ColumnType::Date => 10,
+        _ => return value,
+    };
+    match value {
+        Value::String(s) if s.len() > cut && s.is_char_boundary(cut) => {
+            Value::String(s[..cut].to_owned())
+        }
+        other => other,
+    }
 }
 
 fn month_value(kind: ColumnType, month: i32) -> Value {
@@ -397,7 +526,11 @@ fn date_value(kind: ColumnType, date: Date, rng: &mut Rng) -> Value {
 /// A value of a (non-sequence) generator.
 pub(crate) fn value_of(dev: &Dev, rng: &mut Rng, ctx: &Context<'_>, plate: Option<&str>) -> Value {
     match dev {
-        Dev::Money { min_fen, max_fen, round_fen } => {
+        Dev::Money {
+            min_fen,
+            max_fen,
+            round_fen,
+        } => {
             let round = round_fen.unwrap_or(1).max(1);
             let lo = min_fen.div_euclid(round) + i64::from(min_fen.rem_euclid(round) != 0);
             let hi = max_fen.div_euclid(round);
@@ -419,8 +552,12 @@ pub(crate) fn value_of(dev: &Dev, rng: &mut Rng, ctx: &Context<'_>, plate: Optio
             let i = rng.weighted(values.len(), weights.as_deref());
             values.get(i).cloned().unwrap_or(Value::Null)
         }
-        Dev::Text { template: Some(t), .. } => Value::String(ctx.words.render(t, rng, ctx.home, plate)),
-        Dev::Text { values: Some(v), .. } => rng.pick(v).cloned().map_or(Value::Null, Value::String),
+        Dev::Text {
+            template: Some(t), ..
+        } => Value::String(ctx.words.render(t, rng, ctx.home, plate)),
+        Dev::Text {
+            values: Some(v), ..
+        } => rng.pick(v).cloned().map_or(Value::Null, Value::String),
         Dev::Const { value } => value.clone(),
         _ => Value::Null,
     }
@@ -446,7 +583,10 @@ fn compare(a: &Value, b: &Value) -> Ordering {
 fn sort_rows(kind: &RecordKind, rows: &mut [Row]) {
     let column = kind.sort.column.as_str();
     rows.sort_by(|a, b| {
-        let (x, y) = (a.get(column).unwrap_or(&Value::Null), b.get(column).unwrap_or(&Value::Null));
+        let (x, y) = (
+            a.get(column).unwrap_or(&Value::Null),
+            b.get(column).unwrap_or(&Value::Null),
+        );
         match (x.is_null(), y.is_null(), kind.sort.order) {
             (false, false, Order::Desc) => compare(y, x),
             _ => compare(x, y),
@@ -460,19 +600,30 @@ fn text_of<'a>(row: &'a Row, column: &str) -> Option<&'a str> {
 
 fn keeps(kind: &RecordKind, filter: &Applied, row: &Row) -> bool {
     let time_column = |named: &Option<String>| -> Option<String> {
-        named.clone().or_else(|| kind.time_column().map(|c| c.name.clone()))
+        named
+            .clone()
+            .or_else(|| kind.time_column().map(|c| c.name.clone()))
     };
     match filter {
         Applied::Months { column, from, to } => {
-            let Some(column) = time_column(column) else { return true };
-            let Some(month) = text_of(row, &column).and_then(|t| t.get(..7)).and_then(parse_month) else {
+            let Some(column) = time_column(column) else {
+                return true;
+            };
+            let Some(month) = text_of(row, &column)
+                .and_then(|t| t.get(..7))
+                .and_then(parse_month)
+            else {
                 return false;
             };
             from.is_none_or(|a| month >= a) && to.is_none_or(|b| month <= b)
         }
         Applied::Dates { column, from, to } => {
-            let Some(column) = time_column(column) else { return true };
-            let Some(text) = text_of(row, &column) else { return false };
+            let Some(column) = time_column(column) else {
+                return true;
+            };
+            let Some(text) = text_of(row, &column) else {
+                return false;
+            };
             let date = parse_date(text.get(..10).unwrap_or("")).or_else(|| {
                 // A month column under a date range: its first day.
                 parse_month(text.get(..7).unwrap_or("")).and_then(month_start)
@@ -481,7 +632,9 @@ fn keeps(kind: &RecordKind, filter: &Applied, row: &Row) -> bool {
             from.is_none_or(|a| date >= a) && to.is_none_or(|b| date <= b)
         }
         Applied::Year { column, year } => {
-            let Some(column) = time_column(column) else { return true };
+            let Some(column) = time_column(column) else {
+                return true;
+            };
             text_of(row, &column)
                 .and_then(|t| t.get(..4))
                 .and_then(|t| t.parse::<i32>().ok())
@@ -489,27 +642,41 @@ fn keeps(kind: &RecordKind, filter: &Applied, row: &Row) -> bool {
         }
         Applied::Equals { column, value } => match row.get(column) {
             Some(Value::String(s)) => s == value,
-            Some(other) => other.to_string() == *value,
+            Some(other) => serde_json::from_str::<Value>(value).is_ok_and(|v| v == *other),
             None => false,
         },
         Applied::Contains { column, needle } => text_of(row, column).is_some_and(|t| {
-            t.contains(needle.as_str()) || t.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
+            t.contains(needle.as_str())
+                || t.to_ascii_lowercase()
+                    .contains(&needle.to_ascii_lowercase())
         }),
     }
 }
 
 /// The summary over all matching rows.
-fn summarise(kind: &RecordKind, rows: &[Row], seed_key: &str, ctx: &Context<'_>) -> BTreeMap<String, Value> {
+fn summarise(
+    kind: &RecordKind,
+    rows: &[Row],
+    seed_key: &str,
+    ctx: &Context<'_>,
+) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for summary in &kind.summary {
         let value = match &summary.dev {
             None => Value::Null,
             Some(Dev::Count) => Value::from(rows.len() as u64),
             Some(Dev::Sum { of }) => sum(rows, of, summary.kind),
-            Some(Dev::Latest { of }) => latest(kind, rows).and_then(|row| row.get(of).cloned()).unwrap_or(Value::Null),
+            Some(Dev::Latest { of }) => latest(kind, rows)
+                .and_then(|row| row.get(of).cloned())
+                .unwrap_or(Value::Null),
             Some(Dev::Const { value }) => value.clone(),
             Some(dev) => {
-                let mut rng = Rng::new(&["summary", seed_key, kind.code.as_str(), summary.name.as_str()]);
+                let mut rng = Rng::new(&[
+                    "summary",
+                    seed_key,
+                    kind.code.as_str(),
+                    summary.name.as_str(),
+                ]);
                 value_of(dev, &mut rng, ctx, None)
             }
         };
@@ -555,9 +722,18 @@ mod tests {
 
     #[test]
     fn ranges_parse() {
-        assert_eq!(split_range("2025-01/2025-03", parse_month), Some((parse_month("2025-01"), parse_month("2025-03"))));
-        assert_eq!(split_range("2025-01/", parse_month), Some((parse_month("2025-01"), None)));
-        assert_eq!(split_range("2025-01", parse_month), Some((parse_month("2025-01"), parse_month("2025-01"))));
+        assert_eq!(
+            split_range("2025-01/2025-03", parse_month),
+            Some((parse_month("2025-01"), parse_month("2025-03")))
+        );
+        assert_eq!(
+            split_range("2025-01/", parse_month),
+            Some((parse_month("2025-01"), None))
+        );
+        assert_eq!(
+            split_range("2025-01", parse_month),
+            Some((parse_month("2025-01"), parse_month("2025-01")))
+        );
         assert_eq!(split_range("2025-1/", parse_month), None);
         assert_eq!(clamp_span(Some(10), None, Some(12)), (Some(10), Some(21)));
     }

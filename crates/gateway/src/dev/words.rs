@@ -99,7 +99,13 @@ impl Words {
 
     /// Fills a template's placeholders. `{city}` is the home city most of
     /// the time; `{district}` is in the same city as `{city}`.
-    pub(crate) fn render(&self, template: &str, rng: &mut Rng, home: &City, plate: Option<&str>) -> String {
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        rng: &mut Rng,
+        home: &City,
+        plate: Option<&str>,
+    ) -> String {
         let city = if rng.chance(0.75) {
             home
         } else {
@@ -147,7 +153,13 @@ pub(crate) fn mask(text: &str, head: usize, tail: usize) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < head || i >= chars.len() - tail { *c } else { '*' })
+        .map(|(i, c)| {
+            if i < head || i >= chars.len() - tail {
+                *c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
@@ -165,9 +177,17 @@ mod tests {
         for _ in 0..50 {
             let plate = w.plate(&mut rng, gz);
             assert!(plate.starts_with("粤A"));
-            assert!(plate.chars().count() == 7 || plate.chars().count() == 8, "{plate}");
+            assert!(
+                plate.chars().count() == 7 || plate.chars().count() == 8,
+                "{plate}"
+            );
         }
-        let text = w.render("{city}{district}{n4}号 {name} {org} {plate} {x}", &mut rng, gz, Some("粤A12345"));
+        let text = w.render(
+            "{city}{district}{n4}号 {name} {org} {plate} {x}",
+            &mut rng,
+            gz,
+            Some("粤A12345"),
+        );
         assert!(text.contains("粤A12345") && text.contains("{x}"), "{text}");
     }
 
