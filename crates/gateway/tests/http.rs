@@ -693,3 +693,120 @@ signing_key = "{}"
         "unknown keys are errors"
     );
 }
+
+/// A department whose answers parse as JSON but break the contract's rules.
+struct Sloppy;
+
+#[async_trait::async_trait]
+impl DepartmentGateway for Sloppy {
+    async fn records(
+        &self,
+        req: &RecordsRequest,
+    ) -> Result<yuesou_gateway::RecordsPage, GatewayError> {
+        let row = |amount: serde_json::Value| {
+            [("amount".to_owned(), amount)]
+                .into_iter()
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let columns = vec![yuesou_gateway::Column {
+            name: "amount".into(),
+            label: "金额".into(),
+            kind: yuesou_gateway::ColumnType::Money,
+        }];
+        // Page 1: money as a float. Page 2: more rows than asked for.
+        let rows = if req.page == 1 {
+            vec![row(serde_json::json!(12.5))]
+        } else {
+            (0..=req.size).map(|i| row(serde_json::json!(i))).collect()
+        };
+        Ok(yuesou_gateway::RecordsPage {
+            columns,
+            rows,
+            total: 100,
+            summary: Default::default(),
+        })
+    }
+    async fn certificate(
+        &self,
+        _: &CertificateRequest,
+    ) -> Result<yuesou_gateway::CertificateFacts, GatewayError> {
+        Err(GatewayError::NotFound {
+            what: "certificate".into(),
+        })
+    }
+    async fn bills(&self, _: &BillsRequest) -> Result<yuesou_gateway::Bills, GatewayError> {
+        Ok(yuesou_gateway::Bills {
+            bills: vec![yuesou_gateway::Bill {
+                bill_id: "has spaces".into(),
+                kind: "electricity".into(),
+                title: "电费".into(),
+                payee: "供电局".into(),
+                account: "01****1234".into(),
+                amount_fen: 100,
+                due: date!(2026 - 10 - 25),
+                period: None,
+                description: String::new(),
+                status: BillStatus::Unpaid,
+            }],
+            top_ups: vec![],
+        })
+    }
+    async fn settle(&self, _: &SettleRequest) -> Result<yuesou_gateway::Settlement, GatewayError> {
+        Err(GatewayError::Internal("no".into()))
+    }
+    async fn revoked_certificates(
+        &self,
+        _: &str,
+        _: time::OffsetDateTime,
+    ) -> Result<yuesou_gateway::Revocations, GatewayError> {
+        Err(GatewayError::Internal("no".into()))
+    }
+}
+
+#[tokio::test]
+async fn answers_that_break_the_contract_are_refused() {
+    let srv = ReferenceServer::start(Arc::new(Sloppy), verifier(), "rst", "/")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let gw = gateway(vec![(
+        "rst",
+        department(&srv.base_url(), |d| d.retries = 2),
+    )]);
+    let float = gw
+        .records(&RecordsRequest {
+            page: 1,
+            ..records("rst")
+        })
+        .await;
+    assert!(
+        matches!(&float, Err(GatewayError::Contract { reason, .. }) if reason.contains("Money")),
+        "{float:?}"
+    );
+    let too_many = gw
+        .records(&RecordsRequest {
+            page: 2,
+            ..records("rst")
+        })
+        .await;
+    assert!(
+        matches!(&too_many, Err(GatewayError::Contract { reason, .. }) if reason.contains("rows on a page")),
+        "{too_many:?}"
+    );
+    let bad_id = gw.bills(&bills("rst")).await;
+    assert!(
+        matches!(&bad_id, Err(GatewayError::Contract { reason, .. }) if reason.contains("bill_id")),
+        "{bad_id:?}"
+    );
+    assert_eq!(
+        srv.request_count(),
+        3,
+        "contract violations are not retried"
+    );
+    let stats = gw.stats();
+    assert_eq!(
+        stats
+            .department("rst")
+            .and_then(|d| d.errors.get("contract").copied()),
+        Some(3)
+    );
+}

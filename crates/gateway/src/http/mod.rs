@@ -182,20 +182,27 @@ impl HttpGateway {
             })
     }
 
-    /// One interface call: attempts, retries, metrics, a log line on failure.
-    async fn call<T: DeserializeOwned>(
+    /// One interface call: attempts, retries, metrics, a log line on
+    /// failure. `check` is the answer's contract check beyond its JSON shape;
+    /// a failed check is a contract violation of that attempt.
+    async fn call<T, C>(
         &self,
         dept: &Department,
         op: Operation,
         method: Method,
         url: Url,
         body: Option<Vec<u8>>,
-    ) -> Result<T, GatewayError> {
+        check: C,
+    ) -> Result<T, GatewayError>
+    where
+        T: DeserializeOwned,
+        C: Fn(&T) -> Result<(), String> + Sync,
+    {
         dept.metrics.call(op);
         let mut attempt = 0u32;
         loop {
             match self
-                .attempt(dept, &method, &url, body.as_deref(), attempt > 0)
+                .attempt(dept, &method, &url, body.as_deref(), attempt > 0, &check)
                 .await
             {
                 Ok(value) => return Ok(value),
@@ -206,14 +213,23 @@ impl HttpGateway {
                     }
                     let retry =
                         failure.retryable && attempt < dept.retries && delay <= dept.backoff_max;
-                    tracing::warn!(
-                        department = %dept.code,
-                        operation = op.as_str(),
-                        code = failure.error.code(),
-                        attempt,
-                        retry,
-                        "department call failed"
-                    );
+                    if failure.unwell || matches!(failure.error, GatewayError::Busy { .. }) {
+                        tracing::warn!(
+                            department = %dept.code,
+                            operation = op.as_str(),
+                            code = failure.error.code(),
+                            attempt,
+                            retry,
+                            "department call failed"
+                        );
+                    } else {
+                        tracing::debug!(
+                            department = %dept.code,
+                            operation = op.as_str(),
+                            code = failure.error.code(),
+                            "department said no"
+                        );
+                    }
                     if !retry {
                         dept.metrics.error(&failure.error);
                         return Err(failure.error);
@@ -226,14 +242,19 @@ impl HttpGateway {
     }
 
     /// One attempt: a slot, the breaker's consent, the exchange under the timeout.
-    async fn attempt<T: DeserializeOwned>(
+    async fn attempt<T, C>(
         &self,
         dept: &Department,
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
         retry: bool,
-    ) -> Result<T, AttemptError> {
+        check: &C,
+    ) -> Result<T, AttemptError>
+    where
+        T: DeserializeOwned,
+        C: Fn(&T) -> Result<(), String> + Sync,
+    {
         let busy = || {
             AttemptError::local(GatewayError::Busy {
                 department: dept.code.clone(),
@@ -259,15 +280,13 @@ impl HttpGateway {
         dept.metrics.attempt(retry);
         let _in_flight = dept.metrics.enter();
         let started = Instant::now();
-        let result = match tokio::time::timeout(
-            dept.timeout,
-            self.exchange(dept, method, url, body),
-        )
-        .await
-        {
-            Ok(result) => result,
-            Err(_) => Err(AttemptError::unavailable(&dept.code, true)),
-        };
+        let result =
+            match tokio::time::timeout(dept.timeout, self.exchange(dept, method, url, body, check))
+                .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(AttemptError::unavailable(&dept.code, true)),
+            };
         dept.metrics.latency(started.elapsed().as_millis() as u64);
         let unwell = result.as_ref().err().is_some_and(|e| e.unwell);
         probe.armed = false;
@@ -276,13 +295,18 @@ impl HttpGateway {
     }
 
     /// Signs, sends, reads at most the cap, and parses.
-    async fn exchange<T: DeserializeOwned>(
+    async fn exchange<T, C>(
         &self,
         dept: &Department,
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
-    ) -> Result<T, AttemptError> {
+        check: &C,
+    ) -> Result<T, AttemptError>
+    where
+        T: DeserializeOwned,
+        C: Fn(&T) -> Result<(), String> + Sync,
+    {
         let path_and_query = match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_owned(),
@@ -369,8 +393,10 @@ impl HttpGateway {
                 "content type is not application/json".into(),
             ));
         }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| AttemptError::contract(&dept.code, wire::describe_json_error(&e)))
+        let value: T = serde_json::from_slice(&bytes)
+            .map_err(|e| AttemptError::contract(&dept.code, wire::describe_json_error(&e)))?;
+        check(&value).map_err(|reason| AttemptError::contract(&dept.code, reason))?;
+        Ok(value)
     }
 
     fn endpoint(dept: &Department, segments: &[&str]) -> Result<Url, GatewayError> {
@@ -385,18 +411,6 @@ impl HttpGateway {
             .pop_if_empty()
             .extend(segments);
         Ok(url)
-    }
-
-    fn contract(dept: &Department, result: Result<(), String>) -> Result<(), GatewayError> {
-        result.map_err(|reason| {
-            let error = GatewayError::Contract {
-                department: dept.code.clone(),
-                reason,
-            };
-            dept.metrics.error(&error);
-            tracing::warn!(department = %dept.code, code = "contract", "department answer failed the checks");
-            error
-        })
     }
 }
 
@@ -576,11 +590,16 @@ impl DepartmentGateway for HttpGateway {
             size: req.size,
         })?;
         let url = Self::endpoint(dept, &["v1", "records", "query"])?;
-        let page: RecordsPage = self
-            .call(dept, Operation::Records, Method::POST, url, Some(body))
-            .await?;
-        Self::contract(dept, wire::check_records(&page, req.size))?;
-        Ok(page)
+        let size = req.size;
+        self.call(
+            dept,
+            Operation::Records,
+            Method::POST,
+            url,
+            Some(body),
+            |page| wire::check_records(page, size),
+        )
+        .await
     }
 
     async fn certificate(
@@ -603,11 +622,15 @@ impl DepartmentGateway for HttpGateway {
             request_id: req.request_id.clone(),
         })?;
         let url = Self::endpoint(dept, &["v1", "certificates", "issue"])?;
-        let facts: CertificateFacts = self
-            .call(dept, Operation::Certificate, Method::POST, url, Some(body))
-            .await?;
-        Self::contract(dept, wire::check_certificate(&facts))?;
-        Ok(facts)
+        self.call(
+            dept,
+            Operation::Certificate,
+            Method::POST,
+            url,
+            Some(body),
+            wire::check_certificate,
+        )
+        .await
     }
 
     async fn bills(&self, req: &BillsRequest) -> Result<Bills, GatewayError> {
@@ -631,11 +654,15 @@ impl DepartmentGateway for HttpGateway {
             account: req.account.clone(),
         })?;
         let url = Self::endpoint(dept, &["v1", "bills", "query"])?;
-        let bills: Bills = self
-            .call(dept, Operation::Bills, Method::POST, url, Some(body))
-            .await?;
-        Self::contract(dept, wire::check_bills(&bills))?;
-        Ok(bills)
+        self.call(
+            dept,
+            Operation::Bills,
+            Method::POST,
+            url,
+            Some(body),
+            wire::check_bills,
+        )
+        .await
     }
 
     async fn settle(&self, req: &SettleRequest) -> Result<Settlement, GatewayError> {
@@ -659,11 +686,15 @@ impl DepartmentGateway for HttpGateway {
             SettleTarget::Bill(id) => Self::endpoint(dept, &["v1", "bills", id, "settle"])?,
             SettleTarget::TopUp(id) => Self::endpoint(dept, &["v1", "topups", id, "settle"])?,
         };
-        let settlement: Settlement = self
-            .call(dept, Operation::Settle, Method::POST, url, Some(body))
-            .await?;
-        Self::contract(dept, wire::check_settlement(&settlement))?;
-        Ok(settlement)
+        self.call(
+            dept,
+            Operation::Settle,
+            Method::POST,
+            url,
+            Some(body),
+            wire::check_settlement,
+        )
+        .await
     }
 
     async fn revoked_certificates(
@@ -686,9 +717,15 @@ impl DepartmentGateway for HttpGateway {
                 url.query_pairs_mut().append_pair("cursor", c);
             }
             let page: RevokedPage = self
-                .call(dept, Operation::Revoked, Method::GET, url, None)
+                .call(
+                    dept,
+                    Operation::Revoked,
+                    Method::GET,
+                    url,
+                    None,
+                    wire::check_revoked,
+                )
                 .await?;
-            Self::contract(dept, wire::check_revoked(&page))?;
             revoked.extend(page.revoked);
             match page.next_cursor {
                 Some(next) => cursor = Some(next),
@@ -700,13 +737,12 @@ impl DepartmentGateway for HttpGateway {
                 }
             }
         }
-        Self::contract(
-            dept,
-            Err(format!(
-                "more than {MAX_REVOKED_PAGES} pages of revocations"
-            )),
-        )?;
-        Err(GatewayError::Internal("unreachable".into()))
+        let error = GatewayError::Contract {
+            department: dept.code.clone(),
+            reason: format!("more than {MAX_REVOKED_PAGES} pages of revocations"),
+        };
+        dept.metrics.error(&error);
+        Err(error)
     }
 
     fn stats(&self) -> GatewayStats {
