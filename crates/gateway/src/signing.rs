@@ -533,6 +533,38 @@ mod tests {
         );
     }
 
+    /// The worked example of docs/INTEGRATION.md § "Test vector" (the HMAC
+    /// value was checked independently with Python's hmac module).
+    #[test]
+    fn the_documented_test_vector_holds() {
+        let body = r#"{"subject":{"type":"person","id_number":"44010419880520123X","name":"陈嘉明"},"kinds":["electricity"]}"#;
+        let (key_id, path, ts, nonce) = (
+            "yuesou-2026-01",
+            "/gd/v1/bills/query",
+            1_767_225_600,
+            "q0VnT1pC3Tq8wHq9n0m7yA",
+        );
+        let ed = SigningKey::ed25519_from_seed(&[7; 32]);
+        assert_eq!(
+            ed.verifying_key().to_base64().as_deref(),
+            Some("6kpsY+KcUgq+9VB7Ey7F+ZVHdq6+vnuSQh7qaRRG0iw=")
+        );
+        let h = sign_request(key_id, &ed, "POST", path, body.as_bytes(), ts, nonce);
+        assert_eq!(
+            h.content_digest,
+            "sha-256=:cXqE8iqf3uhR3sIlZl75GfmT430oWfG2X05UiGok7Xo=:"
+        );
+        assert_eq!(
+            h.signature,
+            "QrhB7yavPF5p8ycdmPVnMHofYTYxNQwCR+hIEzPZ27rSrWjPr7pbiGBpP1282l7aKxo6ZgKYrt9dAjemEP8WAg=="
+        );
+        let hmac =
+            SigningKey::hmac_sha256_from_base64("KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=");
+        let Ok(hmac) = hmac else { panic!("secret") };
+        let h = sign_request(key_id, &hmac, "POST", path, body.as_bytes(), ts, nonce);
+        assert_eq!(h.signature, "LwOLJrs60atcTBqFHuUaKV3nnxp+WdtWZ17re0gApjQ=");
+    }
+
     #[test]
     fn both_algorithms_verify() {
         let keys = [
