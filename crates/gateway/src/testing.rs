@@ -132,9 +132,53 @@ struct State {
     log: Arc<Mutex<Vec<RequestRecord>>>,
 }
 
+/// A certificate chain and its key, PEM, for a TLS reference server.
+#[derive(Clone)]
+pub struct TlsIdentity {
+    /// The server certificate first, then intermediates.
+    pub cert_chain_pem: String,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TlsIdentity(**)")
+    }
+}
+
+// ring's provider is what the platform's client (reqwest with ring) uses
+// too; rustls 0.23.48 deprecates it only for lacking post-quantum key
+// exchange, which a loopback test server does not need.
+#[allow(deprecated)]
+fn tls_acceptor(identity: &TlsIdentity) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let invalid =
+        |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what.to_owned());
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(identity.cert_chain_pem.as_bytes())
+            .collect::<Result<_, _>>()
+            .map_err(|_| invalid("cert_chain_pem is not PEM certificates"))?;
+    let key = PrivateKeyDer::from_pem_slice(identity.key_pem.as_bytes())
+        .map_err(|_| invalid("key_pem is not a PEM key"))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|_| invalid("no TLS versions"))?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|_| invalid("the certificate and key do not fit"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 /// A running reference department. Stops when dropped.
 pub struct ReferenceServer {
     addr: SocketAddr,
+    tls: bool,
     prefix: String,
     knobs: Arc<ServerKnobs>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
@@ -160,6 +204,31 @@ impl ReferenceServer {
         department: &str,
         prefix: &str,
     ) -> std::io::Result<ReferenceServer> {
+        ReferenceServer::start_with(backend, verifier, department, prefix, None).await
+    }
+
+    /// Like [`ReferenceServer::start`], over TLS with this identity; the base
+    /// URL is then `https://127.0.0.1:PORT/prefix/` (give the certificate
+    /// that IP address as a subject alternative name).
+    pub async fn start_tls(
+        backend: Arc<dyn DepartmentGateway>,
+        verifier: Arc<Verifier>,
+        department: &str,
+        prefix: &str,
+        identity: &TlsIdentity,
+    ) -> std::io::Result<ReferenceServer> {
+        let acceptor = tls_acceptor(identity)?;
+        ReferenceServer::start_with(backend, verifier, department, prefix, Some(acceptor)).await
+    }
+
+    async fn start_with(
+        backend: Arc<dyn DepartmentGateway>,
+        verifier: Arc<Verifier>,
+        department: &str,
+        prefix: &str,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<ReferenceServer> {
+        let is_tls = tls.is_some();
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
@@ -181,20 +250,34 @@ impl ReferenceServer {
                     continue;
                 };
                 let state = state.clone();
+                let tls = tls.clone();
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |req| {
                         let state = state.clone();
                         async move { Ok::<_, Infallible>(handle(&state, req).await) }
                     });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let builder = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = builder
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .await;
+                            }
+                        }
+                        None => {
+                            let _ = builder
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
+                        }
+                    }
                 });
                 while connections.try_join_next().is_some() {}
             }
         });
         Ok(ReferenceServer {
             addr,
+            tls: is_tls,
             prefix,
             knobs,
             log,
@@ -202,9 +285,11 @@ impl ReferenceServer {
         })
     }
 
-    /// The base URL to configure: `http://127.0.0.1:PORT/prefix/`.
+    /// The base URL to configure: `http://127.0.0.1:PORT/prefix/`
+    /// (`https` when started with TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}{}", self.addr, self.prefix)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}{}", self.addr, self.prefix)
     }
 
     /// The socket address.

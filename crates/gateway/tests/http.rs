@@ -810,3 +810,56 @@ async fn answers_that_break_the_contract_are_refused() {
         Some(3)
     );
 }
+
+/// A department behind TLS with a private CA: trusted once the CA is
+/// configured (even as the only root), refused without it.
+#[tokio::test]
+async fn https_with_a_private_ca() {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+    let mut ca_params =
+        CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| panic!("{e}"));
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "粤搜测试政务数据交换 CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap_or_else(|e| panic!("{e}"));
+    let leaf_key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .and_then(|p| p.signed_by(&leaf_key, &ca))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let identity = yuesou_gateway::testing::TlsIdentity {
+        cert_chain_pem: leaf.pem(),
+        key_pem: leaf_key.serialize_pem(),
+    };
+    let dev = dev();
+    let srv = ReferenceServer::start_tls(dev.clone(), verifier(), "rst", "/gd/", &identity)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(srv.base_url().starts_with("https://127.0.0.1:"));
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = GatewayConfig::default();
+    config.client.extra_root_certificates = vec![ca_file];
+    config.client.only_extra_roots = true;
+    config
+        .departments
+        .insert("rst".into(), department(&srv.base_url(), |_| {}));
+    let trusting = HttpGateway::new(&config).unwrap_or_else(|e| panic!("{e}"));
+    let answer = trusting.bills(&bills("rst")).await;
+    assert_eq!(answer, dev.bills(&bills("x")).await);
+
+    let untrusting = gateway(vec![("rst", department(&srv.base_url(), |_| {}))]);
+    let refused = untrusting.bills(&bills("rst")).await;
+    assert!(
+        matches!(refused, Err(GatewayError::Unavailable { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        srv.request_count(),
+        1,
+        "the untrusted handshake never reached HTTP"
+    );
+}
