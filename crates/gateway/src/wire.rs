@@ -223,7 +223,13 @@ pub(crate) fn classify_status(
             false,
             false,
         ),
-        404 => outcome(GatewayError::NotFound { what: code }, false, false),
+        404 => {
+            let what = code
+                .strip_suffix("_not_found")
+                .unwrap_or(&code)
+                .replace('_', " ");
+            outcome(GatewayError::NotFound { what }, false, false)
+        }
         409 | 422 => outcome(GatewayError::Refused { code, reason }, false, false),
         408 | 429 | 500 | 502 | 503 | 504 => outcome(
             GatewayError::Unavailable {
