@@ -202,10 +202,12 @@ def check_value_hint(where, hint, target, ctx, slot, is_first=False):
         else:
             r = hint["rows"]
             if not (isinstance(r, dict) and is_int(r.get("min")) and is_int(r.get("max"))
-                    and 0 <= r["min"] <= r["max"] and set(r) <= {"min", "max", "empty"}):
-                bad(where, f"`rows` must be {{min, max[, empty]}} with 0 <= min <= max, got {r!r}")
+                    and 0 <= r["min"] <= r["max"] and set(r) <= {"min", "max", "empty", "empty_summary"}):
+                bad(where, f"`rows` must be {{min, max[, empty, empty_summary]}} with 0 <= min <= max, got {r!r}")
             elif "empty" in r and not (is_num(r["empty"]) and 0 <= r["empty"] < 1):
                 bad(where, "`rows.empty` must be a share in [0, 1)")
+            elif "empty_summary" in r and not isinstance(r["empty_summary"], bool):
+                bad(where, "`rows.empty_summary` must be true or false")
     elif slot == "column" and is_first:
         bad(where, "the first column's hint needs `rows` (how many rows a subject has)")
 
