@@ -1,53 +1,86 @@
-//! Certificate families (证明): what a department certifies and for how
-//! long. Loaded from `data/records/certificates.json`:
+//! Certificate families (证明): what a department certifies, into which
+//! licence type of 我的证照, for how long. Loaded from
+//! `data/records/certificates.json` (format in `data/records/README.md`):
 //!
-//! ```json
-//! {"format": 1, "certificates": {"social_insurance_proof": {
-//!   "licence_type": "social_insurance_certificate", "valid_days": 90, "level": "L2",
-//!   "purpose_required": true, "purposes": ["购房", "落户"],
-//!   "facts": ["holder_name", "holder", "months_paid"],
-//!   "dev": {"months_paid": {"gen": "number", "min": 12, "max": 240}}}}}
 //! ```
+//! use yuesou_gateway::Certificates;
+//! let certs = Certificates::parse("certificates.json", r#"{"format": 1, "certificates": {"hz-hjzm": {
+//!   "licence_type": "household_certificate", "valid_days": 90, "level": "L3",
+//!   "purpose_required": false, "purposes": [],
+//!   "facts": ["number", "household_address"],
+//!   "dev": {"number": {"gen": "text", "template": "{year}44{n4}{n4}{n2}"},
+//!           "household_address": {"gen": "text", "template": "{city}{district}{road}{num}号"}}}}}"#)
+//!     .map_err(|e| e.to_string())?;
+//! assert_eq!(certs.get("hz-hjzm").and_then(|c| c.valid_days), Some(90));
+//! # Ok::<(), String>(())
+//! ```
+//!
+//! The platform fills `holder`, `holder_name`, `authority` (the item's
+//! department), `issued_on`, `expires_on` and `purpose`; everything else,
+//! the certificate `number` included, is a fact from the department.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::kinds::{Dev, Level, LoadError, check_value_dev};
+use crate::hints::{self, Hint, Refs, Slot};
+use crate::kinds::{Level, LoadError, is_family};
+use crate::model::ColumnType;
+
+/// Fields of a certificate the platform fills, never a department's facts.
+pub const PLATFORM_FIELDS: [&str; 6] = [
+    "holder",
+    "holder_name",
+    "authority",
+    "issued_on",
+    "expires_on",
+    "purpose",
+];
 
 /// A certificate family.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateDef {
-    /// The wallet licence type the certificate is issued as.
+    /// The wallet licence type it is issued as (`data/wallet/licence_types.json`).
     pub licence_type: String,
-    /// Days of validity from issue (0: does not expire).
-    pub valid_days: u32,
-    /// Real-name level needed (the daemon enforces it).
-    #[serde(default)]
-    pub level: Option<Level>,
-    /// Whether a purpose (用途) must be given.
+    /// Days from issue to `expires_on`; `None` for types that do not expire.
+    pub valid_days: Option<u32>,
+    /// Real-name level needed (at least the item's).
+    pub level: Level,
+    /// Whether a purpose (用途) must be chosen.
     pub purpose_required: bool,
-    /// Allowed purposes (any when empty).
-    #[serde(default)]
+    /// The purposes to choose from (empty when none is required).
     pub purposes: Vec<String>,
-    /// Field names of the certified facts.
+    /// Field names the department supplies, `number` among them.
     pub facts: Vec<String>,
-    /// Development generators by fact name. Without one, `holder_name` and
-    /// `holder` are the subject's name and identifier, others `null`.
-    #[serde(default)]
-    pub dev: BTreeMap<String, Dev>,
+    /// One development hint per fact.
+    pub dev: BTreeMap<String, Hint>,
+}
+
+impl CertificateDef {
+    /// The facts in the order their values are made (a fact after the
+    /// facts it reads).
+    pub fn generation_order(&self) -> Result<Vec<&str>, String> {
+        let reads: BTreeMap<&str, Vec<&str>> = self
+            .dev
+            .iter()
+            .map(|(name, hint)| (name.as_str(), hint.generator.reads()))
+            .collect();
+        let names: Vec<&str> = self.facts.iter().map(String::as_str).collect();
+        hints::dependency_order(&reads, &names)
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CertificatesFile {
     format: u32,
-    certificates: BTreeMap<String, CertificateDef>,
+    certificates: BTreeMap<String, Value>,
 }
 
-/// All certificate families by item family.
+/// All certificate families, by family.
 #[derive(Debug, Clone, Default)]
 pub struct Certificates {
     families: BTreeMap<String, CertificateDef>,
@@ -72,37 +105,19 @@ impl Certificates {
                 format!("format {} is not 1", parsed.format),
             ));
         }
-        for (family, def) in &parsed.certificates {
+        let mut families = BTreeMap::new();
+        for (family, value) in parsed.certificates {
             let fail =
                 |reason: String| LoadError::new(file, format!("certificate {family}: {reason}"));
-            if def.facts.is_empty() {
-                return Err(fail("no facts".into()));
+            let def: CertificateDef =
+                serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+            if !is_family(&family) {
+                return Err(fail("not a family (e.g. hz-hjzm)".into()));
             }
-            if def.purpose_required && def.purposes.iter().any(|p| p.trim().is_empty()) {
-                return Err(fail("empty purpose".into()));
-            }
-            for (field, dev) in &def.dev {
-                if !def.facts.contains(field) {
-                    return Err(fail(format!("dev for {field:?}, which is not a fact")));
-                }
-                if matches!(
-                    dev,
-                    Dev::SequenceMonth { .. }
-                        | Dev::SequenceDate { .. }
-                        | Dev::Copy { .. }
-                        | Dev::Rows { .. }
-                        | Dev::Sum { .. }
-                        | Dev::Count
-                        | Dev::Latest { .. }
-                ) {
-                    return Err(fail(format!("dev for {field:?}: only value generators")));
-                }
-                check_value_dev(dev, field, None).map_err(fail)?;
-            }
+            check(&def).map_err(fail)?;
+            families.insert(family, def);
         }
-        Ok(Certificates {
-            families: parsed.certificates,
-        })
+        Ok(Certificates { families })
     }
 
     /// A family by key.
@@ -114,23 +129,146 @@ impl Certificates {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &CertificateDef)> {
         self.families.iter()
     }
+
+    /// How many families.
+    pub fn len(&self) -> usize {
+        self.families.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.families.is_empty()
+    }
+}
+
+fn check(def: &CertificateDef) -> Result<(), String> {
+    if def.licence_type.trim().is_empty() {
+        return Err("`licence_type` must not be empty".into());
+    }
+    if def.valid_days == Some(0) {
+        return Err("`valid_days` is positive, or null for types that do not expire".into());
+    }
+    if def.level == Level::L1 {
+        return Err("`level` must be L2 or L3".into());
+    }
+    let distinct: HashSet<&String> = def.purposes.iter().collect();
+    if def.purpose_required
+        && (def.purposes.is_empty()
+            || def.purposes.iter().any(|p| p.trim().is_empty())
+            || distinct.len() != def.purposes.len())
+    {
+        return Err("`purposes` must list distinct choices when a purpose is required".into());
+    }
+    if !def.purpose_required && !def.purposes.is_empty() {
+        return Err("`purposes` must be empty when no purpose is required".into());
+    }
+    let facts: HashSet<&String> = def.facts.iter().collect();
+    if facts.len() != def.facts.len() || !facts.contains(&"number".to_owned()) {
+        return Err("`facts` must list distinct field names including `number`".into());
+    }
+    if let Some(f) = def
+        .facts
+        .iter()
+        .find(|f| PLATFORM_FIELDS.contains(&f.as_str()))
+    {
+        return Err(format!(
+            "fact {f:?} is filled by the platform, not the department"
+        ));
+    }
+    let hinted: HashSet<&String> = def.dev.keys().collect();
+    if hinted != facts {
+        return Err("`dev` must give one hint per fact, and no other".into());
+    }
+    let refs = Refs {
+        columns: BTreeMap::new(),
+        filters: BTreeMap::new(),
+        facts: Some(&def.dev),
+        first: None,
+    };
+    for (fact, hint) in &def.dev {
+        if hint.steady.is_some() || hint.rows.is_some() {
+            return Err(format!("dev {fact}: `steady` and `rows` are for columns"));
+        }
+        hints::check(hint, ColumnType::Text, Slot::Fact, &refs)
+            .map_err(|e| format!("dev {fact}: {e}"))?;
+    }
+    def.generation_order()?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const ONE: &str = r#"{"format":1,"certificates":{"bdc-ywfz":{"licence_type":"property_record_certificate",
+      "valid_days":30,"level":"L3","purpose_required":true,"purposes":["购房资格审核"],
+      "facts":["number","property_count","query_result"],
+      "dev":{"number":{"gen":"text","template":"{year}{n4}{n4}"},
+             "property_count":{"gen":"number","min":0,"max":3},
+             "query_result":{"gen":"map","from":"property_count","bands":[[0,"未查询到"],[1,"查询到"]]}}}}}"#;
+
     #[test]
-    fn loads_and_checks() {
-        let text = r#"{"format":1,"certificates":{"no_crime":{"licence_type":"no_crime_certificate","valid_days":90,
-          "level":"L3","purpose_required":true,"purposes":["出国"],"facts":["holder_name","holder","result"],
-          "dev":{"result":{"gen":"const","value":"无违法犯罪记录"}}}}}"#;
-        let certs = Certificates::parse("t", text);
-        assert!(
-            certs.as_ref().is_ok_and(|c| c.get("no_crime").is_some()),
-            "{certs:?}"
+    fn loads_and_orders_facts() {
+        let certs = Certificates::parse("t", ONE);
+        let Ok(certs) = certs else {
+            panic!("{certs:?}")
+        };
+        let def = certs.get("bdc-ywfz");
+        assert_eq!(
+            def.map(CertificateDef::generation_order),
+            Some(Ok(vec!["number", "property_count", "query_result"]))
         );
-        let bad = text.replace("\"dev\":{\"result\"", "\"dev\":{\"other\"");
-        assert!(Certificates::parse("t", &bad).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_families() {
+        for (text, expected) in [
+            (
+                ONE.replace("\"valid_days\":30", "\"valid_days\":0"),
+                "valid_days",
+            ),
+            (
+                ONE.replace("\"purposes\":[\"购房资格审核\"]", "\"purposes\":[]"),
+                "purposes",
+            ),
+            (
+                ONE.replace(
+                    "\"facts\":[\"number\",",
+                    "\"facts\":[\"holder\",\"number\",",
+                ),
+                "platform",
+            ),
+            (
+                ONE.replace("\"facts\":[\"number\",", "\"facts\":["),
+                "number",
+            ),
+            (
+                ONE.replace("\"from\":\"property_count\"", "\"from\":\"nope\""),
+                "unknown fact",
+            ),
+            (ONE.replace("\"level\":\"L3\"", "\"level\":\"L1\""), "level"),
+            (
+                ONE.replace("\"level\":\"L3\"", "\"level\":\"L3\",\"x\":1"),
+                "unknown field",
+            ),
+            (
+                ONE.replace(
+                    "{\"gen\":\"number\",\"min\":0,\"max\":3}",
+                    "{\"gen\":\"cycle\",\"values\":[1]}",
+                ),
+                "cycle",
+            ),
+        ] {
+            match Certificates::parse("t", &text) {
+                Ok(_) => panic!("accepted a bad {expected}"),
+                Err(e) => {
+                    let e = e.to_string();
+                    assert!(
+                        e.contains(expected) && e.contains("bdc-ywfz"),
+                        "{e} lacks {expected}"
+                    );
+                }
+            }
+        }
     }
 }

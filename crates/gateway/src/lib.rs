@@ -11,8 +11,10 @@
 //!   retries with backoff and jitter, a circuit breaker, a concurrency
 //!   limit, a response size cap and strict parsing.
 //! - [`DevGateway`]: deterministic, plausible data for any person from the
-//!   record kinds and certificate families, so one machine runs the whole
-//!   platform.
+//!   record kinds and certificate families of `data/records/` (their format
+//!   and the dev-hint language are defined by `data/records/README.md`;
+//!   [`kinds`], [`hints`], [`certificates`] and [`services`] load them), so
+//!   one machine runs the whole platform.
 //!
 //! Both ends of the request signature live in [`signing`]: the platform
 //! signs, a department verifies with [`signing::Verifier`]. With the
@@ -28,9 +30,11 @@ pub mod clock;
 mod dev;
 mod error;
 mod gateway;
+pub mod hints;
 mod http;
 pub mod kinds;
 mod model;
+pub mod services;
 pub mod signing;
 mod stats;
 #[cfg(feature = "test-server")]
@@ -40,7 +44,8 @@ pub mod wire;
 pub use certificates::{CertificateDef, Certificates};
 pub use clock::{Clock, ManualClock, SkewedClock, SystemClock};
 pub use dev::{
-    DevBillKinds, DevGateway, DevKnobs, LedgerEntry, MemoryLedger, Recorded, SettlementLedger,
+    DevBillKinds, DevGateway, DevKnobs, DevWords, LedgerEntry, MemoryLedger, Recorded,
+    SettlementLedger,
 };
 pub use error::GatewayError;
 pub use gateway::DepartmentGateway;
@@ -48,12 +53,13 @@ pub use http::{
     Algorithm, BreakerConfig, ClientConfig, ConfigError, DepartmentConfig, GatewayConfig,
     HttpGateway, Secret,
 };
-pub use kinds::{LoadError, RecordKind, RecordKinds};
+pub use kinds::{Level, LoadError, RecordKind, RecordKinds};
 pub use model::{
     Bill, BillStatus, Bills, BillsRequest, CertificateFacts, CertificateRequest, Column,
-    ColumnType, MAX_PAGE_SIZE, RecordsPage, RecordsRequest, Revocation, Revocations, SettleRequest,
-    SettleTarget, Settlement, SubjectRef, TopUp,
+    ColumnType, MAX_PAGE_SIZE, RecordsPage, RecordsRequest, Revocation, Revocations, ServiceRef,
+    SettleRequest, SettleTarget, Settlement, SubjectRef, TopUp,
 };
+pub use services::Services;
 pub use stats::{
     BreakerState, DepartmentStats, GatewayStats, Histogram, LATENCY_BUCKETS_MS, Operation,
 };

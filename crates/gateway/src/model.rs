@@ -108,6 +108,56 @@ impl fmt::Debug for SubjectRef {
     }
 }
 
+/// The catalogue item (事项) a request is made for. A department serving
+/// several services under one record kind or certificate family (the 21
+/// cities' 公积金, the exams of one 考试院) tells them apart by it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceRef {
+    /// The item id, e.g. `gjj-jcmx-440100`: its family and its region part.
+    pub item: String,
+    /// The item's region (division code): a city's (`440100`), or `440000`
+    /// for province-wide items.
+    pub region_code: String,
+    /// The item's title, e.g. 住房公积金缴存明细查询.
+    pub title: String,
+    /// The item's theme, e.g. 公积金.
+    pub theme: String,
+}
+
+impl ServiceRef {
+    /// A service reference.
+    pub fn new(item: &str, region_code: &str, title: &str, theme: &str) -> ServiceRef {
+        ServiceRef {
+            item: item.to_owned(),
+            region_code: region_code.to_owned(),
+            title: title.to_owned(),
+            theme: theme.to_owned(),
+        }
+    }
+
+    /// The item's family: its id without the last `-…` part
+    /// (`gjj-jcmx-440100` → `gjj-jcmx`).
+    pub fn family(&self) -> &str {
+        self.item.rsplit_once('-').map_or(&self.item, |(f, _)| f)
+    }
+
+    /// Checks the shapes: an item id of a family and a region part, a
+    /// six-digit region code, a title of 1–100 and a theme of 0–50 characters.
+    pub fn validate(&self) -> Result<(), String> {
+        if !crate::kinds::is_family(&self.item) || !crate::kinds::is_family(self.family()) {
+            return Err("service.item must be an item id such as gjj-jcmx-440100".into());
+        }
+        if self.region_code.len() != 6 || !self.region_code.bytes().all(|c| c.is_ascii_digit()) {
+            return Err("service.region_code must be six digits".into());
+        }
+        let title = self.title.chars().count();
+        if !(1..=100).contains(&title) || self.theme.chars().count() > 50 {
+            return Err("service.title must be 1–100 characters, service.theme at most 50".into());
+        }
+        Ok(())
+    }
+}
+
 /// A query for records (查询).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordsRequest {
@@ -115,6 +165,10 @@ pub struct RecordsRequest {
     pub department: String,
     /// The record kind's code (data/records/kinds.json).
     pub kind: String,
+    /// The item asked about (its family picks the development variant; its
+    /// region and city place the rows). `None` for a request made for no
+    /// particular item: then province-wide, with no variant.
+    pub service: Option<ServiceRef>,
     /// Whose records.
     pub subject: SubjectRef,
     /// Filter values by filter name; ranges are `from/to` (either end may be
@@ -148,6 +202,9 @@ impl RecordsRequest {
                 .any(|(k, v)| k.len() > 40 || v.chars().count() > 100)
         {
             return Err("at most 16 filters, names ≤ 40 bytes, values ≤ 100 characters".into());
+        }
+        if let Some(service) = &self.service {
+            service.validate()?;
         }
         self.subject.validate().map_err(str::to_owned)
     }
@@ -211,6 +268,8 @@ pub struct CertificateRequest {
     pub department: String,
     /// The certificate family (key of data/records/certificates.json).
     pub family: String,
+    /// The item asked about (of that family): its region places the facts.
+    pub service: Option<ServiceRef>,
     /// Whom the certificate is about.
     pub subject: SubjectRef,
     /// What it is for (用途), when the family asks for one.
@@ -219,18 +278,44 @@ pub struct CertificateRequest {
     pub request_id: String,
 }
 
+impl CertificateRequest {
+    /// Checks the family, the service (of that family), the request id and
+    /// the subject (a person or an organisation).
+    pub fn validate(&self) -> Result<(), String> {
+        if !crate::kinds::is_family(&self.family) {
+            return Err("family must look like hz-hjzm".into());
+        }
+        if let Some(service) = &self.service {
+            service.validate()?;
+            if service.family() != self.family {
+                return Err("service.item is not of the certificate's family".into());
+            }
+        }
+        if !is_token(&self.request_id) {
+            return Err("request_id must be 1–128 of [A-Za-z0-9._:-]".into());
+        }
+        if matches!(self.subject, SubjectRef::None) {
+            return Err("a certificate needs a subject".into());
+        }
+        self.subject.validate().map_err(str::to_owned)
+    }
+}
+
 /// The facts of an issued certificate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CertificateFacts {
-    /// The department's certificate number (证明编号).
+    /// The department's certificate number (证明编号): the family's
+    /// `number` fact.
     pub number: String,
     /// Date of issue.
     #[serde(with = "ymd")]
     pub issued_on: Date,
-    /// Last day of validity, when it expires.
+    /// When it expires (`expires_on` = `issued_on` + the family's
+    /// `valid_days`); `None` for types that do not expire.
     #[serde(with = "ymd::option", default)]
     pub valid_until: Option<Date>,
-    /// The certified facts by field name.
+    /// The family's other facts by field name (everything in its `facts`
+    /// but `number`).
     pub fields: BTreeMap<String, Value>,
 }
 

@@ -482,6 +482,7 @@ async fn route(state: &State, method: &str, path_and_query: &str, body: &[u8]) -
             let req = RecordsRequest {
                 department,
                 kind: q.kind,
+                service: q.service,
                 subject: q.subject,
                 filters: q.filters,
                 page: q.page,
@@ -497,6 +498,7 @@ async fn route(state: &State, method: &str, path_and_query: &str, body: &[u8]) -
             let req = CertificateRequest {
                 department,
                 family: q.kind,
+                service: q.service,
                 subject: q.subject,
                 purpose: q.purpose,
                 request_id: q.request_id,

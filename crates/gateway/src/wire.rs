@@ -13,7 +13,8 @@ use crate::GatewayError;
 use crate::clock::{parse_date, parse_month};
 use crate::error::mask_personal;
 use crate::model::{
-    Bills, CertificateFacts, ColumnType, RecordsPage, Revocation, Settlement, SubjectRef, is_token,
+    Bills, CertificateFacts, ColumnType, RecordsPage, Revocation, ServiceRef, Settlement,
+    SubjectRef, is_token,
 };
 
 /// Endpoint of records queries, relative to the base URL.
@@ -30,6 +31,9 @@ pub const PATH_BILLS: &str = "v1/bills/query";
 pub struct RecordsQuery {
     /// Record kind code.
     pub kind: String,
+    /// The catalogue item asked about (absent: no particular item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceRef>,
     /// Whose records.
     pub subject: SubjectRef,
     /// Filter values by name.
@@ -46,6 +50,9 @@ pub struct RecordsQuery {
 pub struct CertificateIssue {
     /// Certificate family.
     pub kind: String,
+    /// The catalogue item asked about (absent: no particular item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceRef>,
     /// About whom.
     pub subject: SubjectRef,
     /// Purpose (用途), if any.

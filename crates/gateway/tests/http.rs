@@ -15,22 +15,19 @@ use yuesou_gateway::testing::ReferenceServer;
 use yuesou_gateway::{
     Algorithm, BillStatus, BillsRequest, BreakerState, CertificateRequest, DepartmentConfig,
     DepartmentGateway, DevGateway, GatewayConfig, GatewayError, HttpGateway, ManualClock,
-    RecordsRequest, SettleRequest, SettleTarget, SkewedClock, SubjectRef,
+    RecordsRequest, ServiceRef, SettleRequest, SettleTarget, SkewedClock, SubjectRef,
 };
 
 const SEED: [u8; 32] = [7; 32];
 const CHEN: (&str, &str) = ("44010419880520123X", "陈嘉明");
 
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
+/// The development gateway over the project's data/ (the real record
+/// kinds, certificate families, words and bill kinds).
 fn dev() -> Arc<DevGateway> {
-    let dev = DevGateway::from_files(&fixture("kinds.json"), Some(&fixture("certificates.json")));
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let dev = DevGateway::from_data_dir(&data);
     let Ok(dev) = dev else {
-        panic!("fixtures: {dev:?}")
+        panic!("data/: {dev:?}")
     };
     Arc::new(dev.with_clock(Arc::new(ManualClock::at_date(date!(2026 - 10 - 15)))))
 }
@@ -89,7 +86,13 @@ fn gateway(departments: Vec<(&str, DepartmentConfig)>) -> HttpGateway {
 fn records(department: &str) -> RecordsRequest {
     RecordsRequest {
         department: department.into(),
-        kind: "social_insurance_payments".into(),
+        kind: "social_insurance_contributions".into(),
+        service: Some(ServiceRef::new(
+            "sb-ylcx-440100",
+            "440100",
+            "养老保险缴费查询",
+            "社保",
+        )),
         subject: SubjectRef::person(CHEN.0, CHEN.1),
         filters: [("month".to_owned(), "2026-01/2026-06".to_owned())].into(),
         page: 2,
@@ -122,9 +125,15 @@ async fn answers_over_http_equal_the_backend_s() {
 
     let cert = CertificateRequest {
         department: "rst".into(),
-        family: "social_insurance_proof".into(),
+        family: "gafw-wfzm".into(),
+        service: Some(ServiceRef::new(
+            "gafw-wfzm-440100",
+            "440100",
+            "无犯罪记录证明开具",
+            "公安服务",
+        )),
         subject: SubjectRef::person(CHEN.0, CHEN.1),
-        purpose: Some("落户".into()),
+        purpose: Some("就业".into()),
         request_id: "cert-1".into(),
     };
     let facts = gw.certificate(&cert).await;

@@ -1,35 +1,38 @@
 //! The development gateway: plausible, deterministic department data for
 //! any person, so the whole platform runs on one machine.
 //!
-//! Records come from the record kinds' `dev` generators, certificates from
-//! the certificate families' `dev` generators, bills from this crate's
-//! data/dev-bills.json. The same subject, kind, filters and day always give
-//! the same answer; different subjects get different data. "Today" comes
-//! from an injectable [`Clock`]; nothing is random across runs.
+//! Everything it answers is defined by the data under `data/`, whose
+//! format and semantics `data/records/README.md` defines: records from the
+//! record kinds' dev hints (`records/kinds.json`), certificate facts from
+//! the certificate families' (`records/certificates.json`), words from
+//! `records/dev_words.json` and the gazetteer, bills from
+//! `records/bills.json`. The same request on the same day always gives the
+//! same answer; different subjects get different data. "Today" comes from
+//! an injectable [`Clock`]; nothing is random across runs.
 //!
-//! ```
+//! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::collections::BTreeMap;
-//! use yuesou_gateway::{Certificates, DepartmentGateway, DevGateway, RecordKinds, RecordsRequest, SubjectRef};
-//! let kinds = RecordKinds::parse("kinds.json", r#"{"format":1,"kinds":[{"code":"water_usage","title":"用水记录",
-//!   "scope":"personal","level":null,"subject":"person","columns":[
-//!   {"name":"month","label":"月份","type":"month","dev":{"gen":"sequence_month","step":-1}},
-//!   {"name":"amount","label":"水费","type":"money","dev":{"gen":"money","min_fen":1500,"max_fen":9000}}],
-//!   "sort":{"column":"month","order":"desc"},"page_size":12,"history_months":12,"empty_text":"暂无记录"}]}"#)?;
-//! let dev = DevGateway::new(kinds, Certificates::default());
+//! use yuesou_gateway::{DepartmentGateway, DevGateway, RecordsRequest, ServiceRef, SubjectRef};
+//! let dev = DevGateway::from_data_dir(std::path::Path::new("data"))?;
 //! let page = dev.records(&RecordsRequest {
-//!     department: "自来水公司".into(), kind: "water_usage".into(),
+//!     department: "广州住房公积金管理中心".into(),
+//!     kind: "housing_fund_deposits".into(),
+//!     service: Some(ServiceRef::new("gjj-jcmx-440100", "440100", "住房公积金缴存明细查询", "公积金")),
 //!     subject: SubjectRef::person("44010419880520123X", "陈嘉明"),
-//!     filters: BTreeMap::new(), page: 1, size: 10,
+//!     filters: BTreeMap::new(), page: 1, size: 12,
 //! }).await?;
-//! assert_eq!(page.total, 12);
+//! assert!(page.rows.len() <= 12);
 //! # Ok(()) }
 //! ```
 
 mod bills;
+mod filters;
 mod ledger;
 mod records;
 mod rng;
+mod summary;
+mod values;
 mod words;
 
 use std::collections::{BTreeMap, HashMap};
@@ -44,20 +47,27 @@ use time::OffsetDateTime;
 
 pub use bills::DevBillKinds;
 pub use ledger::{LedgerEntry, MemoryLedger, Recorded, SettlementLedger};
+pub use words::DevWords;
 
 use crate::certificates::Certificates;
 use crate::clock::{Clock, SystemClock, format_date};
+use crate::hints::Gen;
 use crate::kinds::{LoadError, RecordKinds};
 use crate::model::{
-    Bills, BillsRequest, CertificateFacts, CertificateRequest, RecordsPage, RecordsRequest,
-    Revocation, Revocations, SettleRequest, SettleTarget, Settlement, SubjectRef, is_token,
+    Bills, BillsRequest, CertificateFacts, CertificateRequest, ColumnType, RecordsPage,
+    RecordsRequest, Revocation, Revocations, SettleRequest, SettleTarget, Settlement, SubjectRef,
+    is_token,
 };
 use crate::stats::{BreakerState, Metrics, Operation};
 use crate::{DepartmentGateway, GatewayError, GatewayStats};
 use bills::{Payable, Payer};
-use records::looks_like_plate;
-use rng::{Rng, hash_hex};
-use words::{City, Words};
+use filters::looks_like_plate;
+use rng::hash_hex;
+use values::{Env, Row};
+use words::City;
+
+/// The kind whose `plate` column lists a person's vehicles.
+const VEHICLES_KIND: &str = "vehicles";
 
 /// Fault knobs of one department (tests, demos of failure handling).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,8 +83,8 @@ pub struct DevKnobs {
 pub struct DevGateway {
     kinds: Arc<RecordKinds>,
     certificates: Arc<Certificates>,
+    words: Arc<DevWords>,
     bills: Arc<DevBillKinds>,
-    words: &'static Words,
     clock: Arc<dyn Clock>,
     ledger: Arc<dyn SettlementLedger>,
     knobs: RwLock<HashMap<String, DevKnobs>>,
@@ -84,14 +94,15 @@ pub struct DevGateway {
 }
 
 impl DevGateway {
-    /// A development gateway over these kinds and certificate families,
-    /// with the built-in bill kinds, the system clock and a memory ledger.
-    pub fn new(kinds: RecordKinds, certificates: Certificates) -> DevGateway {
+    /// A development gateway over these kinds, certificate families and
+    /// words, with no bill kinds ([`DevGateway::with_bill_kinds`]), the
+    /// system clock and a memory ledger.
+    pub fn new(kinds: RecordKinds, certificates: Certificates, words: DevWords) -> DevGateway {
         DevGateway {
             kinds: Arc::new(kinds),
             certificates: Arc::new(certificates),
-            bills: Arc::new(DevBillKinds::builtin()),
-            words: Words::builtin(),
+            words: Arc::new(words),
+            bills: Arc::new(DevBillKinds::default()),
             clock: Arc::new(SystemClock),
             ledger: Arc::new(MemoryLedger::new()),
             knobs: RwLock::new(HashMap::new()),
@@ -101,15 +112,17 @@ impl DevGateway {
         }
     }
 
-    /// Loads `data/records/kinds.json` and, when given and present,
-    /// `data/records/certificates.json`.
-    pub fn from_files(kinds: &Path, certificates: Option<&Path>) -> Result<DevGateway, LoadError> {
-        let kinds = RecordKinds::load(kinds)?;
-        let certificates = match certificates {
-            Some(path) => Certificates::load(path)?,
-            None => Certificates::default(),
-        };
-        Ok(DevGateway::new(kinds, certificates))
+    /// Loads everything from a data directory (the repository's `data/`):
+    /// `records/kinds.json`, `records/certificates.json`,
+    /// `records/dev_words.json`, `records/bills.json`, `divisions.jsonl`
+    /// and `towns.jsonl`.
+    pub fn from_data_dir(data: &Path) -> Result<DevGateway, LoadError> {
+        let records = data.join("records");
+        let kinds = RecordKinds::load(&records.join("kinds.json"))?;
+        let certificates = Certificates::load(&records.join("certificates.json"))?;
+        let words = DevWords::from_data_dir(data)?;
+        let bills = DevBillKinds::load(&records.join("bills.json"))?;
+        Ok(DevGateway::new(kinds, certificates, words).with_bill_kinds(bills))
     }
 
     /// Uses this clock for "today" and for settlement times.
@@ -124,10 +137,20 @@ impl DevGateway {
         self
     }
 
-    /// Uses these bill kinds instead of the built-in ones.
+    /// Uses these bill kinds (`data/records/bills.json`).
     pub fn with_bill_kinds(mut self, bills: DevBillKinds) -> DevGateway {
         self.bills = Arc::new(bills);
         self
+    }
+
+    /// The record kinds it answers from.
+    pub fn kinds(&self) -> &RecordKinds {
+        &self.kinds
+    }
+
+    /// The certificate families it answers from.
+    pub fn certificates(&self) -> &Certificates {
+        &self.certificates
     }
 
     /// Sets latency and failure rate for a department (as named in requests).
@@ -154,26 +177,42 @@ impl DevGateway {
             ));
     }
 
-    /// The subject's vehicles: one or two plates of the home city.
+    /// The subject's vehicles: the `plate` values of the `vehicles` kind
+    /// for the subject (region 440000), as the README defines them. None
+    /// without a `vehicles` kind.
     pub fn vehicles(&self, subject: &SubjectRef) -> Vec<String> {
-        if matches!(subject, SubjectRef::None) {
+        let Some(kind) = self.kinds.get(VEHICLES_KIND) else {
+            return Vec::new();
+        };
+        if matches!(subject, SubjectRef::None) || kind.column("plate").is_none() {
             return Vec::new();
         }
-        let seed = subject.seed_key();
-        let home = self.home(subject);
-        let mut rng = Rng::new(&["vehicles", &seed]);
-        let n = rng.range(1, 2);
-        let mut plates: Vec<String> = Vec::new();
-        while plates.len() < n as usize {
-            let plate = self.words.plate(&mut rng, home);
-            if !plates.contains(&plate) {
-                plates.push(plate);
-            }
-        }
+        let request = records::Request {
+            family: None,
+            region_code: "440000",
+            subject_key: subject.seed_key(),
+        };
+        let given = BTreeMap::new();
+        let env = Env {
+            words: &self.words,
+            today: self.clock.today(),
+            department: "",
+            theme: &kind.title,
+            item: &kind.title,
+            city: None,
+            filters: &given,
+            seed: records::seed(kind, &request, &BTreeMap::new()),
+        };
+        let mut plates: Vec<String> = records::generate(kind, None, &env)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|row| row.get("plate").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        plates.dedup();
         plates
     }
 
-    fn home(&self, subject: &SubjectRef) -> &'static City {
+    fn home(&self, subject: &SubjectRef) -> &City {
         match subject {
             SubjectRef::Person { id_number, .. } => {
                 self.words.home_city(id_number, &subject.seed_key())
@@ -208,7 +247,7 @@ impl DevGateway {
         }
         if knobs.failure_rate > 0.0 {
             let n = self.calls.fetch_add(1, Ordering::Relaxed).to_string();
-            if Rng::new(&["failure", department, &n]).chance(knobs.failure_rate) {
+            if rng::Rng::new(&["failure", department, &n]).chance(knobs.failure_rate) {
                 let error = GatewayError::Unavailable {
                     department: department.to_owned(),
                     retry_after_secs: Some(1),
@@ -227,10 +266,8 @@ impl DevGateway {
             .get(&req.kind)
             .ok_or_else(|| GatewayError::not_found("record kind"))?;
         let ctx = records::Context {
-            words: self.words,
+            words: &self.words,
             today: self.clock.today(),
-            plates: self.vehicles(&req.subject),
-            home: self.home(&req.subject),
         };
         records::query(kind, req, &ctx)
     }
@@ -239,27 +276,11 @@ impl DevGateway {
         &self,
         req: &CertificateRequest,
     ) -> Result<CertificateFacts, GatewayError> {
-        req.subject
-            .validate()
-            .map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
-        if !is_token(&req.request_id) {
-            return Err(GatewayError::BadRequest(
-                "request_id must be 1–128 of [A-Za-z0-9._:-]".into(),
-            ));
-        }
+        req.validate().map_err(GatewayError::BadRequest)?;
         let def = self
             .certificates
             .get(&req.family)
             .ok_or_else(|| GatewayError::not_found("certificate kind"))?;
-        let (holder, holder_name) = match &req.subject {
-            SubjectRef::Person { id_number, name } => (id_number, name),
-            SubjectRef::Organisation { uscc, name } => (uscc, name),
-            SubjectRef::None => {
-                return Err(GatewayError::BadRequest(
-                    "a certificate needs a subject".into(),
-                ));
-            }
-        };
         let purpose = req
             .purpose
             .as_deref()
@@ -269,7 +290,12 @@ impl DevGateway {
             None if def.purpose_required => {
                 return Err(GatewayError::BadRequest("purpose is required".into()));
             }
-            Some(p) if !def.purposes.is_empty() && !def.purposes.iter().any(|q| q == p) => {
+            Some(_) if !def.purpose_required => {
+                return Err(GatewayError::BadRequest(
+                    "this certificate takes no purpose".into(),
+                ));
+            }
+            Some(p) if !def.purposes.iter().any(|q| q == p) => {
                 return Err(GatewayError::BadRequest(
                     "purpose is not one of the family's purposes".into(),
                 ));
@@ -277,37 +303,64 @@ impl DevGateway {
             _ => {}
         }
         let today = self.clock.today();
-        let seed = req.subject.seed_key();
-        let digits: String = hash_hex(&["certificate", &req.family, &seed, &req.request_id], 8)
-            .bytes()
-            .map(|b| char::from(b'0' + b % 10))
-            .take(10)
-            .collect();
-        let ctx = records::Context {
-            words: self.words,
+        let region_code = req
+            .service
+            .as_ref()
+            .map_or("440000", |s| s.region_code.as_str());
+        let title = req.service.as_ref().map_or("", |s| s.title.as_str());
+        let given = BTreeMap::new();
+        let env = Env {
+            words: &self.words,
             today,
-            plates: self.vehicles(&req.subject),
-            home: self.home(&req.subject),
+            department: &req.department,
+            theme: req.service.as_ref().map_or("", |s| s.theme.as_str()),
+            item: words::item_name(title),
+            city: self.words.city_of(region_code),
+            filters: &given,
+            seed: vec![
+                "certificate".to_owned(),
+                req.family.clone(),
+                req.subject.seed_key(),
+                region_code.to_owned(),
+            ],
         };
-        let mut fields = BTreeMap::new();
-        for fact in &def.facts {
-            let value = match (def.dev.get(fact), fact.as_str()) {
-                (Some(dev), _) => {
-                    let mut rng = Rng::new(&["fact", &req.family, &seed, fact]);
-                    records::value_of(dev, &mut rng, &ctx, None)
-                }
-                (None, "holder_name") => Value::String(holder_name.clone()),
-                (None, "holder") => Value::String(holder.clone()),
-                (None, "purpose") => purpose.map_or(Value::Null, |p| Value::String(p.to_owned())),
-                _ => Value::Null,
+        let order = def
+            .generation_order()
+            .map_err(|e| GatewayError::Internal(format!("certificate {}: {e}", req.family)))?;
+        let mut facts = Row::new();
+        for name in order {
+            let Some(hint) = def.dev.get(name) else {
+                continue;
             };
-            fields.insert(fact.clone(), value);
+            let city = env.city_for(&["fact", name]);
+            let place = env.place(city);
+            // The number is new for each request id; the facts are the subject's.
+            let mut rng = if name == "number" {
+                env.rng(&["fact", name, &req.request_id])
+            } else {
+                env.rng(&["fact", name])
+            };
+            let value = values::value(hint, ColumnType::Text, &mut rng, &env, &place, &facts, 0);
+            facts.insert(name.to_owned(), value);
         }
+        let mut fields = BTreeMap::new();
+        for (name, value) in facts {
+            let money = matches!(
+                def.dev.get(&name).map(|h| &h.generator),
+                Some(Gen::Money { .. })
+            );
+            fields.insert(name, fact_text(value, money));
+        }
+        let number = match fields.remove("number") {
+            Some(Value::String(n)) if !n.is_empty() => n,
+            _ => format!("ZM{}", format_date(today).replace('-', "")),
+        };
         Ok(CertificateFacts {
-            number: format!("ZM{}{digits}", format_date(today).replace('-', "")),
+            number,
             issued_on: today,
-            valid_until: (def.valid_days > 0)
-                .then(|| today + time::Duration::days(i64::from(def.valid_days) - 1)),
+            valid_until: def
+                .valid_days
+                .map(|days| today + time::Duration::days(i64::from(days))),
             fields,
         })
     }
@@ -432,6 +485,19 @@ impl DevGateway {
                 Err(GatewayError::refused("already_paid", "该账单已缴费"))
             }
         }
+    }
+}
+
+/// A fact as a certificate prints it: text, money as yuan with two decimals.
+fn fact_text(value: Value, money: bool) -> Value {
+    match value {
+        Value::Number(n) if money => n.as_i64().map_or(Value::Null, |fen| {
+            let sign = if fen < 0 { "-" } else { "" };
+            let fen = fen.unsigned_abs();
+            Value::String(format!("{sign}{}.{:02}", fen / 100, fen % 100))
+        }),
+        Value::Number(n) => Value::String(n.to_string()),
+        other => other,
     }
 }
 

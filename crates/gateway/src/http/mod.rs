@@ -30,7 +30,7 @@ use tokio::time::Instant;
 use crate::clock::{Clock, SystemClock};
 use crate::model::{
     Bills, BillsRequest, CertificateFacts, CertificateRequest, RecordsPage, RecordsRequest,
-    Revocations, SettleRequest, SettleTarget, Settlement, is_code, is_token,
+    Revocations, SettleRequest, SettleTarget, Settlement, is_token,
 };
 use crate::signing::{SigningKey, new_nonce, sign_request};
 use crate::stats::{Metrics, Operation};
@@ -584,6 +584,7 @@ impl DepartmentGateway for HttpGateway {
         req.validate().map_err(GatewayError::BadRequest)?;
         let body = json(&RecordsQuery {
             kind: req.kind.clone(),
+            service: req.service.clone(),
             subject: req.subject.clone(),
             filters: req.filters.clone(),
             page: req.page,
@@ -607,16 +608,10 @@ impl DepartmentGateway for HttpGateway {
         req: &CertificateRequest,
     ) -> Result<CertificateFacts, GatewayError> {
         let dept = self.department(&req.department)?;
-        req.subject
-            .validate()
-            .map_err(|e| GatewayError::BadRequest(e.to_owned()))?;
-        if !is_token(&req.request_id) || !is_code(&req.family) {
-            return Err(GatewayError::BadRequest(
-                "request_id must be a token and family a code".into(),
-            ));
-        }
+        req.validate().map_err(GatewayError::BadRequest)?;
         let body = json(&CertificateIssue {
             kind: req.family.clone(),
+            service: req.service.clone(),
             subject: req.subject.clone(),
             purpose: req.purpose.clone(),
             request_id: req.request_id.clone(),
