@@ -277,6 +277,25 @@ def check_field(p, where, fld, audience, earlier):
             p.add(where, "when equals must be an option string or a boolean")
 
 
+def check_step_applies(p, where, fields, earlier):
+    """A form step whose every field is conditional must show at least one field whatever the
+    answer: all conditions on one earlier field, together covering all its values."""
+    conds = [f.get("when") for f in fields if isinstance(f, dict)]
+    if not conds or not all(isinstance(c, dict) for c in conds):
+        return
+    refs = {c.get("field") for c in conds}
+    if len(refs) != 1:
+        p.add(where, "every field is conditional on different fields; the step could be empty")
+        return
+    ref = earlier.get(refs.pop())
+    if ref is None:
+        return
+    values = set(ref.get("options", [])) if ref.get("type") == "choice" else {True, False}
+    missing = values - {c.get("equals") for c in conds}
+    if missing:
+        p.add(where, f"no field applies when {ref.get('name')} is {sorted(map(str, missing))}")
+
+
 def check_material(p, where, mat, licences):
     if not check_keys(p, where, mat, *MATERIAL_KEYS):
         return
@@ -358,6 +377,7 @@ def check_flow(p, where, flow, licences):
                     p.add(fw, "field name repeats an earlier field")
                 if isinstance(name, str):
                     earlier[name] = fld
+            check_step_applies(p, sw, fields, earlier)
         elif kind == "materials":
             mats = step["materials"]
             if not isinstance(mats, list) or not 1 <= len(mats) <= 12:
