@@ -461,7 +461,7 @@ def check_materials_doc(p, doc, licences, catalogue_materials):
 def check_derive_doc(p, doc, licences):
     where = DERIVE
     lists = ["skip", "form", "materials", "review", "confirm", "in_person", "remote", "strip", "department_strip",
-             "data_materials", "title_trim"]
+             "data_materials", "title_trim", "strip_end"]
     required = {"format", "department", "default_department", "results", "default_result", "applicant",
                 "confirm_step", "material_defaults", "department_text"} | set(lists)
     if not check_keys(p, where, doc, required, {"note"}):
@@ -572,10 +572,24 @@ def _first_department(text, rules):
     return None
 
 
-def strip_words(text, words):
+def strip_prefix(text, words):
+    """Removes the longest of `words` that begins the text, once."""
     for w in sorted(words, key=len, reverse=True):
-        text = text.replace(w, "")
-    return text.strip("，、,；; ")
+        if text.startswith(w):
+            return text[len(w):]
+    return text
+
+
+def make_label(text, rules):
+    """A field or material label from a step text: the leading verb (`strip`) and a trailing
+    「并提交」-like tail (`strip_end`) removed, at most 20 characters; the text itself if nothing is left."""
+    label = strip_prefix(text, rules["strip"])
+    for w in sorted(rules["strip_end"], key=len, reverse=True):
+        if label.endswith(w):
+            label = label[: -len(w)]
+            break
+    label = label.strip("，、,；; ")
+    return (label or text)[:20]
 
 
 def split_fill_upload(text, rules):
@@ -628,8 +642,7 @@ def derive_flow(item, rules, material_table):
     form_count = 0
 
     def label_of(text):
-        label = strip_words(text, rules["strip"]) or text
-        return label[:20]
+        return make_label(text, rules)
 
     def add_form(text):
         nonlocal form_count
@@ -658,7 +671,8 @@ def derive_flow(item, rules, material_table):
             m["accept"] = list(md["accept"])
             m["max_files"] = md["max_files"]
             mats.append(m)
-        return OrderedDict([("kind", "materials"), ("title", (text or md["title"])[:30]), ("materials", mats)])
+        title = md["title"] if documents else (text or md["title"])
+        return OrderedDict([("kind", "materials"), ("title", title[:30]), ("materials", mats)])
 
     def add_materials(text):
         nonlocal materials_done
@@ -688,7 +702,7 @@ def derive_flow(item, rules, material_table):
             e = _first_department(text, rules)
             step = OrderedDict()
             step["kind"] = "department"
-            step["title"] = (strip_words(text, rules["department_strip"]) or text)[:30]
+            step["title"] = (strip_prefix(text, rules["department_strip"]) or text)[:30]
             step["actor"] = item["department"][:40]
             step["duration_days"] = e["duration_days"] if e else 0
             step["working_days"] = e["working_days"] if e else True
