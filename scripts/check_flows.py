@@ -535,13 +535,6 @@ def _any_in(text, words):
     return any(w in text for w in words)
 
 
-def _first_in(text, words):
-    for w in words:
-        if w in text:
-            return w
-    return None
-
-
 def classify(text, rules, late):
     """Classifies one catalogue step text, reading the classes in a fixed order. Returns one of
     skip, form, form+materials, materials, confirm, department; `late` tells whether a
@@ -901,14 +894,10 @@ def print_stats(banli, derived, authored, rules):
         if c == "form" and classify(t, rules, True) == "department":
             c = "(by position)"
         print(f"  {n:5d}  {c:15s} {t}")
+    words = rules["skip"] + rules["form"] + rules["materials"] + rules["review"] + rules["confirm"]
     fallback = Counter()
     for i in banli:
-        seen = False
         for t in i["steps"]:
-            c = classify(t, rules, seen)
-            if c == "department":
-                seen = True
-            words = rules["skip"] + rules["form"] + rules["materials"] + rules["review"] + rules["confirm"]
             if not _any_in(t, words) and _first_department(t, rules) is None:
                 fallback[t] += 1
     print("step texts that no keyword matches (classified by position):")
