@@ -795,10 +795,8 @@ fn parse_step(
                     None => format!("{sw} field {}", fields.len() + 1),
                 };
                 let field = parse_field(r, &fw, v, audience, earlier);
-                if let Some(n) = name {
-                    if earlier.contains_key(n) {
-                        r.add(&fw, "field name repeats an earlier field");
-                    }
+                if name.is_some_and(|n| earlier.contains_key(n)) {
+                    r.add(&fw, "field name repeats an earlier field");
                 }
                 if let Some(f) = field {
                     earlier.insert(f.name.clone(), f.clone());

@@ -54,13 +54,17 @@ fn field_schema(field: &Field) -> Value {
         FieldKind::Number {
             min, max, decimals, ..
         } => {
+            // Whole numbers are `integer`. Decimal places are not stated as
+            // `multipleOf: 0.01`: validators divide in binary floating point
+            // and refuse valid amounts (19.99 / 0.01 is not a whole number in
+            // f64); the places go into the `x-decimals` annotation instead.
             match decimals.unwrap_or(0) {
                 0 => {
                     s.insert("type".into(), json!("integer"));
                 }
                 d => {
                     s.insert("type".into(), json!("number"));
-                    s.insert("multipleOf".into(), json!(if d == 1 { 0.1 } else { 0.01 }));
+                    s.insert("x-decimals".into(), json!(d));
                 }
             }
             s.insert("minimum".into(), Value::Number(min.clone()));

@@ -6,7 +6,8 @@
 
 use std::path::PathBuf;
 
-use yuesou_flows::{FieldChecks, ItemFacts};
+use serde_json::json;
+use yuesou_flows::{FieldChecks, Flow, ItemFacts};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -138,4 +139,43 @@ pub fn good_id() -> String {
 /// A valid 统一社会信用代码 for tests.
 pub fn good_uscc() -> String {
     with_uscc_check("91440101MA5CXXXX0")
+}
+
+/// A flow with every field type, a same-step and a cross-step `when`.
+pub fn test_flow() -> Flow {
+    let v = json!({
+        "service": "test-all",
+        "title": "测试事项",
+        "audience": "any",
+        "steps": [
+            {"kind": "form", "title": "基本信息", "fields": [
+                {"name": "applicant_name", "label": "申请人姓名", "type": "text", "required": true, "prefill": "name", "max_length": 50},
+                {"name": "applicant_id_number", "label": "公民身份号码", "type": "id_number", "required": true, "prefill": "id_number"},
+                {"name": "applicant_phone", "label": "联系电话", "type": "phone", "required": true, "prefill": "phone"},
+                {"name": "org_uscc", "label": "统一社会信用代码", "type": "uscc", "required": false, "prefill": "uscc"},
+                {"name": "home", "label": "居住地址", "type": "address", "required": true, "prefill": "address"},
+                {"name": "kind", "label": "住房类型", "type": "choice", "required": true, "options": ["租房", "购房"]},
+                {"name": "rent", "label": "月租金", "type": "number", "required": true, "min": 1, "max": 100000, "decimals": 2, "unit": "元",
+                 "when": {"field": "kind", "equals": "租房"}},
+                {"name": "rooms", "label": "房间数", "type": "number", "required": false, "min": 1, "max": 20},
+                {"name": "start", "label": "起始日期", "type": "date", "required": true, "min_date": "2000-01-01", "max_date": "today"},
+                {"name": "end", "label": "终止日期", "type": "date", "required": false, "min_date": "today", "max_date": "today+365d"},
+                {"name": "card", "label": "银行卡号", "type": "text", "required": true, "max_length": 19, "pattern": "^[0-9]{12,19}$"},
+                {"name": "note", "label": "情况说明", "type": "text", "required": false, "min_length": 5, "max_length": 1000},
+                {"name": "married", "label": "已婚", "type": "yes_no", "required": true}
+            ]},
+            {"kind": "form", "title": "配偶信息", "fields": [
+                {"name": "spouse_name", "label": "配偶姓名", "type": "text", "required": true, "max_length": 50,
+                 "when": {"field": "married", "equals": true}},
+                {"name": "contact", "label": "联系时间", "type": "choice", "required": false, "options": ["上午", "下午"]}
+            ]},
+            {"kind": "materials", "title": "上传材料", "materials": [
+                {"slot": "lease", "name": "租赁合同", "required": true, "wallet_types": [], "disclose": [], "accept": ["image", "pdf"], "max_files": 3}
+            ]},
+            {"kind": "confirm", "title": "确认并提交", "declaration": "本人承诺所填信息真实。"},
+            {"kind": "department", "title": "审核", "duration_days": 3, "working_days": true, "in_person": false, "description": "部门审核。"}
+        ],
+        "result": {"name": "测试结果", "kind": "decision", "collect": "消息通知"}
+    });
+    Flow::from_json(&v).unwrap_or_else(|e| panic!("{}", e.join("\n")))
 }
