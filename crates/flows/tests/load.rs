@@ -446,3 +446,10 @@ fn a_missing_directory_is_an_error() {
     assert_reason(&text, "derive.json: cannot read");
     assert_reason(&text, "services: cannot list");
 }
+
+#[test]
+fn flows_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Flows>();
+    shared::<yuesou_flows::Flow>();
+}
