@@ -1,5 +1,6 @@
 //! Service halls (办事大厅 / 政务服务中心): where people go in person.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,81 @@ pub struct ServiceHall {
     /// Themes (主题) whose services the hall handles.
     #[serde(default)]
     pub themes: Vec<String>,
+    /// Opening hours, machine-readable (parsed once from `opening_hours` by
+    /// `scripts/author_hall_calendars.py`, kept in the data).
+    #[serde(default)]
+    pub hours: WeeklyHours,
+    /// 预约 — the services booked here (item family → places per slot).
+    #[serde(default)]
+    pub bookings: BTreeMap<String, u32>,
+}
+
+/// Open intervals per weekday: each `["HH:MM", "HH:MM"]`, sorted, not
+/// overlapping. A day without intervals is closed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyHours {
+    /// Monday.
+    #[serde(default)]
+    pub mon: Vec<[String; 2]>,
+    /// Tuesday.
+    #[serde(default)]
+    pub tue: Vec<[String; 2]>,
+    /// Wednesday.
+    #[serde(default)]
+    pub wed: Vec<[String; 2]>,
+    /// Thursday.
+    #[serde(default)]
+    pub thu: Vec<[String; 2]>,
+    /// Friday.
+    #[serde(default)]
+    pub fri: Vec<[String; 2]>,
+    /// Saturday.
+    #[serde(default)]
+    pub sat: Vec<[String; 2]>,
+    /// Sunday.
+    #[serde(default)]
+    pub sun: Vec<[String; 2]>,
+}
+
+impl WeeklyHours {
+    /// The intervals of a weekday, Monday = 0 … Sunday = 6.
+    pub fn day(&self, weekday: usize) -> &[[String; 2]] {
+        match weekday {
+            0 => &self.mon,
+            1 => &self.tue,
+            2 => &self.wed,
+            3 => &self.thu,
+            4 => &self.fri,
+            5 => &self.sat,
+            _ => &self.sun,
+        }
+    }
+
+    /// Why the hours are not well-formed, if they are not: a time that is
+    /// not `HH:MM`, an interval that ends before it starts, overlapping or
+    /// unsorted intervals.
+    fn problem(&self) -> Option<String> {
+        let minutes = |t: &str| -> Option<u32> {
+            let (h, m) = t.split_once(':')?;
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (t.len() == 5 && h < 24 && m < 60).then_some(h * 60 + m)
+        };
+        for weekday in 0..7 {
+            let mut last_end = 0;
+            for [start, end] in self.day(weekday) {
+                let (Some(a), Some(b)) = (minutes(start), minutes(end)) else {
+                    return Some(format!("hours: {start:?}–{end:?} are not HH:MM"));
+                };
+                if a >= b || a < last_end {
+                    return Some(format!("hours: {start}–{end} overlaps or is out of order"));
+                }
+                last_end = b;
+            }
+        }
+        None
+    }
 }
 
 /// Loads and validates a JSON Lines file of halls.
@@ -55,6 +131,10 @@ pub fn load_halls(path: &Path, gazetteer: &Gazetteer) -> Result<Vec<ServiceHall>
                 Some(format!("coordinate {},{} out of range", h.lat, h.lng))
             }
             Ok(h) if halls.iter().any(|o| o.id == h.id) => Some(format!("duplicate id {:?}", h.id)),
+            Ok(h) if h.hours.problem().is_some() => h.hours.problem(),
+            Ok(h) if h.bookings.values().any(|&n| n == 0 || n > 1000) => {
+                Some("bookings: a capacity must be 1–1000 places per slot".into())
+            }
             Ok(h) => {
                 halls.push(h);
                 None
@@ -154,6 +234,11 @@ mod nearby_schema {
         phone: String,
         /// Themes (主题) whose services the hall handles.
         themes: Vec<String>,
+        /// Opening hours per weekday (`mon` … `sun`): open intervals, each
+        /// `["HH:MM", "HH:MM"]`.
+        hours: super::WeeklyHours,
+        /// 预约 — the services booked here (item family → places per slot).
+        bookings: std::collections::BTreeMap<String, u32>,
         /// Great-circle distance from the person, in metres.
         distance_m: f64,
         /// The hall's region's display name (广州市天河区).
@@ -248,6 +333,8 @@ mod schema_tests {
                 opening_hours: String::new(),
                 phone: String::new(),
                 themes: vec!["社保".into()],
+                hours: WeeklyHours::default(),
+                bookings: BTreeMap::new(),
             },
             distance_m: 1.0,
             region_name: "广州市".into(),

@@ -73,7 +73,7 @@ pub use explain::Explain;
 pub use facets::{FacetCount, Facets};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
-pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, load_halls};
+pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, WeeklyHours, load_halls};
 pub use index::SCHEMA_VERSION;
 pub use item_text::ItemText;
 pub use locate::{
