@@ -196,17 +196,33 @@ async fn hot_searches_count_people_not_requests() {
         ] {
             search(&d, q, None, address).await;
         }
-        // Never hot, however many people: banned words, personal numbers,
-        // queries that find nothing.
+        // Never hot, however many people: banned words, personal numbers
+        // (however disguised), queries that find nothing, a person's name
+        // with a service (words the catalogue does not know).
         for n in 0..5 {
             let address = format!("10.3.0.{n}");
-            for q in ["赌博", "13800000001", "zzqqxxjjkk"] {
+            for q in [
+                "赌博",
+                "13800000001",
+                "138.0000.0001",
+                "zzqqxxjjkk",
+                "陈嘉明社保",
+                "林晓彤 社保查询",
+            ] {
                 search(&d, q, None, &address).await;
             }
         }
         let list = hot(&d).await;
         assert!(list.contains(&"社保卡补换".to_string()), "{b}: {list:?}");
-        for never in ["赌博", "13800000001", "zzqqxxjjkk", "居住证申领"] {
+        for never in [
+            "赌博",
+            "13800000001",
+            "0000",
+            "zzqqxxjjkk",
+            "居住证申领",
+            "陈嘉明",
+            "林晓彤",
+        ] {
             assert!(
                 !list.iter().any(|q| q.contains(never)),
                 "{b}: {never} in {list:?}"
@@ -231,6 +247,19 @@ async fn hot_searches_count_people_not_requests() {
             .clone();
         assert_eq!(candidate["people"], 3, "{candidate}");
         assert_eq!(candidate["status"], "listed");
+        let named: Vec<&Value> = report["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                let q = c["query"].as_str().unwrap_or("");
+                q.contains("陈嘉明") || q.contains("林晓彤")
+            })
+            .collect();
+        assert!(!named.is_empty(), "{b}: the names were counted: {report}");
+        for c in named {
+            assert_eq!(c["status"], "unknown_words", "{b}: {c}");
+        }
         assert_problem(
             "not an operator",
             &call(Method::GET, d.url("/api/v1/operator/hot"), None, None).await,
