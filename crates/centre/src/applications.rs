@@ -9,13 +9,12 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::messages::Note;
 use crate::secret::new_id;
-use crate::store::Tx;
 use crate::{Centre, Level, Subject, audit, rfc3339, text_field};
+use yuesou_store::Tx;
 
 /// What the centre needs to know of a catalogue item to start an
 /// application (the server takes it from the engine's catalogue).
@@ -36,7 +35,8 @@ pub struct ItemInfo {
 }
 
 /// The status of an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     /// 草稿 — being filled in.
@@ -128,7 +128,8 @@ impl ApplicationStatus {
 }
 
 /// 待处理 / 处理中 / 已办结.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationGroup {
     /// 待处理 — drafts and applications waiting for the person.
@@ -150,7 +151,8 @@ impl ApplicationGroup {
 }
 
 /// One entry of an application's timeline.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     /// When (RFC 3339).
     pub at: String,
@@ -165,7 +167,8 @@ pub struct TimelineEvent {
 }
 
 /// An application in a list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationSummary {
     /// Opaque id.
     pub id: String,
@@ -189,7 +192,8 @@ pub struct ApplicationSummary {
 
 /// An application in full: steps with their saved answers, the result and
 /// the timeline.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
     /// The summary fields.
     #[serde(flatten)]
@@ -215,23 +219,30 @@ pub struct Application {
 }
 
 /// A department's progress update.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     /// The new status (`processing`, `waiting`, `completed`, `rejected`).
     pub status: ApplicationStatus,
     /// What to tell the person.
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+        )
     )]
     pub note: String,
     /// The department acting.
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 60,
-        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 60,
+            pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+        )
     )]
     pub department: Option<String>,
     /// The result, for `completed` (e.g. 结果名称, 文书编号, 领取方式).
@@ -243,41 +254,72 @@ const MAX_ANSWERS: usize = 30;
 const MAX_KEY: usize = 40;
 const MAX_VALUE: usize = 500;
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<String>,
-    i64,
-    i64,
-    Option<i64>,
-);
+/// An application as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: String,
+    item_id: String,
+    item_title: String,
+    region_code: String,
+    department: String,
+    status: String,
+    steps_json: String,
+    answers_json: String,
+    current_step: i64,
+    result_json: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+}
 
 const COLUMNS: &str = "id, item_id, item_title, region_code, department, status, steps_json, \
      answers_json, current_step, result_json, created_at, updated_at, submitted_at";
 
-fn summary_of(row: &Row) -> Result<ApplicationSummary> {
-    let status = ApplicationStatus::parse(&row.5)
-        .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
-    let steps: Vec<String> = serde_json::from_str(&row.6)
-        .map_err(|e| CentreError::Internal(format!("stored steps: {e}")))?;
-    Ok(ApplicationSummary {
-        id: row.0.clone(),
-        item_id: row.1.clone(),
-        item_title: row.2.clone(),
-        status,
-        status_label: status.label().into(),
-        group: status.group(),
-        current_step: usize::try_from(row.8).unwrap_or(0),
-        step_count: steps.len(),
-        updated_at: rfc3339(row.11),
-    })
+impl Row {
+    fn status(&self) -> Result<ApplicationStatus> {
+        ApplicationStatus::parse(&self.status)
+            .ok_or_else(|| CentreError::Internal("unknown application status".into()))
+    }
+
+    fn steps(&self) -> Vec<String> {
+        serde_json::from_str(&self.steps_json).unwrap_or_default()
+    }
+
+    fn summary(&self) -> Result<ApplicationSummary> {
+        let status = self.status()?;
+        Ok(ApplicationSummary {
+            id: self.id.clone(),
+            item_id: self.item_id.clone(),
+            item_title: self.item_title.clone(),
+            status,
+            status_label: status.label().into(),
+            group: status.group(),
+            current_step: usize::try_from(self.current_step).unwrap_or(0),
+            step_count: self.steps().len(),
+            updated_at: rfc3339(self.updated_at),
+        })
+    }
+}
+
+/// What changing an application needs to know of it.
+#[derive(Debug, sqlx::FromRow)]
+struct Editable {
+    status: String,
+    steps_json: String,
+    answers_json: String,
+    current_step: i64,
+    login_level: i64,
+    item_title: String,
+}
+
+impl Editable {
+    fn steps(&self) -> Vec<String> {
+        serde_json::from_str(&self.steps_json).unwrap_or_default()
+    }
+
+    fn current_step(&self) -> usize {
+        usize::try_from(self.current_step).unwrap_or(0)
+    }
 }
 
 fn actor_label(subject: &Subject) -> String {
@@ -414,14 +456,11 @@ impl Centre {
     }
 
     async fn full_application(&self, row: Row) -> Result<Application> {
-        let summary = summary_of(&row)?;
-        let steps: Vec<String> = serde_json::from_str(&row.6).unwrap_or_default();
-        let answers = serde_json::from_str(&row.7).unwrap_or_default();
-        let result = row.9.as_deref().and_then(|r| serde_json::from_str(r).ok());
+        let summary = row.summary()?;
         let events: Vec<(i64, String, String, String)> = sqlx::query_as(
             "SELECT at, status, note, actor FROM application_events WHERE application_id = $1 ORDER BY seq",
         )
-        .bind(&row.0)
+        .bind(&row.id)
         .fetch_all(self.db.pool())
         .await?;
         let timeline = events
@@ -439,15 +478,48 @@ impl Centre {
             .collect();
         Ok(Application {
             summary,
-            department: row.4,
-            region_code: row.3,
-            steps,
-            answers,
-            result,
-            created_at: rfc3339(row.10),
-            submitted_at: row.12.map(rfc3339),
+            steps: row.steps(),
+            answers: serde_json::from_str(&row.answers_json).unwrap_or_default(),
+            result: row
+                .result_json
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok()),
+            department: row.department,
+            region_code: row.region_code,
+            created_at: rfc3339(row.created_at),
+            submitted_at: row.submitted_at.map(rfc3339),
             timeline,
         })
+    }
+
+    /// Loads one of the subject's applications that they may still change
+    /// (a draft, or one waiting for 补正), checking the item's level: the
+    /// shared first step of saving and submitting.
+    async fn load_editable(
+        &self,
+        tx: &mut Tx,
+        subject: &Subject,
+        id: &str,
+    ) -> Result<(Editable, ApplicationStatus)> {
+        let row: Option<Editable> = sqlx::query_as(
+            "SELECT status, steps_json, answers_json, current_step, login_level, item_title \
+             FROM applications WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id)
+        .bind(&subject.account_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let row = row.ok_or(CentreError::NotFound("application"))?;
+        require_level(subject, row.login_level)?;
+        let status = ApplicationStatus::parse(&row.status)
+            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
+        if !status.editable() {
+            return Err(CentreError::Conflict(format!(
+                "the application is {} and can no longer be changed",
+                status.label()
+            )));
+        }
+        Ok((row, status))
     }
 
     /// The subject's applications in `group` (all when `None`), most
@@ -480,7 +552,7 @@ impl Centre {
             .iter()
             .skip(page.saturating_sub(1) * size)
             .take(size)
-            .map(summary_of)
+            .map(Row::summary)
             .collect::<Result<Vec<_>>>()?;
         Ok((page, total))
     }
@@ -514,28 +586,9 @@ impl Centre {
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT status, steps_json, answers_json, current_step, login_level FROM applications \
-             WHERE id = $1 AND account_id = $2",
-        )
-        .bind(id)
-        .bind(&subject.account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((status, steps, stored, current, level)) = row else {
-            return Err(CentreError::NotFound("application"));
-        };
-        require_level(subject, level)?;
-        let status = ApplicationStatus::parse(&status)
-            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
-        if !status.editable() {
-            return Err(CentreError::Conflict(format!(
-                "the application is {} and can no longer be changed",
-                status.label()
-            )));
-        }
-        let steps: Vec<String> = serde_json::from_str(&steps).unwrap_or_default();
-        let current = usize::try_from(current).unwrap_or(0);
+        let (row, _) = self.load_editable(&mut tx, subject, id).await?;
+        let steps = row.steps();
+        let current = row.current_step();
         if step >= steps.len() {
             return Err(CentreError::invalid(
                 "step",
@@ -552,7 +605,7 @@ impl Centre {
             )));
         }
         let mut all: BTreeMap<String, BTreeMap<String, String>> =
-            serde_json::from_str(&stored).unwrap_or_default();
+            serde_json::from_str(&row.answers_json).unwrap_or_default();
         all.insert(step.to_string(), clean);
         let next = current.max(step + 1).min(steps.len());
         sqlx::query(
@@ -576,28 +629,9 @@ impl Centre {
     pub async fn submit_application(&self, subject: &Subject, id: &str) -> Result<Application> {
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
-            "SELECT status, steps_json, current_step, item_title, login_level FROM applications \
-             WHERE id = $1 AND account_id = $2",
-        )
-        .bind(id)
-        .bind(&subject.account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((status, steps, current, title, level)) = row else {
-            return Err(CentreError::NotFound("application"));
-        };
-        require_level(subject, level)?;
-        let status = ApplicationStatus::parse(&status)
-            .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
-        if !status.editable() {
-            return Err(CentreError::Conflict(format!(
-                "the application is {} already",
-                status.label()
-            )));
-        }
-        let steps: Vec<String> = serde_json::from_str(&steps).unwrap_or_default();
-        if usize::try_from(current).unwrap_or(0) < steps.len() {
+        let (row, status) = self.load_editable(&mut tx, subject, id).await?;
+        let (steps, current, title) = (row.steps(), row.current_step(), row.item_title);
+        if current < steps.len() {
             return Err(CentreError::Conflict(format!(
                 "step {current} of {} is not done yet",
                 steps.len()
@@ -792,6 +826,6 @@ impl Centre {
         .bind(limit as i64)
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(summary_of).collect()
+        rows.iter().map(Row::summary).collect()
     }
 }

@@ -13,7 +13,6 @@ use crate::applications::{ApplicationStatus, ItemInfo, Progress};
 use crate::error::{CentreError, Result};
 use crate::feedback::{FeedbackKind, NewFeedback};
 use crate::identity::IdNumber;
-use crate::secret::hash_password;
 use crate::{AccountKind, Centre, Level, Subject};
 
 /// The demo data file.
@@ -128,109 +127,145 @@ impl Centre {
         if exists.is_some() {
             return Ok(false);
         }
-        let hash = hash_password(&data.password)?;
+        let hash = self.hash_password(&data.password).await?;
         let mut by_phone = BTreeMap::new();
         for person in &data.people {
-            let identity = match &person.id_number {
-                Some(n) => {
-                    let id = IdNumber::parse(n)?;
-                    let name = self
-                        .providers
-                        .identities
-                        .record(&id)
-                        .map(|r| r.name)
-                        .ok_or_else(|| CentreError::Provider("demo identity missing".into()))?;
-                    Some((name, id.as_str().to_string()))
-                }
-                None => None,
-            };
-            let level = if identity.is_some() {
-                Level::L2
-            } else {
-                Level::L1
-            };
-            let id = self
-                .create_person(
-                    &person.phone,
-                    Some(&hash),
-                    level,
-                    identity.as_ref().map(|(n, i)| (n.as_str(), i.as_str())),
-                    true,
-                )
-                .await?;
-            let subject = seed_subject(&id, &id, AccountKind::Person);
-            self.update_contact(
-                &subject,
-                &crate::ContactUpdate {
-                    postal_address: person.postal_address.clone(),
-                    contact_phone: None,
-                    email: person.email.clone(),
-                },
-            )
-            .await?;
-            self.seed_applications(&subject, &person.applications, item)
-                .await?;
-            if self.wallet.is_some() && level >= Level::L2 {
-                self.wallet_add(&subject, None).await?;
-            }
-            for fb in &person.feedback {
-                let created = self
-                    .create_feedback(
-                        &subject,
-                        &NewFeedback {
-                            kind: fb.kind,
-                            title: fb.title.clone(),
-                            content: fb.content.clone(),
-                            item_id: None,
-                        },
-                        &|_| None,
-                    )
-                    .await?;
-                for reply in &fb.replies {
-                    self.reply_feedback(&created.id, &reply.author, &reply.content)
-                        .await?;
-                }
-            }
+            let id = self.seed_person(person, &hash, item).await?;
             by_phone.insert(person.phone.clone(), id);
         }
         for org in &data.organisations {
-            let Some(first) = org.agents.first().and_then(|p| by_phone.get(p)) else {
-                continue;
-            };
-            let person = seed_subject(first, first, AccountKind::Person);
-            let created = self
-                .register_organisation(&person, &org.uscc, &org.name)
-                .await?;
-            sqlx::query("UPDATE accounts SET demo = 1 WHERE id = $1")
-                .bind(&created.id)
-                .execute(self.db.pool())
-                .await?;
-            for phone in org.agents.iter().skip(1) {
-                if let Some(agent) = by_phone.get(phone) {
-                    self.link_agent(&created.id, agent, "agent").await?;
-                }
-            }
-            let subject = seed_subject(&created.id, first, AccountKind::Organisation);
-            self.seed_applications(&subject, &org.applications, item)
-                .await?;
-            if self.wallet.is_some() {
-                self.wallet_add(&subject, None).await?;
-            }
+            self.seed_organisation(org, &by_phone, item).await?;
         }
-        for b in &data.broadcasts {
-            sqlx::query(
-                "INSERT INTO messages (id, account_id, kind, title, body, link, pinned, created_at) \
-                 VALUES ($1, NULL, 'broadcast', $2, $3, NULL, $4, $5) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&b.id)
-            .bind(&b.title)
-            .bind(&b.body)
-            .bind(i64::from(b.pinned))
-            .bind(self.now())
-            .execute(self.db.pool())
-            .await?;
+        for broadcast in &data.broadcasts {
+            self.seed_broadcast(broadcast).await?;
         }
         Ok(true)
+    }
+
+    /// One demo person: the account (L2 when the demo identities know the
+    /// ID number), contact details, applications, licences and feedback.
+    async fn seed_person(
+        &self,
+        person: &DemoPerson,
+        hash: &str,
+        item: &(dyn Fn(&str) -> Option<ItemInfo> + Sync),
+    ) -> Result<String> {
+        let identity = match &person.id_number {
+            Some(n) => {
+                let id = IdNumber::parse(n)?;
+                let name = self
+                    .providers
+                    .identities
+                    .record(&id)
+                    .map(|r| r.name)
+                    .ok_or_else(|| CentreError::Provider("demo identity missing".into()))?;
+                Some((name, id.as_str().to_string()))
+            }
+            None => None,
+        };
+        let level = if identity.is_some() {
+            Level::L2
+        } else {
+            Level::L1
+        };
+        let id = self
+            .create_person(
+                &person.phone,
+                Some(hash),
+                level,
+                identity.as_ref().map(|(n, i)| (n.as_str(), i.as_str())),
+                true,
+            )
+            .await?;
+        let subject = seed_subject(&id, &id, AccountKind::Person);
+        self.update_contact(
+            &subject,
+            &crate::ContactUpdate {
+                postal_address: person.postal_address.clone(),
+                contact_phone: None,
+                email: person.email.clone(),
+            },
+        )
+        .await?;
+        self.seed_applications(&subject, &person.applications, item)
+            .await?;
+        if self.wallet.is_some() && level >= Level::L2 {
+            self.wallet_add(&subject, None).await?;
+        }
+        self.seed_feedback(&subject, &person.feedback).await?;
+        Ok(id)
+    }
+
+    /// A demo person's questions and complaints with their replies.
+    async fn seed_feedback(&self, subject: &Subject, feedback: &[DemoFeedback]) -> Result<()> {
+        for fb in feedback {
+            let created = self
+                .create_feedback(
+                    subject,
+                    &NewFeedback {
+                        kind: fb.kind,
+                        title: fb.title.clone(),
+                        content: fb.content.clone(),
+                        item_id: None,
+                    },
+                    &|_| None,
+                )
+                .await?;
+            for reply in &fb.replies {
+                self.reply_feedback(&created.id, &reply.author, &reply.content)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A demo organisation, registered by its first agent, with its other
+    /// agents, applications and licences.
+    async fn seed_organisation(
+        &self,
+        org: &DemoOrganisation,
+        by_phone: &BTreeMap<String, String>,
+        item: &(dyn Fn(&str) -> Option<ItemInfo> + Sync),
+    ) -> Result<()> {
+        let Some(first) = org.agents.first().and_then(|p| by_phone.get(p)) else {
+            return Ok(());
+        };
+        let person = seed_subject(first, first, AccountKind::Person);
+        let created = self
+            .register_organisation(&person, &org.uscc, &org.name)
+            .await?;
+        sqlx::query("UPDATE accounts SET demo = 1 WHERE id = $1")
+            .bind(&created.id)
+            .execute(self.db.pool())
+            .await?;
+        for phone in org.agents.iter().skip(1) {
+            if let Some(agent) = by_phone.get(phone) {
+                self.link_agent(&created.id, agent, "agent").await?;
+            }
+        }
+        let subject = seed_subject(&created.id, first, AccountKind::Organisation);
+        self.seed_applications(&subject, &org.applications, item)
+            .await?;
+        if self.wallet.is_some() {
+            self.wallet_add(&subject, None).await?;
+        }
+        Ok(())
+    }
+
+    /// A public broadcast (kept if it is there already).
+    async fn seed_broadcast(&self, b: &DemoBroadcast) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO messages (id, account_id, kind, title, body, link, pinned, created_at) \
+             VALUES ($1, NULL, 'broadcast', $2, $3, NULL, $4, $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&b.id)
+        .bind(&b.title)
+        .bind(&b.body)
+        .bind(i64::from(b.pinned))
+        .bind(self.now())
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
     }
 
     async fn seed_applications(

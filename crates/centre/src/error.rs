@@ -86,52 +86,11 @@ pub enum CentreError {
     Internal(String),
 }
 
-/// Why the database cannot write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StorageFault {
-    /// No space left (SQLite `SQLITE_FULL`, PostgreSQL `53100`).
-    Full,
-    /// The files or the server are read-only (SQLite `SQLITE_READONLY`, a
-    /// PostgreSQL standby: `25006`).
-    ReadOnly,
-    /// Writing failed at the operating system (SQLite `SQLITE_IOERR`).
-    Failing,
-}
-
-impl std::fmt::Display for StorageFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            StorageFault::Full => "full",
-            StorageFault::ReadOnly => "read-only",
-            StorageFault::Failing => "failing to write",
-        })
-    }
-}
-
-/// The storage fault a database error code stands for, if any: SQLite's
-/// (extended) result codes, PostgreSQL's SQLSTATE.
-fn storage_fault(code: &str) -> Option<StorageFault> {
-    if let Ok(sqlite) = code.parse::<i64>() {
-        // The primary result code is the low byte of an extended one.
-        return match sqlite & 0xff {
-            13 => Some(StorageFault::Full),
-            8 => Some(StorageFault::ReadOnly),
-            10 | 14 => Some(StorageFault::Failing),
-            _ => None,
-        };
-    }
-    match code {
-        "25006" => Some(StorageFault::ReadOnly),
-        "53100" => Some(StorageFault::Full),
-        "58030" => Some(StorageFault::Failing),
-        _ => None,
-    }
-}
-
 /// Shorthand for results of this crate.
 pub type Result<T, E = CentreError> = std::result::Result<T, E>;
 
 use crate::Level;
+use yuesou_store::StorageFault;
 
 impl CentreError {
     /// An invalid-field error.
@@ -143,40 +102,23 @@ impl CentreError {
     }
 }
 
+impl From<yuesou_store::StoreError> for CentreError {
+    fn from(error: yuesou_store::StoreError) -> Self {
+        use yuesou_store::StoreError as S;
+        match error {
+            S::Unavailable => CentreError::Unavailable,
+            S::StorageUnavailable(fault) => CentreError::StorageUnavailable(fault),
+            S::Duplicate(constraint) => {
+                CentreError::Internal(format!("unexpected duplicate ({constraint})"))
+            }
+            S::BadUrl(reason) => CentreError::invalid("database", reason),
+            S::Internal(reason) => CentreError::Internal(reason),
+        }
+    }
+}
+
 impl From<sqlx::Error> for CentreError {
     fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::Io(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => {
-                tracing::warn!(error = %error, "database unavailable");
-                CentreError::Unavailable
-            }
-            sqlx::Error::Database(db) => {
-                // SQLite busy/locked and PostgreSQL's admin shutdown or
-                // connection failures are transient.
-                let code = db.code().map(|c| c.to_string()).unwrap_or_default();
-                if let Some(fault) = storage_fault(&code) {
-                    tracing::error!(code = %code, fault = %fault, "database storage fault: writes refused");
-                    return CentreError::StorageUnavailable(fault);
-                }
-                if matches!(
-                    code.as_str(),
-                    "5" | "6" | "517" | "57P01" | "57P02" | "57P03"
-                ) || code.starts_with("08")
-                    || code.starts_with("53")
-                {
-                    tracing::warn!(code = %code, "database unavailable");
-                    CentreError::Unavailable
-                } else {
-                    // The message names the constraint or syntax, never
-                    // bound values.
-                    CentreError::Internal(format!("database error {code}: {}", db.message()))
-                }
-            }
-            _ => CentreError::Internal(format!("database error: {error}")),
-        }
+        yuesou_store::StoreError::from(error).into()
     }
 }

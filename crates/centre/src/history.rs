@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::identity::contains_personal_number;
@@ -33,7 +32,8 @@ pub struct SearchRecord {
 }
 
 /// One history entry.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     /// Opaque id (delete with it).
     pub id: String,
@@ -44,7 +44,8 @@ pub struct HistoryEntry {
 }
 
 /// A person's search history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     /// Newest first.
     pub entries: Vec<HistoryEntry>,

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::{Centre, rfc3339};
@@ -64,7 +63,8 @@ pub struct HotBucket {
 }
 
 /// What an operator rule does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HotAction {
     /// 置顶 — always shown, first.
@@ -91,7 +91,8 @@ impl HotAction {
 }
 
 /// An operator's rule on one query.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HotRule {
     /// The query as the operator gave it.
     pub query: String,

@@ -47,7 +47,6 @@ pub mod notify;
 mod profile;
 mod ratelimit;
 mod secret;
-mod store;
 pub mod testing;
 mod wallet;
 
@@ -61,7 +60,7 @@ pub use applications::{
 };
 pub use clock::{Clock, ManualClock, SystemClock, rfc3339};
 pub use demo::DemoData;
-pub use error::{CentreError, Result, StorageFault};
+pub use error::{CentreError, Result};
 pub use feedback::{Feedback, FeedbackKind, NewFeedback, Reply};
 pub use history::{HISTORY_CAP, History, HistoryEntry, SearchRecord};
 pub use hot::{DAY_MS, HOUR_MS, HotAction, HotBucket, HotRule, HotSighting};
@@ -70,29 +69,20 @@ pub use messages::{Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
 pub use profile::{ContactUpdate, PersonFacts, Profile};
 pub use secret::{CentreKey, KEY_FILE};
-pub use store::{Backend, Db};
 pub use wallet::{
     AcceptedLicence, AddOutcome, Checked, DEFAULT_ISSUER_NAME, DEFAULT_PUBLIC_BASE, LicenceField,
     PresentOptions, PresentationView, Refusal, RefusedLicence, RequestInfo, Revocation, Validity,
     VerifiedField, VerifiedView, VerifierRequest, Wallet, WalletItem,
 };
+pub use yuesou_store::{Backend, Db, StorageFault};
 
 /// 登录级别 — how sure we are of who a session is: L1 registered (phone
 /// bound), L2 real-name verified, L3 face-verified (for a short while after
 /// the check).
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Level {
     /// L1 — registered.
     L1,
@@ -141,7 +131,8 @@ impl std::fmt::Display for Level {
 }
 
 /// 自然人 or 法人和其他组织.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// 自然人 — a natural person.
@@ -444,7 +435,7 @@ fn is_bidi_control(c: char) -> bool {
 /// Records who did what for an account (the 经办人 of an organisation
 /// included).
 async fn audit(
-    tx: &mut store::Tx,
+    tx: &mut yuesou_store::Tx,
     subject: &Subject,
     action: &str,
     target: &str,

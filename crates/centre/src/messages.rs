@@ -3,15 +3,15 @@
 //! or all) and a pinned top notice each person can dismiss for themselves.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::store::Tx;
 use crate::{Centre, Subject, rfc3339, text_field};
+use yuesou_store::Tx;
 
 /// A message as its reader sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     /// Opaque id.
     pub id: String,
@@ -33,7 +33,8 @@ pub struct Message {
 }
 
 /// A page of the inbox.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageList {
     /// Unread messages in the whole inbox.
     pub unread: usize,
@@ -44,21 +45,28 @@ pub struct MessageList {
 }
 
 /// A broadcast an operator sends to everyone.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewBroadcast {
     /// Headline, 1–60 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 60,
-        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 60,
+            pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+        )
     )]
     pub title: String,
     /// Text, 1–2000 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 2000,
+            pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+        )
     )]
     pub body: String,
     /// Pin as the top notice.
@@ -66,25 +74,30 @@ pub struct NewBroadcast {
     pub pinned: bool,
     /// Where it leads.
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+        )
     )]
     pub link: Option<String>,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-);
+/// A message with the reader's state of it.
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: String,
+    kind: String,
+    title: String,
+    body: String,
+    link: Option<String>,
+    pinned: i64,
+    created_at: i64,
+    read_at: Option<i64>,
+    dismissed_at: Option<i64>,
+}
 
 const SELECT: &str = "SELECT m.id, m.kind, m.title, m.body, m.link, m.pinned, m.created_at, \
      s.read_at, s.dismissed_at FROM messages m \
@@ -93,14 +106,14 @@ const SELECT: &str = "SELECT m.id, m.kind, m.title, m.body, m.link, m.pinned, m.
 
 fn message_of(row: Row) -> Message {
     Message {
-        id: row.0,
-        kind: row.1,
-        title: row.2,
-        body: row.3,
-        link: row.4,
-        pinned: row.5 != 0,
-        read: row.7.is_some(),
-        created_at: rfc3339(row.6),
+        id: row.id,
+        kind: row.kind,
+        title: row.title,
+        body: row.body,
+        link: row.link,
+        pinned: row.pinned != 0,
+        read: row.read_at.is_some(),
+        created_at: rfc3339(row.created_at),
     }
 }
 
@@ -156,10 +169,10 @@ impl Centre {
             .bind(&subject.account_id)
             .fetch_all(self.db.pool())
             .await?;
-        let unread = rows.iter().filter(|r| r.7.is_none()).count();
+        let unread = rows.iter().filter(|r| r.read_at.is_none()).count();
         let matching: Vec<Row> = rows
             .into_iter()
-            .filter(|r| !unread_only || r.7.is_none())
+            .filter(|r| !unread_only || r.read_at.is_none())
             .collect();
         let total = matching.len();
         let items = matching
@@ -185,7 +198,10 @@ impl Centre {
         .bind(account)
         .fetch_all(self.db.pool())
         .await?;
-        Ok(rows.into_iter().find(|r| r.8.is_none()).map(message_of))
+        Ok(rows
+            .into_iter()
+            .find(|r| r.dismissed_at.is_none())
+            .map(message_of))
     }
 
     async fn visible(&self, subject: &Subject, id: &str) -> Result<()> {

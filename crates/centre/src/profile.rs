@@ -3,14 +3,14 @@
 //! masked), and contact information the person edits.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::identity::{Gender, IdNumber, mask_phone, parse_phone};
 use crate::{AccountKind, Centre, Level, Subject, audit, text_field};
 
 /// The profile as its owner sees it. ID and phone numbers are masked.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// Account id.
     pub id: String,
@@ -51,12 +51,13 @@ pub struct Profile {
 
 /// Changes to the contact information; absent fields stay, an empty string
 /// clears one.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactUpdate {
     /// 通讯地址, at most 120 characters.
     #[serde(default)]
-    #[schema(max_length = 120)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub postal_address: Option<String>,
     /// 联系电话: a mainland mobile number.
     #[serde(default)]

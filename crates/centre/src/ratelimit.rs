@@ -15,7 +15,7 @@
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::store::{Db, Tx};
+use yuesou_store::{Db, Tx};
 
 /// One limit: at most `limit` events in `bucket` per `window_ms`.
 #[derive(Debug, Clone)]

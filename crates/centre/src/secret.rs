@@ -55,7 +55,7 @@ impl CentreKey {
             CentreError::Internal(format!("centre key {}: {e}", path.display()))
         };
         if let Some(dir) = path.parent() {
-            crate::store::private_dir(dir).map_err(io)?;
+            yuesou_store::private_dir(dir).map_err(io)?;
         }
         match std::fs::read_to_string(&path) {
             Ok(text) => {
@@ -64,7 +64,7 @@ impl CentreKey {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = CentreKey::random()?;
-                crate::store::write_private_file(&path, hex::encode(key.0).as_bytes())
+                yuesou_store::write_private_file(&path, hex::encode(key.0).as_bytes())
                     .map_err(io)?;
                 Ok(key)
             }

@@ -26,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::hints::{self, Hint, Refs, Slot};
-use crate::kinds::{Level, LoadError, is_family};
+use crate::kinds::{Level, LoadError};
 use crate::model::ColumnType;
+use crate::model::is_family;
 
 /// Fields of a certificate the platform fills, never a department's facts.
 pub const PLATFORM_FIELDS: [&str; 6] = [

@@ -441,7 +441,7 @@ pub(crate) struct Refs<'a> {
     /// Column name → (type, hint in force).
     pub(crate) columns: BTreeMap<&'a str, (ColumnType, Option<&'a Hint>)>,
     /// Filter name → (type, required).
-    pub(crate) filters: BTreeMap<&'a str, (crate::kinds::FilterType, bool)>,
+    pub(crate) filters: BTreeMap<&'a str, (crate::model::FilterType, bool)>,
     /// A certificate's facts (name → hint), instead of columns.
     pub(crate) facts: Option<&'a BTreeMap<String, Hint>>,
     /// The type of the kind's first column.
@@ -802,7 +802,7 @@ fn check_members(
             match refs.filters.get(name.as_str()) {
                 None => return Err(format!("`filter` names unknown filter {name:?}")),
                 Some((kind, required)) => {
-                    use crate::kinds::FilterType as F;
+                    use crate::model::FilterType as F;
                     if !matches!(kind, F::Text | F::Plate | F::Choice) {
                         return Err("`filter` can only echo a text, plate or choice filter".into());
                     }

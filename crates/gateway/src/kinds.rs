@@ -33,7 +33,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::hints::{self, Gen, Hint, Refs, Slot, type_name};
-use crate::model::{ColumnType, is_code};
+pub use crate::model::FilterType;
+use crate::model::{ColumnType, is_code, is_family};
 
 /// A data file could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -115,24 +116,6 @@ pub struct ColumnDef {
     /// platform kinds have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev: Option<Hint>,
-}
-
-/// The type of a filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FilterType {
-    /// `YYYY-MM/YYYY-MM` on a month column; either end may be empty.
-    MonthRange,
-    /// `YYYY-MM-DD/YYYY-MM-DD` on a date or datetime column; either end may be empty.
-    DateRange,
-    /// `YYYY` on a year, month, date or datetime column.
-    Year,
-    /// One of `options`.
-    Choice,
-    /// Free text matching `pattern`.
-    Text,
-    /// A plate registered to the person (vehicle kinds).
-    Plate,
 }
 
 /// A filter of a kind.
@@ -551,26 +534,6 @@ fn check_kind(kind: &mut RecordKind) -> Result<(), String> {
         check_hints(kind, Some(family)).map_err(|e| format!("{here}: {e}"))?;
     }
     Ok(())
-}
-
-/// A family: an item id without its region part, `^[a-z][a-z0-9]*(-[a-z0-9]+)+$`, ≤ 40 bytes.
-pub(crate) fn is_family(text: &str) -> bool {
-    let mut parts = text.split('-');
-    let first_ok = parts
-        .next()
-        .is_some_and(|p| p.bytes().next().is_some_and(|c| c.is_ascii_lowercase()));
-    let mut rest = 0;
-    let rest_ok = parts.all(|p| {
-        rest += 1;
-        !p.is_empty()
-    });
-    text.len() <= 40
-        && first_ok
-        && rest_ok
-        && rest >= 1
-        && text
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
 fn check_scope(kind: &RecordKind) -> Result<(), String> {

@@ -144,7 +144,7 @@ impl ServiceRef {
     /// Checks the shapes: an item id of a family and a region part, a
     /// six-digit region code, a title of 1–100 and a theme of 0–50 characters.
     pub fn validate(&self) -> Result<(), String> {
-        if !crate::kinds::is_family(&self.item) || !crate::kinds::is_family(self.family()) {
+        if !is_family(&self.item) || !is_family(self.family()) {
             return Err("service.item must be an item id such as gjj-jcmx-440100".into());
         }
         if self.region_code.len() != 6 || !self.region_code.bytes().all(|c| c.is_ascii_digit()) {
@@ -282,7 +282,7 @@ impl CertificateRequest {
     /// Checks the family, the service (of that family), the request id and
     /// the subject (a person or an organisation).
     pub fn validate(&self) -> Result<(), String> {
-        if !crate::kinds::is_family(&self.family) {
+        if !is_family(&self.family) {
             return Err("family must look like hz-hjzm".into());
         }
         if let Some(service) = &self.service {
@@ -470,6 +470,44 @@ pub struct Revocations {
     pub revoked: Vec<Revocation>,
     /// The department's watermark: pass it as `since` next time.
     pub as_of: OffsetDateTime,
+}
+
+/// The type of a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterType {
+    /// `YYYY-MM/YYYY-MM` on a month column; either end may be empty.
+    MonthRange,
+    /// `YYYY-MM-DD/YYYY-MM-DD` on a date or datetime column; either end may be empty.
+    DateRange,
+    /// `YYYY` on a year, month, date or datetime column.
+    Year,
+    /// One of `options`.
+    Choice,
+    /// Free text matching `pattern`.
+    Text,
+    /// A plate registered to the person (vehicle kinds).
+    Plate,
+}
+
+/// A family: an item id without its region part, `^[a-z][a-z0-9]*(-[a-z0-9]+)+$`, ≤ 40 bytes.
+pub(crate) fn is_family(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| p.bytes().next().is_some_and(|c| c.is_ascii_lowercase()));
+    let mut rest = 0;
+    let rest_ok = parts.all(|p| {
+        rest += 1;
+        !p.is_empty()
+    });
+    text.len() <= 40
+        && first_ok
+        && rest_ok
+        && rest >= 1
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
 /// `^[a-z][a-z0-9_]{1,39}$`.

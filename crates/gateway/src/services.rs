@@ -19,7 +19,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::kinds::{LoadError, RecordKinds, is_family};
+use crate::kinds::{LoadError, RecordKinds};
+use crate::model::is_family;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -101,7 +101,7 @@ pub(crate) async fn demo(
     let data = DemoData::load(&path)?;
     let seeded = centre
         .seed_demo(&data, &|id| {
-            engine.item(id).map(crate::routes::applications::item_info)
+            engine.item(id).map(crate::catalogue::item_info)
         })
         .await?;
     tracing::info!(

@@ -315,7 +315,7 @@ pub struct Config {
     pub operator_token: Option<String>,
     /// How hot searches are counted (default: 3 people, 24 hours, recomputed
     /// every 10 s, written every 2 s).
-    pub hot: crate::activity::HotSettings,
+    pub hot: crate::features::activity::HotSettings,
     /// Client addresses from `X-Forwarded-For` (default false).
     pub trust_forwarded_for: bool,
     /// Questions and complaints per account per hour (default 20).
@@ -393,7 +393,7 @@ impl Default for Config {
             database: None,
             demo: true,
             operator_token: None,
-            hot: crate::activity::HotSettings::default(),
+            hot: crate::features::activity::HotSettings::default(),
             trust_forwarded_for: false,
             feedback_per_hour: 20,
             verify_per_minute: 120,
@@ -513,8 +513,8 @@ fn database(value: Option<String>) -> Result<Option<String>, ConfigError> {
 /// Hot-search settings over their defaults.
 fn hot_settings(
     layer: &ConfigLayer,
-    mut hot: crate::activity::HotSettings,
-) -> Result<crate::activity::HotSettings, ConfigError> {
+    mut hot: crate::features::activity::HotSettings,
+) -> Result<crate::features::activity::HotSettings, ConfigError> {
     if let Some(n) = layer.hot_min_people {
         if !(1..=1_000_000).contains(&n) {
             return Err(invalid("hot_min_people", "must be from 1 to 1000000"));

@@ -11,8 +11,8 @@ use std::time::SystemTime;
 use arc_swap::ArcSwapOption;
 use yuesou_core::Engine;
 
-use crate::activity::Reading;
 use crate::cache::ResponseCache;
+use crate::features::reading::Reading;
 
 /// One loaded engine and everything scoped to it.
 #[derive(Debug)]

@@ -6,19 +6,17 @@
 //!
 //! | route | what |
 //! | --- | --- |
-//! | `GET /api/v1/search` | search (filters, location, paging, explain) |
-//! | `GET /api/v1/suggest` | autocomplete (Chinese, pinyin, initials, mixed) |
-//! | `GET /api/v1/items/{id}` | one service item |
-//! | `GET /api/v1/categories` | the category → theme → service tree |
-//! | `GET /api/v1/halls` | service halls nearest to a position |
-//! | `GET /api/v1/admin/status`, `POST /api/v1/admin/reload` | reload status, forced reload (bearer token) |
+//! | `GET /api/v1/search`, `GET /api/v1/suggest` | search (filters, location, paging, explain) and autocomplete |
+//! | `GET /api/v1/items/{id}`, `/items/{id}/licences`, `GET /api/v1/categories`, `GET /api/v1/halls` | the catalogue, the licences an item accepts, the category tree, nearby halls |
+//! | `GET /api/v1/hot`, `GET /api/v1/recommendations`, `GET /api/v1/notice` | hot searches, recommendations, the pinned notice |
 //! | `POST /api/v1/auth/{sms-codes,register,login,logout}` | 认证和登录 |
-//! | `/api/v1/me/{profile,sessions,settings,verification/*,organisations}` | 个人信息 and login settings (session token) |
-//! | `/api/v1/me/applications*` | 办件: start or resume, save steps, submit, withdraw, timeline |
-//! | `/api/v1/me/feedback*`, `/api/v1/me/messages*`, `GET /api/v1/notice` | 帮助与反馈, 消息提醒 |
-//! | `/api/v1/operator/*` | department operations (operator token) |
-//! | `GET /api/v1/openapi.json` | this API, described |
-//! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
+//! | `/api/v1/me/{profile,sessions,settings,verification/*,organisations}` | 个人信息, sessions (经办 ones under the person's), login settings, step-up |
+//! | `/api/v1/me/applications*`, `/me/feedback*`, `/me/messages*`, `/me/history*`, `/me/recommendations` | 办件, 帮助与反馈, 消息提醒, 搜索历史, personal recommendations |
+//! | `/api/v1/me/wallet*` | 我的证照: add, list, view, delete, present |
+//! | `/api/v1/wallet/{verify,redeem,requests*,status-list,jwks.json,types}` | the verifier's side of the wallet |
+//! | `/api/v1/operator/*` | departments' operations (operator token) |
+//! | `GET /api/v1/admin/status`, `POST /api/v1/admin/reload` | reload status, forced reload (admin token) |
+//! | `GET /api/v1/openapi.json`, `GET /healthz`, `GET /readyz`, `GET /metrics` | this API described; liveness, readiness, Prometheus |
 //! | `GET /`, `GET /assets/…` | the web app (embedded; not in the OpenAPI document) |
 //!
 //! Embedding with a fixed engine:
@@ -33,32 +31,49 @@
 //! The full daemon (start-up load, live reload, graceful shutdown) is
 //! [`Daemon`].
 //!
-//! Modules, one job each: [`config`] (settings and their precedence),
-//! `params` (strict query strings), `problem` (errors), `routes` (handlers),
-//! `middleware` (request id, limits, timeouts, metrics, access log),
-//! `generation` (the engine being served), `reload` (building and swapping
-//! engines), `watch` (file events), `cache` (responses), `metrics`,
-//! `openapi`, `daemon` (life cycle).
+//! Modules, one job each, from the top down:
+//!
+//! - `daemon` (life cycle), `serve` (the accept loop), `routes` (the route
+//!   list that builds router and document; one handler module per
+//!   resource), `openapi` (the document's fixed parts);
+//! - `middleware` (request id, limits, timeouts, caching headers, metrics,
+//!   access log), `extract` (who calls: sessions, operator, client, JSON
+//!   bodies), `params` (strict query strings and path ids), `problem`
+//!   (errors as problem documents);
+//! - `features` (what is not HTTP: search activity and hot searches,
+//!   recommendations), `centre_setup` and `catalogue` (the personal
+//!   centre's set-up and what it knows of an item);
+//! - `state` and `shared` (what handlers and tasks share), `reload` and
+//!   `watch` (building and swapping engines on file changes), `generation`
+//!   (the engine being served), `cache`, `metrics`, [`config`], `clock`.
 
-pub mod activity;
 mod cache;
+mod catalogue;
 mod centre_setup;
 mod clock;
 pub mod config;
 mod daemon;
+mod extract;
+mod features;
 mod generation;
 mod metrics;
 mod middleware;
 mod openapi;
 mod params;
 mod problem;
-mod recommend;
 mod reload;
 mod routes;
 mod serve;
-mod session;
+mod shared;
 mod state;
 mod watch;
+
+/// What people search, remembered (history and hot searches): for the
+/// benchmarks.
+pub mod activity {
+    pub use crate::features::activity::{Activity, HotSettings};
+    pub use crate::features::reading::Reading;
+}
 
 use std::time::Duration;
 
@@ -71,12 +86,12 @@ pub use config::{Config, ConfigError, ConfigLayer, LogFormat, SearchPool, redact
 pub use daemon::{Daemon, DaemonError};
 pub use metrics::Metrics;
 pub use middleware::REQUEST_ID;
-pub use openapi::{document as openapi_document, route_templates};
 pub use params::Params;
 pub use problem::{PROBLEM_JSON, Problem, ProblemKind, TYPE_BASE};
 pub use reload::{ReloadOutcome, ReloadReport, ReloadTrigger, Reloader};
 pub use routes::X_CACHE;
 pub use routes::web::{CONTENT_SECURITY_POLICY, asset_paths as web_asset_paths};
+pub use routes::{document as openapi_document, route_templates};
 pub use serve::{HEADER_BUFFER_BYTES, MAX_HEADER_BYTES, serve};
 pub use state::AppState;
 pub use watch::FileWatcher;
@@ -87,6 +102,7 @@ pub use watch::FileWatcher;
 /// property tests; not a stable API.
 #[doc(hidden)]
 pub mod bodies {
+    pub use crate::extract::parse_body;
     pub use crate::routes::applications::{StartRequest, StepAnswers};
     pub use crate::routes::auth::{CodePurpose, CodeRequest, LoginRequest, RegisterRequest};
     pub use crate::routes::hot::{RuleRequest, checked_rule_query};
@@ -96,7 +112,6 @@ pub mod bodies {
         AddRequest, FieldNameText, NewVerifierRequest, PresentRequest, RedeemRequest,
         RevokeRequest, VerifyRequest,
     };
-    pub use crate::session::parse_body;
     pub use yuesou_centre::{ContactUpdate, NewBroadcast, NewFeedback, Progress, Settings};
 }
 
@@ -108,7 +123,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// client router draws fall back to its `index.html`, the rest answer the
 /// `no-such-endpoint` problem).
 pub fn router(state: AppState) -> Router {
-    let (api, _) = openapi::api_router().split_for_parts();
+    let (api, _) = routes::api().split_for_parts();
+    state
+        .metrics()
+        .register_routes(route_templates().iter().map(String::as_str));
     let mut router = api
         .merge(routes::web::router())
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -14,7 +14,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::generation::Generation;
-use crate::reload::ReloadOutcome;
+use crate::reload::history::ReloadOutcome;
 
 /// Label of requests that matched no route.
 pub const UNMATCHED_ROUTE: &str = "unmatched";
@@ -57,7 +57,8 @@ type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 struct Inner {
     registry: Registry,
-    routes: Vec<Arc<str>>,
+    /// The router's route templates, registered when the router is built.
+    routes: std::sync::OnceLock<Vec<Arc<str>>>,
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
     in_flight: Gauge,
@@ -86,9 +87,16 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
 impl Metrics {
-    /// Metrics for a router serving these route templates.
-    pub fn new<'a>(routes: impl IntoIterator<Item = &'a str>) -> Self {
+    /// Metrics with no route templates known yet (every request counts as
+    /// unmatched until [`Metrics::register_routes`]).
+    pub fn new() -> Self {
         let mut registry = Registry::with_prefix("yuesou");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -188,7 +196,7 @@ impl Metrics {
         );
         Metrics(Arc::new(Inner {
             registry,
-            routes: routes.into_iter().map(Arc::from).collect(),
+            routes: std::sync::OnceLock::new(),
             requests,
             latency,
             in_flight,
@@ -208,12 +216,21 @@ impl Metrics {
         }))
     }
 
+    /// The route templates of the router (the first registration counts:
+    /// one router per daemon).
+    pub fn register_routes<'a>(&self, routes: impl IntoIterator<Item = &'a str>) {
+        let _ = self
+            .0
+            .routes
+            .set(routes.into_iter().map(Arc::from).collect());
+    }
+
     /// The interned label of a route template (unknown ones count as
     /// unmatched, keeping cardinality bounded).
     fn route(&self, template: Option<&str>) -> Arc<str> {
         let inner = &self.0;
         template
-            .and_then(|t| inner.routes.iter().find(|r| &***r == t))
+            .and_then(|t| inner.routes.get()?.iter().find(|r| &***r == t))
             .cloned()
             .unwrap_or_else(|| Arc::from(UNMATCHED_ROUTE))
     }
@@ -315,7 +332,8 @@ mod tests {
 
     #[test]
     fn requests_are_counted_by_template_and_unknown_routes_collapse() {
-        let metrics = Metrics::new(["/api/v1/items/{id}"]);
+        let metrics = Metrics::new();
+        metrics.register_routes(["/api/v1/items/{id}"]);
         for template in [Some("/api/v1/items/{id}"), Some("/x/1"), Some("/x/2"), None] {
             metrics.request_started();
             metrics.request_finished(template, "GET", 200, Duration::from_micros(300));
@@ -339,7 +357,7 @@ mod tests {
 
     #[test]
     fn reload_failures_are_counted() {
-        let metrics = Metrics::new([]);
+        let metrics = Metrics::new();
         metrics.reload_finished(ReloadOutcome::Failed, Duration::from_millis(5));
         metrics.reload_finished(ReloadOutcome::Reloaded, Duration::from_millis(5));
         let text = metrics.encode(None);

@@ -1,6 +1,7 @@
-//! The OpenAPI document, generated from the handlers' `#[utoipa::path]`
-//! annotations: the router and the document are built from the same list
-//! of routes ([`api_router`]), so they cannot disagree.
+//! The OpenAPI document's fixed parts: generated from the handlers'
+//! `#[utoipa::path]` annotations by the route list in `routes`, which
+//! builds the router and the document at once (they cannot disagree), and
+//! completed here.
 //!
 //! Responses every operation can give (405 with `Allow`, 413, 500, 503) are
 //! added to each operation here, by reference to shared components, and so
@@ -8,23 +9,13 @@
 //! read → change → delete), which clients and schemathesis's stateful phase
 //! follow.
 
-use std::sync::LazyLock;
-
-use axum::body::Bytes;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 use utoipa::{OpenApi as _, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
-use crate::routes::{
-    admin, applications, auth, categories, feedback, halls, health, history, hot, items, me,
-    messages, meta, operator, recommend, search, suggest, wallet,
-};
-use crate::state::AppState;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -53,76 +44,15 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
-/// Every route, registered with the router and the document at once.
-pub(crate) fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(search::search))
-        .routes(routes!(suggest::suggest))
-        .routes(routes!(items::item))
-        .routes(routes!(categories::categories))
-        .routes(routes!(halls::halls))
-        .routes(routes!(health::healthz))
-        .routes(routes!(health::readyz))
-        .routes(routes!(admin::status))
-        .routes(routes!(admin::reload))
-        .routes(routes!(meta::openapi))
-        .routes(routes!(meta::metrics))
-        .routes(routes!(auth::send_code))
-        .routes(routes!(auth::register))
-        .routes(routes!(auth::login))
-        .routes(routes!(auth::logout))
-        .routes(routes!(me::profile, me::update_profile))
-        .routes(routes!(me::sessions))
-        .routes(routes!(me::revoke_session))
-        .routes(routes!(me::settings, me::update_settings))
-        .routes(routes!(me::verify_real_name))
-        .routes(routes!(me::verify_face))
-        .routes(routes!(me::organisations, me::register_organisation))
-        .routes(routes!(me::act_for))
-        .routes(routes!(applications::list, applications::start))
-        .routes(routes!(applications::get, applications::withdraw))
-        .routes(routes!(applications::save_step))
-        .routes(routes!(applications::submit))
-        .routes(routes!(feedback::list, feedback::create))
-        .routes(routes!(feedback::get))
-        .routes(routes!(messages::list))
-        .routes(routes!(messages::read))
-        .routes(routes!(messages::read_all))
-        .routes(routes!(messages::dismiss))
-        .routes(routes!(messages::notice))
-        .routes(routes!(operator::applications))
-        .routes(routes!(operator::progress))
-        .routes(routes!(operator::feedback))
-        .routes(routes!(operator::reply))
-        .routes(routes!(operator::broadcast))
-        .routes(routes!(wallet::list, wallet::add))
-        .routes(routes!(wallet::available))
-        .routes(routes!(wallet::get, wallet::delete))
-        .routes(routes!(wallet::present))
-        .routes(routes!(wallet::verify))
-        .routes(routes!(wallet::redeem))
-        .routes(routes!(wallet::create_request))
-        .routes(routes!(wallet::request_info))
-        .routes(routes!(wallet::request_result))
-        .routes(routes!(wallet::status_list))
-        .routes(routes!(wallet::jwks))
-        .routes(routes!(wallet::types))
-        .routes(routes!(wallet::revoke))
-        .routes(routes!(wallet::item_licences))
-        .routes(routes!(wallet::rotate_key))
-        .routes(routes!(history::list, history::clear))
-        .routes(routes!(history::delete))
-        .routes(routes!(hot::hot))
-        .routes(routes!(hot::report))
-        .routes(routes!(hot::set_rule))
-        .routes(routes!(hot::delete_rule))
-        .routes(routes!(recommend::anonymous))
-        .routes(routes!(recommend::personal))
+/// The document's fixed parts (title, description, tags, the problem
+/// schema), to which the routes add their operations.
+pub(crate) fn base() -> OpenApi {
+    ApiDoc::openapi()
 }
 
-/// The OpenAPI document of the API.
-pub fn document() -> OpenApi {
-    let mut doc = api_router().into_openapi();
+/// Completes the document the routes produced: the responses every
+/// operation can give, the security schemes, and the links.
+pub(crate) fn finish(mut doc: OpenApi) -> OpenApi {
     add_common_parts(&mut doc);
     add_links(&mut doc);
     doc
@@ -251,23 +181,6 @@ fn add_links(doc: &mut OpenApi) {
             response.links.insert(name.to_string(), RefOr::T(link));
         }
     }
-}
-
-static DOCUMENT_JSON: LazyLock<Bytes> = LazyLock::new(|| {
-    Bytes::from(serde_json::to_vec(&document()).unwrap_or_else(|_| b"{}".to_vec()))
-});
-
-static TEMPLATES: LazyLock<Vec<String>> =
-    LazyLock::new(|| document().paths.paths.keys().cloned().collect());
-
-/// The document as JSON (built once).
-pub(crate) fn document_json() -> Bytes {
-    DOCUMENT_JSON.clone()
-}
-
-/// The route templates of the API (`/api/v1/items/{id}` …).
-pub fn route_templates() -> &'static [String] {
-    &TEMPLATES
 }
 
 /// Shared problem responses, by status, with the problem types they carry.
@@ -407,11 +320,9 @@ fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_link_names_an_operation_and_its_parameters() {
-        let doc = serde_json::to_value(document()).unwrap();
+        let doc = serde_json::to_value(crate::routes::document()).unwrap();
         let mut operations = std::collections::BTreeMap::new();
         for item in doc["paths"].as_object().unwrap().values() {
             for operation in item.as_object().unwrap().values() {
@@ -460,7 +371,7 @@ mod tests {
     /// it has at least one character (schemathesis sent an empty one).
     #[test]
     fn text_path_parameters_are_never_empty() {
-        let doc = serde_json::to_value(document()).unwrap();
+        let doc = serde_json::to_value(crate::routes::document()).unwrap();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for operation in item.as_object().unwrap().values() {

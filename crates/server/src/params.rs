@@ -209,6 +209,39 @@ fn decode(raw: &str, what: &str) -> Result<String, Problem> {
         .map_err(|_| Problem::invalid_parameter(what, "is not valid UTF-8 after percent-decoding"))
 }
 
+/// Longest accepted opaque id in a path.
+pub(crate) const MAX_ID: usize = 64;
+
+/// An id from the path: an over-long or odd one cannot exist, so it is not
+/// found (never a 500, never echoed).
+pub(crate) fn path_id(id: &str) -> Result<&str, Problem> {
+    if id.is_empty() || id.len() > MAX_ID || id.chars().any(|c| c.is_control()) {
+        return Err(Problem::not_found("no such id"));
+    }
+    Ok(id)
+}
+
+/// Longest accepted item id.
+pub const MAX_ID_CHARS: usize = 128;
+
+/// Checks an item id from a path: at most [`MAX_ID_CHARS`] characters, no
+/// control characters.
+pub(crate) fn checked_item_id(id: &str) -> Result<&str, Problem> {
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(Problem::invalid_parameter(
+            "id",
+            format!("must be at most {MAX_ID_CHARS} characters"),
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Problem::invalid_parameter(
+            "id",
+            "contains control characters",
+        ));
+    }
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,59 +1,15 @@
 //! The state shared by the handlers, the middleware and the reload task.
 
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use yuesou_core::{Engine, EngineOptions};
 
-use crate::config::{Config, SearchPool};
+use crate::config::Config;
 use crate::generation::{EngineSlot, Generation};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::reload::{History, Reloader};
-
-/// What the reload task and the handlers share.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub slot: EngineSlot,
-    pub metrics: Metrics,
-    pub history: Mutex<History>,
-    /// Directories being watched (set once the watcher runs).
-    pub watching: OnceLock<Vec<String>>,
-    /// Set once the personal centre is set up (demo seeded or removed).
-    pub centre_ready: std::sync::atomic::AtomicBool,
-}
-
-/// Settings the handlers and middleware read.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    pub admin_token: Option<String>,
-    pub search_pool: SearchPool,
-    pub request_timeout: Duration,
-    pub max_body_bytes: usize,
-    pub access_log: bool,
-    pub cors_origins: Vec<String>,
-    pub reload_settle: Duration,
-    pub operator_token: Option<String>,
-    pub hot: crate::activity::HotSettings,
-    pub trust_forwarded_for: bool,
-}
-
-impl From<&Config> for Settings {
-    fn from(c: &Config) -> Self {
-        Settings {
-            admin_token: c.admin_token.clone(),
-            search_pool: c.search_pool,
-            request_timeout: c.request_timeout,
-            max_body_bytes: c.max_body_bytes,
-            access_log: c.access_log,
-            cors_origins: c.cors_origins.clone(),
-            reload_settle: c.reload_debounce,
-            operator_token: c.operator_token.clone(),
-            hot: c.hot.clone(),
-            trust_forwarded_for: c.trust_forwarded_for,
-        }
-    }
-}
+pub(crate) use crate::shared::{Settings, Shared};
 
 /// Shared state of the handlers. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -64,9 +20,9 @@ pub struct AppState {
     /// The personal centre (none when the daemon serves search only).
     pub(crate) centre: Option<yuesou_centre::Centre>,
     /// Search history and hot searches (with the centre).
-    pub(crate) activity: Option<Arc<crate::activity::Activity>>,
+    pub(crate) activity: Option<Arc<crate::features::activity::Activity>>,
     /// The life-stage rules of recommendations.
-    pub(crate) life_stages: Arc<crate::recommend::LifeStageFile>,
+    pub(crate) life_stages: Arc<crate::features::recommend::LifeStageFile>,
 }
 
 impl AppState {
@@ -90,7 +46,7 @@ impl AppState {
         AppState {
             shared: Arc::new(Shared {
                 slot: EngineSlot::new(config.cache_mb * 1024 * 1024),
-                metrics: Metrics::new(crate::openapi::route_templates().iter().map(String::as_str)),
+                metrics: Metrics::new(),
                 history: Mutex::new(History::default()),
                 watching: OnceLock::new(),
                 centre_ready: std::sync::atomic::AtomicBool::new(false),
@@ -99,14 +55,14 @@ impl AppState {
             reloader: None,
             centre: None,
             activity: None,
-            life_stages: Arc::new(crate::recommend::LifeStageFile::new(None)),
+            life_stages: Arc::new(crate::features::recommend::LifeStageFile::new(None)),
         }
     }
 
     /// This state with the personal centre `centre` behind the personal
     /// routes (without one they answer 503 `centre-disabled`).
     pub fn with_centre(mut self, centre: yuesou_centre::Centre) -> Self {
-        self.activity = Some(Arc::new(crate::activity::Activity::new(
+        self.activity = Some(Arc::new(crate::features::activity::Activity::new(
             centre.clone(),
             self.settings.hot.clone(),
         )));
@@ -117,12 +73,12 @@ impl AppState {
     /// This state with the life-stage rules of recommendations read from
     /// `path` (re-read when the file changes).
     pub fn with_life_stages(mut self, path: std::path::PathBuf) -> Self {
-        self.life_stages = Arc::new(crate::recommend::LifeStageFile::new(Some(path)));
+        self.life_stages = Arc::new(crate::features::recommend::LifeStageFile::new(Some(path)));
         self
     }
 
     /// Search history and hot searches, when the centre is there.
-    pub fn activity(&self) -> Option<&Arc<crate::activity::Activity>> {
+    pub fn activity(&self) -> Option<&Arc<crate::features::activity::Activity>> {
         self.activity.as_ref()
     }
 

@@ -23,14 +23,14 @@ mod sessions;
 mod settings;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
 use crate::{Centre, Level};
 
 /// A login that succeeded.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResult {
     /// The bearer token (`Authorization: Bearer …`). Shown once.
     pub token: String,
@@ -41,7 +41,8 @@ pub struct LoginResult {
 }
 
 /// 登录方式 — how an account may log in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LoginMethod {
     /// Phone and password.
@@ -61,7 +62,8 @@ impl LoginMethod {
 
 /// One session of the account, as its owner sees it (the sessions it opened
 /// for organisations, 经办, listed with `parent` set to it).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// Opaque id (revoke with it).
     pub id: String,
@@ -100,14 +102,15 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64
 }
 
 /// Login settings of an account.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// 登录有效期 — how long a login lasts, in hours (1 to 720).
-    #[schema(minimum = 1, maximum = 720)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     #[serde(deserialize_with = "whole_number")]
     pub login_validity_hours: i64,
     /// 登录方式 — the methods allowed (at least one).
-    #[schema(min_items = 1)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub login_methods: Vec<LoginMethod>,
     /// Whether search history is paused (no new entries are recorded).
     #[serde(default)]
@@ -115,7 +118,8 @@ pub struct Settings {
 }
 
 /// The level after a step-up.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepUp {
     /// The session's level now.
     pub level: Level,
@@ -125,7 +129,8 @@ pub struct StepUp {
 }
 
 /// An organisation a person acts for.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     /// Account id of the organisation.
     pub id: String,

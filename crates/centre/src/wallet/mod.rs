@@ -29,7 +29,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use utoipa::ToSchema;
 use yuesou_wallet::time::{Date, OffsetDateTime};
 use yuesou_wallet::{
     Issuer, Jwks, KeyStore, Licence, LicenceKind, LicenceStatus, LicenceType, LicenceTypes,
@@ -162,7 +161,8 @@ impl Wallet {
 }
 
 /// Validity of a licence today, for display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Validity {
     /// 长期有效
@@ -176,7 +176,8 @@ pub enum Validity {
 }
 
 /// A field of a licence as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenceField {
     /// Claim name (use it in `disclose`).
     pub name: String,
@@ -191,7 +192,8 @@ pub struct LicenceField {
 }
 
 /// A licence in the wallet.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WalletItem {
     /// Opaque id of the wallet entry (present, view, delete with it).
     pub id: String,
@@ -324,7 +326,8 @@ const ENTRY_COLUMNS: &str = "e.id, e.type_code, e.number, e.licence_json, e.adde
      ON r.type_code = e.type_code AND r.number = e.number";
 
 /// What adding licences did.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddOutcome {
     /// The wallet after adding.
     pub items: Vec<WalletItem>,
@@ -335,7 +338,8 @@ pub struct AddOutcome {
 }
 
 /// A licence that could not be added.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefusedLicence {
     /// Licence type code.
     #[serde(rename = "type")]
@@ -647,7 +651,8 @@ impl Centre {
 }
 
 /// A licence type a service item accepts or renews (相关证照).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptedLicence {
     /// Licence type code (`driving_licence` …).
     #[serde(rename = "type")]

@@ -18,7 +18,6 @@
 //! presentations of one licence share nothing that links them.
 
 use serde::Serialize;
-use utoipa::ToSchema;
 use yuesou_wallet::PresentRequest;
 
 use super::{Wallet, now_time};
@@ -54,7 +53,8 @@ pub struct PresentOptions {
 }
 
 /// A presentation (出示码).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PresentationView {
     /// The SD-JWT with key binding (RFC 9901), `~`-separated: for
     /// verifiers that check offline (paste it at `/verify`).
@@ -82,7 +82,8 @@ pub struct PresentationView {
 }
 
 /// A verifier's request, as created (the secret is shown once).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifierRequest {
     /// The request's code (8 characters; the holder types or scans it).
     pub code: String,
@@ -105,7 +106,8 @@ pub struct VerifierRequest {
 }
 
 /// A verifier's request as the holder's app sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestInfo {
     /// The request's code.
     pub code: String,
@@ -266,8 +268,16 @@ impl Centre {
             return Err(CentreError::LicenceRevoked);
         }
         let (licence, ty) = Self::parse_entry(wallet, &row)?;
+        // A code that names no open request is a bad value in the body (the
+        // request expired, was answered, or never was): 400 on `request`.
         let request = match &options.request {
-            Some(code) => Some(self.open_request(code).await?),
+            Some(code) => Some(self.open_request(code).await.map_err(|e| match e {
+                CentreError::NotFound(_) => CentreError::invalid(
+                    "request",
+                    "no open verifier request has this code (expired, answered, or mistyped)",
+                ),
+                other => other,
+            })?),
             None => None,
         };
         let mut disclose = options.disclose.clone();
@@ -396,7 +406,7 @@ impl Centre {
     #[allow(clippy::too_many_arguments)]
     async fn record_presentation(
         &self,
-        tx: &mut crate::store::Tx,
+        tx: &mut yuesou_store::Tx,
         id: &str,
         idx: u64,
         subject: &Subject,

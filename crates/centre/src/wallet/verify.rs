@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use utoipa::ToSchema;
 use yuesou_wallet::{Expected, StatusList, Verified, VerifyError};
 
 use super::present::{REDEEM_CODE_LEN, REQUEST_CODE_LEN, STATUS_LIST_LEN};
@@ -25,7 +24,8 @@ pub const STATUS_LIST_TTL_SECS: i64 = 60;
 const STATUS_LIST_REUSE: Duration = Duration::from_secs(5);
 
 /// A disclosed field, in the licence type's order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifiedField {
     /// Claim name.
     pub name: String,
@@ -36,7 +36,8 @@ pub struct VerifiedField {
 }
 
 /// What a verifier learns from a valid presentation.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifiedView {
     /// Always true in a success answer.
     pub valid: bool,

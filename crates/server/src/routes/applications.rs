@@ -9,13 +9,13 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yuesou_centre::{Application, ApplicationGroup, ApplicationSummary, ItemInfo, Level};
-use yuesou_core::ServiceItem;
+use yuesou_centre::{Application, ApplicationGroup, ApplicationSummary};
 
+use crate::catalogue::item_info;
+use crate::extract::{Authed, JsonBody, centre};
+use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::me::path_id;
-use crate::session::{Authed, JsonBody, centre};
 use crate::state::AppState;
 
 /// Query parameters of the application list.
@@ -84,22 +84,6 @@ pub struct StartRequest {
 pub struct StepAnswers {
     /// Field → answer (at most 30; names ≤ 40, answers ≤ 500 characters).
     pub answers: BTreeMap<String, String>,
-}
-
-/// What the centre needs of a catalogue item.
-pub(crate) fn item_info(item: &ServiceItem) -> ItemInfo {
-    ItemInfo {
-        id: item.id.clone(),
-        title: item.title.clone(),
-        region_code: item.region_code.clone(),
-        department: item.department.clone(),
-        login_level: item
-            .login_level
-            .as_deref()
-            .and_then(Level::parse)
-            .unwrap_or(Level::L1),
-        steps: item.steps.clone(),
-    }
 }
 
 /// The subject's applications, by status group.

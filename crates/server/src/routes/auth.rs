@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yuesou_centre::LoginResult;
 
+use crate::extract::{Authed, Caller, JsonBody, centre};
 use crate::problem::Problem;
-use crate::session::{Authed, Caller, JsonBody, centre};
 use crate::state::AppState;
 
 /// Ask for an SMS code.
@@ -141,6 +141,8 @@ pub(crate) async fn send_code(
         (status = 400, description = "`invalid-request`: phone or password rules", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`bad-credentials`: the code is wrong or expired", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: the phone is registered already", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate-limited`: too many wrong codes from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`busy`: too many password hashes at once; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn register(

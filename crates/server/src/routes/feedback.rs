@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use yuesou_centre::{Feedback, NewFeedback};
 
+use crate::extract::{Authed, JsonBody, centre};
+use crate::params::path_id;
 use crate::problem::Problem;
-use crate::routes::me::path_id;
-use crate::session::{Authed, JsonBody, centre};
 use crate::state::AppState;
 
 /// The subject's questions and complaints with replies, newest first.

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use utoipa::IntoParams;
 use yuesou_centre::{HISTORY_CAP, History};
 
+use crate::extract::{Authed, centre};
+use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::me::path_id;
-use crate::session::{Authed, centre};
 use crate::state::AppState;
 
 /// Query parameters of the history.

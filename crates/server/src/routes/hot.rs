@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yuesou_centre::{HotAction, HotRule};
 
-use crate::activity::{HOT_LIST_LEN, HotEntry, HotExplanation, key_of};
+use crate::extract::{JsonBody, Operator, centre};
+use crate::features::activity::{HOT_LIST_LEN, HotEntry, HotExplanation, key_of};
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::session::{JsonBody, Operator, centre};
 use crate::state::AppState;
 
 /// Query parameters of the hot list.
@@ -33,7 +33,9 @@ pub struct HotResponse {
     pub entries: Vec<HotEntry>,
 }
 
-fn activity(state: &AppState) -> Result<&std::sync::Arc<crate::activity::Activity>, Problem> {
+fn activity(
+    state: &AppState,
+) -> Result<&std::sync::Arc<crate::features::activity::Activity>, Problem> {
     centre(state)?;
     state
         .activity()

@@ -5,30 +5,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use yuesou_core::ServiceItem;
 
+use crate::params::checked_item_id;
 use crate::problem::Problem;
 use crate::routes::{json_response, to_json};
 use crate::state::AppState;
-
-/// Longest accepted item id.
-pub const MAX_ID_CHARS: usize = 128;
-
-/// Checks an item id from a path: at most [`MAX_ID_CHARS`] characters, no
-/// control characters.
-pub(crate) fn checked_item_id(id: &str) -> Result<&str, Problem> {
-    if id.chars().count() > MAX_ID_CHARS {
-        return Err(Problem::invalid_parameter(
-            "id",
-            format!("must be at most {MAX_ID_CHARS} characters"),
-        ));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(Problem::invalid_parameter(
-            "id",
-            "contains control characters",
-        ));
-    }
-    Ok(id)
-}
 
 /// One service item with everything the catalogue knows about it.
 #[utoipa::path(

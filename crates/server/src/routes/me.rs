@@ -11,21 +11,10 @@ use yuesou_centre::{
     ContactUpdate, LoginResult, Organisation, Profile, SessionInfo, Settings, StepUp,
 };
 
+use crate::extract::{Authed, Caller, JsonBody, centre};
+use crate::params::path_id;
 use crate::problem::Problem;
-use crate::session::{Authed, Caller, JsonBody, centre};
 use crate::state::AppState;
-
-/// Longest accepted opaque id in a path.
-pub(crate) const MAX_ID: usize = 64;
-
-/// An id from the path: an over-long or odd one cannot exist, so it is not
-/// found (never a 500, never echoed).
-pub(crate) fn path_id(id: &str) -> Result<&str, Problem> {
-    if id.is_empty() || id.len() > MAX_ID || id.chars().any(|c| c.is_control()) {
-        return Err(Problem::not_found("no such id"));
-    }
-    Ok(id)
-}
 
 /// 实名认证 — name and resident ID number.
 #[derive(Debug, Deserialize, ToSchema)]

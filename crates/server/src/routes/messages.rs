@@ -9,10 +9,10 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use yuesou_centre::{Message, MessageList};
 
+use crate::extract::{Authed, MaybeAuthed, centre};
+use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::me::path_id;
-use crate::session::{Authed, MaybeAuthed, centre};
 use crate::state::AppState;
 
 /// Query parameters of the inbox.

@@ -18,7 +18,7 @@ use crate::state::AppState;
         body = Object))
 )]
 pub(crate) async fn openapi() -> Response {
-    json_response(crate::openapi::document_json())
+    json_response(crate::routes::document_json())
 }
 
 /// Metrics in the OpenMetrics text format, for Prometheus: requests and

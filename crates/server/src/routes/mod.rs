@@ -1,5 +1,7 @@
-//! The HTTP handlers, one module per resource. Handlers are thin: parse the
-//! parameters strictly, ask the engine of the current generation, serialise.
+//! The HTTP handlers, one module per resource, and the one list of routes
+//! ([`api`]) that builds both the router and the OpenAPI document. Handlers
+//! are thin: parse the parameters strictly, ask the engine of the current
+//! generation or the personal centre, serialise.
 
 pub(crate) mod admin;
 pub(crate) mod applications;
@@ -21,14 +23,108 @@ pub(crate) mod suggest;
 pub(crate) mod wallet;
 pub(crate) mod web;
 
+use std::sync::LazyLock;
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Serialize;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::generation::Generation;
 use crate::problem::Problem;
 use crate::state::AppState;
+
+/// Every route, registered with the router and the document at once.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(search::search))
+        .routes(routes!(suggest::suggest))
+        .routes(routes!(items::item))
+        .routes(routes!(categories::categories))
+        .routes(routes!(halls::halls))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(admin::status))
+        .routes(routes!(admin::reload))
+        .routes(routes!(meta::openapi))
+        .routes(routes!(meta::metrics))
+        .routes(routes!(auth::send_code))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::profile, me::update_profile))
+        .routes(routes!(me::sessions))
+        .routes(routes!(me::revoke_session))
+        .routes(routes!(me::settings, me::update_settings))
+        .routes(routes!(me::verify_real_name))
+        .routes(routes!(me::verify_face))
+        .routes(routes!(me::organisations, me::register_organisation))
+        .routes(routes!(me::act_for))
+        .routes(routes!(applications::list, applications::start))
+        .routes(routes!(applications::get, applications::withdraw))
+        .routes(routes!(applications::save_step))
+        .routes(routes!(applications::submit))
+        .routes(routes!(feedback::list, feedback::create))
+        .routes(routes!(feedback::get))
+        .routes(routes!(messages::list))
+        .routes(routes!(messages::read))
+        .routes(routes!(messages::read_all))
+        .routes(routes!(messages::dismiss))
+        .routes(routes!(messages::notice))
+        .routes(routes!(operator::applications))
+        .routes(routes!(operator::progress))
+        .routes(routes!(operator::feedback))
+        .routes(routes!(operator::reply))
+        .routes(routes!(operator::broadcast))
+        .routes(routes!(wallet::list, wallet::add))
+        .routes(routes!(wallet::available))
+        .routes(routes!(wallet::get, wallet::delete))
+        .routes(routes!(wallet::present))
+        .routes(routes!(wallet::verify))
+        .routes(routes!(wallet::redeem))
+        .routes(routes!(wallet::create_request))
+        .routes(routes!(wallet::request_info))
+        .routes(routes!(wallet::request_result))
+        .routes(routes!(wallet::status_list))
+        .routes(routes!(wallet::jwks))
+        .routes(routes!(wallet::types))
+        .routes(routes!(wallet::revoke))
+        .routes(routes!(wallet::item_licences))
+        .routes(routes!(wallet::rotate_key))
+        .routes(routes!(history::list, history::clear))
+        .routes(routes!(history::delete))
+        .routes(routes!(hot::hot))
+        .routes(routes!(hot::report))
+        .routes(routes!(hot::set_rule))
+        .routes(routes!(hot::delete_rule))
+        .routes(routes!(recommend::anonymous))
+        .routes(routes!(recommend::personal))
+}
+
+/// The OpenAPI document of the API.
+pub fn document() -> OpenApi {
+    crate::openapi::finish(api().into_openapi())
+}
+
+static DOCUMENT_JSON: LazyLock<Bytes> = LazyLock::new(|| {
+    Bytes::from(serde_json::to_vec(&document()).unwrap_or_else(|_| b"{}".to_vec()))
+});
+
+static TEMPLATES: LazyLock<Vec<String>> =
+    LazyLock::new(|| document().paths.paths.keys().cloned().collect());
+
+/// The document as JSON (built once).
+pub(crate) fn document_json() -> Bytes {
+    DOCUMENT_JSON.clone()
+}
+
+/// The route templates of the API (`/api/v1/items/{id}` …).
+pub fn route_templates() -> &'static [String] {
+    &TEMPLATES
+}
 
 /// The `x-cache` response header: whether a cacheable answer came from the
 /// response cache.

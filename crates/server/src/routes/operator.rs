@@ -11,10 +11,10 @@ use yuesou_centre::{
     Reply,
 };
 
+use crate::extract::{JsonBody, Operator, centre};
+use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::routes::me::path_id;
-use crate::session::{JsonBody, Operator, centre};
 use crate::state::AppState;
 
 /// Query parameters of the operator's application list.

@@ -8,11 +8,11 @@ use axum::extract::{RawQuery, State};
 use utoipa::IntoParams;
 use yuesou_core::LocationInput;
 
+use crate::extract::{Authed, centre};
+use crate::features::recommend::{Recommendations, Signals, recommend};
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
-use crate::recommend::{Recommendations, Signals, recommend};
 use crate::routes::search::Position;
-use crate::session::{Authed, centre};
 use crate::state::AppState;
 
 /// Query parameters of recommendations.

@@ -16,13 +16,13 @@ use yuesou_core::{
 /// needs no other parameter (and the OpenAPI document can state it).
 pub const MAX_PAGES: usize = MAX_RESULT_WINDOW / MAX_PAGE_SIZE;
 
-use crate::activity::Reading;
 use crate::cache::KeyBuilder;
 use crate::config::SearchPool;
+use crate::extract::{Caller, Searcher};
+use crate::features::reading::Reading;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::{cached, to_json_sized};
-use crate::session::{Caller, Searcher};
 use crate::state::AppState;
 
 /// The buffer a search response body starts with: a page of ten hits is

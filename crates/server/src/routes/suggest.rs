@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 use yuesou_core::{MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SuggestMatch, Suggestion, SuggestionKind};
 
-use crate::activity::{HotEntry, key_of};
+use crate::features::activity::{HotEntry, key_of};
 
 use crate::cache::KeyBuilder;
 use crate::params::{Params, names_of};

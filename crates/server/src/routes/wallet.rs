@@ -16,10 +16,10 @@ use yuesou_centre::{
     RequestInfo, VerifiedView, VerifierRequest, WalletItem,
 };
 
+use crate::extract::{Authed, Caller, JsonBody, Operator, centre};
+use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::{Problem, ProblemKind};
-use crate::routes::me::path_id;
-use crate::session::{Authed, Caller, JsonBody, Operator, centre};
 use crate::state::AppState;
 
 /// The wallet.
@@ -107,11 +107,15 @@ pub struct RedeemRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewVerifierRequest {
     /// The verifier's name, as the holder will see it (e.g. 某某酒店前台).
-    #[schema(min_length = 1, max_length = 60)]
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069][^\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$"
+    )]
     pub verifier: String,
     /// The verifier's own identifier (its URL or client id): the
-    /// presentation is bound to it.
-    #[schema(min_length = 1, max_length = 200)]
+    /// presentation is bound to it. Printable ASCII without spaces.
+    #[schema(min_length = 1, max_length = 200, pattern = "^[!-~]+$")]
     pub audience: String,
     /// The fields it needs.
     #[serde(default)]
@@ -126,9 +130,9 @@ pub struct Pending {
     pub status: &'static str,
 }
 
-/// A field name (at most 32 characters).
+/// A field name (1–32 characters).
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(max_length = 32)]
+#[schema(min_length = 1, max_length = 32, pattern = "^[!-~]+$")]
 pub struct FieldNameText(pub String);
 
 /// Query parameters of one licence.
@@ -626,7 +630,7 @@ pub(crate) async fn item_licences(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ItemLicences>, Problem> {
-    crate::routes::items::checked_item_id(&id)?;
+    crate::params::checked_item_id(&id)?;
     let generation = state.generation()?;
     if generation.engine.item(&id).is_none() {
         return Err(Problem::not_found(format!(

@@ -1,6 +1,12 @@
-//! The database: one handle over SQLite (embedded, the default) or
-//! PostgreSQL (to scale out), the same versioned migrations on both, and
-//! the settings that make an acknowledged write a durable one.
+//! # yuesou-store — the database
+//!
+//! One handle ([`Db`]) over SQLite (embedded, the default) or PostgreSQL
+//! (to scale out), the versioned migrations of every domain crate (the
+//! personal centre, bookings, payments …) applied in one order on both, the
+//! settings that make an acknowledged write a durable one, the
+//! classification of database errors a caller can act on ([`StoreError`]),
+//! private files for secrets, and [`testing`] helpers that run a suite on
+//! both backends.
 //!
 //! SQL here is portable: `$n` placeholders (SQLite reads them as numbered
 //! parameters), `BIGINT` times in Unix milliseconds, text identifiers made
@@ -17,7 +23,13 @@ use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
-use crate::error::{CentreError, Result};
+mod error;
+pub mod testing;
+
+pub use error::{StorageFault, StoreError};
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +60,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// Creates `dir` (and its parents) if needed and makes it private to its
 /// owner (mode 0700): the data directory holds the database, the keys and
 /// the development outbox.
-pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
@@ -60,7 +72,7 @@ pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Writes `bytes` to a new file of mode 0600 at `path` (failing if it
 /// exists), flushed to disk.
-pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -154,7 +166,7 @@ fn check_sqlite_file(url: &str) -> Result<()> {
         .truncate(false)
         .open(path)
         .map(|_| ())
-        .map_err(|e| CentreError::Internal(format!("cannot open {path} for writing: {e}")))
+        .map_err(|e| StoreError::Internal(format!("cannot open {path} for writing: {e}")))
 }
 
 fn install_drivers() {
@@ -167,10 +179,10 @@ impl Db {
     /// The directory is made private (0700) and the database files 0600.
     pub async fn open_sqlite(dir: &Path) -> Result<Db> {
         private_dir(dir)
-            .map_err(|e| CentreError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| StoreError::Internal(format!("cannot create {}: {e}", dir.display())))?;
         let path = dir.join("centre.db");
         private_sqlite_files(&path).map_err(|e| {
-            CentreError::Internal(format!("cannot open {} for writing: {e}", path.display()))
+            StoreError::Internal(format!("cannot open {} for writing: {e}", path.display()))
         })?;
         let url = format!("sqlite://{}?mode=rwc", path.display());
         Db::connect(&url).await
@@ -185,14 +197,13 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(CentreError::invalid(
-                "database",
-                "expected a sqlite:// or postgres:// URL",
+            return Err(StoreError::BadUrl(
+                "expected a sqlite:// or postgres:// URL".into(),
             ));
         };
         let options: AnyConnectOptions = url
             .parse::<AnyConnectOptions>()
-            .map_err(|e| CentreError::invalid("database", format!("bad URL: {e}")))?
+            .map_err(|e| StoreError::BadUrl(e.to_string()))?
             // Statements carry personal data only as bound values, never
             // logged; still, keep statements out of the log entirely.
             .log_statements(tracing::log::LevelFilter::Off)
@@ -206,7 +217,7 @@ impl Db {
                 let probe = options
                     .connect()
                     .await
-                    .map_err(|e| CentreError::Internal(format!("cannot open the database: {e}")))?;
+                    .map_err(|e| StoreError::Internal(format!("cannot open the database: {e}")))?;
                 let _ = probe.close().await;
             }
         }
@@ -252,7 +263,7 @@ impl Db {
             .await
             // At start the cause matters more than "retry": name it (sqlx's
             // errors carry no password).
-            .map_err(|e| CentreError::Internal(format!("cannot open the database: {e}")))?;
+            .map_err(|e| StoreError::Internal(format!("cannot open the database: {e}")))?;
         let db = Db { pool, backend };
         db.migrate().await?;
         Ok(db)
@@ -261,10 +272,10 @@ impl Db {
     async fn migrate(&self) -> Result<()> {
         Migrator::new(EmbeddedMigrations)
             .await
-            .map_err(|e| CentreError::Internal(format!("cannot read the migrations: {e}")))?
+            .map_err(|e| StoreError::Internal(format!("cannot read the migrations: {e}")))?
             .run(&self.pool)
             .await
-            .map_err(|e| CentreError::Internal(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))
     }
 
     /// The backend.

@@ -26,7 +26,7 @@ use yuesou_centre::identity::Gender;
 use yuesou_centre::{ApplicationStatus, ApplicationSummary, PersonFacts, Validity, WalletItem};
 use yuesou_core::{Engine, LocationInput, SearchRequest, ServiceItem};
 
-use crate::activity::HotEntry;
+use crate::features::activity::HotEntry;
 
 /// Popular services offered where the person is, considered.
 const POPULAR_NEARBY: usize = 10;
@@ -333,34 +333,64 @@ pub fn recommend(
     hot: &[HotEntry],
     limit: usize,
 ) -> Recommendations {
-    // Where the person is; a place the gazetteer does not know is said
-    // and left out (as search does).
-    let mut message = None;
-    let located = match &signals.location {
-        Some(input) => match engine.resolve_location(input) {
-            Ok(location) => Some(location),
-            Err(_) => {
-                message = Some(match input {
-                    LocationInput::Region(name) => {
-                        format!("没有“{name}”这个地区，已为您推荐全省服务。")
-                    }
-                    LocationInput::Position { .. } => {
-                        "无法确定您的位置，已为您推荐全省服务。".to_string()
-                    }
-                });
-                None
-            }
-        },
-        None => None,
-    };
+    let (located, message) = locate(engine, signals.location.as_ref());
     let city = located
         .as_ref()
         .and_then(|l| engine.gazetteer().city_of(&l.code));
     let city_code = city.map(|d| d.code.clone());
     let city_name = city.map(|d| d.name.clone());
     let mut ranker = Ranker::new(engine, city_code.clone());
+    from_licences(&mut ranker, &signals.licences);
+    from_applications(&mut ranker, engine, &signals.applications);
+    if let Some(facts) = &signals.facts {
+        from_life_stage(&mut ranker, stages, facts);
+        away_from_household(&mut ranker, engine, stages, facts, city_code.as_deref());
+    }
+    from_searches(&mut ranker, signals, hot);
+    popular_nearby(&mut ranker, city_name.as_deref());
 
-    for licence in &signals.licences {
+    let mut items: Vec<Recommendation> = ranker.chosen.into_values().collect();
+    items.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    let categories = order_categories(engine, &items);
+    items.truncate(limit);
+    Recommendations {
+        items,
+        categories,
+        city: city_name,
+        message,
+    }
+}
+
+/// Where the person is; a place the gazetteer does not know is said (the
+/// message) and left out, as search does.
+fn locate(
+    engine: &Engine,
+    input: Option<&LocationInput>,
+) -> (Option<yuesou_core::ResolvedLocation>, Option<String>) {
+    let Some(input) = input else {
+        return (None, None);
+    };
+    match engine.resolve_location(input) {
+        Ok(location) => (Some(location), None),
+        Err(_) => {
+            let message = match input {
+                LocationInput::Region(name) => {
+                    format!("没有“{name}”这个地区，已为您推荐全省服务。")
+                }
+                LocationInput::Position { .. } => {
+                    "无法确定您的位置，已为您推荐全省服务。".to_string()
+                }
+            };
+            (None, Some(message))
+        }
+    }
+}
+
+/// Licences in the wallet: the renewal of those expiring, and each one's
+/// most used services (a few, so a full wallet does not crowd out the
+/// rest).
+fn from_licences(ranker: &mut Ranker<'_>, licences: &[WalletItem]) {
+    for licence in licences {
         let about = (None, Some(licence.id.clone()));
         if matches!(licence.validity, Validity::Expiring | Validity::Expired)
             && let Some(renewal) = &licence.renewal_service
@@ -384,8 +414,6 @@ pub fn recommend(
                 about.clone(),
             );
         }
-        // The licence's most used services (a wallet of many licences
-        // must not crowd out everything else).
         let mut related: Vec<&ServiceItem> = licence
             .related_services
             .iter()
@@ -401,8 +429,16 @@ pub fn recommend(
             );
         }
     }
+}
 
-    for application in &signals.applications {
+/// Applications waiting for the person: drafts to resume, 补正 to answer,
+/// results to read.
+fn from_applications(
+    ranker: &mut Ranker<'_>,
+    engine: &Engine,
+    applications: &[ApplicationSummary],
+) {
+    for application in applications {
         let Some(item) = engine.item(&application.item_id) else {
             continue;
         };
@@ -428,42 +464,57 @@ pub fn recommend(
         };
         ranker.add(item, kind, reason, about);
     }
+}
 
-    if let Some(facts) = &signals.facts {
-        for stage in &stages.life_stages {
-            let gender_ok = match stage.gender.as_deref() {
-                Some("male") => facts.gender == Gender::Male,
-                Some("female") => facts.gender == Gender::Female,
-                _ => true,
-            };
-            if (stage.min_age..=stage.max_age).contains(&facts.age) && gender_ok {
-                for family in &stage.services {
-                    ranker.add_family(
-                        family,
-                        ReasonKind::LifeStage,
-                        stage.reason.clone(),
-                        (None, None),
-                    );
-                }
-            }
-        }
-        let household_city = format!("{}00", facts.household_region.get(..4).unwrap_or(""));
-        if let (Some(away), Some(here)) = (&stages.away_from_household, &city_code)
-            && *here != household_city
-            && let Some(division) = engine.gazetteer().division(here)
-        {
-            let reason = away.reason.replace("{city}", &division.name);
-            for family in &away.services {
+/// Services of the person's life stage (age and gender from real-name
+/// data).
+fn from_life_stage(ranker: &mut Ranker<'_>, stages: &LifeStages, facts: &PersonFacts) {
+    for stage in &stages.life_stages {
+        let gender_ok = match stage.gender.as_deref() {
+            Some("male") => facts.gender == Gender::Male,
+            Some("female") => facts.gender == Gender::Female,
+            _ => true,
+        };
+        if (stage.min_age..=stage.max_age).contains(&facts.age) && gender_ok {
+            for family in &stage.services {
                 ranker.add_family(
                     family,
-                    ReasonKind::AwayFromHousehold,
-                    reason.clone(),
+                    ReasonKind::LifeStage,
+                    stage.reason.clone(),
                     (None, None),
                 );
             }
         }
     }
+}
 
+/// Services for people living away from their household's city (居住证 …).
+fn away_from_household(
+    ranker: &mut Ranker<'_>,
+    engine: &Engine,
+    stages: &LifeStages,
+    facts: &PersonFacts,
+    city_code: Option<&str>,
+) {
+    let household_city = format!("{}00", facts.household_region.get(..4).unwrap_or(""));
+    if let (Some(away), Some(here)) = (&stages.away_from_household, city_code)
+        && *here != household_city
+        && let Some(division) = engine.gazetteer().division(here)
+    {
+        let reason = away.reason.replace("{city}", &division.name);
+        for family in &away.services {
+            ranker.add_family(
+                family,
+                ReasonKind::AwayFromHousehold,
+                reason.clone(),
+                (None, None),
+            );
+        }
+    }
+}
+
+/// The person's recent searches and what everyone searches.
+fn from_searches(ranker: &mut Ranker<'_>, signals: &Signals, hot: &[HotEntry]) {
     for query in signals.recent.iter().take(3) {
         if let Some(item) = ranker.top_hit(query, &signals.location) {
             ranker.add(
@@ -484,10 +535,11 @@ pub fn recommend(
             );
         }
     }
-    // Popular where the person is (or province-wide), one per service.
-    let reason = city_name
-        .as_ref()
-        .map_or_else(|| "热门服务".to_string(), |c| format!("{c}热门服务"));
+}
+
+/// Popular where the person is (or province-wide), one per service.
+fn popular_nearby(ranker: &mut Ranker<'_>, city_name: Option<&str>) {
+    let reason = city_name.map_or_else(|| "热门服务".to_string(), |c| format!("{c}热门服务"));
     let mut popular: Vec<&ServiceItem> = ranker
         .families
         .keys()
@@ -505,17 +557,6 @@ pub fn recommend(
             reason.clone(),
             (None, None),
         );
-    }
-
-    let mut items: Vec<Recommendation> = ranker.chosen.into_values().collect();
-    items.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    let categories = order_categories(engine, &items);
-    items.truncate(limit);
-    Recommendations {
-        items,
-        categories,
-        city: city_name,
-        message,
     }
 }
 

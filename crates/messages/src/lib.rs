@@ -1,0 +1,148 @@
+//! # yuesou-messages — the texts people read
+//!
+//! Domain crates never write a sentence a person reads: they return a
+//! [`Text`] — a message id and its arguments — and the daemon renders it in
+//! the reader's language from message files (Project Fluent `.ftl`) in
+//! zh-CN (the default), zh-HK (繁體) and en.
+//!
+//! ```
+//! use yuesou_messages::Text;
+//!
+//! let text = Text::new("err-too-long").arg("max", 50);
+//! assert_eq!(text.id(), "err-too-long");
+//! assert_eq!(text.to_string(), "err-too-long(max=50)");
+//! ```
+//!
+//! With the `catalogue` feature, [`catalogue::Messages`] loads the files and
+//! renders texts (see its docs).
+
+#![warn(missing_docs)]
+
+#[cfg(feature = "catalogue")]
+pub mod catalogue;
+
+use std::borrow::Cow;
+
+/// A value given to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// Text (a name, a label, a date …).
+    Str(String),
+    /// A whole number (a count, a limit …): the language's plural rules
+    /// apply to it.
+    Int(i64),
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Str(s) => f.write_str(s),
+            Arg::Int(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Str(s)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Str(s.clone())
+    }
+}
+
+macro_rules! int_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Int(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+int_arg!(i32, i64, u8, u16, u32, u64, usize);
+
+/// A text to show a person: a message id (`err-too-long`) and the values of
+/// its variables. `Display` prints the id and arguments, for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    id: Cow<'static, str>,
+    args: Vec<(Cow<'static, str>, Arg)>,
+}
+
+impl Text {
+    /// The message `id` without arguments.
+    pub fn new(id: impl Into<Cow<'static, str>>) -> Text {
+        Text {
+            id: id.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// This text with the variable `name` set to `value`.
+    pub fn arg(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Arg>) -> Text {
+        self.args.push((name.into(), value.into()));
+        self
+    }
+
+    /// The message id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The arguments, in the order they were set.
+    pub fn args(&self) -> &[(Cow<'static, str>, Arg)] {
+        &self.args
+    }
+
+    /// The value of the variable `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(id: &'static str) -> Text {
+        Text::new(id)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.id)?;
+        if !self.args.is_empty() {
+            f.write_str("(")?;
+            for (i, (name, value)) in self.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{name}={value}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_keeps_its_arguments_in_order() {
+        let text = Text::new("x").arg("b", "β").arg("a", 3usize);
+        assert_eq!(text.get("a"), Some(&Arg::Int(3)));
+        assert_eq!(text.get("c"), None);
+        assert_eq!(text.to_string(), "x(b=β, a=3)");
+        assert_eq!(Text::from("y").to_string(), "y");
+    }
+}

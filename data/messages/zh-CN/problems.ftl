@@ -1,0 +1,36 @@
+# 错误页的标题：每种问题（problem+json 的 type）一条。
+# 说明（detail）来自 errors.ftl。
+
+problem-invalid-parameter = 参数有误
+problem-invalid-request = 请求有误
+problem-unauthorized = 需要管理令牌
+problem-admin-disabled = 管理接口未开启
+problem-not-found = 未找到
+problem-no-such-endpoint = 没有这个接口
+problem-method-not-allowed = 不支持此请求方式
+problem-payload-too-large = 提交的内容过大
+problem-request-header-fields-too-large = 请求头过大
+problem-reload-failed = 数据重新加载失败
+problem-internal = 服务出现意外错误
+problem-not-ready = 服务正在启动
+problem-timeout = 请求超时
+problem-unauthenticated = 请先登录
+problem-bad-credentials = 登录信息不正确
+problem-second-factor-required = 还需要短信验证码
+problem-busy = 服务繁忙
+problem-step-up-required = 需要更高的认证级别
+problem-forbidden = 无权进行此操作
+problem-operator-disabled = 部门接口未开启
+problem-conflict = 无法完成此操作
+problem-banned-word = 内容包含违禁词
+problem-rate-limited = 操作过于频繁
+problem-unavailable = 服务暂时不可用
+problem-centre-disabled = 个人中心未开启
+problem-presentation-malformed = 不是有效的出示码
+problem-presentation-expired = 出示码已过期
+problem-presentation-invalid = 出示码无效
+problem-presentation-revoked = 证照已删除或吊销
+problem-field-not-disclosed = 未出示所需信息
+problem-presentation-not-for-verifier = 出示码不是出示给您的
+problem-presentation-replayed = 出示码已被使用
+problem-licence-revoked = 证照已被吊销
