@@ -57,6 +57,7 @@ mod search;
 mod segment;
 mod suggest;
 pub mod synthetic;
+mod text_field;
 
 pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
 pub use browse::{CategoryNode, ServiceEntry, ThemeNode};
