@@ -2,8 +2,6 @@
 //! error class against the in-process server, the OpenAPI document against
 //! the router, and the `yuesou serve` binary end to end.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;

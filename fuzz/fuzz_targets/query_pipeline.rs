@@ -6,12 +6,14 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use yuesou_core::{MAX_QUERY_CHARS, SearchRequest};
+use yuesou_core::{CorrectOptions, MAX_QUERY_CHARS, SearchRequest};
 
 fuzz_target!(|text: &str| {
     let engine = common::engine();
     let analyzed = engine.analyzer().analyze(text);
-    let _ = engine.corrector().correct(&analyzed.normalized);
+    let _ = engine
+        .corrector()
+        .correct(&analyzed.normalized, &CorrectOptions::new());
     let _ = engine.suggest(text, 10);
     match engine.search(&SearchRequest::new(text)) {
         Ok(r) => assert!(r.hits.len() <= 10 && r.total >= r.hits.len()),

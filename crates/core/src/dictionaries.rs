@@ -1,13 +1,14 @@
 //! The dictionary files under `dictionaries/`: jieba user dictionary, stop
-//! words, banned words, thesaurus, word readings, shape confusions and hot
-//! queries.
+//! words, banned words, thesaurus, word readings, shape confusions, hot
+//! queries, aspect words and English names — one parser per file, each
+//! documenting its file's format.
 //!
 //! All files share one line format: UTF-8, `#` starts a comment line, blank
 //! lines are ignored, fields are separated by a tab (the user dictionary by
 //! spaces, as jieba expects). Every entry is normalised with the same
-//! [`Normalizer`](crate::Normalizer) as queries, so a dictionary may be written
-//! in traditional characters or full-width forms. A malformed line is reported
-//! with its file and line number; loading never skips it silently.
+//! [`Normalizer`] as queries, so a dictionary may be written in traditional
+//! characters or full-width forms. A malformed line is reported with its
+//! file and line number; loading never skips it silently.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -88,147 +89,211 @@ pub struct Dictionaries {
 
 impl Dictionaries {
     /// Loads every dictionary file from `dir`. Missing optional files (all but
-    /// the user dictionary and stop words) load as empty.
+    /// the user dictionary and stop words) load as empty. Every malformed
+    /// line of every file is reported together, as [`Error::InvalidRows`].
     pub fn load(dir: &Path, normalizer: &Normalizer) -> Result<Self> {
-        let mut errors = Vec::new();
-        let mut dicts = Dictionaries::default();
+        let mut loader = Loader {
+            dir,
+            normalizer,
+            errors: Vec::new(),
+        };
+        // Fields are read in the order written: the files' load order.
+        let dicts = Dictionaries {
+            user_words: loader.user_words()?,
+            stopwords: loader.word_list(files::STOPWORDS, true)?,
+            banned: loader.word_list(files::BANNED, false)?,
+            thesaurus: loader.thesaurus()?,
+            readings: loader.readings()?,
+            shapes: loader.shapes()?,
+            hot_queries: loader.hot_queries()?,
+            aspects: loader.word_list(files::ASPECTS, false)?,
+            english: loader.english()?,
+        };
+        if loader.errors.is_empty() {
+            Ok(dicts)
+        } else {
+            Err(Error::InvalidRows(loader.errors))
+        }
+    }
+}
 
-        for (line, fields) in lines(&dir.join(files::USER_DICT), true, &mut errors)? {
+/// Reads the dictionary files of one directory, one parser per file,
+/// collecting every malformed line.
+struct Loader<'a> {
+    dir: &'a Path,
+    normalizer: &'a Normalizer,
+    errors: Vec<RowError>,
+}
+
+impl Loader<'_> {
+    /// The content lines of file `name` (see [`lines`]).
+    fn lines(&mut self, name: &str, required: bool) -> Result<Vec<(usize, String)>> {
+        lines(&self.dir.join(name), required, &mut self.errors)
+    }
+
+    /// Reports line `line` of file `name` as malformed.
+    fn reject(&mut self, name: &str, line: usize, reason: &str) {
+        self.errors.push(row(self.dir, name, line, reason));
+    }
+
+    fn normalize(&self, text: &str) -> String {
+        self.normalizer.normalize(text)
+    }
+
+    /// `user_dict.txt` (required): jieba's user dictionary, one word a line
+    /// as `word freq [tag]` separated by spaces — an integer frequency
+    /// (higher wins segmentation) and an optional part-of-speech tag.
+    fn user_words(&mut self) -> Result<Vec<UserWord>> {
+        let mut words = Vec::new();
+        for (line, fields) in self.lines(files::USER_DICT, true)? {
             let parts: Vec<&str> = fields.split_whitespace().collect();
             let freq = parts.get(1).map(|f| f.parse::<usize>());
             match (parts.first(), freq) {
-                (Some(word), Some(Ok(freq))) if parts.len() <= 3 => {
-                    dicts.user_words.push(UserWord {
-                        word: normalizer.normalize(word),
-                        freq,
-                        tag: parts.get(2).map(|t| t.to_string()),
-                    })
-                }
-                _ => errors.push(row(
-                    dir,
+                (Some(word), Some(Ok(freq))) if parts.len() <= 3 => words.push(UserWord {
+                    word: self.normalize(word),
+                    freq,
+                    tag: parts.get(2).map(|t| t.to_string()),
+                }),
+                _ => self.reject(
                     files::USER_DICT,
                     line,
                     "expected `word freq [tag]` with an integer frequency",
-                )),
+                ),
             }
         }
-        for (_, text) in lines(&dir.join(files::STOPWORDS), true, &mut errors)? {
-            dicts.stopwords.push(normalizer.normalize(&text));
-        }
-        for (_, text) in lines(&dir.join(files::BANNED), false, &mut errors)? {
-            dicts.banned.push(normalizer.normalize(&text));
-        }
-        for (line, text) in lines(&dir.join(files::THESAURUS), false, &mut errors)? {
+        Ok(words)
+    }
+
+    /// `stopwords.txt` (required), `banned_words.txt`, `aspects.txt`: one
+    /// word or phrase a line, taken whole.
+    fn word_list(&mut self, name: &str, required: bool) -> Result<Vec<String>> {
+        let lines = self.lines(name, required)?;
+        Ok(lines.iter().map(|(_, text)| self.normalize(text)).collect())
+    }
+
+    /// `thesaurus.tsv`: `colloquial<TAB>official`, one mapping a line; a
+    /// colloquial term may map to several official ones (one line each,
+    /// duplicates dropped), never to itself.
+    fn thesaurus(&mut self) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut thesaurus: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (line, text) in self.lines(files::THESAURUS, false)? {
             match pair(&text) {
-                Some((from, to)) if normalizer.normalize(from) != normalizer.normalize(to) => {
-                    let targets = dicts
-                        .thesaurus
-                        .entry(normalizer.normalize(from))
-                        .or_default();
-                    let to = normalizer.normalize(to);
+                Some((from, to)) if self.normalize(from) != self.normalize(to) => {
+                    let targets = thesaurus.entry(self.normalize(from)).or_default();
+                    let to = self.normalize(to);
                     if !targets.contains(&to) {
                         targets.push(to);
                     }
                 }
-                Some(_) => errors.push(row(dir, files::THESAURUS, line, "maps a term to itself")),
-                None => errors.push(row(
-                    dir,
-                    files::THESAURUS,
-                    line,
-                    "expected `colloquial<TAB>official`",
-                )),
+                Some(_) => self.reject(files::THESAURUS, line, "maps a term to itself"),
+                None => self.reject(files::THESAURUS, line, "expected `colloquial<TAB>official`"),
             }
         }
-        for (line, text) in lines(&dir.join(files::READINGS), false, &mut errors)? {
-            let parsed = pair(&text).and_then(|(word, reading)| {
-                let word = normalizer.normalize(word);
-                let syllables: Vec<String> = reading
-                    .split_whitespace()
-                    .map(|s| s.to_ascii_lowercase())
-                    .collect();
-                let valid = syllables.len() == word.chars().count()
-                    && syllables
-                        .iter()
-                        .all(|s| s.bytes().all(|b| b.is_ascii_lowercase()));
-                valid.then_some((word, syllables))
-            });
-            match parsed {
+        Ok(thesaurus)
+    }
+
+    /// `word_readings.tsv`: `word<TAB>syllables`, the syllables separated by
+    /// spaces, one lowercase toneless syllable per character (银行 → `yin
+    /// hang`); a later line for the same word wins.
+    fn readings(&mut self) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut readings = BTreeMap::new();
+        for (line, text) in self.lines(files::READINGS, false)? {
+            match pair(&text).and_then(|(word, reading)| self.reading(word, reading)) {
                 Some((word, syllables)) => {
-                    dicts.readings.insert(word, syllables);
+                    readings.insert(word, syllables);
                 }
-                None => errors.push(row(
-                    dir,
+                None => self.reject(
                     files::READINGS,
                     line,
                     "expected `word<TAB>syllables` with one lowercase syllable per character",
-                )),
+                ),
             }
         }
-        for (line, text) in lines(&dir.join(files::SHAPES), false, &mut errors)? {
+        Ok(readings)
+    }
+
+    /// One line of `word_readings.tsv`, if valid.
+    fn reading(&self, word: &str, reading: &str) -> Option<(String, Vec<String>)> {
+        let word = self.normalize(word);
+        let syllables: Vec<String> = reading
+            .split_whitespace()
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        let valid = syllables.len() == word.chars().count()
+            && syllables
+                .iter()
+                .all(|s| s.bytes().all(|b| b.is_ascii_lowercase()));
+        valid.then_some((word, syllables))
+    }
+
+    /// `similar_shapes.tsv`: `wrong<TAB>right` of equal length in
+    /// characters — a look-alike typo (形近字) and what was meant, single
+    /// characters or words.
+    fn shapes(&mut self) -> Result<BTreeMap<String, String>> {
+        let mut shapes = BTreeMap::new();
+        for (line, text) in self.lines(files::SHAPES, false)? {
             match pair(&text) {
                 Some((wrong, right)) if wrong.chars().count() == right.chars().count() => {
-                    dicts
-                        .shapes
-                        .insert(normalizer.normalize(wrong), normalizer.normalize(right));
+                    shapes.insert(self.normalize(wrong), self.normalize(right));
                 }
-                _ => errors.push(row(
-                    dir,
+                _ => self.reject(
                     files::SHAPES,
                     line,
                     "expected `wrong<TAB>right` of equal length",
-                )),
+                ),
             }
         }
-        for (line, text) in lines(&dir.join(files::HOT_QUERIES), false, &mut errors)? {
-            match pair(&text).map(|(q, c)| (q, c.trim().parse::<u64>())) {
-                Some((query, Ok(count))) => {
-                    dicts.hot_queries.push((normalizer.normalize(query), count))
-                }
-                _ => errors.push(row(
-                    dir,
-                    files::HOT_QUERIES,
-                    line,
-                    "expected `query<TAB>count`",
-                )),
-            }
-        }
+        Ok(shapes)
+    }
 
-        for (_, text) in lines(&dir.join(files::ASPECTS), false, &mut errors)? {
-            dicts.aspects.push(normalizer.normalize(&text));
+    /// `hot_queries.tsv`: `query<TAB>count`, the count an unsigned integer,
+    /// in the file's order.
+    fn hot_queries(&mut self) -> Result<Vec<(String, u64)>> {
+        let mut hot = Vec::new();
+        for (line, text) in self.lines(files::HOT_QUERIES, false)? {
+            match pair(&text).map(|(q, c)| (q, c.trim().parse::<u64>())) {
+                Some((query, Ok(count))) => hot.push((self.normalize(query), count)),
+                _ => self.reject(files::HOT_QUERIES, line, "expected `query<TAB>count`"),
+            }
         }
-        for (line, text) in lines(&dir.join(files::ENGLISH), false, &mut errors)? {
-            let parsed = pair(&text).and_then(|(english, chinese)| {
-                let english = normalizer.normalize(english);
-                let english = english.split_whitespace().collect::<Vec<_>>().join(" ");
-                let latin = english
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\'' || b == b'-');
-                let chinese = if chinese == "-" {
-                    String::new()
-                } else {
-                    normalizer.normalize(chinese)
-                };
-                (latin && !english.is_empty() && !chinese.contains(char::is_whitespace))
-                    .then_some((english, chinese))
-            });
-            match parsed {
-                Some((english, chinese)) => {
-                    dicts.english.insert(english, chinese);
+        Ok(hot)
+    }
+
+    /// `english.tsv`: `english words<TAB>中文` — an English name of a
+    /// service or word (letters, spaces, `'` and `-`; case and spacing
+    /// normalised) and its Chinese without spaces, or `-` for English
+    /// filler to drop (how, my, the).
+    fn english(&mut self) -> Result<BTreeMap<String, String>> {
+        let mut english = BTreeMap::new();
+        for (line, text) in self.lines(files::ENGLISH, false)? {
+            match pair(&text).and_then(|(words, chinese)| self.english_name(words, chinese)) {
+                Some((words, chinese)) => {
+                    english.insert(words, chinese);
                 }
-                None => errors.push(row(
-                    dir,
+                None => self.reject(
                     files::ENGLISH,
                     line,
                     "expected `english words<TAB>中文` (or `-` to drop the words)",
-                )),
+                ),
             }
         }
+        Ok(english)
+    }
 
-        if errors.is_empty() {
-            Ok(dicts)
+    /// One line of `english.tsv`, if valid: (English, Chinese or empty).
+    fn english_name(&self, english: &str, chinese: &str) -> Option<(String, String)> {
+        let english = self.normalize(english);
+        let english = english.split_whitespace().collect::<Vec<_>>().join(" ");
+        let latin = english
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\'' || b == b'-');
+        let chinese = if chinese == "-" {
+            String::new()
         } else {
-            Err(Error::InvalidRows(errors))
-        }
+            self.normalize(chinese)
+        };
+        (latin && !english.is_empty() && !chinese.contains(char::is_whitespace))
+            .then_some((english, chinese))
     }
 }
 
@@ -344,6 +409,45 @@ mod tests {
                 (files::THESAURUS.to_string(), 3),
                 (files::READINGS.to_string(), 1),
             ]
+        );
+    }
+
+    #[test]
+    fn the_other_files_parse_in_their_own_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), files::USER_DICT, "公积金 50000\n");
+        write(dir.path(), files::STOPWORDS, "的\n");
+        write(dir.path(), files::BANNED, "# none yet\n赌博\n");
+        write(dir.path(), files::SHAPES, "眀\t明\n证眀\t证明\n");
+        write(dir.path(), files::HOT_QUERIES, "社保查询\t120\n");
+        write(dir.path(), files::ASPECTS, "材料\n");
+        write(
+            dir.path(),
+            files::ENGLISH,
+            "Renew  Passport\t换发护照\nthe\t-\n",
+        );
+        let d = Dictionaries::load(dir.path(), &Normalizer::new()).unwrap();
+        assert_eq!(d.banned, vec!["赌博"]);
+        assert_eq!(d.shapes["证眀"], "证明");
+        assert_eq!(d.hot_queries, vec![("社保查询".to_string(), 120)]);
+        assert_eq!(d.aspects, vec!["材料"]);
+        assert_eq!(d.english["renew passport"], "换发护照");
+        assert_eq!(d.english["the"], "");
+
+        write(dir.path(), files::SHAPES, "眀\t明白\n");
+        write(dir.path(), files::HOT_QUERIES, "社保查询\tmany\n");
+        write(dir.path(), files::ENGLISH, "护照\tpassport\n");
+        let err = Dictionaries::load(dir.path(), &Normalizer::new()).unwrap_err();
+        let Error::InvalidRows(rows) = err else {
+            panic!("expected row errors, got {err}");
+        };
+        let bad_files: Vec<String> = rows
+            .iter()
+            .map(|r| r.file.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            bad_files,
+            [files::SHAPES, files::HOT_QUERIES, files::ENGLISH]
         );
     }
 

@@ -31,7 +31,7 @@ use crate::geo::{Locator, load_outside};
 use crate::geo::{validate_position, wgs84_to_gcj02};
 use crate::guard::BannedWords;
 use crate::halls::{HallQuery, NearbyHall, ServiceHall, load_halls, nearest_halls};
-use crate::index::{IndexDocument, SearchIndex, TextField};
+use crate::index::{IndexDocument, SearchIndex};
 use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{
     LocationInput, LocationSource, PlaceRecognizer, RegionNames, ResolvedLocation,
@@ -41,6 +41,7 @@ use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
 use crate::segment::Segmenter;
 use crate::suggest::{SuggestEntry, Suggester, Suggestion, SuggestionKind};
+use crate::text_field::TextField;
 
 /// How to open an engine.
 #[derive(Debug, Clone)]

@@ -25,57 +25,13 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::error::Result;
 use crate::postings::IndexPostings;
+use crate::text_field::TextField;
 
 /// Bump when the schema or the analysis changes, so persisted indexes rebuild.
 pub const SCHEMA_VERSION: u32 = 2;
 
 const TOKENIZER: &str = "yuesou_tokens";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
-
-/// Searchable text fields and their retrieval boosts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TextField {
-    /// 事项名称.
-    Title,
-    /// 别名.
-    Alias,
-    /// 关键词.
-    Keyword,
-    /// Theme, category, department and region names.
-    Meta,
-    /// Description.
-    Body,
-    /// Single Chinese characters of title, aliases and keywords (a fallback
-    /// for words the segmenter does not know).
-    Chars,
-}
-
-impl TextField {
-    /// The fields words are looked up in (all but [`TextField::Chars`]).
-    pub const WORD_FIELDS: [TextField; 5] = [
-        TextField::Title,
-        TextField::Alias,
-        TextField::Keyword,
-        TextField::Meta,
-        TextField::Body,
-    ];
-
-    /// The fields a service is named by: title, aliases, keywords.
-    pub const NAME_FIELDS: [TextField; 3] =
-        [TextField::Title, TextField::Alias, TextField::Keyword];
-
-    /// Retrieval boost of the field (title ≫ aliases/keywords ≫ description).
-    pub fn boost(self) -> f32 {
-        match self {
-            TextField::Title => 4.0,
-            TextField::Alias => 2.5,
-            TextField::Keyword => 2.0,
-            TextField::Meta => 1.0,
-            TextField::Body => 0.4,
-            TextField::Chars => 0.3,
-        }
-    }
-}
 
 /// Field handles of the schema.
 #[derive(Debug, Clone)]

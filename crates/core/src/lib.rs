@@ -57,13 +57,14 @@ mod search;
 mod segment;
 mod suggest;
 pub mod synthetic;
+mod text_field;
 
 pub use analyze::{AnalyzedQuery, Concept, MatchKind, QueryAnalyzer};
 pub use browse::{CategoryNode, ServiceEntry, ThemeNode};
 pub use catalogue::{
     AUDIENCES, Catalogue, LOGIN_LEVELS, NEUTRAL_POPULARITY, SERVICE_TYPES, ServiceItem,
 };
-pub use correct::{Correction, CorrectionKind, Corrector};
+pub use correct::{CorrectOptions, Correction, CorrectionKind, Corrector};
 pub use dictionaries::{Dictionaries, UserWord, files as dictionary_files};
 pub use engine::{BuildProgress, Engine, EngineOptions};
 pub use english::EnglishNames;

@@ -19,7 +19,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, TERMINATED};
 
 use crate::error::Result;
-use crate::index::TextField;
+use crate::text_field::TextField;
 
 /// BM25 term-frequency saturation, as tantivy's.
 const K1: f32 = 1.2;

@@ -21,10 +21,11 @@ use crate::collapse::ServiceVariants;
 use crate::correct::Corrector;
 use crate::error::Result;
 use crate::filter::ItemFilter;
-use crate::index::{SearchIndex, TextField};
+use crate::index::SearchIndex;
 use crate::normalize::is_han;
 use crate::postings::{TermClause, best_first};
 use crate::segment::Segmenter;
+use crate::text_field::TextField;
 
 /// Text groups (services) retrieved per search, the best by BM25. Larger than
 /// the bundled catalogue's 471, so its totals are exact.

@@ -15,7 +15,7 @@
 //! this module only sequences them.
 
 use crate::analyze::{AnalyzedQuery, MatchKind};
-use crate::correct::{Correction, CorrectionKind};
+use crate::correct::{CorrectOptions, Correction, CorrectionKind};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::filter::ItemFilter;
@@ -170,9 +170,12 @@ impl Engine {
             &self.retriever().known_latin_words(&query.normalized),
         ]
         .concat();
+        let options = CorrectOptions::new()
+            .keep(&keep)
+            .real_words(&query.word_spans);
         let correction = self
             .corrector
-            .correct_guarded(&query.normalized, &keep, &query.word_spans)
+            .correct(&query.normalized, &options)
             .or_else(|| self.homophone_reading(query))?;
         let mut reading = self.analyzer.analyze(&correction.corrected);
         for concept in &mut reading.concepts {

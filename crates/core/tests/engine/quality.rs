@@ -3,11 +3,9 @@
 //! requires the intended item in the top 3 for every query. Also checks that
 //! queries which already match well are never "corrected".
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{engine, search, titles};
+use crate::support::{engine, root, search, titles};
 
 /// Outcome of one graded query set, per input kind.
 #[derive(Default)]
@@ -51,8 +49,8 @@ impl Graded {
 /// succeeds when a top-3 hit's title contains one of the fragments, and a
 /// `must_not_change` query must also come back uncorrected.
 fn grade(file: &str) -> Graded {
-    let path = format!("{}/tests/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let path = root().join("tests").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut graded = Graded::default();
     for line in text
         .lines()
@@ -173,17 +171,17 @@ fn a_corrected_search_reports_both_queries_and_can_be_searched_as_typed() {
     assert!(c.corrected.contains("查询"), "{c:?}");
     assert_eq!(r.query.original, "养老金查洵");
     let hit = r.hits[0].explain.as_ref().unwrap();
-    assert_eq!(hit.match_kind, yuesou::MatchKind::Corrected);
+    assert_eq!(hit.match_kind, yuesou_core::MatchKind::Corrected);
 
     let typed = engine()
-        .search(&yuesou::SearchRequest::new("养老金查洵").as_typed())
+        .search(&yuesou_core::SearchRequest::new("养老金查洵").as_typed())
         .unwrap();
     assert!(typed.correction.is_none());
 
     let pinyin = search("hukou qianyi");
     assert_eq!(
         pinyin.hits[0].explain.as_ref().unwrap().match_kind,
-        yuesou::MatchKind::Pinyin
+        yuesou_core::MatchKind::Pinyin
     );
 }
 
@@ -217,11 +215,14 @@ fn autocomplete_answers_every_input_kind() {
     let mut texts: Vec<&str> = s.iter().map(|x| x.text.as_str()).collect();
     texts.dedup();
     assert_eq!(texts.len(), s.len());
-    assert!(s.iter().all(|x| x.matched == yuesou::SuggestMatch::Prefix));
+    assert!(
+        s.iter()
+            .all(|x| x.matched == yuesou_core::SuggestMatch::Prefix)
+    );
     assert!(
         e.suggest("zfgjj", 10)
             .iter()
-            .any(|x| x.kind == yuesou::SuggestionKind::Item && x.id.is_some())
+            .any(|x| x.kind == yuesou_core::SuggestionKind::Item && x.id.is_some())
     );
     // Banned words are never suggested, nor completed.
     let banned = e.dictionaries().banned[0].clone();

@@ -3,12 +3,10 @@
 //! gazetteer with coordinates, and a service hall for every city and
 //! county-level unit.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::engine;
-use yuesou::Level;
+use crate::support::engine;
+use yuesou_core::Level;
 
 /// Table 1 of the platform spec: category → themes.
 const THEMES: [(&str, &[&str]); 6] = [
@@ -100,7 +98,7 @@ fn city_run_services_have_one_variant_per_city_with_its_own_department() {
     assert_eq!(cities.len(), 21);
     for theme in CITY_RUN {
         // Variants share a title; group city-level items by title.
-        let mut by_title: BTreeMap<&str, Vec<&yuesou::ServiceItem>> = BTreeMap::new();
+        let mut by_title: BTreeMap<&str, Vec<&yuesou_core::ServiceItem>> = BTreeMap::new();
         for item in engine
             .catalogue()
             .items()
@@ -191,7 +189,7 @@ fn every_city_and_county_has_a_service_hall() {
 /// coordinates lie within 15 km of an independent source.
 #[test]
 fn the_gazetteer_matches_the_reference_divisions() {
-    let Some(path) = common::shared_data("divisions/guangdong_divisions.csv") else {
+    let Some(path) = crate::support::shared_data("divisions/guangdong_divisions.csv") else {
         return;
     };
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -229,7 +227,7 @@ fn the_towns_match_the_reference_divisions() {
         .filter(|d| d.level == Level::Town)
         .collect();
     assert!(towns.len() >= 300, "{} towns", towns.len());
-    let Some(path) = common::shared_data("divisions/guangdong_divisions.csv") else {
+    let Some(path) = crate::support::shared_data("divisions/guangdong_divisions.csv") else {
         return;
     };
     let mut reader = csv::Reader::from_path(path).unwrap();

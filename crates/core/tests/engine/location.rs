@@ -2,11 +2,11 @@
 //! explicit city; region-fit ranking; nearest service halls; the category
 //! tree per region.
 
-mod common;
-
-use common::{engine, titles};
-use yuesou::geo::{distance_m, wgs84_to_gcj02};
-use yuesou::{HallQuery, LocationSource, RegionFit, SearchRequest, SearchResponse, ServiceHall};
+use crate::support::{engine, root, titles};
+use yuesou_core::geo::{distance_m, wgs84_to_gcj02};
+use yuesou_core::{
+    HallQuery, LocationSource, RegionFit, SearchRequest, SearchResponse, ServiceHall,
+};
 
 fn search_with(request: SearchRequest) -> SearchResponse {
     engine()
@@ -26,11 +26,8 @@ fn first_variant(r: &SearchResponse, fragment: &str) -> Option<(usize, String)> 
 
 #[test]
 fn the_location_query_set_ranks_the_local_variant_first() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/location_queries.tsv"
-    ))
-    .expect("tests/location_queries.tsv");
+    let text = std::fs::read_to_string(root().join("tests/location_queries.tsv"))
+        .expect("tests/location_queries.tsv");
     let (mut n, mut ok) = (0, 0);
     let mut failures = Vec::new();
     for line in text
@@ -202,7 +199,10 @@ fn bad_positions_are_clear_errors() {
         let err = engine()
             .search(&SearchRequest::new("社保").at_position(lat, lng))
             .unwrap_err();
-        assert!(matches!(err, yuesou::Error::InvalidRequest(_)), "{err}");
+        assert!(
+            matches!(err, yuesou_core::Error::InvalidRequest(_)),
+            "{err}"
+        );
     }
 }
 
@@ -280,7 +280,7 @@ fn nearest_halls_for_an_item_only_list_halls_that_handle_it() {
     assert!(near.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
     assert!(matches!(
         e.nearest_halls(&HallQuery::new(23.1, 113.2).handling("no-such-item")),
-        Err(yuesou::Error::UnknownItem(_))
+        Err(yuesou_core::Error::UnknownItem(_))
     ));
     assert!(
         e.nearest_halls(&HallQuery {
@@ -298,7 +298,7 @@ fn the_category_tree_lists_each_service_once_in_the_right_variant() {
     let all = e.categories(None).unwrap();
     let themes: usize = all.iter().map(|c| c.themes.len()).sum();
     assert_eq!(themes, 27);
-    let titles_in = |tree: &[yuesou::CategoryNode]| -> Vec<(String, String)> {
+    let titles_in = |tree: &[yuesou_core::CategoryNode]| -> Vec<(String, String)> {
         tree.iter()
             .flat_map(|c| c.themes.iter().flat_map(|t| t.services.iter()))
             .map(|s| (s.title.clone(), s.region_code.clone()))

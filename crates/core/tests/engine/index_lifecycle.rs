@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use yuesou::{BuildProgress, Engine, EngineOptions, Resources, SearchRequest};
+use yuesou_core::{BuildProgress, Engine, EngineOptions, Resources, SearchRequest};
 
 /// Copies data/ and dictionaries/ into `home`.
 fn copy_inputs(home: &Path) {
-    let root = yuesou::bundled_root();
+    let root = crate::support::root();
     for dir in ["data", "dictionaries"] {
         std::fs::create_dir_all(home.join(dir)).unwrap();
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

@@ -1,17 +1,17 @@
-//! The operator import path on real data: the 2,262 items of the provincial
-//! portal (../shared/data/gov_items/guangdong_items.csv, read at test time and
+//! The engine on real data: the 2,262 items of the provincial portal
+//! (../shared/data/gov_items/guangdong_items.csv, read at test time and
 //! never copied into the repository) are converted to our JSON Lines format,
-//! indexed with `yuesou index build --catalogue`, and searched by their real
-//! names and by the portal's colloquial `keywords` column.
-
-mod common;
+//! indexed into a persisted index (built, then reused), and searched by
+//! their real names, a homophone typo, the initials of their names and the
+//! portal's colloquial `keywords` column. (The same import through the
+//! binary, `yuesou index build --catalogue`, is the facade's
+//! `tests/cli_index.rs`.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde::Serialize;
-use yuesou::{Engine, EngineOptions, Resources, SearchRequest};
+use yuesou_core::{Engine, EngineOptions, Resources, SearchRequest};
 
 #[derive(Serialize)]
 struct Row {
@@ -81,26 +81,17 @@ fn convert(csv_path: &Path) -> Vec<Row> {
     rows
 }
 
-fn yuesou(args: &[&str], data_dir: &Path) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_yuesou"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--home")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the yuesou binary runs");
-    assert!(
-        out.status.success(),
-        "yuesou {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
+/// Opens the engine over the bundled data with `catalogue` instead of the
+/// bundled one, its index persisted in `index_dir`.
+fn open(catalogue: &Path, index_dir: &Path) -> Engine {
+    let resources = Resources::bundled(&crate::support::root()).with_catalogue(catalogue);
+    Engine::open(&EngineOptions::new(resources).with_index_dir(index_dir))
+        .expect("the converted catalogue loads")
 }
 
 #[test]
 fn real_portal_items_are_indexed_and_found_by_name_and_keyword() {
-    let Some(csv_path) = common::shared_data("gov_items/guangdong_items.csv") else {
+    let Some(csv_path) = crate::support::shared_data("gov_items/guangdong_items.csv") else {
         return;
     };
     let rows = convert(&csv_path);
@@ -112,44 +103,29 @@ fn real_portal_items_are_indexed_and_found_by_name_and_keyword() {
         .map(|r| serde_json::to_string(r).unwrap())
         .collect();
     std::fs::write(&catalogue, jsonl.join("\n")).unwrap();
-    let catalogue_arg = catalogue.to_str().unwrap();
-    let data_dir = dir.path().join("state");
+    let index_dir = dir.path().join("state/index");
 
-    // The CLI builds and persists the index, then reuses it.
-    let built = yuesou(&["index", "build", "--catalogue", catalogue_arg], &data_dir);
-    assert!(built.starts_with("built index for 2262 items"), "{built}");
-    let reused = yuesou(&["index", "build", "--catalogue", catalogue_arg], &data_dir);
+    // The index is built and persisted, then reused.
+    let built = open(&catalogue, &index_dir);
+    assert!(!built.reused_index());
+    assert_eq!(built.catalogue().len(), 2262);
+    drop(built);
+    let engine = open(&catalogue, &index_dir);
+    assert!(engine.reused_index());
+    assert_eq!(engine.catalogue().len(), 2262);
+    let r = engine
+        .search(&SearchRequest::new("律师执业证书注销"))
+        .unwrap();
     assert!(
-        reused.starts_with("reused index for 2262 items"),
-        "{reused}"
-    );
-    let json = yuesou(
-        &[
-            "search",
-            "律师执业证书注销",
-            "--json",
-            "--catalogue",
-            catalogue_arg,
-        ],
-        &data_dir,
-    );
-    let response: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(
-        response["hits"][0]["title"]
-            .as_str()
-            .unwrap()
-            .contains("律师执业证书注销"),
-        "{json}"
+        r.hits
+            .first()
+            .is_some_and(|h| h.title.contains("律师执业证书注销")),
+        "{:?}",
+        crate::support::titles(&r.hits, 3)
     );
 
     // Every 10th item by its real name: the item (or an identically named
     // one) comes first.
-    let resources =
-        Resources::bundled(Path::new(env!("CARGO_MANIFEST_DIR"))).with_catalogue(&catalogue);
-    let engine =
-        Engine::open(&EngineOptions::new(resources).with_index_dir(data_dir.join("index")))
-            .unwrap();
-    assert!(engine.reused_index());
     let sample: Vec<&Row> = rows.iter().step_by(10).collect();
     let mut by_name_first = 0;
     let mut misses = Vec::new();
@@ -200,7 +176,7 @@ fn real_portal_items_are_indexed_and_found_by_name_and_keyword() {
         let words: Vec<String> = segmenter
             .query_words(&title)
             .into_iter()
-            .filter(|w| !w.stop && w.text.chars().all(yuesou::is_han))
+            .filter(|w| !w.stop && w.text.chars().all(yuesou_core::is_han))
             .take(2)
             .map(|w| w.text)
             .collect();

@@ -1,9 +1,7 @@
 //! End-to-end searches through the Engine API on the bundled catalogue.
 
-mod common;
-
-use common::{engine, search, titles};
-use yuesou::{Error, Filters, SearchRequest};
+use crate::support::{engine, search, titles};
+use yuesou_core::{Error, Filters, SearchRequest};
 
 /// The first hit's title must contain `expected`.
 fn assert_first(query: &str, expected: &str) {
@@ -311,7 +309,7 @@ fn items_are_found_by_id() {
 // ---- One hit per service (field collapsing) ----
 
 /// Every hit of a request, page by page.
-fn all_hits(request: SearchRequest) -> Vec<yuesou::Hit> {
+fn all_hits(request: SearchRequest) -> Vec<yuesou_core::Hit> {
     let mut hits = Vec::new();
     for page in 1.. {
         let r = engine()
@@ -499,7 +497,7 @@ fn broad_queries_show_different_services_on_the_first_page() {
     ];
     let (mut shown, mut offered, mut before) = (0, 0, 0);
     for query in queries {
-        let distinct = |hits: &[yuesou::Hit]| {
+        let distinct = |hits: &[yuesou_core::Hit]| {
             hits.iter()
                 .take(10)
                 .map(|h| h.title.as_str())
@@ -539,8 +537,8 @@ fn broad_queries_show_different_services_on_the_first_page() {
 /// says the total is a lower bound.
 #[test]
 fn a_query_matching_more_items_than_are_ranked_keeps_the_best_services() {
-    use yuesou::{Engine, EngineOptions, Gazetteer, MAX_CANDIDATES, Resources, TotalRelation};
-    let resources = Resources::bundled(&yuesou::bundled_root());
+    use yuesou_core::{Engine, EngineOptions, Gazetteer, MAX_CANDIDATES, Resources, TotalRelation};
+    let resources = Resources::bundled(&crate::support::root());
     let gazetteer =
         Gazetteer::load_with_towns(&resources.divisions, &resources.towns).expect("gazetteer");
     let regions: Vec<&str> = gazetteer
