@@ -1,0 +1,36 @@
+# 錯誤頁的標題：每種問題（problem+json 的 type）一條。
+# 說明（detail）來自 errors.ftl。
+
+problem-invalid-parameter = 參數有誤
+problem-invalid-request = 要求有誤
+problem-unauthorized = 需要管理令牌
+problem-admin-disabled = 管理介面未啟用
+problem-not-found = 找不到
+problem-no-such-endpoint = 沒有這個介面
+problem-method-not-allowed = 不支援此要求方式
+problem-payload-too-large = 提交的內容過大
+problem-request-header-fields-too-large = 要求標頭過大
+problem-reload-failed = 資料重新載入失敗
+problem-internal = 服務出現意外錯誤
+problem-not-ready = 服務正在啟動
+problem-timeout = 要求逾時
+problem-unauthenticated = 請先登入
+problem-bad-credentials = 登入資料不正確
+problem-second-factor-required = 還需要短訊驗證碼
+problem-busy = 服務繁忙
+problem-step-up-required = 需要更高的認證級別
+problem-forbidden = 無權進行此操作
+problem-operator-disabled = 部門介面未啟用
+problem-conflict = 無法完成此操作
+problem-banned-word = 內容含有禁用字詞
+problem-rate-limited = 操作過於頻繁
+problem-unavailable = 服務暫時未能使用
+problem-centre-disabled = 個人中心未啟用
+problem-presentation-malformed = 不是有效的出示碼
+problem-presentation-expired = 出示碼已過期
+problem-presentation-invalid = 出示碼無效
+problem-presentation-revoked = 證照已刪除或吊銷
+problem-field-not-disclosed = 未出示所需資料
+problem-presentation-not-for-verifier = 出示碼不是出示給您的
+problem-presentation-replayed = 出示碼已被使用
+problem-licence-revoked = 證照已被吊銷
