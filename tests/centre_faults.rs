@@ -382,9 +382,17 @@ async fn a_full_disk_or_read_only_database_refuses_writes_clearly_and_recovers()
             continue;
         }
         assert_unavailable("a write on a full disk", &answer);
-        assert!(
-            answer.1["detail"].as_str().unwrap_or("").contains("full"),
+        assert_eq!(
+            answer.1["code"], "err-storage-full",
             "the reason is named: {}",
+            answer.1
+        );
+        assert!(
+            answer.1["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("存储空间不足"),
+            "the reason is said in Chinese: {}",
             answer.1
         );
         refused += 1;

@@ -6,7 +6,7 @@
 mod centre_support;
 
 use centre_support::{
-    ALICE, BOB, CentreDaemon, OPERATOR, PASSWORD, assert_problem, call, each_backend, login,
+    ALICE, BOB, CentreDaemon, OPERATOR, PASSWORD, assert_problem, call, each_backend, login, start,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -581,4 +581,283 @@ fn valid_uscc(b17: &str) -> String {
         .sum();
     let check = (31 - sum % 31) % 31;
     format!("{b17}{}", CHARS.as_bytes()[check] as char)
+}
+
+/// A request as a reader of `lang` sends it.
+async fn call_in(
+    lang: &str,
+    method: Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .header("accept-language", lang);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body, headers)
+}
+
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Three Latin words in a row outside brackets: an English sentence.
+fn english_sentence(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut outside = String::new();
+    for c in text.chars() {
+        match c {
+            '（' | '(' | '“' | '「' => depth += 1,
+            '）' | ')' | '”' | '」' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
+        .any(|run| run.split(' ').filter(|w| w.len() >= 2).count() >= 3)
+}
+
+/// The walk of issue 23: the errors a citizen met in developer English —
+/// a wrong password, a page after logging out, an L1 person adding a
+/// licence, a bad ID number, a banned word, a failed face check, a body of
+/// the wrong type — now read in the language they chose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problems_reach_people_in_their_language() {
+    let d = start(None, "sqlite").await;
+    let phone = "13700005678";
+    call(
+        Method::POST,
+        d.url("/api/v1/auth/sms-codes"),
+        None,
+        Some(json!({"phone": phone, "purpose": "register"})),
+    )
+    .await;
+    let code = d.last_code(phone).unwrap();
+    let (status, reg, _) = call(
+        Method::POST,
+        d.url("/api/v1/auth/register"),
+        None,
+        Some(json!({"phone": phone, "sms_code": code, "password": "my-pass-2026"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{reg}");
+    let token = reg["token"].as_str().unwrap().to_string();
+    let t = Some(token.as_str());
+    let banned =
+        std::fs::read_to_string(yuesou::bundled_root().join("dictionaries/banned_words.txt"))
+            .unwrap();
+    let word = banned
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap()
+        .to_string();
+
+    type Case = (
+        &'static str,
+        Method,
+        &'static str,
+        bool,
+        Option<Value>,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "wrong password",
+            Method::POST,
+            "/api/v1/auth/login",
+            false,
+            Some(json!({"phone": ALICE, "password": "not-the-password"})),
+            "err-bad-credentials",
+        ),
+        (
+            "after logging out",
+            Method::GET,
+            "/api/v1/me/applications/abc",
+            false,
+            None,
+            "err-unauthenticated",
+        ),
+        (
+            "L1 adds a licence",
+            Method::POST,
+            "/api/v1/me/wallet",
+            true,
+            Some(json!({})),
+            "err-step-up-required",
+        ),
+        (
+            "bad ID number",
+            Method::POST,
+            "/api/v1/me/verification/real-name",
+            true,
+            Some(json!({"name": "黄志强", "id_number": "440606197001010012"})),
+            "err-id-number-check",
+        ),
+        (
+            "banned word",
+            Method::POST,
+            "/api/v1/me/feedback",
+            true,
+            Some(
+                json!({"kind": "complaint", "title": "建议", "content": format!("网上有人{word}")}),
+            ),
+            "err-banned-word",
+        ),
+        (
+            "wrong type",
+            Method::POST,
+            "/api/v1/me/feedback",
+            true,
+            Some(json!({"kind": "complaint", "title": 12, "content": "x"})),
+            "err-json-invalid-type",
+        ),
+        (
+            "unknown parameter",
+            Method::GET,
+            "/api/v1/search?q=社保&colour=red",
+            false,
+            None,
+            "err-param-unknown",
+        ),
+    ];
+    for (what, method, path, authed, body, code) in &cases {
+        let mut seen = Vec::new();
+        for lang in ["zh-CN", "zh-HK", "en-GB,en;q=0.9"] {
+            let (status, problem, headers) = call_in(
+                lang,
+                method.clone(),
+                d.url(path),
+                authed.then_some(token.as_str()),
+                body.clone(),
+            )
+            .await;
+            assert!(status >= 400, "{what}: {status} {problem}");
+            assert_eq!(problem["code"], *code, "{what} in {lang}: {problem}");
+            let (title, detail) = (
+                problem["title"].as_str().unwrap(),
+                problem["detail"].as_str().unwrap(),
+            );
+            let tag = headers
+                .get("content-language")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if lang.starts_with("en") {
+                assert_eq!(tag, "en");
+                assert!(
+                    !has_han(title) && !has_han(detail.replace(&word, "").as_str()),
+                    "{what} in en: {problem}"
+                );
+            } else {
+                assert_eq!(tag, lang);
+                assert!(
+                    has_han(title) && has_han(detail),
+                    "{what} in {lang}: {problem}"
+                );
+                assert!(
+                    !english_sentence(detail) && !english_sentence(title),
+                    "{what} in {lang}: {problem}"
+                );
+            }
+            seen.push(detail.to_string());
+        }
+        assert_ne!(seen[0], seen[1], "{what}: zh-HK is its own text");
+    }
+
+    // At L2 a failed face check reads as Chinese too.
+    let ok = call(
+        Method::POST,
+        d.url("/api/v1/me/verification/real-name"),
+        t,
+        Some(json!({"name": "黄志强", "id_number": "440606197001010011"})),
+    )
+    .await;
+    assert_eq!(ok.0, 200, "{}", ok.1);
+    let face = call_in(
+        "zh-CN",
+        Method::POST,
+        d.url("/api/v1/me/verification/face"),
+        t,
+        Some(json!({"sample": "spoof"})),
+    )
+    .await;
+    assert_eq!(face.1["code"], "err-face-mismatch", "{}", face.1);
+    assert!(has_han(face.1["detail"].as_str().unwrap()));
+
+    // Labels and messages the platform writes follow the reader too.
+    let alice = login(&d, ALICE).await;
+    let zh = call_in(
+        "zh-CN",
+        Method::GET,
+        d.url("/api/v1/me/applications"),
+        Some(&alice),
+        None,
+    )
+    .await
+    .1;
+    let en = call_in(
+        "en",
+        Method::GET,
+        d.url("/api/v1/me/applications"),
+        Some(&alice),
+        None,
+    )
+    .await
+    .1;
+    let (zh_label, en_label) = (
+        zh["items"][0]["status_label"].as_str().unwrap(),
+        en["items"][0]["status_label"].as_str().unwrap(),
+    );
+    assert!(
+        has_han(zh_label) && !has_han(en_label),
+        "{zh_label} / {en_label}"
+    );
+    let en_wallet = call_in(
+        "en",
+        Method::GET,
+        d.url("/api/v1/me/wallet"),
+        Some(&alice),
+        None,
+    )
+    .await
+    .1;
+    let licence = &en_wallet["items"][0];
+    assert!(
+        !has_han(licence["type_name"].as_str().unwrap()),
+        "{licence}"
+    );
+    assert!(
+        licence["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !has_han(f["label"].as_str().unwrap())),
+        "{licence}"
+    );
+    // A search without hits explains itself in the reader's language.
+    let search = call_in(
+        "en",
+        Method::GET,
+        d.url("/api/v1/search?q=%E6%88%91%E6%83%B3"),
+        None,
+        None,
+    )
+    .await
+    .1;
+    let message = search["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty() && !has_han(message), "{search}");
+    // The web app's texts: one language at a time, unknown ones refused.
+    let (status, _, _) = call(Method::GET, d.url("/api/v1/i18n/fr"), None, None).await;
+    assert_eq!(status, 404);
 }

@@ -107,7 +107,11 @@ async fn requests_over_the_timeout_get_a_503_problem() {
         .await;
         if code == 503 {
             assert_eq!(problem["type"], "https://yuesou.dev/problems/timeout");
-            assert!(problem["detail"].as_str().unwrap().contains("1 ms"));
+            assert_eq!(problem["code"], "err-timeout");
+            assert!(
+                problem["detail"].as_str().unwrap().contains("1 毫秒"),
+                "{problem}"
+            );
             timed_out += 1;
         } else {
             assert_eq!(code, 200, "{problem}");

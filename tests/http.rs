@@ -793,6 +793,10 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("DELETE", "/api/v1/operator/hot/rules/{query}"),
         ("GET", "/api/v1/recommendations"),
         ("GET", "/api/v1/me/recommendations"),
+        // Languages and display preferences.
+        ("GET", "/api/v1/i18n/{lang}"),
+        ("GET", "/api/v1/me/preferences"),
+        ("PUT", "/api/v1/me/preferences"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

@@ -8,7 +8,8 @@
 use serde::de::DeserializeOwned;
 use yuesou_centre::CentreError;
 use yuesou_centre::identity::{IdNumber, contains_personal_number, parse_phone, parse_uscc};
-use yuesou_server::Problem;
+use yuesou_server::i18n::Arg;
+use yuesou_server::{Problem, ProblemKind};
 use yuesou_server::bodies::parse_body;
 
 /// Parses `bytes` as the daemon does; a refusal must be a clean problem.
@@ -26,11 +27,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 /// more from the body in the detail (numbers may be phones or ID numbers).
 pub fn check_refusal(problem: &Problem) {
     assert_eq!(problem.status, 400, "{problem:?}");
-    assert!(problem.kind.ends_with("/invalid-request"), "{problem:?}");
-    let mut run = 0;
-    for c in problem.detail.chars() {
-        run = if c.is_ascii_digit() { run + 1 } else { 0 };
-        assert!(run < 4, "the detail repeats a number: {}", problem.detail);
+    assert_eq!(problem.kind, ProblemKind::InvalidRequest, "{problem:?}");
+    // The words of the detail (its text arguments and the field named).
+    let words = problem
+        .text
+        .args()
+        .iter()
+        .filter_map(|(_, value)| match value {
+            Arg::Str(s) => Some(s.clone()),
+            _ => None,
+        })
+        .chain(problem.parameter.clone());
+    for word in words {
+        let mut run = 0;
+        for c in word.chars() {
+            run = if c.is_ascii_digit() { run + 1 } else { 0 };
+            assert!(run < 4, "the detail repeats a number: {problem}");
+        }
     }
 }
 

@@ -36,7 +36,12 @@ pub fn run(command: Command, root: &Path, config: &Config) -> anyhow::Result<()>
         }
         Command::Search(args) => {
             let engine = open_engine(root, data_dir, catalogue(args.catalogue.catalogue.clone()))?;
-            let response = engine.search(&args.request())?;
+            let mut response = engine.search(&args.request())?;
+            // The message in Chinese, from the bundled message files.
+            if let Some(text) = &response.message_text {
+                let messages = yuesou_server::i18n::Messages::load(&root.join("data/messages"))?;
+                response.message = Some(messages.render(yuesou_server::i18n::Lang::ZhCn, text));
+            }
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&response)?);
             } else {

@@ -23,6 +23,9 @@ pub fn copy_home() -> tempfile::TempDir {
         "data/demo",
         "data/wallet",
         "data/recommend",
+        "data/messages/zh-CN",
+        "data/messages/zh-HK",
+        "data/messages/en",
         "dictionaries",
     ] {
         std::fs::create_dir_all(home.path().join(dir)).unwrap();

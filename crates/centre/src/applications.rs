@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CentreError, Result};
 use crate::messages::Note;
 use crate::secret::new_id;
-use crate::{Centre, Level, Subject, audit, rfc3339, text_field};
+use crate::{Centre, Level, Said, Subject, audit, rfc3339, text_field};
+use yuesou_messages::Text;
 use yuesou_store::Tx;
 
 /// What the centre needs to know of a catalogue item to start an
@@ -87,6 +88,11 @@ impl ApplicationStatus {
             .find(|s| s.as_str() == text)
     }
 
+    /// Its label as a message (`status-draft` …) in the reader's language.
+    pub fn text(self) -> Text {
+        Text::new(format!("status-{}", self.as_str()))
+    }
+
     /// The Chinese label the app shows.
     pub fn label(self) -> &'static str {
         match self {
@@ -158,12 +164,19 @@ pub struct TimelineEvent {
     pub at: String,
     /// The status from then on.
     pub status: ApplicationStatus,
-    /// Its Chinese label.
+    /// Its label (the daemon renders it in the reader's language).
     pub status_label: String,
-    /// What happened.
+    /// What happened (the daemon renders platform messages in the reader's
+    /// language; a department's note stays as written).
     pub note: String,
-    /// Who: `本人`, an agent, or the department.
+    /// Who: the person (本人), an agent, or the department.
     pub actor: String,
+    /// What happened, as stored.
+    #[serde(skip)]
+    pub said: Said,
+    /// Who, as stored.
+    #[serde(skip)]
+    pub by: Said,
 }
 
 /// An application in a list.
@@ -322,11 +335,13 @@ impl Editable {
     }
 }
 
-fn actor_label(subject: &Subject) -> String {
+/// Who acted for the timeline: the person themself (本人), or an agent
+/// (经办人) of the organisation.
+fn actor_label(subject: &Subject) -> Said {
     if subject.account_id == subject.actor_id {
-        "本人".into()
+        Said::Text(Text::new("actor-self"))
     } else {
-        format!("经办人 {}", subject.actor_id)
+        Said::Text(Text::new("actor-agent").arg("id", subject.actor_id.as_str()))
     }
 }
 
@@ -348,9 +363,11 @@ pub(crate) async fn append_event(
     application_id: &str,
     at: i64,
     status: ApplicationStatus,
-    note: &str,
-    actor: &str,
+    note: &Said,
+    actor: &Said,
 ) -> Result<()> {
+    let (note, note_text) = note.columns();
+    let (actor, actor_text) = actor.columns();
     let seq: (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $1",
     )
@@ -358,8 +375,8 @@ pub(crate) async fn append_event(
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO application_events (id, application_id, seq, at, status, note, actor) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO application_events (id, application_id, seq, at, status, note, actor, \
+         note_text, actor_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id("evt")?)
     .bind(application_id)
@@ -368,6 +385,8 @@ pub(crate) async fn append_event(
     .bind(status.as_str())
     .bind(note)
     .bind(actor)
+    .bind(note_text)
+    .bind(actor_text)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -429,7 +448,7 @@ impl Centre {
             &id,
             now,
             ApplicationStatus::Draft,
-            "开始填写申请",
+            &Said::Text(Text::new("event-started")),
             &actor_label(subject),
         )
         .await?;
@@ -457,22 +476,28 @@ impl Centre {
 
     async fn full_application(&self, row: Row) -> Result<Application> {
         let summary = row.summary()?;
-        let events: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT at, status, note, actor FROM application_events WHERE application_id = $1 ORDER BY seq",
+        type EventRow = (i64, String, String, String, Option<String>, Option<String>);
+        let events: Vec<EventRow> = sqlx::query_as(
+            "SELECT at, status, note, actor, note_text, actor_text FROM application_events \
+             WHERE application_id = $1 ORDER BY seq",
         )
         .bind(&row.id)
         .fetch_all(self.db.pool())
         .await?;
         let timeline = events
             .into_iter()
-            .filter_map(|(at, status, note, actor)| {
+            .filter_map(|(at, status, note, actor, note_text, actor_text)| {
                 let status = ApplicationStatus::parse(&status)?;
+                let said = Said::from_columns(note, note_text.as_deref());
+                let by = Said::from_columns(actor, actor_text.as_deref());
                 Some(TimelineEvent {
                     at: rfc3339(at),
                     status,
                     status_label: status.label().into(),
-                    note,
-                    actor,
+                    note: said.written().to_string(),
+                    actor: by.written().to_string(),
+                    said,
+                    by,
                 })
             })
             .collect();
@@ -514,10 +539,9 @@ impl Centre {
         let status = ApplicationStatus::parse(&row.status)
             .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
         if !status.editable() {
-            return Err(CentreError::Conflict(format!(
-                "the application is {} and can no longer be changed",
-                status.label()
-            )));
+            return Err(CentreError::conflict(
+                Text::new("err-application-not-editable").arg("status", status.text()),
+            ));
         }
         Ok((row, status))
     }
@@ -571,7 +595,7 @@ impl Centre {
         if answers.len() > MAX_ANSWERS {
             return Err(CentreError::invalid(
                 "answers",
-                format!("at most {MAX_ANSWERS} answers per step"),
+                Text::new("err-too-many-answers").arg("max", MAX_ANSWERS),
             ));
         }
         let mut clean = BTreeMap::new();
@@ -592,17 +616,13 @@ impl Centre {
         if step >= steps.len() {
             return Err(CentreError::invalid(
                 "step",
-                format!(
-                    "the application has {} steps (0 to {})",
-                    steps.len(),
-                    steps.len().saturating_sub(1)
-                ),
+                Text::new("err-step-out-of-range").arg("count", steps.len()),
             ));
         }
         if step > current {
-            return Err(CentreError::Conflict(format!(
-                "step {step} comes after step {current}, which is not done yet"
-            )));
+            return Err(CentreError::conflict(
+                Text::new("err-step-ahead").arg("current", current + 1),
+            ));
         }
         let mut all: BTreeMap<String, BTreeMap<String, String>> =
             serde_json::from_str(&row.answers_json).unwrap_or_default();
@@ -632,10 +652,11 @@ impl Centre {
         let (row, status) = self.load_editable(&mut tx, subject, id).await?;
         let (steps, current, title) = (row.steps(), row.current_step(), row.item_title);
         if current < steps.len() {
-            return Err(CentreError::Conflict(format!(
-                "step {current} of {} is not done yet",
-                steps.len()
-            )));
+            return Err(CentreError::conflict(
+                Text::new("err-steps-not-done")
+                    .arg("current", current + 1)
+                    .arg("count", steps.len()),
+            ));
         }
         sqlx::query(
             "UPDATE applications SET status = 'submitted', submitted_at = $1, updated_at = $1 \
@@ -646,27 +667,30 @@ impl Centre {
         .bind(&subject.account_id)
         .execute(&mut *tx)
         .await?;
-        let note = if status == ApplicationStatus::Waiting {
-            "补正材料后重新提交"
+        let note = Text::new(if status == ApplicationStatus::Waiting {
+            "event-resubmitted"
         } else {
-            "提交申请"
-        };
+            "event-submitted"
+        });
         append_event(
             &mut tx,
             id,
             now,
             ApplicationStatus::Submitted,
-            note,
+            &Said::Text(note),
             &actor_label(subject),
         )
         .await?;
+        let headline = Text::new("message-application-status")
+            .arg("title", title.as_str())
+            .arg("status", ApplicationStatus::Submitted.text());
         self.send_message_tx(
             &mut tx,
             Note {
                 account_id: &subject.account_id,
                 kind: "application",
-                title: &format!("{title}：已提交"),
-                body: "您的申请已提交，请留意办理进度。",
+                title: Said::Text(headline.clone()),
+                body: Said::Text(Text::new("message-application-submitted")),
                 link: Some(format!("/me/applications/{id}")),
             },
             now,
@@ -674,9 +698,7 @@ impl Centre {
         .await?;
         audit(&mut tx, subject, "application.submit", id, now).await?;
         tx.commit().await?;
-        self.providers
-            .push
-            .push(&subject.account_id, &format!("{title}：已提交"))?;
+        self.providers.push.push(&subject.account_id, &headline)?;
         self.application(subject, id).await
     }
 
@@ -717,16 +739,15 @@ impl Centre {
                     id,
                     now,
                     ApplicationStatus::Withdrawn,
-                    "撤回申请",
+                    &Said::Text(Text::new("event-withdrawn")),
                     &actor_label(subject),
                 )
                 .await?;
             }
             Some(other) => {
-                return Err(CentreError::Conflict(format!(
-                    "an application that is {} cannot be withdrawn",
-                    other.label()
-                )));
+                return Err(CentreError::conflict(
+                    Text::new("err-cannot-withdraw").arg("status", other.text()),
+                ));
             }
             None => return Err(CentreError::Internal("unknown application status".into())),
         }
@@ -751,7 +772,7 @@ impl Centre {
         {
             return Err(CentreError::invalid(
                 "result",
-                "too many or too long fields",
+                Text::new("err-result-too-long"),
             ));
         }
         let now = self.now();
@@ -768,11 +789,11 @@ impl Centre {
         let status = ApplicationStatus::parse(&status)
             .ok_or_else(|| CentreError::Internal("unknown application status".into()))?;
         if !status.department_may(progress.status) {
-            return Err(CentreError::Conflict(format!(
-                "an application that is {} cannot become {}",
-                status.label(),
-                progress.status.label()
-            )));
+            return Err(CentreError::conflict(
+                Text::new("err-cannot-move")
+                    .arg("from", status.text())
+                    .arg("to", progress.status.text()),
+            ));
         }
         let result_json = progress
             .result
@@ -788,16 +809,19 @@ impl Centre {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let actor = department.unwrap_or(item_department);
+        let actor = Said::Written(department.unwrap_or(item_department));
+        let note = Said::Written(note);
         append_event(&mut tx, id, now, progress.status, &note, &actor).await?;
-        let headline = format!("{title}：{}", progress.status.label());
+        let headline = Text::new("message-application-status")
+            .arg("title", title.as_str())
+            .arg("status", progress.status.text());
         self.send_message_tx(
             &mut tx,
             Note {
                 account_id: &account_id,
                 kind: "application",
-                title: &headline,
-                body: &note,
+                title: Said::Text(headline.clone()),
+                body: note,
                 link: Some(format!("/me/applications/{id}")),
             },
             now,

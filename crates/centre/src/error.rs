@@ -1,6 +1,10 @@
 //! What can go wrong in the personal centre, in terms a caller can act on.
-//! The messages never contain personal data (phone or ID numbers, codes,
-//! passwords, tokens): they are safe to log and to show.
+//! What a person reads of an error is a [`Text`] (a message id and its
+//! arguments, [`CentreError::text`]) that the daemon renders in the reader's
+//! language; `Display` prints ids and arguments, for logs. Neither ever
+//! holds personal data (phone or ID numbers, codes, passwords, tokens).
+
+use yuesou_messages::Text;
 
 /// A personal-centre error.
 #[derive(Debug, thiserror::Error)]
@@ -22,17 +26,17 @@ pub enum CentreError {
     #[error("{0} not found")]
     NotFound(&'static str),
     /// A field of the request is invalid.
-    #[error("{field}: {detail}")]
+    #[error("{field}: {reason}")]
     Invalid {
         /// The request field.
         field: &'static str,
         /// Why it is invalid (no personal data).
-        detail: String,
+        reason: Text,
     },
     /// The request conflicts with the current state (e.g. submitting a
     /// draft twice, registering a phone twice).
-    #[error("{0}")]
-    Conflict(String),
+    #[error("conflict: {0}")]
+    Conflict(Text),
     /// The action needs a higher real-name level (L2 or L3).
     #[error("this needs login level {required}; the session has {current}")]
     StepUpRequired {
@@ -43,8 +47,8 @@ pub enum CentreError {
     },
     /// The caller may not do this (e.g. acting for an organisation it is
     /// not an agent of).
-    #[error("{0}")]
-    Forbidden(String),
+    #[error("forbidden: {0}")]
+    Forbidden(Text),
     /// Text contains a banned word (违禁词) and was not stored.
     #[error("the text contains a banned word ({word}); it was not saved")]
     BannedWord {
@@ -94,10 +98,52 @@ use yuesou_store::StorageFault;
 
 impl CentreError {
     /// An invalid-field error.
-    pub fn invalid(field: &'static str, detail: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, reason: impl Into<Text>) -> Self {
         CentreError::Invalid {
             field,
-            detail: detail.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A conflict with the current state.
+    pub fn conflict(reason: impl Into<Text>) -> Self {
+        CentreError::Conflict(reason.into())
+    }
+
+    /// What a person reads of this error: a message id and its arguments.
+    /// Faults (`Provider`, `Internal`) read as a fault, never their cause.
+    pub fn text(&self) -> Text {
+        match self {
+            CentreError::Unauthenticated => Text::new("err-unauthenticated"),
+            CentreError::BadCredentials => Text::new("err-bad-credentials"),
+            CentreError::SecondFactorRequired => Text::new("err-second-factor-required"),
+            CentreError::NotFound(what) => {
+                Text::new(format!("err-not-found-{}", what.replace(' ', "-")))
+            }
+            CentreError::Invalid { reason, .. }
+            | CentreError::Conflict(reason)
+            | CentreError::Forbidden(reason) => reason.clone(),
+            CentreError::StepUpRequired { required, current } => Text::new("err-step-up-required")
+                .arg("required", required.to_string())
+                .arg("current", current.to_string()),
+            CentreError::BannedWord { word } => {
+                Text::new("err-banned-word").arg("word", word.as_str())
+            }
+            CentreError::RateLimited { retry_after_secs } => {
+                Text::new("err-rate-limited").arg("seconds", *retry_after_secs)
+            }
+            CentreError::Busy { retry_after_secs } => {
+                Text::new("err-busy").arg("seconds", *retry_after_secs)
+            }
+            CentreError::LicenceRevoked => Text::new("err-licence-revoked"),
+            CentreError::WalletDisabled => Text::new("err-wallet-disabled"),
+            CentreError::Unavailable => Text::new("err-unavailable"),
+            CentreError::StorageUnavailable(fault) => Text::new(match fault {
+                StorageFault::Full => "err-storage-full",
+                StorageFault::ReadOnly => "err-storage-read-only",
+                StorageFault::Failing => "err-storage-failing",
+            }),
+            CentreError::Provider(_) | CentreError::Internal(_) => Text::new("err-internal"),
         }
     }
 }
@@ -111,7 +157,7 @@ impl From<yuesou_store::StoreError> for CentreError {
             S::Duplicate(constraint) => {
                 CentreError::Internal(format!("unexpected duplicate ({constraint})"))
             }
-            S::BadUrl(reason) => CentreError::invalid("database", reason),
+            S::BadUrl(reason) => CentreError::Internal(format!("bad database URL: {reason}")),
             S::Internal(reason) => CentreError::Internal(reason),
         }
     }

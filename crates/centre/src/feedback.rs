@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CentreError, Result};
 use crate::messages::Note;
 use crate::secret::new_id;
-use crate::{Centre, Subject, audit, ratelimit, rfc3339, text_field};
+use crate::{Centre, Said, Subject, audit, ratelimit, rfc3339, text_field};
+use yuesou_messages::Text;
 
 /// 问题咨询 or 建议投诉.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,14 +278,14 @@ impl Centre {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let headline = format!("您的反馈「{title}」有新回复");
+        let headline = Text::new("message-feedback-replied").arg("title", title.as_str());
         self.send_message_tx(
             &mut tx,
             Note {
                 account_id: &account_id,
                 kind: "feedback",
-                title: &headline,
-                body: &content,
+                title: Said::Text(headline.clone()),
+                body: Said::Written(content.clone()),
                 link: Some(format!("/me/feedback/{id}")),
             },
             now,

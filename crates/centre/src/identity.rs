@@ -19,6 +19,7 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::error::{CentreError, Result};
+use yuesou_messages::Text;
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: &[u8; 11] = b"10X98765432";
@@ -60,7 +61,7 @@ impl IdNumber {
         if !shape_ok {
             return Err(CentreError::invalid(
                 "id_number",
-                "must be 18 characters: 17 digits and a digit or X",
+                Text::new("err-id-number-format"),
             ));
         }
         let sum: u32 = bytes[..17]
@@ -71,14 +72,14 @@ impl IdNumber {
         if ID_CHECK[(sum % 11) as usize] != bytes[17] {
             return Err(CentreError::invalid(
                 "id_number",
-                "the check character does not match (GB 11643)",
+                Text::new("err-id-number-check"),
             ));
         }
         let id = IdNumber(text);
         if id.birth_date().is_none() {
             return Err(CentreError::invalid(
                 "id_number",
-                "the birth date inside it is not a real date",
+                Text::new("err-id-number-birth-date"),
             ));
         }
         Ok(id)
@@ -180,10 +181,7 @@ pub fn parse_phone(text: &str) -> Result<String> {
     {
         Ok(digits)
     } else {
-        Err(CentreError::invalid(
-            "phone",
-            "must be a mainland mobile number: 11 digits starting with 13–19",
-        ))
+        Err(CentreError::invalid("phone", Text::new("err-phone")))
     }
 }
 
@@ -193,10 +191,7 @@ pub fn parse_uscc(text: &str) -> Result<String> {
     let code = text.trim().to_ascii_uppercase();
     let values: Option<Vec<usize>> = code.chars().map(|c| USCC_CHARS.find(c)).collect();
     let Some(values) = values.filter(|v| v.len() == 18) else {
-        return Err(CentreError::invalid(
-            "uscc",
-            "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z",
-        ));
+        return Err(CentreError::invalid("uscc", Text::new("err-uscc-format")));
     };
     let sum: usize = values[..17]
         .iter()
@@ -205,10 +200,7 @@ pub fn parse_uscc(text: &str) -> Result<String> {
         .sum();
     let check = (31 - sum % 31) % 31;
     if values[17] != check {
-        return Err(CentreError::invalid(
-            "uscc",
-            "the check character does not match (GB 32100)",
-        ));
+        return Err(CentreError::invalid("uscc", Text::new("err-uscc-check")));
     }
     Ok(code)
 }
@@ -343,7 +335,7 @@ mod tests {
         assert!(IdNumber::parse("4401041988052012").is_err());
         // Right check character, impossible date (Feb 30).
         let err = IdNumber::parse(&with_check("44010419880230123")).unwrap_err();
-        assert!(err.to_string().contains("birth date"), "{err}");
+        assert_eq!(err.text().id(), "err-id-number-birth-date", "{err}");
         // Errors never echo the number.
         assert!(
             !IdNumber::parse("44010419880520124X")

@@ -53,7 +53,9 @@ mod wallet;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use accounts::{LoginMethod, LoginResult, Organisation, SessionInfo, Settings, StepUp};
+pub use accounts::{
+    LoginMethod, LoginResult, Organisation, Preferences, SessionInfo, Settings, StepUp, UiLang,
+};
 pub use applications::{
     Application, ApplicationGroup, ApplicationStatus, ApplicationSummary, ItemInfo, Progress,
     TimelineEvent,
@@ -74,6 +76,7 @@ pub use wallet::{
     PresentOptions, PresentationView, Refusal, RefusedLicence, RequestInfo, Revocation, Validity,
     VerifiedField, VerifiedView, VerifierRequest, Wallet, WalletItem,
 };
+pub use yuesou_messages::Text;
 pub use yuesou_store::{Backend, Db, StorageFault};
 
 /// 登录级别 — how sure we are of who a session is: L1 registered (phone
@@ -392,6 +395,60 @@ impl Centre {
     }
 }
 
+/// Words stored for a person to read later: a platform message (its id
+/// and arguments, rendered in each reader's language when read), or text
+/// someone wrote (a department's note, an operator's notice), shown as
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// A platform message.
+    Text(Text),
+    /// Text a person or department wrote.
+    Written(String),
+}
+
+impl Said {
+    /// The two columns it is stored in: the written text (empty for a
+    /// message) and the message as JSON (none for written text).
+    pub(crate) fn columns(&self) -> (&str, Option<String>) {
+        match self {
+            Said::Text(text) => ("", Some(text.to_json())),
+            Said::Written(words) => (words.as_str(), None),
+        }
+    }
+
+    /// From its two columns.
+    pub(crate) fn from_columns(written: String, text: Option<&str>) -> Said {
+        match text.and_then(Text::from_json) {
+            Some(text) => Said::Text(text),
+            None => Said::Written(written),
+        }
+    }
+
+    /// The written words, or the message's Chinese when no catalogue renders
+    /// it (empty: the daemon renders every message).
+    pub fn written(&self) -> &str {
+        match self {
+            Said::Text(_) => "",
+            Said::Written(words) => words,
+        }
+    }
+
+    /// The message, when it is one.
+    pub fn text(&self) -> Option<&Text> {
+        match self {
+            Said::Text(text) => Some(text),
+            Said::Written(_) => None,
+        }
+    }
+}
+
+impl From<Text> for Said {
+    fn from(text: Text) -> Said {
+        Said::Text(text)
+    }
+}
+
 /// Length of `text` in characters.
 fn char_len(text: &str) -> usize {
     text.chars().count()
@@ -405,12 +462,12 @@ fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
     let (raw, sent) = (text, char_len(text));
     let text = text.trim();
     if text.is_empty() {
-        return Err(CentreError::invalid(field, "must not be empty"));
+        return Err(CentreError::invalid(field, Text::new("err-empty")));
     }
     if sent > max {
         return Err(CentreError::invalid(
             field,
-            format!("must be at most {max} characters"),
+            Text::new("err-too-long").arg("max", max),
         ));
     }
     if raw
@@ -419,7 +476,7 @@ fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
     {
         return Err(CentreError::invalid(
             field,
-            "must not contain control characters",
+            Text::new("err-control-characters"),
         ));
     }
     Ok(text.to_string())

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::{Centre, Subject, rfc3339, text_field};
+use crate::{Centre, Said, Subject, rfc3339, text_field};
 use yuesou_store::Tx;
 
 /// A message as its reader sees it.
@@ -17,7 +17,8 @@ pub struct Message {
     pub id: String,
     /// `broadcast`, `application`, `feedback` …
     pub kind: String,
-    /// Headline.
+    /// Headline (the daemon renders platform messages in the reader's
+    /// language).
     pub title: String,
     /// Text.
     pub body: String,
@@ -30,6 +31,12 @@ pub struct Message {
     pub read: bool,
     /// When (RFC 3339).
     pub created_at: String,
+    /// The headline as stored.
+    #[serde(skip)]
+    pub title_said: Said,
+    /// The text as stored.
+    #[serde(skip)]
+    pub body_said: Said,
 }
 
 /// A page of the inbox.
@@ -97,23 +104,29 @@ struct Row {
     created_at: i64,
     read_at: Option<i64>,
     dismissed_at: Option<i64>,
+    title_text: Option<String>,
+    body_text: Option<String>,
 }
 
 const SELECT: &str = "SELECT m.id, m.kind, m.title, m.body, m.link, m.pinned, m.created_at, \
-     s.read_at, s.dismissed_at FROM messages m \
+     s.read_at, s.dismissed_at, m.title_text, m.body_text FROM messages m \
      LEFT JOIN message_states s ON s.message_id = m.id AND s.account_id = $1 \
      WHERE (m.account_id = $1 OR m.account_id IS NULL)";
 
 fn message_of(row: Row) -> Message {
+    let title_said = Said::from_columns(row.title, row.title_text.as_deref());
+    let body_said = Said::from_columns(row.body, row.body_text.as_deref());
     Message {
         id: row.id,
         kind: row.kind,
-        title: row.title,
-        body: row.body,
+        title: title_said.written().to_string(),
+        body: body_said.written().to_string(),
         link: row.link,
         pinned: row.pinned != 0,
         read: row.read_at.is_some(),
         created_at: rfc3339(row.created_at),
+        title_said,
+        body_said,
     }
 }
 
@@ -121,8 +134,8 @@ fn message_of(row: Row) -> Message {
 pub(crate) struct Note<'a> {
     pub account_id: &'a str,
     pub kind: &'a str,
-    pub title: &'a str,
-    pub body: &'a str,
+    pub title: Said,
+    pub body: Said,
     pub link: Option<String>,
 }
 
@@ -141,9 +154,11 @@ impl Centre {
             link,
         } = note;
         let id = new_id("msg")?;
+        let (title, title_text) = title.columns();
+        let (body, body_text) = body.columns();
         sqlx::query(
-            "INSERT INTO messages (id, account_id, kind, title, body, link, pinned, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+            "INSERT INTO messages (id, account_id, kind, title, body, link, pinned, created_at, \
+             title_text, body_text) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)",
         )
         .bind(&id)
         .bind(account_id)
@@ -152,6 +167,8 @@ impl Centre {
         .bind(body)
         .bind(link)
         .bind(at)
+        .bind(title_text)
+        .bind(body_text)
         .execute(&mut **tx)
         .await?;
         Ok(id)
@@ -294,6 +311,8 @@ impl Centre {
         Ok(Message {
             id,
             kind: "broadcast".into(),
+            title_said: Said::Written(title.clone()),
+            body_said: Said::Written(body.clone()),
             title,
             body,
             link,

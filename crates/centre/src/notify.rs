@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use yuesou_messages::Text;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +25,10 @@ pub trait SmsProvider: Send + Sync + std::fmt::Debug {
 
 /// Pushes a message to a person outside the app (SMS, 公众号).
 pub trait PushChannel: Send + Sync + std::fmt::Debug {
-    /// Pushes `title` to the account `account_id`.
-    fn push(&self, account_id: &str, title: &str) -> Result<()>;
+    /// Pushes `text` (a message id and its arguments; the channel renders
+    /// it, or hands it to a template of the carrier) to the account
+    /// `account_id`.
+    fn push(&self, account_id: &str, text: &Text) -> Result<()>;
 }
 
 /// One line of the development outbox.
@@ -35,7 +38,8 @@ pub struct OutboxEntry {
     pub channel: String,
     /// Phone number (SMS) or account id (push).
     pub to: String,
-    /// What the text says.
+    /// What the text says: the message as JSON (`{"id", "args"}`), as a
+    /// carrier's template and its parameters.
     pub text: String,
     /// The code, for SMS codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,17 +116,17 @@ impl Outbox {
 
 impl SmsProvider for Outbox {
     fn send_code(&self, phone: &str, code: &str, purpose: &str) -> Result<()> {
-        let what = match purpose {
-            "register" => "注册",
-            "login" => "登录",
-            _ => "验证",
-        };
+        // A carrier sends from a registered template: the text is its id
+        // (`sms-code`, in the message files) and the arguments.
+        let text = Text::new("sms-code")
+            .arg("purpose", purpose)
+            .arg("code", code);
         self.append(
             "sms.jsonl",
             &OutboxEntry {
                 channel: "sms".into(),
                 to: phone.into(),
-                text: format!("【粤搜】您的{what}验证码是 {code}，5 分钟内有效。请勿告诉他人。"),
+                text: text.to_json(),
                 code: Some(code.into()),
             },
         )
@@ -130,13 +134,13 @@ impl SmsProvider for Outbox {
 }
 
 impl PushChannel for Outbox {
-    fn push(&self, account_id: &str, title: &str) -> Result<()> {
+    fn push(&self, account_id: &str, text: &Text) -> Result<()> {
         self.append(
             "push.jsonl",
             &OutboxEntry {
                 channel: "push".into(),
                 to: account_id.into(),
-                text: title.into(),
+                text: text.to_json(),
                 code: None,
             },
         )

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CentreError, Result};
 use crate::identity::{Gender, IdNumber, mask_phone, parse_phone};
 use crate::{AccountKind, Centre, Level, Subject, audit, text_field};
+use yuesou_messages::Text;
 
 /// The profile as its owner sees it. ID and phone numbers are masked.
 #[derive(Debug, Clone, Serialize)]
@@ -81,10 +82,7 @@ fn check_email(text: &str) -> Result<String> {
     if valid {
         Ok(text.to_string())
     } else {
-        Err(CentreError::invalid(
-            "email",
-            "must be an address like name@example.cn",
-        ))
+        Err(CentreError::invalid("email", Text::new("err-email")))
     }
 }
 
@@ -202,7 +200,7 @@ impl Centre {
                 })
                 .transpose()
                 .map_err(|e| match e {
-                    CentreError::Invalid { detail, .. } => CentreError::Invalid { field, detail },
+                    CentreError::Invalid { reason, .. } => CentreError::Invalid { field, reason },
                     other => other,
                 })
         };

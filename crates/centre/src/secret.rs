@@ -13,6 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::error::{CentreError, Result};
+use yuesou_messages::Text;
 
 /// The server secret that keys the hashes of short secrets. Never printed;
 /// kept in a file of mode 0600 (or given by the operator), never in the
@@ -40,9 +41,7 @@ impl CentreKey {
         let bytes = hex::decode(text.trim())
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .ok_or_else(|| {
-                CentreError::invalid("centre_secret", "must be 64 hexadecimal digits (32 bytes)")
-            })?;
+            .ok_or_else(|| CentreError::invalid("centre_secret", Text::new("err-centre-secret")))?;
         Ok(CentreKey(bytes))
     }
 

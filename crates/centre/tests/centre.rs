@@ -4,10 +4,13 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use yuesou_messages::Arg;
+
 use support::{Ctx, client, each_backend, register};
 use yuesou_centre::{
     ApplicationGroup, ApplicationStatus, CentreError, ContactUpdate, FeedbackKind, ItemInfo, Level,
-    LoginMethod, NewBroadcast, NewFeedback, PresentOptions, Progress, Refusal, Settings, Subject,
+    LoginMethod, NewBroadcast, NewFeedback, PresentOptions, Progress, Refusal, Said, Settings,
+    Subject, Text,
 };
 
 fn item(level: Level) -> ItemInfo {
@@ -609,8 +612,12 @@ async fn applications_pause_resume_submit_and_progress() {
 
         // Each change reached the inbox.
         let inbox = ctx.centre.messages(&s, false, 1, 50).await.unwrap();
+        let completed = Arg::Text(Box::new(ApplicationStatus::Completed.text()));
         assert!(
-            inbox.items.iter().any(|m| m.title.contains("已办结")),
+            inbox.items.iter().any(|m| m
+                .title_said
+                .text()
+                .is_some_and(|t| t.get("status") == Some(&completed))),
             "{:?}",
             inbox.items
         );
@@ -896,8 +903,8 @@ async fn agents_act_for_organisations_and_are_recorded() {
             .await
             .unwrap();
         assert_eq!(
-            app.timeline[0].actor,
-            format!("经办人 {}", person.account_id)
+            app.timeline[0].by,
+            Said::Text(Text::new("actor-agent").arg("id", person.account_id.as_str()))
         );
         // The organisation's applications are not the person's.
         assert!(

@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use yuesou_messages::Text;
 
 use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
@@ -332,7 +333,7 @@ impl Engine {
             LocationInput::Region(value) => self
                 .resolve_region(value)
                 .map(|d| ResolvedLocation::at(&self.gazetteer, d, LocationSource::Explicit))
-                .ok_or_else(|| Error::InvalidRequest(format!("unknown city or region {value:?}"))),
+                .ok_or_else(|| Error::InvalidRequest(Text::new("err-unknown-region"))),
             LocationInput::Position { lat, lng } => self.locate_position(*lat, *lng),
         }
     }

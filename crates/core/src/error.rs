@@ -1,6 +1,7 @@
 //! Error types of the engine.
 
 use std::path::PathBuf;
+use yuesou_messages::Text;
 
 /// Everything that can go wrong while loading data or answering a query.
 #[derive(Debug, thiserror::Error)]
@@ -28,9 +29,10 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
-    /// A search request is invalid (bad page, unknown filter value …).
+    /// A search request is invalid (bad page, unknown filter value …): the
+    /// reason as a message for the reader (see `yuesou-messages`).
     #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    InvalidRequest(Text),
     /// A request names an item id the catalogue does not have.
     #[error("no service item with id {0:?}")]
     UnknownItem(String),

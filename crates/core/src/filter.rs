@@ -8,6 +8,7 @@
 //! error.
 
 use std::collections::BTreeSet;
+use yuesou_messages::Text;
 
 use crate::catalogue::{AUDIENCES, SERVICE_TYPES, ServiceItem};
 use crate::error::{Error, Result};
@@ -25,18 +26,18 @@ pub(crate) struct Vocabulary {
 impl Vocabulary {
     /// The first category, theme or department filter that names nothing in
     /// this catalogue, described for the person.
-    pub(crate) fn unknown_value(&self, f: &Filters) -> Option<String> {
+    pub(crate) fn unknown_value(&self, f: &Filters) -> Option<Text> {
         fn named<'a>(value: &'a Option<String>, set: &BTreeSet<String>) -> Option<&'a str> {
             value.as_deref().filter(|v| !set.contains(*v))
         }
         if let Some(v) = named(&f.category, &self.categories) {
-            return Some(format!("没有“{v}”这个分类"));
+            return Some(Text::new("search-unknown-category").arg("value", v));
         }
         if let Some(v) = named(&f.theme, &self.themes) {
-            return Some(format!("没有“{v}”这个主题"));
+            return Some(Text::new("search-unknown-theme").arg("value", v));
         }
         if let Some(v) = named(&f.department, &self.departments) {
-            return Some(format!("没有“{v}”这个实施部门"));
+            return Some(Text::new("search-unknown-department").arg("value", v));
         }
         None
     }
@@ -60,16 +61,16 @@ impl<'a> ItemFilter<'a> {
         if let Some(v) = &filters.audience
             && !AUDIENCES.contains(&v.as_str())
         {
-            return Err(Error::InvalidRequest(format!(
-                "unknown audience {v:?} (expected one of {AUDIENCES:?})"
-            )));
+            return Err(Error::InvalidRequest(
+                Text::new("err-unknown-audience").arg("choices", AUDIENCES.join(" ")),
+            ));
         }
         if let Some(v) = &filters.service_type
             && !SERVICE_TYPES.contains(&v.as_str())
         {
-            return Err(Error::InvalidRequest(format!(
-                "unknown service_type {v:?} (expected one of {SERVICE_TYPES:?})"
-            )));
+            return Err(Error::InvalidRequest(
+                Text::new("err-unknown-service-type").arg("choices", SERVICE_TYPES.join(" ")),
+            ));
         }
         Ok(ItemFilter {
             filters,

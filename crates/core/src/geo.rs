@@ -16,6 +16,7 @@
 //! ```
 
 use std::path::Path;
+use yuesou_messages::Text;
 
 use serde::{Deserialize, Serialize};
 
@@ -96,14 +97,10 @@ pub fn distance_m(lat1: f64, lng1: f64, lat2: f64, lng2: f64) -> f64 {
 /// Checks that a latitude/longitude pair is a real position.
 pub fn validate_position(lat: f64, lng: f64) -> Result<()> {
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-        return Err(Error::InvalidRequest(format!(
-            "latitude {lat} is not within -90..90"
-        )));
+        return Err(Error::InvalidRequest(Text::new("err-latitude")));
     }
     if !lng.is_finite() || !(-180.0..=180.0).contains(&lng) {
-        return Err(Error::InvalidRequest(format!(
-            "longitude {lng} is not within -180..180"
-        )));
+        return Err(Error::InvalidRequest(Text::new("err-longitude")));
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use yuesou_messages::Text;
 
 use serde::{Deserialize, Serialize};
 
@@ -296,7 +297,9 @@ pub(crate) fn nearest_halls(
 ) -> Result<Vec<NearbyHall>> {
     validate_position(query.lat, query.lng)?;
     if query.size == 0 || query.size > MAX_HALLS {
-        return Err(Error::InvalidRequest(format!("size must be 1–{MAX_HALLS}")));
+        return Err(Error::InvalidRequest(
+            Text::new("err-size").arg("max", MAX_HALLS),
+        ));
     }
     let (lat, lng) = wgs84_to_gcj02(query.lat, query.lng);
     let mut found: Vec<(f64, &ServiceHall)> = halls

@@ -5,6 +5,7 @@
 //! city [`Variant`]s) unless the request asks for raw items.
 
 use serde::Serialize;
+use yuesou_messages::Text;
 
 use crate::analyze::AnalyzedQuery;
 use crate::correct::Correction;
@@ -235,10 +236,16 @@ pub struct SearchResponse {
     /// `correct=false` to search it as typed (仍然搜索).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub correction: Option<Correction>,
-    /// A message for the user when there is nothing to show or the query was
-    /// blocked.
+    /// A message for the person when there is nothing to show or the query
+    /// was blocked, in their language: rendered from `message_text` by
+    /// whoever shows it (the daemon, the CLI); the engine leaves it empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The message as a message id with its arguments (`search-nothing` …;
+    /// render it with the `yuesou-messages` catalogue).
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub message_text: Option<Text>,
     /// The hits of this page.
     pub hits: Vec<Hit>,
     /// Hits grouped by category.
@@ -251,22 +258,22 @@ pub struct SearchResponse {
 /// Checks the limits of a request (page, size, result window, query length).
 pub(crate) fn validate(request: &SearchRequest) -> Result<()> {
     if request.page == 0 {
-        return Err(Error::InvalidRequest("page starts at 1".into()));
+        return Err(Error::InvalidRequest(Text::new("err-page-from-one")));
     }
     if request.size == 0 || request.size > MAX_PAGE_SIZE {
-        return Err(Error::InvalidRequest(format!(
-            "size must be 1–{MAX_PAGE_SIZE}"
-        )));
+        return Err(Error::InvalidRequest(
+            Text::new("err-size").arg("max", MAX_PAGE_SIZE),
+        ));
     }
     if request.page.saturating_mul(request.size) > MAX_RESULT_WINDOW {
-        return Err(Error::InvalidRequest(format!(
-            "page × size must not exceed {MAX_RESULT_WINDOW}"
-        )));
+        return Err(Error::InvalidRequest(
+            Text::new("err-result-window").arg("max", MAX_RESULT_WINDOW),
+        ));
     }
     if request.query.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::InvalidRequest(format!(
-            "query is longer than {MAX_QUERY_CHARS} characters"
-        )));
+        return Err(Error::InvalidRequest(
+            Text::new("err-query-too-long").arg("max", MAX_QUERY_CHARS),
+        ));
     }
     Ok(())
 }
@@ -285,6 +292,7 @@ impl SearchResponse {
             location: None,
             correction: None,
             message: None,
+            message_text: None,
             hits: Vec::new(),
             groups: Vec::new(),
             facets: Facets::default(),
@@ -292,8 +300,8 @@ impl SearchResponse {
     }
 
     /// With a message for the person (and no hits).
-    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+    pub(crate) fn with_message(mut self, message: impl Into<Text>) -> Self {
+        self.message_text = Some(message.into());
         self
     }
 }

@@ -26,6 +26,7 @@ use crate::locate::{LocationInput, LocationSource, ResolvedLocation, query_locat
 use crate::rank::{Ranked, Ranker, threshold};
 use crate::request::{SearchRequest, SearchResponse, TotalRelation, validate};
 use crate::retrieve::{Retriever, hidden_homophones};
+use yuesou_messages::Text;
 
 /// The query as typed is corrected when its best hit covers less than this
 /// share of it (or it has words the catalogue does not know).
@@ -37,12 +38,12 @@ const CORRECTION_MARGIN: f32 = 0.05;
 /// comparing readings.
 const RELAXED_DISCOUNT: f32 = 0.5;
 
-const BLOCKED_MESSAGE: &str = "该搜索词包含不允许搜索的内容。";
-const EMPTY_MESSAGE: &str = "请输入要办理的事项，例如“公积金提取”“社保查询”“港澳通行证签注”。";
-const NOTHING_MESSAGE: &str = "没有找到相关事项，换个说法试试，或按分类浏览。";
+/// The messages of a search without hits (texts in `data/messages/`).
+const BLOCKED_MESSAGE: &str = "search-blocked";
+const EMPTY_MESSAGE: &str = "search-empty";
+const NOTHING_MESSAGE: &str = "search-nothing";
 /// The answer to Latin words the engine cannot read.
-const UNREADABLE_MESSAGE: &str = "没有找到相关事项：看不懂输入的字母。请用中文或拼音输入，\
-     或输入服务的英文名称（如 passport、social security card、housing fund）。";
+const UNREADABLE_MESSAGE: &str = "search-unreadable";
 
 impl Engine {
     /// Runs a search through the whole pipeline.
@@ -55,7 +56,7 @@ impl Engine {
         let (filter, given) = match self.scope(request)? {
             Ok(scope) => scope,
             Err(unknown) => {
-                return Ok(response.with_message(format!("没有找到相关事项：{unknown}。")));
+                return Ok(response.with_message(unknown));
             }
         };
         if response.query.concepts.is_empty() && request.filters.is_empty() {
@@ -219,14 +220,18 @@ impl Engine {
     fn scope<'a>(
         &'a self,
         request: &'a SearchRequest,
-    ) -> Result<std::result::Result<(ItemFilter<'a>, Option<ResolvedLocation>), String>> {
+    ) -> Result<std::result::Result<(ItemFilter<'a>, Option<ResolvedLocation>), Text>> {
         if let Some(unknown) = self.vocabulary.unknown_value(&request.filters) {
             return Ok(Err(unknown));
         }
         let region_filter = match &request.filters.region {
             Some(v) => match self.resolve_region(v) {
                 Some(d) => Some(d),
-                None => return Ok(Err(format!("没有“{v}”这个地区"))),
+                None => {
+                    return Ok(Err(
+                        Text::new("search-unknown-region").arg("value", v.as_str())
+                    ));
+                }
             },
             None => None,
         };
@@ -234,7 +239,11 @@ impl Engine {
         let given = match &request.location {
             Some(LocationInput::Region(v)) => match self.resolve_region(v) {
                 Some(d) => Some(explicit(d)),
-                None => return Ok(Err(format!("没有“{v}”这个地区"))),
+                None => {
+                    return Ok(Err(
+                        Text::new("search-unknown-region").arg("value", v.as_str())
+                    ));
+                }
             },
             Some(LocationInput::Position { .. }) => None,
             None => region_filter.map(explicit),

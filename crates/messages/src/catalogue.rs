@@ -196,6 +196,7 @@ impl Messages {
             let value = match value {
                 Arg::Str(s) => FluentValue::from(s.clone()),
                 Arg::Int(n) => FluentValue::from(*n),
+                Arg::Text(t) => FluentValue::from(self.render(lang, t)),
             };
             args.set(name.clone(), value);
         }

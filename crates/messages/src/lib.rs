@@ -31,6 +31,9 @@ pub enum Arg {
     /// A whole number (a count, a limit …): the language's plural rules
     /// apply to it.
     Int(i64),
+    /// Another message, rendered in the same language first (a status
+    /// label inside a sentence).
+    Text(Box<Text>),
 }
 
 impl std::fmt::Display for Arg {
@@ -38,6 +41,7 @@ impl std::fmt::Display for Arg {
         match self {
             Arg::Str(s) => f.write_str(s),
             Arg::Int(n) => write!(f, "{n}"),
+            Arg::Text(t) => write!(f, "{t}"),
         }
     }
 }
@@ -51,6 +55,12 @@ impl From<&str> for Arg {
 impl From<String> for Arg {
     fn from(s: String) -> Arg {
         Arg::Str(s)
+    }
+}
+
+impl From<Text> for Arg {
+    fn from(t: Text) -> Arg {
+        Arg::Text(Box::new(t))
     }
 }
 
@@ -110,6 +120,49 @@ impl Text {
     }
 }
 
+#[cfg(feature = "json")]
+impl Text {
+    /// This text as JSON: `{"id": "...", "args": {"name": value}}`, a value
+    /// being a string, a number or a nested text.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    fn to_value(&self) -> serde_json::Value {
+        let args: serde_json::Map<String, serde_json::Value> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Arg::Str(s) => serde_json::Value::from(s.as_str()),
+                    Arg::Int(n) => serde_json::Value::from(*n),
+                    Arg::Text(t) => t.to_value(),
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        serde_json::json!({"id": self.id, "args": args})
+    }
+
+    /// A text from [`Text::to_json`]'s form; `None` when it is not one.
+    pub fn from_json(json: &str) -> Option<Text> {
+        Text::from_value(&serde_json::from_str(json).ok()?)
+    }
+
+    fn from_value(value: &serde_json::Value) -> Option<Text> {
+        let mut text = Text::new(value.get("id")?.as_str()?.to_owned());
+        for (name, value) in value.get("args")?.as_object()? {
+            let arg = match value {
+                serde_json::Value::String(s) => Arg::Str(s.clone()),
+                serde_json::Value::Number(n) => Arg::Int(n.as_i64()?),
+                other => Arg::Text(Box::new(Text::from_value(other)?)),
+            };
+            text.args.push((Cow::Owned(name.clone()), arg));
+        }
+        Some(text)
+    }
+}
+
 impl From<&'static str> for Text {
     fn from(id: &'static str) -> Text {
         Text::new(id)
@@ -144,5 +197,16 @@ mod tests {
         assert_eq!(text.get("c"), None);
         assert_eq!(text.to_string(), "x(b=β, a=3)");
         assert_eq!(Text::from("y").to_string(), "y");
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn a_text_survives_json() {
+        let text = Text::new("x")
+            .arg("n", 3)
+            .arg("s", "甲")
+            .arg("t", Text::new("status-draft"));
+        assert_eq!(Text::from_json(&text.to_json()), Some(text));
+        assert_eq!(Text::from_json("not json"), None);
     }
 }

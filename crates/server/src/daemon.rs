@@ -24,6 +24,9 @@ pub enum DaemonError {
     /// Serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    /// The message files could not be loaded at start-up.
+    #[error("cannot load the message files: {0}")]
+    Messages(#[from] crate::i18n::LoadError),
     /// The personal centre's database could not be opened.
     #[error("cannot open the personal centre: {0}")]
     Centre(#[from] yuesou_centre::CentreError),
@@ -51,8 +54,12 @@ impl Daemon {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), DaemonError> {
         let Daemon { config, options } = self;
+        let messages = crate::i18n::MessageFiles::load(
+            crate::centre_setup::data_root(&options).join("messages"),
+        )?;
         let centre = crate::centre_setup::open(&config, &options).await?;
         let mut state = AppState::empty(&config)
+            .with_messages(messages)
             .with_centre(centre.clone())
             .with_life_stages(
                 crate::centre_setup::data_root(&options)

@@ -20,6 +20,7 @@ use axum::http::request::Parts;
 use subtle::ConstantTimeEq;
 use yuesou_centre::{Centre, Client, Subject};
 
+use crate::i18n::Text;
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
 
@@ -36,12 +37,10 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 /// The personal centre of the state, or a 503.
 pub(crate) fn centre(state: &AppState) -> Result<&Centre, Problem> {
-    state.centre.as_ref().ok_or_else(|| {
-        Problem::new(
-            ProblemKind::CentreDisabled,
-            "this daemon runs without the personal centre",
-        )
-    })
+    state
+        .centre
+        .as_ref()
+        .ok_or_else(|| Problem::new(ProblemKind::CentreDisabled, "err-centre-disabled"))
 }
 
 /// The authenticated subject of a personal route.
@@ -56,7 +55,7 @@ impl FromRequestParts<AppState> for Authed {
         let Some(token) = bearer(parts) else {
             return Err(Problem::new(
                 ProblemKind::Unauthenticated,
-                "log in first: send Authorization: Bearer <token> from POST /api/v1/auth/login",
+                "err-unauthenticated",
             ));
         };
         Ok(Authed(centre.authenticate(token).await?))
@@ -144,13 +143,13 @@ impl FromRequestParts<AppState> for Operator {
         let Some(given) = bearer(parts) else {
             return Err(Problem::new(
                 ProblemKind::Unauthenticated,
-                "the operator endpoints need Authorization: Bearer <operator token>",
+                "err-operator-token",
             ));
         };
         let Some(expected) = &state.settings.operator_token else {
             return Err(Problem::new(
                 ProblemKind::OperatorDisabled,
-                "the operator endpoints are disabled: set YUESOU_OPERATOR_TOKEN",
+                "err-operator-disabled",
             ));
         };
         if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
@@ -158,7 +157,7 @@ impl FromRequestParts<AppState> for Operator {
         } else {
             Err(Problem::new(
                 ProblemKind::Unauthenticated,
-                "the operator endpoints need Authorization: Bearer <operator token>",
+                "err-operator-token",
             ))
         }
     }
@@ -218,20 +217,15 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         if !is_json(request.headers()) {
-            return Err(Problem::invalid_request(
-                "the body must be sent with Content-Type: application/json",
-            ));
+            return Err(Problem::invalid_request("err-json-content-type"));
         }
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
                 if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    Problem::new(
-                        ProblemKind::PayloadTooLarge,
-                        "the request body exceeds the configured limit",
-                    )
+                    Problem::new(ProblemKind::PayloadTooLarge, "err-body-over-limit")
                 } else {
-                    Problem::invalid_request("the request body could not be read")
+                    Problem::invalid_request("err-body-unreadable")
                 }
             })?;
         parse_body(&bytes).map(JsonBody)
@@ -257,84 +251,197 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// The 400 problem of a body that was refused (never quoting its values).
-fn body_problem(rejection: &axum::extract::rejection::JsonRejection) -> Problem {
-    Problem::invalid_request(format!(
-        "the JSON body is not valid: {}",
-        without_values(&rejection.body_text())
-    ))
-}
-
 /// Parses a request body exactly as the [`JsonBody`] extractor does once
-/// the `Content-Type` is known to be JSON: the same deserialiser
-/// (`axum::Json::from_bytes`) and the same `invalid-request` problem, whose
-/// detail never repeats the values sent. For fuzzing and property tests.
+/// the `Content-Type` is known to be JSON: the same deserialiser and the
+/// same `invalid-request` problem, naming the field (`parameter`, a path
+/// such as `answers.name`) and never repeating the values sent. For fuzzing
+/// and property tests.
 ///
 /// Every body of the API is a JSON object: anything else (an array, which
 /// serde would read into a struct field by field, a string, a number) is
 /// refused before it is read.
 pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(Problem::invalid_request(
-            "the JSON body is not valid: it must be an object ({…})",
-        ));
+        return Err(Problem::invalid_request("err-json-not-object"));
     }
-    axum::Json::<T>::from_bytes(bytes)
-        .map(|axum::Json(value)| value)
-        .map_err(|rejection| body_problem(&rejection))
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        body_problem(&path, e.inner())
+    })?;
+    deserializer.end().map_err(|e| body_problem(".", &e))?;
+    Ok(value)
 }
 
-/// A parser's message without the values it quotes: `invalid type: string
-/// "13800000001"` becomes `invalid type: string "…"`. Field names (in
-/// backticks) stay.
-fn without_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            if quoted {
-                out.push('…');
-            }
-            quoted = !quoted;
-            out.push(c);
-        } else if !quoted {
-            out.push(c);
+/// The 400 problem of a body that was refused: what kind of mistake, at
+/// which field — never the values sent (they may be personal data).
+fn body_problem(path: &str, error: &serde_json::Error) -> Problem {
+    use serde_json::error::Category;
+    let at = |field: &str| -> Option<String> {
+        let joined = match (path, field) {
+            (".", "") | ("", "") => return None,
+            (".", f) | ("", f) => f.to_owned(),
+            (p, "") => p.to_owned(),
+            (p, f) => format!("{p}.{f}"),
+        };
+        Some(joined)
+    };
+    let (text, field) = match error.classify() {
+        Category::Syntax | Category::Io => (
+            Text::new("err-json-syntax")
+                .arg("line", error.line())
+                .arg("column", error.column()),
+            None,
+        ),
+        Category::Eof => (Text::new("err-json-eof"), None),
+        Category::Data => {
+            let message = error.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m);
+            data_problem(message, &at)
         }
+    };
+    Problem {
+        parameter: field,
+        ..Problem::invalid_request(text)
     }
-    // Numbers outside quotes (`invalid type: integer 13800000001`) go too.
-    let mut clean = String::with_capacity(out.len());
-    let mut digits = 0;
-    for c in out.chars() {
-        if c.is_ascii_digit() {
-            digits += 1;
-            if digits == 4 {
-                clean.push('…');
-            }
-            if digits < 4 {
-                clean.push(c);
-            }
-        } else {
-            digits = 0;
-            clean.push(c);
-        }
+}
+
+/// The text and field of a data error (`missing field `x``, `invalid
+/// type: …`, a message id from a custom check …).
+fn data_problem(message: &str, at: &dyn Fn(&str) -> Option<String>) -> (Text, Option<String>) {
+    let quoted = |m: &str| -> Option<String> {
+        let start = m.find('`')? + 1;
+        let end = start + m[start..].find('`')?;
+        Some(m[start..end].to_owned())
+    };
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let name = quoted(rest).unwrap_or_default();
+        return (Text::new("err-json-missing-field"), at(&name));
     }
-    clean
+    if message.starts_with("unknown field ") {
+        // The path names the unknown field already.
+        return (Text::new("err-json-unknown-field"), at(""));
+    }
+    if message.starts_with("unknown variant ") {
+        let choices: Vec<String> = message
+            .split_once("expected ")
+            .map(|(_, expected)| {
+                expected
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        return (
+            Text::new("err-param-choice").arg("choices", choices.join(", ")),
+            at(""),
+        );
+    }
+    if message.starts_with("invalid type") {
+        return (Text::new("err-json-invalid-type"), at(""));
+    }
+    if message.starts_with("duplicate field") {
+        return (Text::new("err-json-duplicate-field"), at(""));
+    }
+    // A check of ours names its message (`err-…`).
+    if is_message_id(message) {
+        return (Text::new(message.to_owned()), at(""));
+    }
+    (Text::new("err-json-invalid-value"), at(""))
+}
+
+/// Whether `s` is a message id of ours (`err-` and lowercase words).
+fn is_message_id(s: &str) -> bool {
+    s.strip_prefix("err-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        phone: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        kind: Kind,
+        count: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Consultation,
+        Complaint,
+    }
+
+    fn refused(body: &str) -> Problem {
+        match parse_body::<Body>(body.as_bytes()) {
+            Ok(b) => panic!("accepted {b:?}"),
+            Err(p) => p,
+        }
+    }
+
     #[test]
-    fn parser_messages_lose_the_values_they_quote() {
-        let m = without_values(
-            "Failed to deserialize the JSON body into the target type: phone: invalid type: \
-             integer `13800000001`, expected a string at line 1 column 22",
+    fn a_refused_body_names_the_mistake_and_the_field_never_the_value() {
+        let p = refused(r#"{"phone": 13800000001}"#);
+        assert_eq!(
+            (p.code(), p.parameter.as_deref()),
+            ("err-json-invalid-type", Some("phone"))
         );
-        assert!(!m.contains("13800000001"), "{m}");
-        assert!(m.contains("line 1 column 22"));
-        let m = without_values("unknown variant \"44010419880520123X\", expected `consultation`");
-        assert!(!m.contains("4401041988"), "{m}");
-        assert!(m.contains("`consultation`"));
+        assert!(!p.to_string().contains("13800000001"));
+        let p = refused(r#"{"inner": {"kind": "complaint", "count": 1}}"#);
+        assert_eq!(
+            (p.code(), p.parameter.as_deref()),
+            ("err-json-missing-field", Some("phone"))
+        );
+        let p = refused(r#"{"phone": "1", "inner": {"kind": "44010419880520123X", "count": 1}}"#);
+        assert_eq!(p.code(), "err-param-choice");
+        assert_eq!(p.parameter.as_deref(), Some("inner.kind"));
+        assert!(
+            p.text.to_string().contains("consultation, complaint"),
+            "{}",
+            p.text
+        );
+        assert!(!p.text.to_string().contains("4401041988"));
+        let p = refused(r#"{"phone": "1", "inner": {"kind": "complaint", "count": 300}}"#);
+        assert_eq!(
+            (p.code(), p.parameter.as_deref()),
+            ("err-json-invalid-value", Some("inner.count"))
+        );
+        let p = refused(r#"{"phone": "1", "extra": 2}"#);
+        assert_eq!(
+            (p.code(), p.parameter.as_deref()),
+            ("err-json-unknown-field", Some("extra"))
+        );
+        let p = refused(r#"{"phone": "1",}"#);
+        assert_eq!(p.code(), "err-json-syntax");
+        assert_eq!(p.parameter, None);
+        assert_eq!(refused(r#"{"phone": "1"} x"#).code(), "err-json-syntax");
+        assert_eq!(refused(r#"{"phone": "1""#).code(), "err-json-eof");
+        assert_eq!(refused("[1]").code(), "err-json-not-object");
+    }
+
+    #[test]
+    fn only_our_ids_pass_as_messages() {
+        assert!(is_message_id("err-whole-number"));
+        assert!(!is_message_id("err-"));
+        assert!(!is_message_id("must be a whole number"));
+        assert!(!is_message_id("err-Has Space"));
     }
 }

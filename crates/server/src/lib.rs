@@ -56,6 +56,7 @@ mod daemon;
 mod extract;
 mod features;
 mod generation;
+pub mod i18n;
 mod metrics;
 mod middleware;
 mod openapi;

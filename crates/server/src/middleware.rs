@@ -8,11 +8,15 @@
 //! 3. **timeout** — a request over the configured time is a 503 `timeout`
 //!    problem (except a forced reload, which waits for its engine build);
 //! 4. **problems only** — any error response that is not already
-//!    `application/problem+json` (framework rejections) becomes one;
+//!    `application/problem+json` (framework rejections) becomes one, and
+//!    every problem's title and detail are rendered in the reader's
+//!    language (`Accept-Language`, see [`crate::i18n`]) with
+//!    `Content-Language`;
 //! 5. **OPTIONS** — outside a CORS preflight, answers 204 (axum's method
 //!    router adds the route's `Allow`);
 //! 6. **caching and sniffing** — every `/api/` answer says
-//!    `X-Content-Type-Options: nosniff`, and `Cache-Control: no-store`
+//!    `X-Content-Type-Options: nosniff` and `Vary: Accept-Language`, and
+//!    `Cache-Control: no-store`
 //!    unless the route chose its own (personal data must not sit in a
 //!    shared or browser cache);
 //! 7. **metrics and access log** — by route *template*, with method, status
@@ -28,6 +32,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
+use crate::i18n::{ReaderLang, Text};
 use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
 use crate::state::AppState;
 
@@ -51,6 +56,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         .unwrap_or_else(new_request_id);
     let method = method_label(request.method());
     let is_options = request.method() == Method::OPTIONS;
+    let lang = ReaderLang::of(request.headers());
     let route = request.extensions().get::<MatchedPath>().cloned();
     let metrics = state.metrics();
     metrics.request_started();
@@ -70,19 +76,13 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let mut response = if header_bytes > crate::MAX_HEADER_BYTES {
         Problem::new(
             ProblemKind::HeadersTooLarge,
-            format!(
-                "request headers are limited to {} bytes",
-                crate::MAX_HEADER_BYTES
-            ),
+            Text::new("err-headers-too-large").arg("max", crate::MAX_HEADER_BYTES),
         )
         .into_response()
     } else if declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
         Problem::new(
             ProblemKind::PayloadTooLarge,
-            format!(
-                "request bodies are limited to {} bytes",
-                settings.max_body_bytes
-            ),
+            Text::new("err-body-too-large").arg("max", settings.max_body_bytes),
         )
         .into_response()
     } else {
@@ -96,9 +96,9 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             Ok(response) => response,
             Err(_) => Problem::new(
                 ProblemKind::Timeout,
-                format!(
-                    "the request took longer than {} ms",
-                    settings.request_timeout.as_millis()
+                Text::new("err-timeout").arg(
+                    "ms",
+                    u64::try_from(settings.request_timeout.as_millis()).unwrap_or(u64::MAX),
                 ),
             )
             .into_response(),
@@ -110,6 +110,9 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     if response.status().as_u16() >= 400 && !is_problem(&response) {
         response = as_problem(response);
     }
+    if let Some(problem) = response.extensions_mut().remove::<Problem>() {
+        localize(&mut response, &problem, &state, lang);
+    }
     let headers = response.headers_mut();
     headers.insert(&REQUEST_ID, request_id.clone());
     if api {
@@ -117,6 +120,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         );
+        headers.append(header::VARY, HeaderValue::from_static("accept-language"));
         if !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
@@ -139,6 +143,18 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     response
 }
 
+/// Renders a problem's title and detail in the reader's language.
+fn localize(response: &mut Response, problem: &Problem, state: &AppState, lang: ReaderLang) {
+    let body = problem.json(state.messages().as_deref(), lang.0);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.0.tag()),
+    );
+    headers.remove(header::CONTENT_LENGTH);
+    *response.body_mut() = axum::body::Body::from(body);
+}
+
 fn is_problem(response: &Response) -> bool {
     response
         .headers()
@@ -152,12 +168,9 @@ fn as_problem(response: Response) -> Response {
     let status = response.status();
     let kind = ProblemKind::for_status(status);
     let detail = match kind {
-        ProblemKind::MethodNotAllowed => "this endpoint does not accept that HTTP method".into(),
-        ProblemKind::NoSuchEndpoint => "no such endpoint; see /api/v1/openapi.json".into(),
-        _ => format!(
-            "the request was rejected: {}",
-            status.canonical_reason().unwrap_or("error")
-        ),
+        ProblemKind::MethodNotAllowed => Text::new("err-method-not-allowed"),
+        ProblemKind::NoSuchEndpoint => Text::new("err-no-such-endpoint"),
+        _ => Text::new("err-rejected").arg("status", i64::from(status.as_u16())),
     };
     let mut problem = Problem::new(kind, detail);
     problem.status = status.as_u16();

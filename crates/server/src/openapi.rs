@@ -274,10 +274,10 @@ fn add_common_parts(doc: &mut OpenApi) {
         .iter()
         .map(|k| {
             format!(
-                "`{}` ({}): {}",
+                "`{}` ({}; title message `{}`)",
                 k.type_uri(),
                 k.status().as_u16(),
-                k.title()
+                k.title_id()
             )
         })
         .collect();

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use percent_encoding::percent_decode;
 
+use crate::i18n::Text;
 use crate::problem::Problem;
 
 /// Longest accepted value of any parameter, in characters (queries have
@@ -47,30 +48,24 @@ impl Params {
             let value = decode(value, &name)?;
             if !allowed.iter().any(|a| a.as_ref() == name) {
                 let accepted: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
-                let accepted = if accepted.is_empty() {
-                    "none".to_string()
+                let reason = if accepted.is_empty() {
+                    Text::new("err-param-none-accepted")
                 } else {
-                    accepted.join(", ")
+                    Text::new("err-param-unknown").arg("accepted", accepted.join(", "))
                 };
-                return Err(Problem::invalid_parameter(
-                    &name,
-                    format!("unknown parameter {name:?}; accepted: {accepted}"),
-                ));
+                return Err(Problem::invalid_parameter(&name, reason));
             }
             if value.chars().count() > MAX_VALUE_CHARS {
                 return Err(Problem::invalid_parameter(
                     &name,
-                    format!("must be at most {MAX_VALUE_CHARS} characters"),
+                    Text::new("err-too-long").arg("max", MAX_VALUE_CHARS),
                 ));
             }
             if value.chars().any(|c| c.is_control()) {
-                return Err(Problem::invalid_parameter(
-                    &name,
-                    "contains control characters",
-                ));
+                return Err(Problem::invalid_parameter(&name, "err-control-characters"));
             }
             if values.insert(name.clone(), value).is_some() {
-                return Err(Problem::invalid_parameter(&name, "given more than once"));
+                return Err(Problem::invalid_parameter(&name, "err-param-repeated"));
             }
         }
         Ok(Params { values })
@@ -81,9 +76,7 @@ impl Params {
     /// the OpenAPI document says).
     fn typed(&self, name: &str) -> Result<Option<&str>, Problem> {
         match self.values.get(name) {
-            Some(v) if v.trim().is_empty() => {
-                Err(Problem::invalid_parameter(name, "must not be empty"))
-            }
+            Some(v) if v.trim().is_empty() => Err(Problem::invalid_parameter(name, "err-empty")),
             _ => Ok(self.text(name)),
         }
     }
@@ -110,7 +103,9 @@ impl Params {
                 Ok(n) if (min..=max).contains(&n) => Ok(n),
                 _ => Err(Problem::invalid_parameter(
                     name,
-                    format!("must be an integer from {min} to {max}, got {v:?}"),
+                    Text::new("err-param-integer")
+                        .arg("min", min)
+                        .arg("max", max),
                 )),
             },
         }
@@ -122,10 +117,7 @@ impl Params {
             None => Ok(None),
             Some(v) => match v.parse::<f64>() {
                 Ok(n) if n.is_finite() => Ok(Some(n)),
-                _ => Err(Problem::invalid_parameter(
-                    name,
-                    format!("must be a decimal number, got {v:?}"),
-                )),
+                _ => Err(Problem::invalid_parameter(name, "err-param-decimal")),
             },
         }
     }
@@ -136,7 +128,9 @@ impl Params {
         match self.float(name)? {
             Some(v) if !(min..=max).contains(&v) => Err(Problem::invalid_parameter(
                 name,
-                format!("must be between {min} and {max}, got {v}"),
+                Text::new("err-param-range")
+                    .arg("min", min.to_string())
+                    .arg("max", max.to_string()),
             )),
             other => Ok(other),
         }
@@ -158,7 +152,7 @@ impl Params {
         match self.values.get(name) {
             Some(v) if v.chars().count() > max => Err(Problem::invalid_parameter(
                 name,
-                format!("must be at most {max} characters"),
+                Text::new("err-too-long").arg("max", max),
             )),
             _ => Ok(self.text(name)),
         }
@@ -181,7 +175,7 @@ impl Params {
                 let expected: Vec<&str> = all.iter().map(|t| label(*t)).collect();
                 Err(Problem::invalid_parameter(
                     name,
-                    format!("must be one of {}, got {v:?}", expected.join(", ")),
+                    Text::new("err-param-choice").arg("choices", expected.join(", ")),
                 ))
             }
         }
@@ -193,10 +187,7 @@ impl Params {
             None => Ok(None),
             Some("true" | "1") => Ok(Some(true)),
             Some("false" | "0") => Ok(Some(false)),
-            Some(v) => Err(Problem::invalid_parameter(
-                name,
-                format!("must be true or false, got {v:?}"),
-            )),
+            Some(_) => Err(Problem::invalid_parameter(name, "err-param-boolean")),
         }
     }
 }
@@ -206,7 +197,7 @@ fn decode(raw: &str, what: &str) -> Result<String, Problem> {
     percent_decode(spaced.as_bytes())
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| Problem::invalid_parameter(what, "is not valid UTF-8 after percent-decoding"))
+        .map_err(|_| Problem::invalid_parameter(what, "err-param-utf8"))
 }
 
 /// Longest accepted opaque id in a path.
@@ -216,7 +207,7 @@ pub(crate) const MAX_ID: usize = 64;
 /// found (never a 500, never echoed).
 pub(crate) fn path_id(id: &str) -> Result<&str, Problem> {
     if id.is_empty() || id.len() > MAX_ID || id.chars().any(|c| c.is_control()) {
-        return Err(Problem::not_found("no such id"));
+        return Err(Problem::not_found("err-not-found-id"));
     }
     Ok(id)
 }
@@ -230,14 +221,11 @@ pub(crate) fn checked_item_id(id: &str) -> Result<&str, Problem> {
     if id.chars().count() > MAX_ID_CHARS {
         return Err(Problem::invalid_parameter(
             "id",
-            format!("must be at most {MAX_ID_CHARS} characters"),
+            Text::new("err-too-long").arg("max", MAX_ID_CHARS),
         ));
     }
     if id.chars().any(char::is_control) {
-        return Err(Problem::invalid_parameter(
-            "id",
-            "contains control characters",
-        ));
+        return Err(Problem::invalid_parameter("id", "err-control-characters"));
     }
     Ok(id)
 }

@@ -5,6 +5,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::i18n::{Lang, Messages, Text};
+
 /// Base of the stable `type` URIs of our problems.
 pub const TYPE_BASE: &str = "https://yuesou.dev/problems/";
 
@@ -204,43 +206,9 @@ impl ProblemKind {
         }
     }
 
-    /// The short human-readable summary of this kind (`title`).
-    pub fn title(self) -> &'static str {
-        match self {
-            ProblemKind::InvalidParameter => "Invalid parameter",
-            ProblemKind::InvalidRequest => "Invalid request",
-            ProblemKind::Unauthorized => "Unauthorized",
-            ProblemKind::AdminDisabled => "Admin endpoints disabled",
-            ProblemKind::NotFound => "Not found",
-            ProblemKind::NoSuchEndpoint => "No such endpoint",
-            ProblemKind::MethodNotAllowed => "Method not allowed",
-            ProblemKind::PayloadTooLarge => "Payload too large",
-            ProblemKind::HeadersTooLarge => "Request headers too large",
-            ProblemKind::ReloadFailed => "Reload failed",
-            ProblemKind::Internal => "Internal error",
-            ProblemKind::NotReady => "Not ready",
-            ProblemKind::Timeout => "Timeout",
-            ProblemKind::Unauthenticated => "Not logged in",
-            ProblemKind::BadCredentials => "Wrong credentials",
-            ProblemKind::SecondFactorRequired => "SMS code needed too",
-            ProblemKind::Busy => "Server busy",
-            ProblemKind::StepUpRequired => "Higher login level required",
-            ProblemKind::Forbidden => "Forbidden",
-            ProblemKind::OperatorDisabled => "Operator endpoints disabled",
-            ProblemKind::Conflict => "Conflict",
-            ProblemKind::BannedWord => "Banned word",
-            ProblemKind::RateLimited => "Too many attempts",
-            ProblemKind::Unavailable => "Temporarily unavailable",
-            ProblemKind::CentreDisabled => "Personal centre disabled",
-            ProblemKind::PresentationMalformed => "Not a presentation",
-            ProblemKind::PresentationExpired => "Presentation expired",
-            ProblemKind::PresentationInvalid => "Presentation invalid",
-            ProblemKind::PresentationRevoked => "Licence deleted or revoked",
-            ProblemKind::FieldNotDisclosed => "Field not disclosed",
-            ProblemKind::PresentationNotForVerifier => "Presentation for another verifier",
-            ProblemKind::PresentationReplayed => "Presentation used already",
-            ProblemKind::LicenceRevoked => "Licence revoked",
-        }
+    /// The message id of this kind's title (`problem-<slug>`).
+    pub fn title_id(self) -> String {
+        format!("problem-{}", self.slug())
     }
 
     /// The full `type` URI.
@@ -267,27 +235,52 @@ impl ProblemKind {
     }
 }
 
-/// An error response (`application/problem+json`, RFC 9457).
+/// An error response (`application/problem+json`, RFC 9457), its title and
+/// detail in the reader's language (`Accept-Language`; zh-CN by default).
+///
+/// Handlers build it from a message id ([`Text`]); the middleware renders
+/// it ([`Problem::body`]) once the reader's language is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The kind (its `type` URI and title).
+    pub kind: ProblemKind,
+    /// HTTP status (the kind's, unless a framework rejection said another).
+    pub status: u16,
+    /// What went wrong with this request, as a message.
+    pub text: Text,
+    /// The offending parameter or body field, if one.
+    pub parameter: Option<String>,
+    /// For `step-up-required`: the login level needed (`L2`, `L3`).
+    pub level: Option<&'static str>,
+    /// For `rate-limited` and `unavailable`: seconds to wait.
+    pub retry_after: Option<u32>,
+}
+
+/// A problem as the reader receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(example = json!({
+#[schema(as = Problem, example = json!({
     "type": "https://yuesou.dev/problems/invalid-parameter",
-    "title": "Invalid parameter",
+    "title": "参数有误",
     "status": 400,
-    "detail": "must be an integer from 1 to 100, got \"1000\"",
+    "detail": "应为 1 到 100 之间的整数。",
+    "code": "err-param-integer",
     "parameter": "size"
 }))]
-pub struct Problem {
+pub struct ProblemBody {
     /// Stable URI identifying the kind of problem
     /// (`https://yuesou.dev/problems/<slug>`).
     #[serde(rename = "type")]
     #[schema(rename = "type")]
     pub kind: String,
-    /// Short summary of the kind.
-    pub title: &'static str,
+    /// Short summary of the kind, in the reader's language.
+    pub title: String,
     /// HTTP status.
     pub status: u16,
-    /// What went wrong with this request.
+    /// What went wrong with this request, in the reader's language.
     pub detail: String,
+    /// The message id of `detail`: stable across languages, for programs
+    /// that show their own text.
+    pub code: String,
     /// The offending parameter or body field, if one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
@@ -300,14 +293,25 @@ pub struct Problem {
     pub retry_after: Option<u32>,
 }
 
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <ProblemBody as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Problem {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Problem")
+    }
+}
+
 impl Problem {
-    /// A problem of this kind.
-    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+    /// A problem of this kind, its detail the message `detail`.
+    pub fn new(kind: ProblemKind, detail: impl Into<Text>) -> Self {
         Problem {
-            kind: kind.type_uri(),
-            title: kind.title(),
+            kind,
             status: kind.status().as_u16(),
-            detail: detail.into(),
+            text: detail.into(),
             parameter: None,
             level: None,
             retry_after: None,
@@ -315,7 +319,7 @@ impl Problem {
     }
 
     /// A query or path parameter is missing, unknown, malformed or out of range.
-    pub fn invalid_parameter(parameter: &str, detail: impl Into<String>) -> Self {
+    pub fn invalid_parameter(parameter: &str, detail: impl Into<Text>) -> Self {
         Problem {
             parameter: Some(parameter.to_string()),
             ..Self::new(ProblemKind::InvalidParameter, detail)
@@ -323,62 +327,78 @@ impl Problem {
     }
 
     /// The request as a whole is invalid.
-    pub fn invalid_request(detail: impl Into<String>) -> Self {
+    pub fn invalid_request(detail: impl Into<Text>) -> Self {
         Self::new(ProblemKind::InvalidRequest, detail)
     }
 
     /// The addressed resource does not exist.
-    pub fn not_found(detail: impl Into<String>) -> Self {
+    pub fn not_found(detail: impl Into<Text>) -> Self {
         Self::new(ProblemKind::NotFound, detail)
     }
 
     /// No endpoint has this path.
     pub fn no_such_endpoint() -> Self {
-        Self::new(
-            ProblemKind::NoSuchEndpoint,
-            "no such endpoint; see /api/v1/openapi.json",
-        )
+        Self::new(ProblemKind::NoSuchEndpoint, "err-no-such-endpoint")
     }
 
     /// The method is not allowed on this route.
     pub fn method_not_allowed() -> Self {
-        Self::new(
-            ProblemKind::MethodNotAllowed,
-            "this endpoint does not accept that HTTP method; see the Allow header",
-        )
+        Self::new(ProblemKind::MethodNotAllowed, "err-method-not-allowed")
     }
 
     /// The index is not loaded yet.
     pub fn not_ready() -> Self {
-        Self::new(
-            ProblemKind::NotReady,
-            "the index is still loading; retry shortly",
-        )
+        Self::new(ProblemKind::NotReady, "err-not-ready")
     }
 
-    /// An unexpected server fault (never caused by input).
-    pub fn internal(detail: impl Into<String>) -> Self {
-        Self::new(ProblemKind::Internal, detail)
+    /// An unexpected server fault (never caused by input). `fault` is
+    /// logged, never shown.
+    pub fn internal(fault: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %fault, "internal fault");
+        Self::new(ProblemKind::Internal, "err-internal")
     }
 
-    /// The kind of this problem, recovered from its `type`.
-    pub fn problem_kind(&self) -> Option<ProblemKind> {
-        let slug = self.kind.strip_prefix(TYPE_BASE)?;
-        ProblemKind::ALL.into_iter().find(|k| k.slug() == slug)
+    /// The message id of the detail.
+    pub fn code(&self) -> &str {
+        self.text.id()
+    }
+
+    /// The problem as the reader of `lang` receives it (message ids
+    /// without a catalogue).
+    pub fn body(&self, messages: Option<&Messages>, lang: Lang) -> ProblemBody {
+        let say = |text: &Text| crate::i18n::render(messages, lang, text);
+        ProblemBody {
+            kind: self.kind.type_uri(),
+            title: say(&Text::new(self.kind.title_id())),
+            status: self.status,
+            detail: say(&self.text),
+            code: self.text.id().to_owned(),
+            parameter: self.parameter.clone(),
+            level: self.level,
+            retry_after: self.retry_after,
+        }
+    }
+
+    /// The JSON of [`Problem::body`].
+    pub fn json(&self, messages: Option<&Messages>, lang: Lang) -> Vec<u8> {
+        serde_json::to_vec(&self.body(messages, lang)).unwrap_or_default()
     }
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {}", self.title, self.status, self.detail)
+        write!(f, "{} ({}): {}", self.kind.slug(), self.status, self.text)
     }
 }
 
+/// A response carries its problem (as an extension) until the middleware
+/// renders it in the reader's language; the body set here, in message ids,
+/// is what a router without the middleware answers.
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let kind = self.problem_kind();
-        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let kind = Some(self.kind);
+        let body = self.json(None, Lang::ZhCn);
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -403,6 +423,7 @@ impl IntoResponse for Problem {
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
+        response.extensions_mut().insert(self);
         response
     }
 }
@@ -410,7 +431,7 @@ impl IntoResponse for Problem {
 impl From<yuesou_centre::CentreError> for Problem {
     fn from(error: yuesou_centre::CentreError) -> Self {
         use yuesou_centre::CentreError as E;
-        let detail = error.to_string();
+        let detail = error.text();
         match error {
             E::Unauthenticated => Problem::new(ProblemKind::Unauthenticated, detail),
             E::BadCredentials => Problem::new(ProblemKind::BadCredentials, detail),
@@ -449,10 +470,7 @@ impl From<yuesou_centre::CentreError> for Problem {
                 retry_after: Some(30),
                 ..Problem::new(ProblemKind::Unavailable, detail)
             },
-            E::Provider(_) | E::Internal(_) => {
-                tracing::error!(error = %detail, "personal centre fault");
-                Problem::internal("an unexpected fault; it has been logged")
-            }
+            E::Provider(fault) | E::Internal(fault) => Problem::internal(fault),
         }
     }
 }
@@ -461,10 +479,8 @@ impl From<yuesou_core::Error> for Problem {
     fn from(error: yuesou_core::Error) -> Self {
         match error {
             yuesou_core::Error::InvalidRequest(detail) => Problem::invalid_request(detail),
-            yuesou_core::Error::UnknownItem(id) => {
-                Problem::not_found(format!("no service item with id {id:?}"))
-            }
-            other => Problem::internal(other.to_string()),
+            yuesou_core::Error::UnknownItem(_) => Problem::not_found("err-not-found-item"),
+            other => Problem::internal(other),
         }
     }
 }
@@ -476,9 +492,14 @@ mod tests {
     #[test]
     fn every_kind_round_trips_through_its_type_uri() {
         for kind in ProblemKind::ALL {
-            let problem = Problem::new(kind, "x");
-            assert_eq!(problem.problem_kind(), Some(kind));
-            assert_eq!(problem.status, kind.status().as_u16());
+            let problem = Problem::new(kind, "err-internal");
+            let body = problem.body(None, Lang::ZhCn);
+            let slug = body.kind.strip_prefix(TYPE_BASE).unwrap_or_default();
+            assert_eq!(
+                ProblemKind::ALL.iter().find(|k| k.slug() == slug),
+                Some(&kind)
+            );
+            assert_eq!(body.status, kind.status().as_u16());
         }
         let slugs: std::collections::HashSet<_> =
             ProblemKind::ALL.iter().map(|k| k.slug()).collect();
@@ -491,7 +512,7 @@ mod tests {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
         assert_eq!(response.headers()[header::RETRY_AFTER], "1");
-        let response = Problem::new(ProblemKind::Unauthorized, "no token").into_response();
+        let response = Problem::new(ProblemKind::Unauthorized, "err-admin-token").into_response();
         assert!(response.headers().contains_key(header::WWW_AUTHENTICATE));
     }
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub(crate) activity: Option<Arc<crate::features::activity::Activity>>,
     /// The life-stage rules of recommendations.
     pub(crate) life_stages: Arc<crate::features::recommend::LifeStageFile>,
+    /// The message catalogue texts are rendered from.
+    pub(crate) messages: Arc<crate::i18n::MessageFiles>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             centre: None,
             activity: None,
             life_stages: Arc::new(crate::features::recommend::LifeStageFile::new(None)),
+            messages: Arc::new(crate::i18n::MessageFiles::none()),
         }
     }
 
@@ -74,6 +77,13 @@ impl AppState {
     /// `path` (re-read when the file changes).
     pub fn with_life_stages(mut self, path: std::path::PathBuf) -> Self {
         self.life_stages = Arc::new(crate::features::recommend::LifeStageFile::new(Some(path)));
+        self
+    }
+
+    /// This state rendering texts from the message files `messages`
+    /// (without, texts answer as their message ids).
+    pub fn with_messages(mut self, messages: crate::i18n::MessageFiles) -> Self {
+        self.messages = Arc::new(messages);
         self
     }
 

@@ -51,7 +51,11 @@ impl std::fmt::Display for StorageFault {
 /// The storage fault a database error code stands for, if any: SQLite's
 /// (extended) result codes, PostgreSQL's SQLSTATE.
 fn storage_fault(code: &str) -> Option<StorageFault> {
-    if let Ok(sqlite) = code.parse::<i64>() {
+    // PostgreSQL's SQLSTATEs are five characters (often all digits);
+    // SQLite's (extended) result codes are numbers below 10 000.
+    if code.len() < 5
+        && let Ok(sqlite) = code.parse::<i64>()
+    {
         // The primary result code is the low byte of an extended one.
         return match sqlite & 0xff {
             13 => Some(StorageFault::Full),

@@ -11,6 +11,7 @@ use crate::identity::parse_phone;
 use crate::ratelimit::{self, Limit};
 use crate::secret::{digest, new_code};
 use crate::{Centre, Client};
+use yuesou_messages::Text;
 
 /// Codes one client address may ask for per hour.
 const CODES_PER_ADDRESS_PER_HOUR: usize = 20;
@@ -27,7 +28,10 @@ impl Centre {
     pub async fn send_code(&self, phone: &str, purpose: &str, client: &Client) -> Result<()> {
         let phone = parse_phone(phone)?;
         if !purpose_ok(purpose) {
-            return Err(CentreError::invalid("purpose", "must be login or register"));
+            return Err(CentreError::invalid(
+                "purpose",
+                Text::new("err-code-purpose"),
+            ));
         }
         let now = self.now();
         let limits = [

@@ -64,9 +64,7 @@ impl Centre {
         }
         ratelimit::release(&self.db, attempt.reservation).await?;
         if self.account_by_phone(&phone).await?.is_some() {
-            return Err(CentreError::Conflict(
-                "this phone number is already registered; log in instead".into(),
-            ));
+            return Err(CentreError::Conflict("err-already-registered".into()));
         }
         let hash = self.hash_password(password).await?;
         let id = self

@@ -18,15 +18,19 @@
 mod codes;
 mod login;
 mod organisations;
+mod preferences;
 mod realname;
 mod sessions;
 mod settings;
+
+pub use preferences::{Preferences, UiLang};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
 use crate::{Centre, Level};
+use yuesou_messages::Text;
 
 /// A login that succeeded.
 #[derive(Debug, Clone, Serialize)]
@@ -97,7 +101,7 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64
     if value.fract() == 0.0 && value.abs() < 1e15 {
         Ok(value as i64)
     } else {
-        Err(serde::de::Error::custom("must be a whole number"))
+        Err(serde::de::Error::custom("err-whole-number"))
     }
 }
 
@@ -155,7 +159,9 @@ fn check_password_policy(password: &str) -> Result<()> {
     if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&n) {
         return Err(CentreError::invalid(
             "password",
-            format!("must be {MIN_PASSWORD}–{MAX_PASSWORD} characters"),
+            Text::new("err-password-length")
+                .arg("min", MIN_PASSWORD)
+                .arg("max", MAX_PASSWORD),
         ));
     }
     Ok(())
@@ -215,7 +221,7 @@ impl Centre {
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
-                CentreError::Conflict("this phone number or identity is already registered".into())
+                CentreError::conflict(Text::new("err-already-registered"))
             }
             _ => e.into(),
         })?;

@@ -20,7 +20,7 @@ impl Centre {
     ) -> Result<Organisation> {
         if subject.kind != AccountKind::Person {
             return Err(CentreError::Forbidden(
-                "only persons register organisations".into(),
+                "err-only-persons-register-orgs".into(),
             ));
         }
         if subject.level < Level::L2 {
@@ -48,7 +48,7 @@ impl Centre {
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
-                CentreError::Conflict("this organisation is already registered".into())
+                CentreError::Conflict("err-org-registered".into())
             }
             _ => e.into(),
         })?;
@@ -101,9 +101,7 @@ impl Centre {
         client: &Client,
     ) -> Result<LoginResult> {
         if subject.kind != AccountKind::Person {
-            return Err(CentreError::Forbidden(
-                "log in as a person to act for an organisation".into(),
-            ));
+            return Err(CentreError::Forbidden("err-act-as-person".into()));
         }
         let agent: Option<(String,)> =
             sqlx::query_as("SELECT role FROM org_agents WHERE org_id = $1 AND person_id = $2")

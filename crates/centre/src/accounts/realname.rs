@@ -5,6 +5,7 @@ use super::StepUp;
 use crate::error::{CentreError, Result};
 use crate::identity::IdNumber;
 use crate::{AccountKind, Centre, Level, Subject, audit, rfc3339, text_field};
+use yuesou_messages::Text;
 
 impl Centre {
     /// 实名认证 — raises the person to L2 when the name and ID number match
@@ -16,21 +17,16 @@ impl Centre {
         id_number: &str,
     ) -> Result<StepUp> {
         if subject.kind != AccountKind::Person {
-            return Err(CentreError::Forbidden(
-                "organisations are verified through their agents".into(),
-            ));
+            return Err(CentreError::Forbidden(Text::new(
+                "err-org-verified-by-agents",
+            )));
         }
         let name = text_field("name", name, 30)?;
         let id = IdNumber::parse(id_number)?;
         // One answer for a pair that does not match and for a pair bound to
         // another account: otherwise anyone could learn who has an account
         // here by trying a name and ID number they know.
-        let refused = || {
-            CentreError::invalid(
-                "id_number",
-                "the name and ID number do not match the identity record",
-            )
-        };
+        let refused = || CentreError::invalid("id_number", Text::new("err-identity-mismatch"));
         let Some(identity) = self.providers.identities.verify(&name, &id)? else {
             return Err(refused());
         };
@@ -67,9 +63,9 @@ impl Centre {
             other => other?,
         };
         if result.rows_affected() == 0 {
-            return Err(CentreError::Conflict(
-                "the account is already bound to another identity".into(),
-            ));
+            return Err(CentreError::conflict(Text::new(
+                "err-account-bound-elsewhere",
+            )));
         }
         audit(
             &mut tx,
@@ -104,13 +100,13 @@ impl Centre {
         if sample.is_empty() || sample.chars().count() > 4_000 {
             return Err(CentreError::invalid(
                 "sample",
-                "must be a face sample of at most 4,000 characters",
+                Text::new("err-face-sample").arg("max", 4000),
             ));
         }
         if !self.providers.faces.verify(&id, sample)? {
             return Err(CentreError::invalid(
                 "sample",
-                "the face does not match; try again",
+                Text::new("err-face-mismatch"),
             ));
         }
         let now = self.now();

@@ -3,7 +3,7 @@
 
 use super::{LoginMethod, Settings};
 use crate::error::{CentreError, Result};
-use crate::{Centre, Subject, audit};
+use crate::{Centre, Subject, Text, audit};
 
 impl Centre {
     /// The actor's login settings.
@@ -38,14 +38,13 @@ impl Centre {
         if !(1..=720).contains(&settings.login_validity_hours) {
             return Err(CentreError::invalid(
                 "login_validity_hours",
-                "must be from 1 to 720 hours",
+                Text::new("err-login-validity")
+                    .arg("min", 1)
+                    .arg("max", 720),
             ));
         }
         if settings.login_methods.is_empty() {
-            return Err(CentreError::invalid(
-                "login_methods",
-                "at least one login method must stay allowed",
-            ));
+            return Err(CentreError::invalid("login_methods", "err-login-methods"));
         }
         let pw = settings.login_methods.contains(&LoginMethod::Password);
         let sms = settings.login_methods.contains(&LoginMethod::Sms);

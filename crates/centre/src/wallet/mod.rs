@@ -37,6 +37,7 @@ use yuesou_wallet::{
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
 use crate::{AccountKind, Centre, Level, Subject, audit, rfc3339};
+use yuesou_messages::Text;
 
 /// What the wallet needs: the licence types, the issuer, the signing keys,
 /// and where it is published.
@@ -441,7 +442,7 @@ impl Centre {
         {
             return Err(CentreError::invalid(
                 "types",
-                format!("no licence type {unknown:?}"),
+                Text::new("err-unknown-licence-type").arg("type", unknown.as_str()),
             ));
         }
         let holder = self.holder(subject).await?;

@@ -25,6 +25,7 @@ use crate::error::{CentreError, Result};
 use crate::ratelimit::{self, Limit};
 use crate::secret::{canonical_short_code, new_id, new_short_code, new_token, random_bytes};
 use crate::{Centre, Client, Level, Subject, audit, rfc3339, text_field};
+use yuesou_messages::Text;
 
 /// Characters of a verifier request's code (40 bits; people may type it).
 pub const REQUEST_CODE_LEN: usize = 8;
@@ -167,13 +168,13 @@ impl Centre {
         {
             return Err(CentreError::invalid(
                 "audience",
-                format!("must be 1–{MAX_AUDIENCE} printable ASCII characters"),
+                Text::new("err-ascii-token").arg("max", MAX_AUDIENCE),
             ));
         }
         if fields.len() > 16 || fields.iter().any(|f| f.is_empty() || f.len() > 32) {
             return Err(CentreError::invalid(
                 "fields",
-                "at most 16 field names of 1–32 characters",
+                Text::new("err-field-names").arg("max", 16),
             ));
         }
         let now = self.now();
@@ -272,10 +273,9 @@ impl Centre {
         // request expired, was answered, or never was): 400 on `request`.
         let request = match &options.request {
             Some(code) => Some(self.open_request(code).await.map_err(|e| match e {
-                CentreError::NotFound(_) => CentreError::invalid(
-                    "request",
-                    "no open verifier request has this code (expired, answered, or mistyped)",
-                ),
+                CentreError::NotFound(_) => {
+                    CentreError::invalid("request", Text::new("err-request-not-open"))
+                }
                 other => other,
             })?),
             None => None,
@@ -289,7 +289,10 @@ impl Centre {
             }
         }
         if disclose.len() > 32 {
-            return Err(CentreError::invalid("disclose", "at most 32 fields"));
+            return Err(CentreError::invalid(
+                "disclose",
+                Text::new("err-too-many-fields").arg("max", 32),
+            ));
         }
         let sensitive: Vec<String> = disclose
             .iter()
@@ -318,9 +321,7 @@ impl Centre {
                 .execute(&mut *tx)
                 .await?;
                 if taken.rows_affected() == 0 {
-                    return Err(CentreError::Conflict(
-                        "this request was answered already".into(),
-                    ));
+                    return Err(CentreError::conflict(Text::new("err-request-answered")));
                 }
                 (r.id.clone(), r.audience.clone(), r.nonce.clone(), None)
             }
@@ -476,10 +477,13 @@ impl Wallet {
 fn present_error(e: yuesou_wallet::WalletError) -> CentreError {
     use yuesou_wallet::WalletError;
     match e {
-        WalletError::UnknownField { field, .. } => {
-            CentreError::invalid("disclose", format!("this licence has no field {field:?}"))
+        WalletError::UnknownField { field, .. } => CentreError::invalid(
+            "disclose",
+            Text::new("err-licence-has-no-field").arg("field", field),
+        ),
+        WalletError::InvalidRequest(_) => {
+            CentreError::invalid("disclose", Text::new("err-presentation-request"))
         }
-        WalletError::InvalidRequest(m) => CentreError::invalid("disclose", m),
         other => CentreError::Internal(format!("presentation: {other}")),
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::error::{CentreError, Result};
 use crate::{Centre, text_field};
+use yuesou_messages::Text;
 
 /// What a revocation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +32,7 @@ impl Centre {
         if wallet.types.get(type_code).is_none() {
             return Err(CentreError::invalid(
                 "type",
-                format!("no licence type {type_code:?}"),
+                Text::new("err-unknown-licence-type").arg("type", type_code),
             ));
         }
         let number = text_field("number", number, 64)?;

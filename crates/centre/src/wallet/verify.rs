@@ -16,7 +16,7 @@ use super::{Wallet, now_time};
 use crate::error::{CentreError, Result};
 use crate::ratelimit::{self, Limit};
 use crate::secret::canonical_short_code;
-use crate::{Centre, Client, rfc3339};
+use crate::{Centre, Client, Text, rfc3339};
 
 /// How long verifiers may cache the status list, in seconds.
 pub const STATUS_LIST_TTL_SECS: i64 = 60;
@@ -70,11 +70,11 @@ pub struct VerifiedView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// Not a presentation at all, or too large.
-    Malformed(String),
+    Malformed(Text),
     /// Past its expiry.
-    Expired(String),
+    Expired(Text),
     /// Forged, changed, signed by an unknown key or with a broken key binding.
-    Invalid(String),
+    Invalid(Text),
     /// Made for another verifier or another challenge.
     NotForThisVerifier,
     /// Its challenge was used already (a replay), or this platform never
@@ -88,7 +88,11 @@ pub enum Refusal {
 
 impl From<VerifyError> for Refusal {
     fn from(e: VerifyError) -> Refusal {
-        let reason = e.to_string();
+        // `err-presentation-<code>`; the English reasons stay in logs.
+        let mut reason = Text::new(format!("err-presentation-{}", e.code().replace('_', "-")));
+        if let VerifyError::TooLarge { limit, .. } = &e {
+            reason = reason.arg("max", *limit);
+        }
         match e {
             VerifyError::TooLarge { .. } | VerifyError::Malformed { .. } => {
                 Refusal::Malformed(reason)
@@ -164,7 +168,7 @@ impl Centre {
         let wallet = self.wallet()?;
         self.reserve_check(client).await?;
         let Some(code) = canonical_short_code(code, REDEEM_CODE_LEN) else {
-            return Ok(Err(Refusal::Malformed("not a presentation code".into())));
+            return Ok(Err(Refusal::Malformed("err-presentation-code".into())));
         };
         let taken = self
             .take_challenge(
@@ -277,7 +281,7 @@ impl Centre {
         Ok(if known.is_some() {
             Refusal::Replayed
         } else {
-            Refusal::Invalid("no presentation has this code".into())
+            Refusal::Invalid("err-presentation-unknown-code".into())
         })
     }
 

@@ -162,7 +162,9 @@ fn an_explicit_city_is_a_location_too() {
         .search(&SearchRequest::new("公积金提取").in_region("火星"))
         .expect("an answer");
     assert_eq!(r.total, 0);
-    assert!(r.message.is_some_and(|m| m.contains("火星")));
+    let message = r.message_text.expect("a message");
+    assert_eq!(message.id(), "search-unknown-region");
+    assert!(message.to_string().contains("火星"), "{message}");
 }
 
 #[test]

@@ -103,10 +103,11 @@ fn a_query_of_stop_words_gets_a_helpful_empty_answer() {
     assert_eq!(r.total, 0);
     assert!(r.hits.is_empty());
     assert!(r.query.concepts.is_empty());
-    assert!(
-        r.message.as_deref().is_some_and(|m| m.contains("例如")),
+    assert_eq!(
+        r.message_text.as_ref().map(|m| m.id()),
+        Some("search-empty"),
         "{:?}",
-        r.message
+        r.message_text
     );
 }
 
@@ -138,7 +139,10 @@ fn banned_words_block_the_query() {
     assert!(r.query.blocked_by.is_some());
     assert_eq!(r.total, 0);
     assert!(r.hits.is_empty());
-    assert!(r.message.is_some());
+    assert_eq!(
+        r.message_text.as_ref().map(|m| m.id()),
+        Some("search-blocked")
+    );
 }
 
 #[test]
@@ -189,29 +193,30 @@ fn unknown_filter_values_are_clear_errors() {
                 category: Some("不存在".into()),
                 ..Filters::default()
             },
-            "分类",
+            "search-unknown-category",
         ),
         (
             Filters {
                 department: Some("不存在".into()),
                 ..Filters::default()
             },
-            "实施部门",
+            "search-unknown-department",
         ),
         (
             Filters {
                 region: Some("火星".into()),
                 ..Filters::default()
             },
-            "地区",
+            "search-unknown-region",
         ),
     ] {
         let r = engine()
             .search(&SearchRequest::new("社保").filters(filters))
             .expect("an answer");
         assert_eq!((r.total, r.hits.len()), (0, 0));
-        let message = r.message.expect("a message");
-        assert!(message.contains(named), "{message}");
+        let message = r.message_text.expect("a message");
+        assert_eq!(message.id(), named, "{message}");
+        assert!(message.to_string().contains("不存在") || message.to_string().contains("火星"));
     }
     // A value outside a fixed set is an error.
     let err = engine()

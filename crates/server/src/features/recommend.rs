@@ -27,6 +27,7 @@ use yuesou_centre::{ApplicationStatus, ApplicationSummary, PersonFacts, Validity
 use yuesou_core::{Engine, LocationInput, SearchRequest, ServiceItem};
 
 use crate::features::activity::HotEntry;
+use crate::i18n::Text;
 
 /// Popular services offered where the person is, considered.
 const POPULAR_NEARBY: usize = 10;
@@ -91,8 +92,12 @@ pub struct Recommendation {
     pub theme: String,
     /// Region code of the item.
     pub region_code: String,
-    /// Why it is recommended, in Chinese.
+    /// Why it is recommended, in the reader's language.
     pub reason: String,
+    /// The reason as a message (rendered into `reason`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub reason_text: Text,
     /// The kind of reason.
     pub reason_kind: ReasonKind,
     /// The application it is about (resume, collect the result).
@@ -118,6 +123,10 @@ pub struct Recommendations {
     /// For the person, when the place given is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The message as a message id (rendered into `message`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub message_text: Option<Text>,
 }
 
 /// What is known of the person asking.
@@ -148,7 +157,7 @@ pub struct LifeStage {
     pub gender: Option<String>,
     /// Service families (item ids without the region suffix).
     pub services: Vec<String>,
-    /// The reason shown.
+    /// The message id of the reason shown (in `data/messages/*/recommend.ftl`).
     pub reason: String,
 }
 
@@ -158,7 +167,8 @@ pub struct LifeStage {
 pub struct AwayRule {
     /// Service families.
     pub services: Vec<String>,
-    /// The reason shown (`{city}` is the household city).
+    /// The message id of the reason shown (its `city` variable is the
+    /// city the person is in).
     pub reason: String,
 }
 
@@ -274,7 +284,7 @@ impl<'e> Ranker<'e> {
         &mut self,
         item: &ServiceItem,
         kind: ReasonKind,
-        reason: String,
+        reason: Text,
         about: (Option<String>, Option<String>),
     ) {
         let score = kind.weight() + item.popularity() / 100.0;
@@ -290,7 +300,8 @@ impl<'e> Ranker<'e> {
                 category: item.category.clone(),
                 theme: item.theme.clone(),
                 region_code: item.region_code.clone(),
-                reason,
+                reason: String::new(),
+                reason_text: reason,
                 reason_kind: kind,
                 application_id: about.0,
                 licence_id: about.1,
@@ -303,7 +314,7 @@ impl<'e> Ranker<'e> {
         &mut self,
         family: &str,
         kind: ReasonKind,
-        reason: String,
+        reason: Text,
         about: (Option<String>, Option<String>),
     ) {
         if let Some(item) = self.variant(family) {
@@ -357,7 +368,8 @@ pub fn recommend(
         items,
         categories,
         city: city_name,
-        message,
+        message: None,
+        message_text: message,
     }
 }
 
@@ -366,7 +378,7 @@ pub fn recommend(
 fn locate(
     engine: &Engine,
     input: Option<&LocationInput>,
-) -> (Option<yuesou_core::ResolvedLocation>, Option<String>) {
+) -> (Option<yuesou_core::ResolvedLocation>, Option<Text>) {
     let Some(input) = input else {
         return (None, None);
     };
@@ -375,11 +387,9 @@ fn locate(
         Err(_) => {
             let message = match input {
                 LocationInput::Region(name) => {
-                    format!("没有“{name}”这个地区，已为您推荐全省服务。")
+                    Text::new("recommend-unknown-region").arg("region", name.as_str())
                 }
-                LocationInput::Position { .. } => {
-                    "无法确定您的位置，已为您推荐全省服务。".to_string()
-                }
+                LocationInput::Position { .. } => Text::new("recommend-unknown-position"),
             };
             (None, Some(message))
         }
@@ -397,16 +407,18 @@ fn from_licences(ranker: &mut Ranker<'_>, licences: &[WalletItem]) {
         {
             // Cards are renewed (换证); certificates are issued anew.
             let renew = if licence.kind == "certificate" {
-                "可重新开具"
+                "certificate"
             } else {
-                "可办理换证"
+                "card"
             };
-            let name = &licence.type_name;
+            let name = Text::new(crate::i18n::licence_type_id(&licence.type_code));
             let reason = match (licence.validity, licence.days_left) {
-                (Validity::Expired, _) => format!("您的{name}已过期，{renew}"),
-                (_, Some(days)) => format!("您的{name}将于{days}天后到期，{renew}"),
-                _ => format!("您的{name}即将到期，{renew}"),
-            };
+                (Validity::Expired, _) => Text::new("recommend-licence-expired"),
+                (_, Some(days)) => Text::new("recommend-licence-expiring").arg("days", days),
+                _ => Text::new("recommend-licence-expiring-soon"),
+            }
+            .arg("licence", name)
+            .arg("kind", renew);
             ranker.add_family(
                 family_of(renewal),
                 ReasonKind::LicenceExpiring,
@@ -424,7 +436,10 @@ fn from_licences(ranker: &mut Ranker<'_>, licences: &[WalletItem]) {
             ranker.add(
                 item,
                 ReasonKind::LicenceRelated,
-                format!("与您的{}相关", licence.type_name),
+                Text::new("recommend-licence-related").arg(
+                    "licence",
+                    Text::new(crate::i18n::licence_type_id(&licence.type_code)),
+                ),
                 about.clone(),
             );
         }
@@ -446,19 +461,17 @@ fn from_applications(
         let (kind, reason) = match application.status {
             ApplicationStatus::Draft => (
                 ReasonKind::ApplicationDraft,
-                format!(
-                    "您有一件未提交的申请，已填到第{}/{}步，可继续办理",
-                    (application.current_step + 1).min(application.step_count.max(1)),
-                    application.step_count.max(1)
-                ),
+                Text::new("recommend-application-draft")
+                    .arg("done", application.current_step.min(application.step_count))
+                    .arg("count", application.step_count.max(1)),
             ),
             ApplicationStatus::Waiting => (
                 ReasonKind::ApplicationWaiting,
-                "您的申请需要补正材料".to_string(),
+                Text::new("recommend-application-waiting"),
             ),
             ApplicationStatus::Completed => (
                 ReasonKind::ApplicationResult,
-                "您的申请已办结，可查看办理结果".to_string(),
+                Text::new("recommend-application-result"),
             ),
             _ => continue,
         };
@@ -480,7 +493,7 @@ fn from_life_stage(ranker: &mut Ranker<'_>, stages: &LifeStages, facts: &PersonF
                 ranker.add_family(
                     family,
                     ReasonKind::LifeStage,
-                    stage.reason.clone(),
+                    Text::new(stage.reason.clone()),
                     (None, None),
                 );
             }
@@ -501,7 +514,7 @@ fn away_from_household(
         && *here != household_city
         && let Some(division) = engine.gazetteer().division(here)
     {
-        let reason = away.reason.replace("{city}", &division.name);
+        let reason = Text::new(away.reason.clone()).arg("city", division.name.as_str());
         for family in &away.services {
             ranker.add_family(
                 family,
@@ -520,7 +533,7 @@ fn from_searches(ranker: &mut Ranker<'_>, signals: &Signals, hot: &[HotEntry]) {
             ranker.add(
                 item,
                 ReasonKind::RecentSearch,
-                format!("您最近搜索过「{query}」"),
+                Text::new("recommend-recent-search").arg("query", query.as_str()),
                 (None, None),
             );
         }
@@ -530,7 +543,7 @@ fn from_searches(ranker: &mut Ranker<'_>, signals: &Signals, hot: &[HotEntry]) {
             ranker.add(
                 item,
                 ReasonKind::HotSearch,
-                format!("大家都在搜「{}」", entry.query),
+                Text::new("recommend-hot-search").arg("query", entry.query.as_str()),
                 (None, None),
             );
         }
@@ -539,7 +552,10 @@ fn from_searches(ranker: &mut Ranker<'_>, signals: &Signals, hot: &[HotEntry]) {
 
 /// Popular where the person is (or province-wide), one per service.
 fn popular_nearby(ranker: &mut Ranker<'_>, city_name: Option<&str>) {
-    let reason = city_name.map_or_else(|| "热门服务".to_string(), |c| format!("{c}热门服务"));
+    let reason = city_name.map_or_else(
+        || Text::new("recommend-popular"),
+        |c| Text::new("recommend-popular-in").arg("city", c),
+    );
     let mut popular: Vec<&ServiceItem> = ranker
         .families
         .keys()

@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use crate::clock::rfc3339;
+use crate::i18n::Text;
 use crate::problem::{Problem, ProblemKind};
 use crate::reload::{ReloadOutcome, ReloadReport, ReloadTrigger};
 use crate::state::AppState;
@@ -78,8 +79,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
     let Some(expected) = &state.settings.admin_token else {
         return Err(Problem::new(
             ProblemKind::AdminDisabled,
-            "admin endpoints are disabled: no admin token is configured \
-             (set YUESOU_ADMIN_TOKEN or admin_token in the configuration file)",
+            "err-admin-disabled",
         ));
     };
     let given = headers
@@ -91,10 +91,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(Problem::new(
-            ProblemKind::Unauthorized,
-            "send the admin token as Authorization: Bearer <token>",
-        ))
+        Err(Problem::new(ProblemKind::Unauthorized, "err-admin-token"))
     }
 }
 
@@ -179,17 +176,17 @@ pub(crate) async fn reload(
 ) -> Result<Json<ReloadReport>, Problem> {
     authorize(&state, &headers)?;
     let Some(reloader) = &state.reloader else {
-        return Err(Problem::new(
-            ProblemKind::AdminDisabled,
-            "this server serves a fixed engine and cannot reload",
-        ));
+        return Err(Problem::new(ProblemKind::AdminDisabled, "err-fixed-engine"));
     };
     let report = reloader
         .reload(ReloadTrigger::Admin, true)
         .await
         .ok_or_else(|| Problem::internal("the reload task has stopped"))?;
     match &report.error {
-        Some(error) => Err(Problem::new(ProblemKind::ReloadFailed, error.clone())),
+        Some(error) => Err(Problem::new(
+            ProblemKind::ReloadFailed,
+            Text::new("err-reload-failed").arg("reason", error.clone()),
+        )),
         None => Ok(Json(report)),
     }
 }

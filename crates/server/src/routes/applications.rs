@@ -13,6 +13,7 @@ use yuesou_centre::{Application, ApplicationGroup, ApplicationSummary};
 
 use crate::catalogue::item_info;
 use crate::extract::{Authed, JsonBody, centre};
+use crate::i18n::{Localize, ReaderLang};
 use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
@@ -96,6 +97,7 @@ pub struct StepAnswers {
     ))]
 pub(crate) async fn list(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ApplicationPage>, Problem> {
@@ -106,7 +108,7 @@ pub(crate) async fn list(
         total,
         page,
         size,
-        items,
+        items: items.localized(&state.speaker(lang)),
     }))
 }
 
@@ -124,6 +126,7 @@ pub(crate) async fn list(
     ))]
 pub(crate) async fn start(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     JsonBody(body): JsonBody<StartRequest>,
 ) -> Result<(StatusCode, Json<Application>), Problem> {
@@ -131,7 +134,7 @@ pub(crate) async fn start(
     let item = generation
         .engine
         .item(path_id(&body.item_id)?)
-        .ok_or_else(|| Problem::not_found("no service item with this id"))?;
+        .ok_or_else(|| Problem::not_found("err-not-found-item"))?;
     let (application, resumed) = centre(&state)?
         .start_application(&s, &item_info(item))
         .await?;
@@ -140,7 +143,7 @@ pub(crate) async fn start(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(application)))
+    Ok((status, Json(application.localized(&state.speaker(lang)))))
 }
 
 /// One application with its steps, saved answers, result and timeline.
@@ -154,10 +157,12 @@ pub(crate) async fn start(
     ))]
 pub(crate) async fn get(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<Application>, Problem> {
-    Ok(Json(centre(&state)?.application(&s, path_id(&id)?).await?))
+    let application = centre(&state)?.application(&s, path_id(&id)?).await?;
+    Ok(Json(application.localized(&state.speaker(lang))))
 }
 
 /// Saves the answers of step `step` (0-based) and moves on; a draft can be
@@ -175,18 +180,18 @@ pub(crate) async fn get(
     ))]
 pub(crate) async fn save_step(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     Path((id, step)): Path<(String, String)>,
     JsonBody(body): JsonBody<StepAnswers>,
 ) -> Result<Json<Application>, Problem> {
     let step: usize = step
         .parse()
-        .map_err(|_| Problem::invalid_parameter("step", "must be a step index from 0"))?;
-    Ok(Json(
-        centre(&state)?
-            .save_step(&s, path_id(&id)?, step, &body.answers)
-            .await?,
-    ))
+        .map_err(|_| Problem::invalid_parameter("step", "err-step-index"))?;
+    let application = centre(&state)?
+        .save_step(&s, path_id(&id)?, step, &body.answers)
+        .await?;
+    Ok(Json(application.localized(&state.speaker(lang))))
 }
 
 /// Submits a draft whose every step is saved.
@@ -201,14 +206,14 @@ pub(crate) async fn save_step(
     ))]
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<Application>, Problem> {
-    Ok(Json(
-        centre(&state)?
-            .submit_application(&s, path_id(&id)?)
-            .await?,
-    ))
+    let application = centre(&state)?
+        .submit_application(&s, path_id(&id)?)
+        .await?;
+    Ok(Json(application.localized(&state.speaker(lang))))
 }
 
 /// Deletes a draft, or withdraws a submitted application.

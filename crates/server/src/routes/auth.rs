@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use yuesou_centre::LoginResult;
 
 use crate::extract::{Authed, Caller, JsonBody, centre};
+use crate::i18n::Text;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -83,7 +84,7 @@ impl LoginRequest {
         {
             return Err(Problem {
                 parameter: Some("sms_code".into()),
-                ..Problem::invalid_request("an SMS code is six digits")
+                ..Problem::invalid_request("err-sms-code-format")
             });
         }
         if self
@@ -93,7 +94,7 @@ impl LoginRequest {
         {
             return Err(Problem {
                 parameter: Some("password".into()),
-                ..Problem::invalid_request("a password is at most 64 characters")
+                ..Problem::invalid_request(Text::new("err-password-too-long").arg("max", 64))
             });
         }
         Ok(())

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use yuesou_core::{CategoryNode, LocationInput, ResolvedLocation};
 
 use crate::cache::KeyBuilder;
+use crate::i18n::{ReaderLang, Text};
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::{cached, json_response, to_json};
@@ -71,6 +72,7 @@ pub struct CategoriesResponse {
 )]
 pub(crate) async fn categories(
     State(state): State<AppState>,
+    lang: ReaderLang,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Problem> {
     let CategoriesParams { region } = CategoriesParams::parse(raw.as_deref())?;
@@ -85,8 +87,9 @@ pub(crate) async fn categories(
                 return Ok(json_response(to_json(&CategoriesResponse {
                     region: None,
                     categories: Vec::new(),
-                    message: Some(format!(
-                        "没有“{r}”这个地区：请给出 6 位行政区划代码或地名。"
+                    message: Some(state.say(
+                        lang,
+                        &Text::new("categories-unknown-region").arg("region", r.as_str()),
                     )),
                 })?));
             }

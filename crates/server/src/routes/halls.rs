@@ -38,7 +38,7 @@ impl HallsParams {
     pub fn parse(raw: Option<&str>) -> Result<Self, Problem> {
         let params = Params::parse(raw, &NAMES)?;
         let required = |name: &str, value: Option<f64>| {
-            value.ok_or_else(|| Problem::invalid_parameter(name, "is required"))
+            value.ok_or_else(|| Problem::invalid_parameter(name, "err-required"))
         };
         Ok(HallsParams {
             lat: required("lat", params.latitude("lat")?)?,

@@ -126,7 +126,7 @@ pub fn checked_rule_query(query: &str) -> Result<&str, Problem> {
     if query.is_empty() || chars > 30 || control {
         return Err(Problem {
             parameter: Some("query".to_string()),
-            ..Problem::invalid_request("query: must be 1–30 characters without control characters")
+            ..Problem::invalid_request("err-hot-rule-query")
         });
     }
     Ok(query)
@@ -182,7 +182,7 @@ pub(crate) async fn delete_rule(
 ) -> Result<StatusCode, Problem> {
     // In the path the same rule is a parameter's.
     let (key, _) = rule_key(&state, &query).map_err(|problem| match problem.parameter {
-        Some(_) => Problem::invalid_parameter("query", problem.detail),
+        Some(_) => Problem::invalid_parameter("query", problem.text),
         None => problem,
     })?;
     centre(&state)?.delete_hot_rule(&key).await?;

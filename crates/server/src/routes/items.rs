@@ -30,13 +30,11 @@ pub(crate) async fn item(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Problem> {
-    let Path(id) = id.map_err(|e| Problem::invalid_parameter("id", e.body_text()))?;
+    let Path(id) = id.map_err(|_| Problem::invalid_parameter("id", "err-param-utf8"))?;
     checked_item_id(&id)?;
     let generation = state.generation()?;
     match generation.engine.item(&id) {
         Some(item) => Ok(json_response(to_json(item)?)),
-        None => Err(Problem::not_found(format!(
-            "no service item with id {id:?}"
-        ))),
+        None => Err(Problem::not_found("err-not-found-item")),
     }
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use yuesou_centre::{
-    ContactUpdate, LoginResult, Organisation, Profile, SessionInfo, Settings, StepUp,
+    ContactUpdate, LoginResult, Organisation, Preferences, Profile, SessionInfo, Settings, StepUp,
 };
 
 use crate::extract::{Authed, Caller, JsonBody, centre};
@@ -149,6 +149,39 @@ pub(crate) async fn update_settings(
     JsonBody(settings): JsonBody<Settings>,
 ) -> Result<Json<Settings>, Problem> {
     Ok(Json(centre(&state)?.update_settings(&s, &settings).await?))
+}
+
+/// 显示设置 — the language chosen and 长辈版.
+#[utoipa::path(get, path = "/api/v1/me/preferences", tag = "me", operation_id = "get_preferences",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Display preferences", body = Preferences),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn preferences(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+) -> Result<Json<Preferences>, Problem> {
+    Ok(Json(centre(&state)?.preferences(&s).await?))
+}
+
+/// Changes 显示设置 (the app's language and 长辈版), on every device of
+/// the account.
+#[utoipa::path(put, path = "/api/v1/me/preferences", tag = "me", operation_id = "update_preferences",
+    security(("session" = [])), request_body = Preferences,
+    responses(
+        (status = 200, description = "The new preferences", body = Preferences),
+        (status = 400, description = "`invalid-request`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn update_preferences(
+    State(state): State<AppState>,
+    Authed(s): Authed,
+    JsonBody(preferences): JsonBody<Preferences>,
+) -> Result<Json<Preferences>, Problem> {
+    Ok(Json(
+        centre(&state)?.update_preferences(&s, &preferences).await?,
+    ))
 }
 
 /// 实名认证 — raises the account to L2 when name and ID number match.

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use yuesou_centre::{Message, MessageList};
 
 use crate::extract::{Authed, MaybeAuthed, centre};
+use crate::i18n::{Localize, ReaderLang};
 use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
@@ -53,6 +54,7 @@ pub struct Notice {
     ))]
 pub(crate) async fn list(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     RawQuery(query): RawQuery,
 ) -> Result<Json<MessageList>, Problem> {
@@ -70,7 +72,7 @@ pub(crate) async fn list(
             p.size.unwrap_or(20),
         )
         .await?;
-    Ok(Json(inbox))
+    Ok(Json(inbox.localized(&state.speaker(lang))))
 }
 
 /// Marks one message read.
@@ -132,8 +134,11 @@ pub(crate) async fn dismiss(
     ))]
 pub(crate) async fn notice(
     State(state): State<AppState>,
+    lang: ReaderLang,
     MaybeAuthed(s): MaybeAuthed,
 ) -> Result<Json<Notice>, Problem> {
     let notice = centre(&state)?.notice(s.as_ref()).await?;
-    Ok(Json(Notice { notice }))
+    Ok(Json(Notice {
+        notice: notice.localized(&state.speaker(lang)),
+    }))
 }

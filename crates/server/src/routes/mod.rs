@@ -12,6 +12,7 @@ pub(crate) mod halls;
 pub(crate) mod health;
 pub(crate) mod history;
 pub(crate) mod hot;
+pub(crate) mod i18n;
 pub(crate) mod items;
 pub(crate) mod me;
 pub(crate) mod messages;
@@ -51,6 +52,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::reload))
         .routes(routes!(meta::openapi))
         .routes(routes!(meta::metrics))
+        .routes(routes!(i18n::web_messages))
         .routes(routes!(auth::send_code))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -59,6 +61,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(me::sessions))
         .routes(routes!(me::revoke_session))
         .routes(routes!(me::settings, me::update_settings))
+        .routes(routes!(me::preferences, me::update_preferences))
         .routes(routes!(me::verify_real_name))
         .routes(routes!(me::verify_face))
         .routes(routes!(me::organisations, me::register_organisation))

@@ -10,6 +10,7 @@ use yuesou_core::LocationInput;
 
 use crate::extract::{Authed, centre};
 use crate::features::recommend::{Recommendations, Signals, recommend};
+use crate::i18n::{Localize, ReaderLang};
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::search::Position;
@@ -41,8 +42,8 @@ fn parse(raw: Option<&str>) -> Result<Parsed, Problem> {
     let position = match (params.latitude("lat")?, params.longitude("lng")?) {
         (Some(lat), Some(lng)) => Some(Position { lat, lng }),
         (None, None) => None,
-        (Some(_), None) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
-        (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
+        (Some(_), None) => return Err(Problem::invalid_parameter("lng", "err-lat-needs-lng")),
+        (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "err-lng-needs-lat")),
     };
     let p = RecommendParams {
         city: params.text_max("city", 64)?.map(str::to_string),
@@ -64,6 +65,7 @@ fn parse(raw: Option<&str>) -> Result<Parsed, Problem> {
 /// rules of now.
 fn ranked(
     state: &AppState,
+    lang: ReaderLang,
     engine: &yuesou_core::Engine,
     signals: &Signals,
     limit: usize,
@@ -73,6 +75,7 @@ fn ranked(
         .map(|a| a.current_hot().entries.clone())
         .unwrap_or_default();
     recommend(engine, &state.life_stages.current(), signals, &hot, limit)
+        .localized(&state.speaker(lang))
 }
 
 /// Recommended services for anyone: popular where they are and what people
@@ -85,6 +88,7 @@ fn ranked(
     ))]
 pub(crate) async fn anonymous(
     State(state): State<AppState>,
+    lang: ReaderLang,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Recommendations>, Problem> {
     let parsed = parse(raw.as_deref())?;
@@ -95,6 +99,7 @@ pub(crate) async fn anonymous(
     };
     Ok(Json(ranked(
         &state,
+        lang,
         &generation.engine,
         &signals,
         parsed.limit,
@@ -113,6 +118,7 @@ pub(crate) async fn anonymous(
     ))]
 pub(crate) async fn personal(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Recommendations>, Problem> {
@@ -149,6 +155,7 @@ pub(crate) async fn personal(
     };
     Ok(Json(ranked(
         &state,
+        lang,
         &generation.engine,
         &signals,
         parsed.limit,

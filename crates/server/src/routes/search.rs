@@ -20,6 +20,7 @@ use crate::cache::KeyBuilder;
 use crate::config::SearchPool;
 use crate::extract::{Caller, Searcher};
 use crate::features::reading::Reading;
+use crate::i18n::ReaderLang;
 use crate::params::{Params, names_of};
 use crate::problem::Problem;
 use crate::routes::{cached, to_json_sized};
@@ -180,8 +181,8 @@ impl SearchParams {
         let lng = params.longitude("lng")?;
         let position = match (lat, lng) {
             (Some(lat), Some(lng)) => Some(Position { lat, lng }),
-            (Some(_), None) => return Err(Problem::invalid_parameter("lng", "lat needs lng")),
-            (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "lng needs lat")),
+            (Some(_), None) => return Err(Problem::invalid_parameter("lng", "err-lat-needs-lng")),
+            (None, Some(_)) => return Err(Problem::invalid_parameter("lat", "err-lng-needs-lat")),
             (None, None) => None,
         };
         Ok(SearchParams {
@@ -280,6 +281,7 @@ impl SearchParams {
 )]
 pub(crate) async fn search(
     State(state): State<AppState>,
+    lang: ReaderLang,
     searcher: Searcher,
     Caller(client): Caller,
     RawQuery(raw): RawQuery,
@@ -288,7 +290,9 @@ pub(crate) async fn search(
     let generation = state.generation()?;
     // A phone position is all but unique per request: caching its answer
     // would only crowd out the answers that are asked again.
-    let key = (params.position.is_none() || params.city.is_some()).then(|| params.cache_key());
+    // The message of an answer without hits is in the reader's language.
+    let key = (params.position.is_none() || params.city.is_some())
+        .then(|| format!("{}|{}", params.cache_key(), lang.0.tag()));
     // A new search (not a further page) is remembered: in the person's
     // history and in the hot counts.
     let remembered = params
@@ -306,8 +310,10 @@ pub(crate) async fn search(
     let pool = state.settings.search_pool;
     let readings = &generation.readings;
     let reading_key = remembered.clone();
+    let speaker = state.speaker(lang);
     let response = cached(&state, &generation, "search", key, async move {
-        let response = run_search(engine, request, pool).await?;
+        let mut response = run_search(engine, request, pool).await?;
+        response.message = response.message_text.as_ref().map(|m| speaker.say(m));
         if let Some(k) = reading_key {
             let reading = Reading::of(&k.0, &response).map(Arc::new);
             readings.insert(k, reading);

@@ -17,6 +17,7 @@ use yuesou_centre::{
 };
 
 use crate::extract::{Authed, Caller, JsonBody, Operator, centre};
+use crate::i18n::{Localize, ReaderLang, Text, licence_field_id, licence_type_id};
 use crate::params::path_id;
 use crate::params::{Params, names_of};
 use crate::problem::{Problem, ProblemKind};
@@ -165,9 +166,11 @@ fn list_of(items: Vec<WalletItem>) -> WalletList {
     ))]
 pub(crate) async fn list(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
 ) -> Result<Json<WalletList>, Problem> {
-    Ok(Json(list_of(centre(&state)?.wallet_list(&s).await?)))
+    let items = centre(&state)?.wallet_list(&s).await?;
+    Ok(Json(list_of(items.localized(&state.speaker(lang)))))
 }
 
 /// Adds the account's own licences from the issuer (by its verified
@@ -182,12 +185,14 @@ pub(crate) async fn list(
     ))]
 pub(crate) async fn add(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     JsonBody(body): JsonBody<AddRequest>,
 ) -> Result<Json<AddedList>, Problem> {
     let outcome = centre(&state)?
         .wallet_add(&s, body.types.as_deref())
-        .await?;
+        .await?
+        .localized(&state.speaker(lang));
     let list = list_of(outcome.items);
     Ok(Json(AddedList {
         items: list.items,
@@ -207,9 +212,11 @@ pub(crate) async fn add(
     ))]
 pub(crate) async fn available(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
 ) -> Result<Json<Vec<WalletItem>>, Problem> {
-    Ok(Json(centre(&state)?.wallet_available(&s).await?))
+    let items = centre(&state)?.wallet_available(&s).await?;
+    Ok(Json(items.localized(&state.speaker(lang))))
 }
 
 /// One licence, masked; `full=true` shows every field (L3).
@@ -225,6 +232,7 @@ pub(crate) async fn available(
     ))]
 pub(crate) async fn get(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Authed(s): Authed,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
@@ -233,11 +241,10 @@ pub(crate) async fn get(
     let p = ItemParams {
         full: params.boolean("full")?,
     };
-    Ok(Json(
-        centre(&state)?
-            .wallet_item(&s, path_id(&id)?, p.full.unwrap_or(false))
-            .await?,
-    ))
+    let item = centre(&state)?
+        .wallet_item(&s, path_id(&id)?, p.full.unwrap_or(false))
+        .await?;
+    Ok(Json(item.localized(&state.speaker(lang))))
 }
 
 /// Removes a licence from the wallet; its presentations stop verifying.
@@ -299,28 +306,33 @@ fn refusal_problem(refusal: Refusal) -> Problem {
         Refusal::Invalid(m) => Problem::new(ProblemKind::PresentationInvalid, m),
         Refusal::NotForThisVerifier => Problem::new(
             ProblemKind::PresentationNotForVerifier,
-            "出示码不是出示给本核验方或本次请求的 (made for another verifier or request)",
+            "err-presentation-not-for-verifier",
         ),
         Refusal::Replayed => Problem::new(
             ProblemKind::PresentationReplayed,
-            "出示码已被使用过，请让持证人重新出示 (this presentation was used already)",
+            "err-presentation-replayed",
         ),
-        Refusal::Revoked => Problem::new(
-            ProblemKind::PresentationRevoked,
-            "证照已被删除或吊销 (the licence was deleted from the wallet or revoked)",
-        ),
+        Refusal::Revoked => {
+            Problem::new(ProblemKind::PresentationRevoked, "err-presentation-revoked")
+        }
         Refusal::NotDisclosed(field) => Problem {
             parameter: Some(field.clone()),
             ..Problem::new(
                 ProblemKind::FieldNotDisclosed,
-                format!("字段未出示 (the field {field:?} was not disclosed)"),
+                Text::new("err-presentation-not-disclosed").arg("field", field.as_str()),
             )
         },
     }
 }
 
-fn answer(checked: Checked) -> Result<Json<VerifiedView>, Problem> {
-    checked.map(Json).map_err(refusal_problem)
+fn answer(
+    state: &AppState,
+    lang: ReaderLang,
+    checked: Checked,
+) -> Result<Json<VerifiedView>, Problem> {
+    checked
+        .map(|view| Json(view.localized(&state.speaker(lang))))
+        .map_err(refusal_problem)
 }
 
 /// 核验 — checks a presentation made for this verifier (`audience`, and
@@ -336,6 +348,7 @@ fn answer(checked: Checked) -> Result<Json<VerifiedView>, Problem> {
     ))]
 pub(crate) async fn verify(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Caller(client): Caller,
     JsonBody(body): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifiedView>, Problem> {
@@ -346,6 +359,8 @@ pub(crate) async fn verify(
         None => centre.wallet()?.redeem_audience(),
     };
     answer(
+        &state,
+        lang,
         centre
             .wallet_verify(
                 &body.token,
@@ -369,10 +384,12 @@ pub(crate) async fn verify(
     ))]
 pub(crate) async fn redeem(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Caller(client): Caller,
     JsonBody(body): JsonBody<RedeemRequest>,
 ) -> Result<Json<VerifiedView>, Problem> {
-    answer(centre(&state)?.wallet_redeem(&body.code, &client).await?)
+    let checked = centre(&state)?.wallet_redeem(&body.code, &client).await?;
+    answer(&state, lang, checked)
 }
 
 /// A verifier asks for a presentation (OpenID4VP-style): the answer holds
@@ -429,6 +446,7 @@ pub(crate) async fn request_info(
     ))]
 pub(crate) async fn request_result(
     State(state): State<AppState>,
+    lang: ReaderLang,
     Caller(client): Caller,
     Path(code): Path<String>,
     headers: axum::http::HeaderMap,
@@ -440,7 +458,7 @@ pub(crate) async fn request_result(
     else {
         return Err(Problem::new(
             ProblemKind::Unauthenticated,
-            "send the request's secret: Authorization: Bearer <secret>",
+            "err-request-secret",
         ));
     };
     match centre(&state)?
@@ -448,7 +466,7 @@ pub(crate) async fn request_result(
         .await?
     {
         None => Ok((StatusCode::ACCEPTED, Json(Pending { status: "pending" })).into_response()),
-        Some(checked) => Ok(answer(checked)?.into_response()),
+        Some(checked) => Ok(answer(&state, lang, checked)?.into_response()),
     }
 }
 
@@ -521,22 +539,24 @@ pub struct FieldName {
     responses((status = 200, description = "Licence types", body = [LicenceTypeView])))]
 pub(crate) async fn types(
     State(state): State<AppState>,
+    lang: ReaderLang,
 ) -> Result<Json<Vec<LicenceTypeView>>, Problem> {
     let wallet = centre(&state)?.wallet()?;
+    let speaker = state.speaker(lang);
     Ok(Json(
         wallet
             .types()
             .iter()
             .map(|t| LicenceTypeView {
                 code: t.code.clone(),
-                name: t.name.clone(),
+                name: speaker.name(&licence_type_id(&t.code), &t.name),
                 kind: format!("{:?}", t.kind).to_lowercase(),
                 fields: t
                     .fields
                     .iter()
                     .map(|f| FieldName {
                         name: f.name.clone(),
-                        label: f.label.clone(),
+                        label: speaker.name(&licence_field_id(&t.code, &f.name), &f.label),
                         sensitive: f.sensitive,
                     })
                     .collect(),
@@ -593,7 +613,10 @@ pub(crate) async fn revoke(
         if value.chars().count() > 64 {
             return Err(Problem {
                 parameter: Some(name.to_string()),
-                ..Problem::new(ProblemKind::InvalidRequest, "must be at most 64 characters")
+                ..Problem::new(
+                    ProblemKind::InvalidRequest,
+                    Text::new("err-too-long").arg("max", 64),
+                )
             });
         }
     }
@@ -633,9 +656,7 @@ pub(crate) async fn item_licences(
     crate::params::checked_item_id(&id)?;
     let generation = state.generation()?;
     if generation.engine.item(&id).is_none() {
-        return Err(Problem::not_found(format!(
-            "no service item with id {id:?}"
-        )));
+        return Err(Problem::not_found("err-not-found-item"));
     }
     let licences = centre(&state)?.licences_for_item(&id);
     Ok(Json(ItemLicences { item: id, licences }))

@@ -112,7 +112,7 @@ async fn index(headers: HeaderMap) -> Response {
 async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
     match ASSETS.iter().position(|a| a.path == path) {
         Some(i) => serve(i, &headers),
-        None => Problem::not_found("no such file of the web app").into_response(),
+        None => Problem::not_found("err-no-such-file").into_response(),
     }
 }
 

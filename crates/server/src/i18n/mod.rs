@@ -1,0 +1,221 @@
+//! The reader's language and the message catalogue the daemon renders
+//! [`Text`]s from.
+//!
+//! - [`ReaderLang`] — the language of a request: `Accept-Language` (the web
+//!   app sends the reader's choice), zh-CN when it names nothing we have.
+//! - [`MessageFiles`] — `data/messages/{zh-CN,zh-HK,en}/*.ftl`, loaded at
+//!   start (a broken file stops the start) and re-read when a file changes
+//!   (a broken edit keeps the last good catalogue and is logged).
+//!
+//! Handlers return texts as message ids; problems are rendered by the
+//! middleware ([`crate::middleware`]), other texts by the handler with
+//! [`AppState::say`].
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+pub use yuesou_messages::catalogue::{Lang, LoadError, Messages};
+pub use yuesou_messages::{Arg, Text};
+
+use crate::state::AppState;
+
+/// How often at most the message files are looked at for changes.
+const CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// The language a request is answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderLang(pub Lang);
+
+impl ReaderLang {
+    /// The language of a request's headers.
+    pub fn of(headers: &axum::http::HeaderMap) -> ReaderLang {
+        ReaderLang(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(Lang::ZhCn, Lang::from_accept_language),
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReaderLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReaderLang::of(&parts.headers))
+    }
+}
+
+/// The message files, re-read when they change.
+#[derive(Debug)]
+pub struct MessageFiles {
+    dir: Option<PathBuf>,
+    loaded: Mutex<Loaded>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    checked: Instant,
+    fingerprint: Vec<(PathBuf, Option<SystemTime>, u64)>,
+    messages: Option<Arc<Messages>>,
+}
+
+impl MessageFiles {
+    /// No catalogue: texts render as their ids (embedding without data).
+    pub fn none() -> MessageFiles {
+        MessageFiles {
+            dir: None,
+            loaded: Mutex::new(Loaded {
+                checked: Instant::now(),
+                fingerprint: Vec::new(),
+                messages: None,
+            }),
+        }
+    }
+
+    /// The catalogue in `dir`; an error names every broken file and line.
+    pub fn load(dir: PathBuf) -> Result<MessageFiles, LoadError> {
+        let fingerprint = fingerprint(&dir);
+        let messages = Messages::load(&dir)?;
+        Ok(MessageFiles {
+            dir: Some(dir),
+            loaded: Mutex::new(Loaded {
+                checked: Instant::now(),
+                fingerprint,
+                messages: Some(Arc::new(messages)),
+            }),
+        })
+    }
+
+    /// The catalogue now (re-read first when a file changed).
+    pub fn current(&self) -> Option<Arc<Messages>> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(dir) = &self.dir else {
+            return loaded.messages.clone();
+        };
+        if loaded.checked.elapsed() >= CHECK_EVERY {
+            loaded.checked = Instant::now();
+            let now = fingerprint(dir);
+            if now != loaded.fingerprint {
+                loaded.fingerprint = now;
+                match Messages::load(dir) {
+                    Ok(messages) => {
+                        tracing::info!(dir = %dir.display(), "message files reloaded");
+                        loaded.messages = Some(Arc::new(messages));
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "message files not reloaded; the last good ones stay")
+                    }
+                }
+            }
+        }
+        loaded.messages.clone()
+    }
+}
+
+/// Every message file with its modification time and length.
+fn fingerprint(dir: &std::path::Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let mut files = Vec::new();
+    for lang in Lang::ALL {
+        let Ok(entries) = std::fs::read_dir(dir.join(lang.tag())) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let meta = entry.metadata().ok();
+            files.push((
+                entry.path(),
+                meta.as_ref().and_then(|m| m.modified().ok()),
+                meta.map_or(0, |m| m.len()),
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Renders `text` in `lang` with `messages`, or as its id without them.
+pub fn render(messages: Option<&Messages>, lang: Lang, text: &Text) -> String {
+    match messages {
+        Some(m) => m.render(lang, text),
+        None => text.to_string(),
+    }
+}
+
+impl AppState {
+    /// The message catalogue, if the daemon has one.
+    pub fn messages(&self) -> Option<Arc<Messages>> {
+        self.messages.current()
+    }
+
+    /// `text` in the reader's language.
+    pub fn say(&self, lang: ReaderLang, text: &Text) -> String {
+        render(self.messages().as_deref(), lang.0, text)
+    }
+}
+
+/// Renders texts for one reader: the catalogue of the moment and the
+/// reader's language.
+pub(crate) struct Speaker {
+    messages: Option<Arc<Messages>>,
+    lang: Lang,
+}
+
+impl Speaker {
+    /// `text` in the reader's language.
+    pub fn say(&self, text: &Text) -> String {
+        render(self.messages.as_deref(), self.lang, text)
+    }
+
+    /// Stored words: a platform message rendered, written words as written.
+    pub fn said(&self, said: &yuesou_centre::Said) -> String {
+        match said {
+            yuesou_centre::Said::Text(text) => self.say(text),
+            yuesou_centre::Said::Written(words) => words.clone(),
+        }
+    }
+
+    /// The message `id` when the catalogue has it, else `fallback` (a
+    /// label from a data file, in zh-CN).
+    pub fn name(&self, id: &str, fallback: &str) -> String {
+        match &self.messages {
+            Some(m) if m.has(id) => m.render(self.lang, &Text::new(id.to_owned())),
+            _ => fallback.to_owned(),
+        }
+    }
+}
+
+impl AppState {
+    /// A speaker for a reader of `lang`.
+    pub(crate) fn speaker(&self, lang: ReaderLang) -> Speaker {
+        Speaker {
+            messages: self.messages(),
+            lang: lang.0,
+        }
+    }
+}
+
+/// A licence type's name in the reader's language (`licence-type-<code>`).
+pub(crate) fn licence_type_id(code: &str) -> String {
+    format!("licence-type-{}", code.replace('_', "-"))
+}
+
+/// A licence field's label in the reader's language
+/// (`licence-field-<type>-<name>`: the same claim reads differently on
+/// different licences — 姓名, 名称, 权利人 …).
+pub(crate) fn licence_field_id(type_code: &str, name: &str) -> String {
+    format!(
+        "licence-field-{}-{}",
+        type_code.replace('_', "-"),
+        name.replace('_', "-")
+    )
+}
+
+mod localize;
+pub(crate) use localize::Localize;
+
+#[cfg(test)]
+mod tests;
