@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "security",
         include_str!("../migrations/0004_security.sql"),
     ),
+    (
+        6,
+        "payments",
+        include_str!("../migrations/0006_payments.sql"),
+    ),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its
