@@ -424,7 +424,9 @@ impl DevProvider {
                     batch.push((outgoing, first + second));
                 }
                 if let Some(held) = state.held.take() {
-                    batch.push((held, first + second + 1));
+                    // After the one just sent (at once when there are no delays).
+                    let after = first + second + u64::from(chaos.delay_ms.1 > 0);
+                    batch.push((held, after));
                 }
                 (batch, false)
             }
