@@ -409,9 +409,12 @@ impl Payments {
     /// `GET /api/v1/me/payments/{id}` calls this while the page waits.
     pub async fn refresh(&self, payer: &Payer, id: &str) -> Result<Payment> {
         let row = self.owned(payer, id).await?;
+        let now = self.now();
         match row.status()? {
-            PaymentStatus::Paying => {
-                self.check_order(&row, self.now()).await?;
+            // Within recovery's backoff, so a page polling every second
+            // asks the provider at 1 s, 2 s, 4 s … intervals.
+            PaymentStatus::Paying if row.next_attempt_at <= ms(now) => {
+                self.check_order(&row, now).await?;
             }
             PaymentStatus::Paid => {
                 self.settle_one(&row.id).await?;
