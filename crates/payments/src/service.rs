@@ -405,7 +405,8 @@ impl Payments {
     }
 
     /// One of the payer's payments, brought up to date first: a `paying`
-    /// one is asked of the provider, a `paid` one settled. The daemon's
+    /// one is asked of the provider, a `paid` one settled, a `created` one
+    /// gets its provider order. The daemon's
     /// `GET /api/v1/me/payments/{id}` calls this while the page waits.
     pub async fn refresh(&self, payer: &Payer, id: &str) -> Result<Payment> {
         let row = self.owned(payer, id).await?;
@@ -418,6 +419,11 @@ impl Payments {
             }
             PaymentStatus::Paid => {
                 self.settle_one(&row.id).await?;
+            }
+            // The provider could not make the order at creation: make it
+            // now (another device of the person may be asking).
+            PaymentStatus::Created => {
+                self.ensure_order(row).await?;
             }
             _ => {}
         }

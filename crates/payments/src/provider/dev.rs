@@ -197,6 +197,7 @@ pub struct DevProvider {
     client: reqwest::Client,
     state: Mutex<State>,
     counters: Counters,
+    down: std::sync::atomic::AtomicBool,
 }
 
 impl DevProvider {
@@ -234,6 +235,7 @@ impl DevProvider {
             delivery,
             client,
             counters: Counters::default(),
+            down: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -334,6 +336,24 @@ impl DevProvider {
             self.dispatch(outgoing);
         }
         Ok(view)
+    }
+
+    /// Makes the provider's API unreachable (`true`) or reachable again:
+    /// orders, queries, closes, refunds and statements fail with
+    /// `Unavailable` meanwhile (outage demos and tests). The page and
+    /// notifications are not affected.
+    pub fn set_unavailable(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    fn check_up(&self) -> Result<(), ProviderError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(ProviderError::Unavailable(
+                "development provider set unavailable".into(),
+            ))
+        } else {
+            Ok(())
+        }
     }
 
     /// Sends a notification held back for being out of order now.
@@ -535,6 +555,7 @@ impl Provider for DevProvider {
     }
 
     async fn create_order(&self, req: &OrderRequest) -> Result<Order, ProviderError> {
+        self.check_up()?;
         if req.amount_fen <= 0 {
             return Err(ProviderError::Refused {
                 code: "amount_invalid".into(),
@@ -587,6 +608,7 @@ impl Provider for DevProvider {
     }
 
     async fn query_order(&self, out_trade_no: &str) -> Result<OrderState, ProviderError> {
+        self.check_up()?;
         let now = self.clock.now();
         let mut state = self.lock();
         let id = state
@@ -600,6 +622,7 @@ impl Provider for DevProvider {
     }
 
     async fn close_order(&self, out_trade_no: &str) -> Result<OrderState, ProviderError> {
+        self.check_up()?;
         let mut state = self.lock();
         let id = state
             .by_trade
@@ -614,6 +637,7 @@ impl Provider for DevProvider {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<RefundState, ProviderError> {
+        self.check_up()?;
         let now = self.clock.now();
         let outgoing = {
             let mut state = self.lock();
@@ -698,6 +722,7 @@ impl Provider for DevProvider {
     }
 
     async fn statement(&self, day: Date) -> Result<Statement, ProviderError> {
+        self.check_up()?;
         let state = self.lock();
         let mut lines = Vec::new();
         for order in state.orders.values() {

@@ -365,3 +365,41 @@ async fn money_arriving_after_expiry_is_kept_or_refunded() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_provider_outage_at_creation_is_finished_by_a_retry_or_expires() {
+    each_backend(async |t: TestDb| {
+        let world = World::new(t.db.clone()).await;
+        let (p, bill_id, _) = payer_with_bill(&world, 0).await;
+        let target = PaymentTarget::bill(&bill_id);
+        world.provider.set_unavailable(true);
+        let down = world.payments.create(&p, &target, "k").await;
+        assert_eq!(down.map_err(|e| (e.code(), e.http_status())).err(), Some(("provider_unavailable", 503)));
+        // The payment is recorded and holds the bill; another device learns which.
+        let list = world.payments.list(&p).await.unwrap_or_default();
+        assert_eq!(list.iter().map(|x| x.status).collect::<Vec<_>>(), [PaymentStatus::Created], "{}", t.backend);
+        let id = list[0].id.clone();
+        let other = world.payments.create(&p, &target, "tablet").await;
+        assert!(matches!(other, Err(yuesou_payments::PaymentError::PaymentInProgress { payment_id: Some(ref x) }) if *x == id));
+        // The provider is back: the page's refresh (or the same key) finishes it.
+        world.provider.set_unavailable(false);
+        let refreshed = world.payments.refresh(&p, &id).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(refreshed.status, PaymentStatus::Paying);
+        assert!(refreshed.pay_url.is_some());
+        let again = world.payments.create(&p, &target, "k").await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((again.replayed, again.payment.id.as_str()), (true, id.as_str()));
+
+        // Down again for another bill, and nobody retries: it expires.
+        let (q, bill_q, _) = payer_with_bill(&world, 300).await;
+        world.provider.set_unavailable(true);
+        assert!(world.payments.create(&q, &PaymentTarget::bill(&bill_q), "q").await.is_err());
+        world.provider.set_unavailable(false);
+        world.clock.advance(time::Duration::minutes(16));
+        let report = world.payments.recover(world.clock.now()).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.closed >= 1);
+        let list = world.payments.list(&q).await.unwrap_or_default();
+        assert_eq!(list.iter().map(|x| x.status).collect::<Vec<_>>(), [PaymentStatus::Expired]);
+        assert!(world.payments.create(&q, &PaymentTarget::bill(&bill_q), "q2").await.is_ok());
+    })
+    .await;
+}
