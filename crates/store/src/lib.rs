@@ -56,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_security.sql"),
     ),
     (5, "texts", include_str!("../migrations/0005_texts.sql")),
+    (
+        6,
+        "payments",
+        include_str!("../migrations/0006_payments.sql"),
+    ),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its
