@@ -55,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "security",
         include_str!("../migrations/0004_security.sql"),
     ),
+    (5, "booking", include_str!("../migrations/0005_booking.sql")),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its
