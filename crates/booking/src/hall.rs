@@ -285,8 +285,9 @@ impl Booking {
     /// [`MAX_REASON_CHARS`] characters). In one transaction, each active
     /// booking there is cancelled and its holder, in the order they had
     /// booked, moved to the nearest open slot of the same service at the
-    /// same hall with a place left (starting at least the change deadline
-    /// from now, within the window open today); each is sent a
+    /// same hall with a place left — the first free one after the closed
+    /// slot, or else the last free one before it — starting at least the
+    /// change deadline from now, within the window open today; each is sent a
     /// `slot_closed` reminder saying where they were moved, or that no
     /// place was free. Closing a closed slot again changes nothing.
     pub async fn close(
@@ -421,8 +422,10 @@ impl Booking {
     }
 
     /// Moves the holder of a closed booking to the nearest open slot of its
-    /// service at its hall with a place left: a new booking (`moved_from`
-    /// the closed one) that does not count as a no-show if missed.
+    /// service at its hall with a place left — after the closed slot if
+    /// any is free in the window, else before it — a new booking
+    /// (`moved_from` the closed one) that does not count as a no-show if
+    /// missed.
     async fn move_holder(
         &self,
         tx: &mut yuesou_store::Tx,
@@ -442,6 +445,11 @@ impl Booking {
         let candidates = free
             .load(tx, &row.hall_id, &row.family, now.date(), window.last_day)
             .await?;
+        // After the closed slot first, nearest first; then, if nothing is
+        // free later in the window, before it, nearest first.
+        let original = row.start_at;
+        let mut later = Vec::new();
+        let mut earlier = Vec::new();
         let mut date = now.date();
         while date <= window.last_day {
             for start in self.calendars.slot_starts(&row.hall_id, &row.family, date) {
@@ -449,57 +457,65 @@ impl Booking {
                 if start < earliest || closing.contains(&(row.family.clone(), ms)) {
                     continue;
                 }
-                let (taken, closed) = candidates.get(&ms).copied().unwrap_or((0, false));
-                if closed || taken >= i64::from(capacity) {
-                    continue;
+                if ms > original {
+                    later.push(start);
+                } else {
+                    earlier.push(start);
                 }
-                store::ensure_slot(
-                    &mut **tx,
-                    &row.hall_id,
-                    &row.family,
-                    ms,
-                    &cst::date_text(date),
-                    capacity,
-                )
-                .await?;
-                if !store::take_place(&mut **tx, &row.hall_id, &row.family, ms, capacity).await? {
-                    candidates.insert(ms, (i64::from(capacity), false));
-                    continue;
-                }
-                candidates.insert(ms, (taken + 1, false));
-                let id = new_id("bk")?;
-                let salt = hex::encode(random_bytes::<8>()?);
-                let code_hash = self.key.code_hash(&self.key.code(&id, &salt));
-                let new_row = BookingRow {
-                    id,
-                    start_at: ms,
-                    end_at: cst::to_ms(start + Duration::minutes(i64::from(service.slot_minutes))),
-                    day: cst::date_text(date),
-                    status: Status::Booked.as_str().to_string(),
-                    code_salt: salt,
-                    moved_from: Some(row.id.clone()),
-                    moved_to: None,
-                    counts_as_no_show: 0,
-                    close_reason: None,
-                    created_at: cst::to_ms(now),
-                    cancelled_at: None,
-                    checked_in_at: None,
-                    no_show_at: None,
-                    ..row.clone()
-                };
-                if let Err(e) = insert_row(tx, &new_row, &code_hash, now).await {
-                    // A check-in code collision: the whole closure runs
-                    // again.
-                    return Err(if crate::error::is_unique_violation(&e) {
-                        BookingError::Busy
-                    } else {
-                        e.into()
-                    });
-                }
-                reminders::queue_for_booking(tx, &new_row, None, now).await?;
-                return Ok(Some(new_row));
             }
             date += Duration::days(1);
+        }
+        earlier.reverse();
+        for start in later.into_iter().chain(earlier) {
+            let ms = cst::to_ms(start);
+            let (taken, closed) = candidates.get(&ms).copied().unwrap_or((0, false));
+            if closed || taken >= i64::from(capacity) {
+                continue;
+            }
+            store::ensure_slot(
+                &mut **tx,
+                &row.hall_id,
+                &row.family,
+                ms,
+                &cst::date_text(start.date()),
+                capacity,
+            )
+            .await?;
+            if !store::take_place(&mut **tx, &row.hall_id, &row.family, ms, capacity).await? {
+                candidates.insert(ms, (i64::from(capacity), false));
+                continue;
+            }
+            candidates.insert(ms, (taken + 1, false));
+            let id = new_id("bk")?;
+            let salt = hex::encode(random_bytes::<8>()?);
+            let code_hash = self.key.code_hash(&self.key.code(&id, &salt));
+            let new_row = BookingRow {
+                id,
+                start_at: ms,
+                end_at: cst::to_ms(start + Duration::minutes(i64::from(service.slot_minutes))),
+                day: cst::date_text(start.date()),
+                status: Status::Booked.as_str().to_string(),
+                code_salt: salt,
+                moved_from: Some(row.id.clone()),
+                moved_to: None,
+                counts_as_no_show: 0,
+                close_reason: None,
+                created_at: cst::to_ms(now),
+                cancelled_at: None,
+                checked_in_at: None,
+                no_show_at: None,
+                ..row.clone()
+            };
+            if let Err(e) = insert_row(tx, &new_row, &code_hash, now).await {
+                // A check-in code collision: the whole closure runs again.
+                return Err(if crate::error::is_unique_violation(&e) {
+                    BookingError::Busy
+                } else {
+                    e.into()
+                });
+            }
+            reminders::queue_for_booking(tx, &new_row, None, now).await?;
+            return Ok(Some(new_row));
         }
         Ok(None)
     }
