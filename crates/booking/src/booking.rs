@@ -38,6 +38,7 @@ pub struct Booking {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) key: Arc<CheckInKey>,
     pub(crate) precheck: bool,
+    pub(crate) dispatch_batch: i64,
 }
 
 impl std::fmt::Debug for Booking {
@@ -67,12 +68,21 @@ impl Booking {
             clock: Arc::new(SystemClock),
             key: Arc::new(key),
             precheck: true,
+            dispatch_batch: crate::reminders::DISPATCH_BATCH,
         }
     }
 
     /// The same on another clock (tests).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Booking {
         self.clock = clock;
+        self
+    }
+
+    /// The same claiming at most `batch` reminders per
+    /// [`dispatch`](Booking::dispatch) call (default
+    /// [`DISPATCH_BATCH`](crate::DISPATCH_BATCH); at least 1).
+    pub fn with_dispatch_batch(mut self, batch: usize) -> Booking {
+        self.dispatch_batch = i64::try_from(batch.max(1)).unwrap_or(i64::MAX);
         self
     }
 

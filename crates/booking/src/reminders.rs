@@ -22,7 +22,8 @@ use crate::store::BookingRow;
 /// The hour the day-before reminder is due (18:00 the day before).
 pub const DAY_BEFORE_AT: u16 = 18 * 60;
 
-/// Reminders one dispatch call claims at most.
+/// Reminders one dispatch call claims at most, unless set with
+/// [`Booking::with_dispatch_batch`].
 pub const DISPATCH_BATCH: i64 = 100;
 
 /// Deliveries of a reminder tried at most; then it is given up.
@@ -326,7 +327,8 @@ fn backoff(attempts: i64) -> Duration {
 }
 
 impl Booking {
-    /// Claims the reminders due at `now` (at most [`DISPATCH_BATCH`]) for
+    /// Claims the reminders due at `now` (at most [`DISPATCH_BATCH`], or as
+    /// set) for
     /// `lease`, delivers each through `notifier`, and marks it sent — or,
     /// when delivery fails, leaves it for a later try (1, 2, 4 … minutes,
     /// given up after [`MAX_ATTEMPTS`]). A reminder whose slot has started
@@ -356,7 +358,7 @@ impl Booking {
         .bind(&claim)
         .bind(now_ms.saturating_add(lease_ms))
         .bind(now_ms)
-        .bind(DISPATCH_BATCH)
+        .bind(self.dispatch_batch)
         .fetch_all(self.db.pool())
         .await?;
         let mut report = DispatchReport {
