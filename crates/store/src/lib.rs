@@ -61,6 +61,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0006_payments.sql"),
     ),
+    (7, "booking", include_str!("../migrations/0007_booking.sql")),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its
