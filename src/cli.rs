@@ -193,6 +193,15 @@ pub struct ServeArgs {
     /// with it) [default: http://<addr>].
     #[arg(long, env = "YUESOU_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The department gateways' configuration file (TOML; the signed HTTP
+    /// contract of docs/INTEGRATION.md) [default: the development gateway
+    /// with demo data, else none].
+    #[arg(long, env = "YUESOU_GATEWAY")]
+    pub gateway: Option<PathBuf>,
+    /// Where uploaded materials are kept: a directory or `s3://bucket/prefix`
+    /// (credentials from AWS_* variables) [default: <data-dir>/objects].
+    #[arg(long, env = "YUESOU_OBJECTS")]
+    pub objects: Option<String>,
 }
 
 /// A secret from the environment (the tokens have no flags).
@@ -232,6 +241,8 @@ impl ServeArgs {
             operator_token: secret_from_env("YUESOU_OPERATOR_TOKEN"),
             centre_secret: secret_from_env("YUESOU_CENTRE_SECRET"),
             public_url: self.public_url,
+            gateway: self.gateway,
+            objects: self.objects,
             // Hot-search tuning and proxy trust: configuration file only.
             ..ConfigLayer::default()
         }

@@ -35,7 +35,8 @@ async fn personal_routes_need_a_session_and_operator_routes_the_operator() {
         let ops = operations(&d).await;
         let personal: Vec<_> = ops
             .iter()
-            .filter(|(_, p)| p.starts_with("/api/v1/me"))
+            // Public record kinds (天气, 公证书查询) answer without a session.
+            .filter(|(_, p)| p.starts_with("/api/v1/me") && p != "/api/v1/me/records")
             .collect();
         assert!(personal.len() >= 20, "{}", personal.len());
         for (method, template) in &personal {
@@ -860,4 +861,754 @@ async fn problems_reach_people_in_their_language() {
     // The web app's texts: one language at a time, unknown ones refused.
     let (status, _, _) = call(Method::GET, d.url("/api/v1/i18n/fr"), None, None).await;
     assert_eq!(status, 404);
+}
+
+/// 查询 and 证明 through the development gateway: a person's own 公积金
+/// records (L2), public weather (no login), a 户籍证明 into the wallet (L3)
+/// that presents and verifies like any licence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_and_certificates_through_the_departments() {
+    each_backend(async |d: CentreDaemon| {
+        let kind = call(
+            Method::GET,
+            d.url("/api/v1/items/gjj-jcmx-440100/record-kind"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(kind.0, 200, "{}", kind.1);
+        assert_eq!(
+            (kind.1["scope"].as_str(), kind.1["level"].as_str()),
+            (Some("personal"), Some("L2"))
+        );
+        assert!(
+            kind.1["filters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["type"] == "month_range")
+        );
+        let not_records = call(
+            Method::GET,
+            d.url("/api/v1/items/hz-hjzm-440100/record-kind"),
+            None,
+            None,
+        )
+        .await;
+        assert_problem(
+            "a 证明 item has no record kind",
+            &not_records,
+            404,
+            "not-found",
+        );
+
+        let url = |q: &str| d.url(&format!("/api/v1/me/records?item=gjj-jcmx-440100{q}"));
+        assert_problem(
+            "anonymous",
+            &call(Method::GET, url(""), None, None).await,
+            401,
+            "unauthenticated",
+        );
+        let bob = login(&d, BOB).await;
+        let low = call(Method::GET, url(""), Some(&bob), None).await;
+        assert_problem("L1", &low, 403, "step-up-required");
+        assert_eq!(low.1["level"], "L2");
+
+        let alice = login(&d, ALICE).await;
+        let (status, page, _) = call(Method::GET, url("&size=5"), Some(&alice), None).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["kind"], "housing_fund_deposits");
+        assert!(page["rows"].as_array().unwrap().len() <= 5);
+        assert!(page["total"].as_u64().unwrap() >= page["rows"].as_array().unwrap().len() as u64);
+        assert!(
+            !page["summary"].as_object().unwrap().is_empty(),
+            "key figures: {page}"
+        );
+        let again = call(Method::GET, url("&size=5"), Some(&alice), None)
+            .await
+            .1;
+        assert_eq!(
+            again["rows"], page["rows"],
+            "the same look-up, the same rows"
+        );
+        let bad = call(
+            Method::GET,
+            url("&month=2025-13/2025-01"),
+            Some(&alice),
+            None,
+        )
+        .await;
+        assert_problem("bad month", &bad, 400, "invalid-parameter");
+        assert_eq!(bad.1["parameter"], "month");
+        let unknown = call(Method::GET, url("&colour=red"), Some(&alice), None).await;
+        assert_problem("unknown filter", &unknown, 400, "invalid-parameter");
+        let past_end = call(Method::GET, url("&page=1000"), Some(&alice), None).await;
+        assert_eq!(past_end.0, 200);
+        assert!(
+            past_end.1["rows"].as_array().unwrap().is_empty(),
+            "paging past the end is empty"
+        );
+
+        let weather = call(
+            Method::GET,
+            d.url("/api/v1/me/records?item=ggfw-tq-440100"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(weather.0, 200, "public kinds need no login: {}", weather.1);
+        assert_eq!(weather.1["rows"].as_array().unwrap().len(), 7);
+
+        // 证明: L3 (a fresh face check), into the wallet, presentable.
+        let body = json!({"item_id": "hz-hjzm-440100"});
+        let l2 = call(
+            Method::POST,
+            d.url("/api/v1/me/certificates"),
+            Some(&alice),
+            Some(body.clone()),
+        )
+        .await;
+        assert_problem("证明 needs L3", &l2, 403, "step-up-required");
+        let face = call(
+            Method::POST,
+            d.url("/api/v1/me/verification/face"),
+            Some(&alice),
+            Some(json!({"sample": "live-demo"})),
+        )
+        .await;
+        assert_eq!(face.0, 200, "{}", face.1);
+        let (status, cert, _) = call(
+            Method::POST,
+            d.url("/api/v1/me/certificates"),
+            Some(&alice),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, 201, "{cert}");
+        assert_eq!(cert["type"], "household_certificate");
+        let twice = call(
+            Method::POST,
+            d.url("/api/v1/me/certificates"),
+            Some(&alice),
+            Some(body),
+        )
+        .await;
+        assert_eq!(twice.1["id"], cert["id"], "a double tap is one certificate");
+        let wallet = call(Method::GET, d.url("/api/v1/me/wallet"), Some(&alice), None)
+            .await
+            .1;
+        assert!(
+            wallet["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == cert["id"]),
+            "{wallet}"
+        );
+        let id = cert["id"].as_str().unwrap();
+        let presented = call(
+            Method::POST,
+            d.url(&format!("/api/v1/me/wallet/{id}/present")),
+            Some(&alice),
+            Some(json!({"disclose": ["number", "authority"]})),
+        )
+        .await;
+        assert_eq!(presented.0, 200, "{}", presented.1);
+        let verified = call(
+            Method::POST,
+            d.url("/api/v1/wallet/redeem"),
+            None,
+            Some(json!({"code": presented.1["code"]})),
+        )
+        .await;
+        assert_eq!(verified.0, 200, "{}", verified.1);
+        assert_eq!(verified.1["type"], "household_certificate");
+
+        // The gateway's numbers are in /metrics, by department.
+        let metrics = reqwest::get(d.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.contains("yuesou_gateway_calls_total{department="),
+            "{metrics}"
+        );
+        assert!(!metrics.contains(ALICE));
+    })
+    .await;
+}
+
+/// A department that fails or is slow makes its own services answer
+/// `503 department-unavailable` — the others keep working — and recovers
+/// by itself: the daemon's HTTP gateway against two reference departments
+/// speaking the signed contract of docs/INTEGRATION.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_department_down_leaves_the_others_working() {
+    use base64::Engine as _;
+    use std::sync::Arc;
+    use yuesou_gateway::signing::{SigningKey, Verifier};
+    use yuesou_gateway::testing::ReferenceServer;
+
+    let home = yuesou::bundled_root();
+    let dev: Arc<dyn yuesou_gateway::DepartmentGateway> =
+        Arc::new(yuesou_gateway::DevGateway::from_data_dir(&home.join("data")).unwrap());
+    let seed = [7u8; 32];
+    let verifier = Verifier::new();
+    verifier.add_key(
+        "platform-1",
+        SigningKey::ed25519_from_seed(&seed).verifying_key(),
+    );
+    let verifier = Arc::new(verifier);
+    let fund = ReferenceServer::start(
+        dev.clone(),
+        verifier.clone(),
+        "广州住房公积金管理中心",
+        "/gjj/",
+    )
+    .await
+    .unwrap();
+    let weather = ReferenceServer::start(dev, verifier, "广州市气象局", "/qx/")
+        .await
+        .unwrap();
+    let key = base64::engine::general_purpose::STANDARD.encode(seed);
+    let config = format!(
+        r#"
+[departments.gjj]
+names = ["广州住房公积金管理中心"]
+base_url = "{}"
+key_id = "platform-1"
+algorithm = "ed25519"
+signing_key = "{key}"
+timeout_ms = 1000
+retries = 0
+[departments.gjj.breaker]
+consecutive_failures = 2
+cooldown_ms = 300
+[departments.qx]
+names = ["广州市气象局"]
+base_url = "{}"
+key_id = "platform-1"
+algorithm = "ed25519"
+signing_key = "{key}"
+"#,
+        fund.base_url(),
+        weather.base_url()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gateway.toml");
+    std::fs::write(&file, config).unwrap();
+    let d = centre_support::start_with(
+        None,
+        "sqlite",
+        yuesou::server::ConfigLayer {
+            gateway: Some(file),
+            ..Default::default()
+        },
+    )
+    .await;
+    let alice = login(&d, ALICE).await;
+    let fund_url = d.url("/api/v1/me/records?item=gjj-jcmx-440100&size=3");
+    let weather_url = d.url("/api/v1/me/records?item=ggfw-tq-440100");
+    let ok = call(Method::GET, fund_url.clone(), Some(&alice), None).await;
+    assert_eq!(ok.0, 200, "through the HTTP gateway: {}", ok.1);
+    assert!(fund.request_count() >= 1, "the department was asked");
+
+    // The fund centre fails: its look-ups are 503 with a wait; the weather
+    // service is untouched.
+    fund.knobs().fail_next(1000, 503);
+    for _ in 0..4 {
+        let down = call(Method::GET, fund_url.clone(), Some(&alice), None).await;
+        assert_problem("department down", &down, 503, "department-unavailable");
+        assert!(down.1["retry_after"].as_u64().is_some(), "{}", down.1);
+        assert!(has_han(down.1["detail"].as_str().unwrap()));
+        let fine = call(Method::GET, weather_url.clone(), None, None).await;
+        assert_eq!(fine.0, 200, "another department keeps working: {}", fine.1);
+    }
+    let metrics = reqwest::get(d.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("yuesou_gateway_breaker_state{department=\"gjj\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("yuesou_gateway_breaker_state{department=\"qx\"} 0"),
+        "{metrics}"
+    );
+    let ready = reqwest::get(d.url("/readyz"))
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(
+        ready, 200,
+        "one department down does not make the daemon unready"
+    );
+
+    // It comes back: after the breaker's cooldown the next call probes and
+    // succeeds.
+    fund.knobs().reset();
+    let mut recovered = false;
+    for _ in 0..30 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if call(Method::GET, fund_url.clone(), Some(&alice), None)
+            .await
+            .0
+            == 200
+        {
+            recovered = true;
+            break;
+        }
+    }
+    assert!(recovered, "the department's services recover by themselves");
+}
+
+/// Polls Alice's inbox until a message of `kind` whose title starts with
+/// `title` arrives (the reminder dispatcher runs every few seconds).
+async fn wait_for_message(d: &CentreDaemon, token: &str, title: &str) -> Value {
+    for _ in 0..60 {
+        let (_, inbox, _) = call(
+            Method::GET,
+            d.url("/api/v1/me/messages?size=50"),
+            Some(token),
+            None,
+        )
+        .await;
+        if let Some(m) = inbox["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| m["title"].as_str().is_some_and(|t| t.starts_with(title)))
+        {
+            return m.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("{}: no message titled {title}", d.backend);
+}
+
+/// 预约 over HTTP: slots at the nearest halls, a booking with its code and
+/// QR (a double tap books once), the rules' refusals in Chinese with stable
+/// types, moving and cancelling, another person's booking not found, the
+/// hall closing a day (the holder moved first and told), reminders in the
+/// inbox once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appointments_from_slots_to_reminders() {
+    each_backend(async |d: CentreDaemon| {
+        let item = "crj-gasl-440100";
+        let tomorrow = (time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8))
+            + time::Duration::days(1))
+        .date();
+        let from = format!("{tomorrow}");
+        let slots_url = |q: &str| d.url(&format!("/api/v1/items/{item}/slots?{q}"));
+        // Nearest halls to a point in 天河 first, with distances.
+        let (status, listing, _) = call(
+            Method::GET,
+            slots_url(&format!("from={from}&days=14&lat=23.13&lng=113.33")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{listing}");
+        let halls = listing["halls"].as_array().unwrap();
+        assert!(!halls.is_empty() && halls.len() <= 3, "{listing}");
+        let distances: Vec<f64> = halls
+            .iter()
+            .map(|h| h["distance_m"].as_f64().unwrap())
+            .collect();
+        assert!(
+            distances.windows(2).all(|w| w[0] <= w[1]),
+            "nearest first: {distances:?}"
+        );
+        let hall = halls[0]["hall_id"].as_str().unwrap().to_owned();
+        let open_slots: Vec<String> = halls[0]["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|day| day["state"] == "open")
+            .flat_map(|day| day["slots"].as_array().unwrap().iter())
+            .filter(|s| s["left"].as_u64().unwrap() > 0)
+            .map(|s| s["start"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(open_slots.len() >= 3, "{listing}");
+        assert!(
+            halls[0]["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|day| !day["label"].as_str().unwrap().is_empty())
+        );
+
+        // Bad input: each a Chinese problem with a stable type, nothing written.
+        let too_many = call(Method::GET, slots_url("days=40"), None, None).await;
+        assert_problem("days over the limit", &too_many, 400, "invalid-parameter");
+        let past = call(Method::GET, slots_url("from=2020-01-01"), None, None).await;
+        assert_problem("a past date", &past, 400, "invalid-request");
+        assert_eq!(past.1["code"], "err-booking-date-in-past");
+        assert!(
+            past.1["detail"].as_str().unwrap().contains("已过"),
+            "{}",
+            past.1
+        );
+        let not_bookable = call(
+            Method::GET,
+            d.url("/api/v1/items/gjj-jcmx-440100/slots"),
+            None,
+            None,
+        )
+        .await;
+        assert_problem(
+            "not a booked service",
+            &not_bookable,
+            400,
+            "invalid-request",
+        );
+        let far_hall = call(Method::GET, slots_url("hall=hall-440300"), None, None).await;
+        assert_problem("a hall of another city", &far_hall, 400, "invalid-request");
+        assert_eq!(far_hall.1["code"], "err-booking-hall-does-not-book");
+
+        let url = d.url("/api/v1/me/appointments");
+        let body = json!({"item_id": item, "hall_id": hall, "start": open_slots[0]});
+        let bob = login(&d, BOB).await;
+        let l1 = call(Method::POST, &url, Some(&bob), Some(body.clone())).await;
+        assert_problem("L1 cannot book", &l1, 403, "step-up-required");
+        assert_eq!(l1.1["level"], "L2");
+        let alice = login(&d, ALICE).await;
+        let book = |body: Value, key: &'static str| {
+            let url = url.clone();
+            let alice = alice.clone();
+            async move {
+                let response = reqwest::Client::new()
+                    .post(url)
+                    .bearer_auth(alice)
+                    .header("Idempotency-Key", key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+        // A double tap: two requests with one key at once book once.
+        let (first, second) =
+            tokio::join!(book(body.clone(), "tap-1"), book(body.clone(), "tap-1"));
+        assert_eq!((first.0, second.0), (201, 201), "{} {}", first.1, second.1);
+        assert_eq!(first.1["id"], second.1["id"], "a double tap books once");
+        let booked = first.1;
+        assert_eq!(booked["status"], "booked");
+        assert_eq!(booked["status_label"], "已预约");
+        let code = booked["check_in_code"].as_str().unwrap();
+        assert_eq!(code.len(), 8);
+        assert!(
+            booked["check_in_qr_svg"]
+                .as_str()
+                .unwrap()
+                .starts_with("<?xml")
+        );
+        assert!(!booked["notes"].as_str().unwrap().is_empty());
+        let id = booked["id"].as_str().unwrap().to_owned();
+        let again = call(
+            Method::POST,
+            &url,
+            Some(&alice),
+            Some(json!({"item_id": item, "hall_id": hall, "start": open_slots[1]})),
+        )
+        .await;
+        assert_problem(
+            "one active booking per service",
+            &again,
+            409,
+            "already-booked",
+        );
+        let reused = book(
+            json!({"item_id": item, "hall_id": hall, "start": open_slots[1]}),
+            "tap-1",
+        )
+        .await;
+        assert_eq!(
+            reused.0, 409,
+            "a key reused for another request: {}",
+            reused.1
+        );
+        let odd = call(
+            Method::POST,
+            &url,
+            Some(&alice),
+            Some(json!({"item_id": item, "hall_id": hall, "start": "tomorrow 9am"})),
+        )
+        .await;
+        assert_problem("not a time", &odd, 400, "invalid-parameter");
+        assert_eq!(odd.1["parameter"], "start");
+
+        // Listed with its code; another person cannot see, cancel or move it.
+        let (_, list, _) = call(Method::GET, &url, Some(&alice), None).await;
+        assert_eq!(list["items"][0]["id"], id.as_str());
+        assert_eq!(list["items"][0]["check_in_code"], code);
+        let one = d.url(&format!("/api/v1/me/appointments/{id}"));
+        for method in [Method::GET, Method::DELETE] {
+            let theirs = call(method.clone(), &one, Some(&bob), None).await;
+            assert_problem(
+                &format!("{method} by another person"),
+                &theirs,
+                404,
+                "not-found",
+            );
+        }
+        let moved_by_bob = call(
+            Method::POST,
+            format!("{one}/reschedule"),
+            Some(&bob),
+            Some(json!({"start": open_slots[1]})),
+        )
+        .await;
+        assert!(matches!(moved_by_bob.0, 403 | 404), "{}", moved_by_bob.1);
+
+        // Booked → a message, once.
+        let message = wait_for_message(&d, &alice, "预约成功").await;
+        assert!(
+            message["body"].as_str().unwrap().contains("往来港澳通行证"),
+            "{message}"
+        );
+        assert_eq!(message["link"], format!("/me/appointments/{id}"));
+
+        // Moved: a new code.
+        let (status, moved, _) = call(
+            Method::POST,
+            format!("{one}/reschedule"),
+            Some(&alice),
+            Some(json!({"start": open_slots[1]})),
+        )
+        .await;
+        assert_eq!(status, 200, "{moved}");
+        assert_eq!(moved["start"], open_slots[1].as_str());
+        assert_ne!(moved["check_in_code"], code, "a move gives a new code");
+
+        // The hall's side: its day lists the booking (without codes); a code
+        // of another day is not found; closing the day moves Alice first.
+        let day = &open_slots[1][..10];
+        let (status, hall_day, _) = call(
+            Method::GET,
+            d.url(&format!(
+                "/api/v1/operator/halls/{hall}/appointments?date={day}"
+            )),
+            Some(OPERATOR),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{hall_day}");
+        assert!(
+            hall_day["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["id"] == id.as_str())
+        );
+        assert!(
+            !hall_day
+                .to_string()
+                .contains(moved["check_in_code"].as_str().unwrap())
+        );
+        let check_in = call(
+            Method::POST,
+            d.url(&format!("/api/v1/operator/halls/{hall}/check-in")),
+            Some(OPERATOR),
+            Some(json!({"code": moved["check_in_code"]})),
+        )
+        .await;
+        assert_problem("not today", &check_in, 404, "not-found");
+        let user_as_hall = call(
+            Method::GET,
+            d.url(&format!("/api/v1/operator/halls/{hall}/appointments")),
+            Some(&alice),
+            None,
+        )
+        .await;
+        assert_eq!(user_as_hall.0, 401, "{}", user_as_hall.1);
+        let (status, closed, _) = call(
+            Method::POST,
+            d.url(&format!("/api/v1/operator/halls/{hall}/closures")),
+            Some(OPERATOR),
+            Some(json!({"start": open_slots[1], "family": "crj-gasl", "reason": "系统升级"})),
+        )
+        .await;
+        assert_eq!(status, 200, "{closed}");
+        assert_eq!(
+            (closed["displaced"].as_u64(), closed["moved"].as_u64()),
+            (Some(1), Some(1)),
+            "{closed}"
+        );
+        let told = wait_for_message(&d, &alice, "预约已为您调整").await;
+        assert!(
+            told["body"].as_str().unwrap().contains("系统升级"),
+            "{told}"
+        );
+        let (_, list, _) = call(Method::GET, &url, Some(&alice), None).await;
+        let active: Vec<&Value> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["status"] == "booked")
+            .collect();
+        assert_eq!(active.len(), 1, "{list}");
+        assert_eq!(active[0]["moved_from"], id.as_str());
+        let new_id = active[0]["id"].as_str().unwrap();
+        let closed_slot = call(
+            Method::POST,
+            &url,
+            Some(&alice),
+            Some(json!({"item_id": item, "hall_id": hall, "start": open_slots[1]})),
+        )
+        .await;
+        assert!(matches!(closed_slot.0, 409), "{}", closed_slot.1);
+
+        // Cancelled: the place is free again; cancelling twice answers the same.
+        let cancel_url = d.url(&format!("/api/v1/me/appointments/{new_id}"));
+        let (status, cancelled, _) = call(Method::DELETE, &cancel_url, Some(&alice), None).await;
+        assert_eq!(status, 200, "{cancelled}");
+        assert_eq!(cancelled["status"], "cancelled");
+        assert_eq!(
+            call(Method::DELETE, &cancel_url, Some(&alice), None)
+                .await
+                .1["status"],
+            "cancelled"
+        );
+
+        // In English too.
+        let english = reqwest::Client::new()
+            .get(slots_url("from=2020-01-01"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        assert!(
+            english["detail"].as_str().unwrap().contains("passed"),
+            "{english}"
+        );
+    })
+    .await;
+}
+
+/// 缴费 over HTTP: Alice's bills from the development departments, a
+/// payment made once however often it is asked (one key, one payment; a
+/// second device paying the same bill is refused), confirmed on the
+/// development provider's page, settled by its signed notification, its
+/// receipt in the wallet; a forged notification changes nothing; Bob sees
+/// none of it; an operator refunds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bills_and_payments_exactly_once() {
+    each_backend(async |d: CentreDaemon| {
+        let bob = login(&d, BOB).await;
+        let l1 = call(Method::GET, d.url("/api/v1/me/bills"), Some(&bob), None).await;
+        assert_problem("bills need L2", &l1, 403, "step-up-required");
+        let alice = login(&d, ALICE).await;
+        let (status, bills, _) = call(Method::GET, d.url("/api/v1/me/bills"), Some(&alice), None).await;
+        assert_eq!(status, 200, "{bills}");
+        let bill = bills["bills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["status"] == "unpaid")
+            .unwrap_or_else(|| panic!("an unpaid bill: {bills}"))
+            .clone();
+        assert_eq!(bill["status_label"], "待缴费");
+        assert!(bill["amount_fen"].as_i64().unwrap() > 0);
+        let pay = |key: &'static str, token: String, body: Value| {
+            let url = d.url("/api/v1/me/payments");
+            async move {
+                let mut request = reqwest::Client::new().post(url).bearer_auth(token).json(&body);
+                if !key.is_empty() {
+                    request = request.header("Idempotency-Key", key);
+                }
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            }
+        };
+        let body = json!({"bill_id": bill["id"]});
+        let no_key = pay("", alice.clone(), body.clone()).await;
+        assert_eq!(no_key.0, 400, "{}", no_key.1);
+        assert_eq!(no_key.1["parameter"], "Idempotency-Key");
+        let (first, again) = tokio::join!(pay("pay-1", alice.clone(), body.clone()), pay("pay-1", alice.clone(), body.clone()));
+        let mut answers = [first.0, again.0];
+        answers.sort_unstable();
+        assert_eq!(answers, [200, 201], "one key, one payment: {} {}", first.1, again.1);
+        assert_eq!(first.1["id"], again.1["id"]);
+        let payment = first.1;
+        assert_eq!(payment["status"], "paying", "{payment}");
+        let other_device = pay("pay-2", alice.clone(), body.clone()).await;
+        assert_eq!(other_device.0, 409, "a second payment of the bill: {}", other_device.1);
+        assert_eq!(other_device.1["code"], "err-payment-payment-in-progress");
+        let id = payment["id"].as_str().unwrap().to_owned();
+        let theirs = call(Method::GET, d.url(&format!("/api/v1/me/payments/{id}")), Some(&bob), None).await;
+        assert_problem("another person's payment", &theirs, 404, "not-found");
+
+        // A forged notification changes nothing.
+        let forged = reqwest::Client::new()
+            .post(d.url("/api/v1/payments/notify/dev"))
+            .header("content-type", "application/json")
+            .body(json!({"id": "n1", "event": "payment.succeeded", "out_trade_no": id, "order_id": "DEV1",
+                "amount_fen": payment["amount_fen"], "at": "2026-12-07T10:00:00Z"}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status().as_u16(), 403);
+        let (_, still, _) = call(Method::GET, d.url(&format!("/api/v1/me/payments/{id}")), Some(&alice), None).await;
+        assert_eq!(still["status"], "paying", "{still}");
+
+        // Confirmed on the provider's page: settled, with a receipt in the wallet.
+        let pay_url = payment["pay_url"].as_str().unwrap();
+        let order = pay_url.rsplit('/').next().unwrap();
+        let page = reqwest::get(d.url(&format!("/dev-pay/{order}"))).await.unwrap().text().await.unwrap();
+        assert!(page.contains("确认支付"), "{page}");
+        let confirm = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(d.url(&format!("/dev-pay/{order}/confirm")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(confirm.status().as_u16(), 303);
+        let mut settled = Value::Null;
+        for _ in 0..80 {
+            let (_, p, _) = call(Method::GET, d.url(&format!("/api/v1/me/payments/{id}")), Some(&alice), None).await;
+            if p["status"] == "settled" && p["wallet_entry_id"].is_string() {
+                settled = p;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        assert_eq!(settled["status_label"], "缴费成功", "{settled}");
+        assert!(settled["receipt_number"].is_string());
+        let entry = settled["wallet_entry_id"].as_str().unwrap();
+        let (_, receipt, _) = call(Method::GET, d.url(&format!("/api/v1/me/wallet/{entry}")), Some(&alice), None).await;
+        assert_eq!(receipt["type"], "payment_receipt", "{receipt}");
+        let paid_again = pay("pay-3", alice.clone(), body.clone()).await;
+        assert_eq!(paid_again.0, 409, "{}", paid_again.1);
+        let (_, list, _) = call(Method::GET, d.url("/api/v1/me/payments"), Some(&alice), None).await;
+        assert_eq!(list["items"].as_array().unwrap().iter().filter(|p| p["status"] == "settled").count(), 1);
+        let (_, bobs, _) = call(Method::GET, d.url("/api/v1/me/payments"), Some(&bob), None).await;
+        assert!(bobs["items"].as_array().unwrap().is_empty(), "{bobs}");
+
+        // An operator refunds it; every change is in the audit trail.
+        let refund = call(Method::POST, d.url(&format!("/api/v1/operator/payments/{id}/refund")), Some(OPERATOR),
+            Some(json!({"reason": "重复缴费申请退款"}))).await;
+        assert_eq!(refund.0, 200, "{}", refund.1);
+        let (status, audit, _) = call(Method::GET, d.url(&format!("/api/v1/operator/payments/{id}/audit")), Some(OPERATOR), None).await;
+        assert_eq!(status, 200, "{audit}");
+        let steps: Vec<&str> = audit["transitions"].as_array().unwrap().iter().map(|t| t["to"].as_str().unwrap()).collect();
+        assert!(steps.starts_with(&["created", "paying", "paid", "settled"]), "{steps:?}");
+        let user_refund = call(Method::POST, d.url(&format!("/api/v1/operator/payments/{id}/refund")), Some(&alice),
+            Some(json!({"reason": "x"}))).await;
+        assert_eq!(user_refund.0, 401);
+    })
+    .await;
 }

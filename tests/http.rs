@@ -797,6 +797,33 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("GET", "/api/v1/i18n/{lang}"),
         ("GET", "/api/v1/me/preferences"),
         ("PUT", "/api/v1/me/preferences"),
+        // 查询 and 证明.
+        ("GET", "/api/v1/items/{id}/record-kind"),
+        ("GET", "/api/v1/me/records"),
+        ("POST", "/api/v1/me/certificates"),
+        // 预约.
+        ("GET", "/api/v1/items/{id}/slots"),
+        ("GET", "/api/v1/me/appointments"),
+        ("POST", "/api/v1/me/appointments"),
+        ("GET", "/api/v1/me/appointments/{id}"),
+        ("DELETE", "/api/v1/me/appointments/{id}"),
+        ("POST", "/api/v1/me/appointments/{id}/reschedule"),
+        ("GET", "/api/v1/operator/halls/{hall}/appointments"),
+        ("POST", "/api/v1/operator/halls/{hall}/check-in"),
+        (
+            "POST",
+            "/api/v1/operator/halls/{hall}/appointments/{id}/no-show",
+        ),
+        ("POST", "/api/v1/operator/halls/{hall}/closures"),
+        ("POST", "/api/v1/operator/halls/{hall}/closures/reopen"),
+        // 缴费.
+        ("GET", "/api/v1/me/bills"),
+        ("GET", "/api/v1/me/payments"),
+        ("POST", "/api/v1/me/payments"),
+        ("GET", "/api/v1/me/payments/{id}"),
+        ("POST", "/api/v1/payments/notify/{provider}"),
+        ("POST", "/api/v1/operator/payments/{id}/refund"),
+        ("GET", "/api/v1/operator/payments/{id}/audit"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

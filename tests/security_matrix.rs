@@ -109,6 +109,9 @@ fn ids_in(list: &Value, skip_broadcasts: bool) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The hall the matrix books at and calls the hall's routes of.
+const HALL: &str = "hall-440100";
+
 /// Gives the owner one resource of every kind a route takes an id of.
 async fn owners_resources(d: &CentreDaemon, token: &str) -> Ids {
     let mut ids = Ids::default();
@@ -159,6 +162,69 @@ async fn owners_resources(d: &CentreDaemon, token: &str) -> Ids {
         assert!(!found.is_empty(), "{}: the owner has no {list}", d.backend);
         ids.0.extend(found.into_iter().map(|id| (prefix, id)));
     }
+    // 预约: a booking of the first free slot from tomorrow on.
+    let item = "crj-gasl-440100";
+    let tomorrow = (time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8))
+        + time::Duration::days(1))
+    .date();
+    let (status, listing, _) = call(
+        Method::GET,
+        d.url(&format!(
+            "/api/v1/items/{item}/slots?hall={HALL}&from={tomorrow}&days=14"
+        )),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{listing}");
+    let start = listing["halls"][0]["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|day| day["slots"].as_array().unwrap().iter())
+        .find(|s| s["left"].as_u64().unwrap_or(0) > 0)
+        .map(|s| s["start"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("a free slot: {listing}"));
+    let (status, booked, _) = call(
+        Method::POST,
+        d.url("/api/v1/me/appointments"),
+        Some(token),
+        Some(json!({"item_id": item, "hall_id": HALL, "start": start})),
+    )
+    .await;
+    assert_eq!(status, 201, "{}: {booked}", d.backend);
+    let booking_id = booked["id"].as_str().unwrap().to_owned();
+    ids.0.push(("/api/v1/me/appointments/", booking_id.clone()));
+    ids.0.push((
+        "/api/v1/operator/halls/hall-440100/appointments/",
+        booking_id,
+    ));
+    // 缴费: a payment of the first unpaid bill.
+    let (status, bills, _) = call(Method::GET, d.url("/api/v1/me/bills"), Some(token), None).await;
+    assert_eq!(status, 200, "{bills}");
+    let bill = bills["bills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["status"] == "unpaid")
+        .unwrap_or_else(|| panic!("an unpaid bill: {bills}"));
+    let paid = reqwest::Client::new()
+        .post(d.url("/api/v1/me/payments"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", "matrix-1")
+        .json(&json!({"bill_id": bill["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let payment_id = paid["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{paid}"))
+        .to_owned();
+    ids.0.push(("/api/v1/me/payments/", payment_id.clone()));
+    ids.0.push(("/api/v1/operator/payments/", payment_id));
     let app_id = ids.first("/api/v1/me/applications/").unwrap().to_string();
     let fb_id = ids.first("/api/v1/me/feedback/").unwrap().to_string();
     ids.0.push(("/api/v1/operator/applications/", app_id));
@@ -168,6 +234,8 @@ async fn owners_resources(d: &CentreDaemon, token: &str) -> Ids {
 
 /// The path with its parameters filled in with the owner's ids.
 fn concrete(template: &str, ids: &Ids) -> String {
+    let template = template.replace("{hall}", HALL);
+    let template = template.as_str();
     let mut path = template.to_string();
     if let Some(at) = template.find("{id}") {
         let prefix = &template[..at];
@@ -179,6 +247,7 @@ fn concrete(template: &str, ids: &Ids) -> String {
         path = path.replace("{id}", &id);
     }
     path.replace("{step}", "0")
+        .replace("{provider}", "dev")
         .replace("{query}", "%E5%85%AC%E7%A7%AF%E9%87%91")
 }
 

@@ -13,28 +13,25 @@ use yuesou::server::{Config, ConfigLayer, Daemon, DaemonError};
 /// The admin token of the test daemons.
 pub const TOKEN: &str = "test-admin-token-0123456789";
 
-/// A copy of the bundled `data/*.jsonl` and `dictionaries/` in a temporary
-/// directory, to edit while a daemon serves it.
+/// A copy of the bundled `data/` and `dictionaries/` (every file, every
+/// folder) in a temporary directory, to edit while a daemon serves it.
 pub fn copy_home() -> tempfile::TempDir {
-    let source = yuesou::bundled_root();
-    let home = tempfile::tempdir().unwrap();
-    for dir in [
-        "data",
-        "data/demo",
-        "data/wallet",
-        "data/recommend",
-        "data/messages/zh-CN",
-        "data/messages/zh-HK",
-        "data/messages/en",
-        "dictionaries",
-    ] {
-        std::fs::create_dir_all(home.path().join(dir)).unwrap();
-        for entry in std::fs::read_dir(source.join(dir)).unwrap() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                std::fs::copy(entry.path(), home.path().join(dir).join(entry.file_name())).unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
             }
         }
+    }
+    let source = yuesou::bundled_root();
+    let home = tempfile::tempdir().unwrap();
+    for dir in ["data", "dictionaries"] {
+        copy(&source.join(dir), &home.path().join(dir));
     }
     home
 }

@@ -201,6 +201,9 @@ pub struct ApplicationSummary {
     pub step_count: usize,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// When it was submitted (RFC 3339), once it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<String>,
 }
 
 /// An application in full: steps with their saved answers, the result and
@@ -224,9 +227,6 @@ pub struct Application {
     pub result: Option<BTreeMap<String, String>>,
     /// Created (RFC 3339).
     pub created_at: String,
-    /// Submitted (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub submitted_at: Option<String>,
     /// Timeline, oldest first.
     pub timeline: Vec<TimelineEvent>,
 }
@@ -310,6 +310,7 @@ impl Row {
             current_step: usize::try_from(self.current_step).unwrap_or(0),
             step_count: self.steps().len(),
             updated_at: rfc3339(self.updated_at),
+            submitted_at: self.submitted_at.map(rfc3339),
         })
     }
 }
@@ -512,7 +513,6 @@ impl Centre {
             department: row.department,
             region_code: row.region_code,
             created_at: rfc3339(row.created_at),
-            submitted_at: row.submitted_at.map(rfc3339),
             timeline,
         })
     }

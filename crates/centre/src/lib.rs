@@ -46,6 +46,7 @@ mod messages;
 pub mod notify;
 mod profile;
 mod ratelimit;
+mod real_identity;
 mod secret;
 pub mod testing;
 mod wallet;
@@ -67,9 +68,10 @@ pub use feedback::{Feedback, FeedbackKind, NewFeedback, Reply};
 pub use history::{HISTORY_CAP, History, HistoryEntry, SearchRecord};
 pub use hot::{DAY_MS, HOUR_MS, HotAction, HotBucket, HotRule, HotSighting};
 pub use identity::{DemoFaces, DemoIdentities, FaceProvider, IdentityProvider};
-pub use messages::{Message, MessageList, NewBroadcast};
+pub use messages::{Delivery, Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
 pub use profile::{ContactUpdate, PersonFacts, Profile};
+pub use real_identity::RealIdentity;
 pub use secret::{CentreKey, KEY_FILE};
 pub use wallet::{
     AcceptedLicence, AddOutcome, Checked, DEFAULT_ISSUER_NAME, DEFAULT_PUBLIC_BASE, LicenceField,
@@ -378,6 +380,19 @@ impl Centre {
             self.sweep_challenges(now_ms).await?;
         }
         Ok(())
+    }
+
+    /// A 32-byte key for another purpose (`label`: `booking-check-in` …),
+    /// derived from the server's key, so that replicas sharing the centre's
+    /// secret agree on it and nothing else needs keeping.
+    pub fn derived_key(&self, label: &str) -> [u8; 32] {
+        let hex_text = self.key.hash(&["derived-key", label]);
+        let mut out = [0u8; 32];
+        // The hash is 64 hex digits: always decodes to 32 bytes.
+        if hex::decode_to_slice(&hex_text, &mut out).is_err() {
+            tracing::error!("derived key: the keyed hash was not 64 hex digits");
+        }
+        out
     }
 
     /// The database.

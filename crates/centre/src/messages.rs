@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CentreError, Result};
 use crate::secret::new_id;
-use crate::{Centre, Said, Subject, rfc3339, text_field};
+use crate::{Centre, Said, Subject, Text, rfc3339, text_field};
 use yuesou_store::Tx;
 
 /// A message as its reader sees it.
@@ -130,6 +130,24 @@ fn message_of(row: Row) -> Message {
     }
 }
 
+/// A personal message delivered under its own id
+/// ([`Centre::deliver_message`]).
+#[derive(Debug, Clone)]
+pub struct Delivery<'a> {
+    /// The message's id (at most 64 bytes): the same id twice is one message.
+    pub id: &'a str,
+    /// The account it goes to.
+    pub account_id: &'a str,
+    /// `booking`, `payment` …
+    pub kind: &'a str,
+    /// Headline (also pushed).
+    pub title: Text,
+    /// Text.
+    pub body: Text,
+    /// Where it leads in the app.
+    pub link: Option<String>,
+}
+
 /// A personal message to store.
 pub(crate) struct Note<'a> {
     pub account_id: &'a str,
@@ -172,6 +190,50 @@ impl Centre {
         .execute(&mut **tx)
         .await?;
         Ok(id)
+    }
+
+    /// Writes a personal message under a caller-chosen id (a reminder's,
+    /// a payment event's) and pushes its headline — once: when a message
+    /// with this id exists already, nothing is written or pushed and the
+    /// answer is `false`. Deliveries that may run twice (a dispatcher whose
+    /// lease expired) stay harmless.
+    pub async fn deliver_message(&self, delivery: Delivery<'_>) -> Result<bool> {
+        let Delivery {
+            id,
+            account_id,
+            kind,
+            title,
+            body,
+            link,
+        } = delivery;
+        if id.is_empty() || id.len() > 64 {
+            return Err(CentreError::Internal(format!(
+                "message id of {} bytes",
+                id.len()
+            )));
+        }
+        let title_json = title.to_json();
+        let body_json = body.to_json();
+        let written = sqlx::query(
+            "INSERT INTO messages (id, account_id, kind, title, body, link, pinned, created_at, \
+             title_text, body_text) VALUES ($1, $2, $3, '', '', $4, 0, $5, $6, $7) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(account_id)
+        .bind(kind)
+        .bind(link)
+        .bind(self.now())
+        .bind(title_json)
+        .bind(body_json)
+        .execute(self.db.pool())
+        .await?
+        .rows_affected();
+        if written == 0 {
+            return Ok(false);
+        }
+        self.providers.push.push(account_id, &title)?;
+        Ok(true)
     }
 
     /// The subject's inbox, newest first: `(page, …)` with unread counts.

@@ -237,6 +237,7 @@ mod nearby_schema {
         themes: Vec<String>,
         /// Opening hours per weekday (`mon` … `sun`): open intervals, each
         /// `["HH:MM", "HH:MM"]`.
+        #[schema(inline)]
         hours: super::WeeklyHours,
         /// 预约 — the services booked here (item family → places per slot).
         bookings: std::collections::BTreeMap<String, u32>,

@@ -851,3 +851,68 @@ mod tests {
         );
     }
 }
+
+/// Why a filter value was refused, for the person (the daemon says it in
+/// their language) and for logs (`Display`, naming the filter, never the
+/// value).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("filter {filter}: {problem:?}")]
+pub struct FilterError {
+    /// The filter's name.
+    pub filter: String,
+    /// What is wrong.
+    pub problem: FilterProblem,
+}
+
+/// What is wrong with a filter value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterProblem {
+    /// The kind has no filter of this name.
+    Unknown,
+    /// A required filter is missing.
+    Required,
+    /// The text does not match the filter's pattern.
+    Pattern,
+    /// Not `YYYY-MM/YYYY-MM`.
+    MonthRange,
+    /// Not `YYYY-MM-DD/YYYY-MM-DD` (or not a date).
+    DateRange,
+    /// Not `YYYY`.
+    Year,
+    /// Not one of the options.
+    Choice,
+    /// Not a plate such as 粤A12345.
+    Plate,
+    /// The range ends before it starts.
+    Order,
+    /// The range spans more than this many months.
+    Span {
+        /// The longest span allowed.
+        months: u32,
+    },
+}
+
+impl FilterError {
+    pub(crate) fn new(filter: &str, problem: FilterProblem) -> FilterError {
+        FilterError {
+            filter: filter.to_owned(),
+            problem,
+        }
+    }
+}
+
+impl From<FilterError> for crate::GatewayError {
+    fn from(e: FilterError) -> crate::GatewayError {
+        crate::GatewayError::BadRequest(e.to_string())
+    }
+}
+
+/// Checks a request's filter values against `kind` exactly as the
+/// development gateway reads them (the daemon checks before asking any
+/// gateway, so a person learns what to fix in their own language).
+pub fn check_filter_values(
+    kind: &RecordKind,
+    values: &BTreeMap<String, String>,
+) -> Result<(), FilterError> {
+    crate::dev::filters::parse(kind, None, values).map(|_| ())
+}

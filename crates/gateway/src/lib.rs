@@ -27,7 +27,7 @@
 
 pub mod certificates;
 pub mod clock;
-mod dev;
+pub(crate) mod dev;
 mod error;
 mod gateway;
 pub mod hints;
@@ -53,7 +53,9 @@ pub use http::{
     Algorithm, BreakerConfig, ClientConfig, ConfigError, DepartmentConfig, GatewayConfig,
     HttpGateway, Secret,
 };
-pub use kinds::{Level, LoadError, RecordKind, RecordKinds};
+pub use kinds::{
+    FilterError, FilterProblem, Level, LoadError, RecordKind, RecordKinds, check_filter_values,
+};
 pub use model::{
     Bill, BillStatus, Bills, BillsRequest, CertificateFacts, CertificateRequest, Column,
     ColumnType, MAX_PAGE_SIZE, RecordsPage, RecordsRequest, Revocation, Revocations, ServiceRef,

@@ -140,6 +140,15 @@ pub struct ConfigLayer {
     /// codes: 64 hexadecimal digits, the same on every replica sharing a
     /// database (default: generated in `<data_dir>/secrets/centre.key`).
     pub centre_secret: Option<String>,
+    /// The department gateways' configuration file (TOML, the signed HTTP
+    /// contract of docs/INTEGRATION.md). Without one the development
+    /// gateway answers when demo data is on; otherwise no department is
+    /// connected.
+    pub gateway: Option<PathBuf>,
+    /// Where uploaded materials are kept: a directory, or `s3://bucket/prefix`
+    /// (credentials from the usual `AWS_*` environment) so that replicas
+    /// share them (default: `<data_dir>/objects`).
+    pub objects: Option<String>,
 }
 
 macro_rules! merge_fields {
@@ -159,7 +168,7 @@ impl ConfigLayer {
             search_pool, access_log, log_format, log, workers, database, demo, operator_token,
             hot_min_people, hot_window_hours, hot_refresh_ms, activity_flush_ms,
             trust_forwarded_for, feedback_per_hour, verify_per_minute, public_url,
-            centre_secret,
+            centre_secret, gateway, objects,
         )
     }
 
@@ -327,6 +336,11 @@ pub struct Config {
     /// The centre's server secret, hexadecimal (default: the key file under
     /// the data directory).
     pub centre_secret: Option<String>,
+    /// The department gateways' file (default none: the development
+    /// gateway with demo data, else none).
+    pub gateway: Option<PathBuf>,
+    /// Where materials are kept (default `<data_dir>/objects`).
+    pub objects: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -366,6 +380,8 @@ impl std::fmt::Debug for Config {
                 "centre_secret",
                 &self.centre_secret.as_ref().map(|_| "<set>"),
             )
+            .field("gateway", &self.gateway)
+            .field("objects", &self.objects.as_deref().map(redact_url))
             .finish()
     }
 }
@@ -399,6 +415,8 @@ impl Default for Config {
             verify_per_minute: 120,
             public_url: "http://127.0.0.1:8700".to_string(),
             centre_secret: None,
+            gateway: None,
+            objects: None,
         }
     }
 }
@@ -630,6 +648,8 @@ impl Config {
             )?,
             public_url: public_url(layer.public_url.clone(), addr)?,
             centre_secret: centre_secret(layer.centre_secret)?,
+            gateway: layer.gateway,
+            objects: layer.objects.filter(|o| !o.is_empty()),
         })
     }
 }

@@ -10,7 +10,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use yuesou_core::EngineOptions;
 
+use std::sync::Arc;
+
 use crate::config::Config;
+use crate::features::departments::{Departments, GatewayChoice};
 use crate::reload::ReloadTrigger;
 use crate::state::AppState;
 use crate::watch::FileWatcher;
@@ -24,6 +27,10 @@ pub enum DaemonError {
     /// Serving failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    /// A data file beside the engine's (life-stage rules, record kinds …)
+    /// could not be loaded at start-up.
+    #[error("cannot load {0}")]
+    Data(String),
     /// The message files could not be loaded at start-up.
     #[error("cannot load the message files: {0}")]
     Messages(#[from] crate::i18n::LoadError),
@@ -57,14 +64,41 @@ impl Daemon {
         let messages = crate::i18n::MessageFiles::load(
             crate::centre_setup::data_root(&options).join("messages"),
         )?;
+        let data_root = crate::centre_setup::data_root(&options);
+        let gateway = match (&config.gateway, config.demo) {
+            (Some(file), _) => GatewayChoice::Http(file.clone()),
+            (None, true) => GatewayChoice::Development,
+            (None, false) => GatewayChoice::None,
+        };
+        let departments = Arc::new(
+            Departments::load(&data_root, gateway)
+                .map_err(|e| DaemonError::Data(format!("the record data: {e}")))?,
+        );
         let centre = crate::centre_setup::open(&config, &options).await?;
+        let booking = Arc::new(
+            crate::features::booking::BookingDesk::open(&centre, &data_root)
+                .map_err(|e| DaemonError::Data(format!("the hall calendars: {e}")))?,
+        );
+        let payments = Arc::new(if config.demo {
+            crate::features::payments::PaymentsDesk::development(&config.public_url)
+                .map_err(|e| DaemonError::Data(format!("the development payment provider: {e}")))?
+        } else {
+            crate::features::payments::PaymentsDesk::none()
+        });
+        let local = listener.local_addr()?;
         let mut state = AppState::empty(&config)
             .with_messages(messages)
+            .with_departments(departments.clone())
+            .with_booking(booking.clone())
+            .with_payments(payments.clone())
             .with_centre(centre.clone())
             .with_life_stages(
-                crate::centre_setup::data_root(&options)
-                    .join("recommend")
-                    .join("life_stages.json"),
+                crate::features::recommend::life_stage_file(Some(
+                    crate::centre_setup::data_root(&options)
+                        .join("recommend")
+                        .join("life_stages.json"),
+                ))
+                .map_err(|e| DaemonError::Data(format!("the life-stage rules: {e}")))?,
             );
         let reloader = state.start_reloader(options.clone());
         let (stop, stopped) = watch::channel(false);
@@ -100,7 +134,37 @@ impl Daemon {
             let _ = drain(stop, server, config.shutdown_timeout).await;
             return Err(e.into());
         }
+        if let Some(generation) = state.shared.slot.current() {
+            payments.install(
+                &centre,
+                departments.clone(),
+                crate::features::payments::item_infos(&generation.engine),
+                &format!("http://{local}/api/v1/payments/notify/dev"),
+                &config.public_url,
+            );
+        }
+        let (stop_payments, payments_stopped) = watch::channel(false);
+        let payments_task = tokio::spawn(payments.run(centre.clone(), payments_stopped));
         state.set_centre_ready();
+        // 预约 reminders: delivered once, whichever replica claims them.
+        let (stop_reminders, reminders_stopped) = watch::channel(false);
+        let reminders_task = {
+            let shared = state.shared.clone();
+            let names: Arc<dyn Fn(&str) -> Option<(String, String)> + Send + Sync> =
+                Arc::new(move |key: &str| {
+                    let (item, hall) = key.split_once('\n')?;
+                    let generation = shared.slot.current()?;
+                    let title = generation.engine.item(item)?.title.clone();
+                    let hall = generation.engine.halls().iter().find(|h| h.id == hall)?;
+                    Some((title, format!("{}（{}）", hall.name, hall.address)))
+                });
+            let notifier = Arc::new(crate::features::booking::InboxNotifier::new(
+                centre.clone(),
+                names,
+            ));
+            let replica = format!("replica-{}", std::process::id());
+            tokio::spawn(booking.run(notifier, replica, reminders_stopped))
+        };
         // History and hot searches: written in batches until shutdown.
         let (stop_activity, activity_stopped) = watch::channel(false);
         let activity_task = state.activity().cloned().map(|activity| {
@@ -143,6 +207,10 @@ impl Daemon {
         if let Some(task) = activity_task {
             let _ = task.await;
         }
+        let _ = stop_reminders.send(true);
+        let _ = reminders_task.await;
+        let _ = stop_payments.send(true);
+        let _ = payments_task.await;
         centre.db().close().await;
         result
     }

@@ -142,7 +142,17 @@ pub fn router(state: AppState) -> Router {
     if let Some(cors) = cors_layer(&state.settings.cors_origins) {
         router = router.layer(cors);
     }
-    router.with_state(state)
+    // The development payment provider's confirmation page (demo mode).
+    let dev_pay = state
+        .payments
+        .as_ref()
+        .and_then(|p| p.dev().cloned())
+        .map(yuesou_payments::provider::page::router);
+    let router = router.with_state(state);
+    match dev_pay {
+        Some(page) => router.merge(page),
+        None => router,
+    }
 }
 
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {

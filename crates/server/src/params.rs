@@ -71,6 +71,35 @@ impl Params {
         Ok(Params { values })
     }
 
+    /// Parses a raw query string accepting any name (the allowed ones
+    /// depend on a value: check them with [`Params::only`]).
+    pub fn parse_any(raw: Option<&str>) -> Result<Self, Problem> {
+        let mut names = Vec::new();
+        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+            names.push(decode(name, "parameter name")?);
+        }
+        Params::parse(raw, &names)
+    }
+
+    /// Refuses a parameter not among `allowed`.
+    pub fn only<S: AsRef<str>>(&self, allowed: &[S]) -> Result<(), Problem> {
+        match self
+            .values
+            .keys()
+            .find(|n| !allowed.iter().any(|a| a.as_ref() == n.as_str()))
+        {
+            Some(name) => {
+                let accepted: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
+                Err(Problem::invalid_parameter(
+                    name,
+                    Text::new("err-param-unknown").arg("accepted", accepted.join(", ")),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The value of a typed (number, boolean, choice) parameter: absent is
     /// `None`, but an empty value is not a number, boolean or choice (as
     /// the OpenAPI document says).

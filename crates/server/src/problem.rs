@@ -92,11 +92,34 @@ pub enum ProblemKind {
     /// The issuer revoked this licence: it cannot be added or presented
     /// (409).
     LicenceRevoked,
+    /// A department cannot answer now — down, slow, throttling, or not
+    /// connected; see `Retry-After` when known (503). Other services keep
+    /// working.
+    DepartmentUnavailable,
+    /// A department's answer broke the contract (502).
+    DepartmentError,
+    /// 预约: no place is left in this slot (409).
+    SlotFull,
+    /// 预约: the hall closed this slot (409).
+    SlotClosed,
+    /// 预约: the account holds an active booking of this service (409).
+    AlreadyBooked,
+    /// 预约: booking is suspended after no-shows; the detail says until
+    /// when (403).
+    BookingSuspended,
+    /// 预约: too late to cancel or move the booking (409).
+    TooLateToChange,
+    /// 缴费: the payment cannot be made as asked — an amount outside the
+    /// payee's range, a department's refusal, an idempotency key of
+    /// another payment (422).
+    PaymentRejected,
+    /// 缴费: the item's department takes no payments online (501).
+    NotPayableOnline,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 33] = [
+    pub const ALL: [ProblemKind; 42] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -130,6 +153,15 @@ impl ProblemKind {
         ProblemKind::PresentationNotForVerifier,
         ProblemKind::PresentationReplayed,
         ProblemKind::LicenceRevoked,
+        ProblemKind::DepartmentUnavailable,
+        ProblemKind::DepartmentError,
+        ProblemKind::SlotFull,
+        ProblemKind::SlotClosed,
+        ProblemKind::AlreadyBooked,
+        ProblemKind::BookingSuspended,
+        ProblemKind::TooLateToChange,
+        ProblemKind::PaymentRejected,
+        ProblemKind::NotPayableOnline,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -168,6 +200,15 @@ impl ProblemKind {
             ProblemKind::PresentationNotForVerifier => "presentation-not-for-verifier",
             ProblemKind::PresentationReplayed => "presentation-replayed",
             ProblemKind::LicenceRevoked => "licence-revoked",
+            ProblemKind::DepartmentUnavailable => "department-unavailable",
+            ProblemKind::DepartmentError => "department-error",
+            ProblemKind::SlotFull => "slot-full",
+            ProblemKind::SlotClosed => "slot-closed",
+            ProblemKind::AlreadyBooked => "already-booked",
+            ProblemKind::BookingSuspended => "booking-suspended",
+            ProblemKind::TooLateToChange => "too-late-to-change",
+            ProblemKind::PaymentRejected => "payment-rejected",
+            ProblemKind::NotPayableOnline => "not-payable-online",
         }
     }
 
@@ -202,7 +243,17 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ProblemKind::ReloadFailed | ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ProblemKind::NotReady | ProblemKind::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ProblemKind::NotReady | ProblemKind::Timeout | ProblemKind::DepartmentUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ProblemKind::DepartmentError => StatusCode::BAD_GATEWAY,
+            ProblemKind::SlotFull
+            | ProblemKind::SlotClosed
+            | ProblemKind::AlreadyBooked
+            | ProblemKind::TooLateToChange => StatusCode::CONFLICT,
+            ProblemKind::BookingSuspended => StatusCode::FORBIDDEN,
+            ProblemKind::PaymentRejected => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::NotPayableOnline => StatusCode::NOT_IMPLEMENTED,
         }
     }
 

@@ -23,8 +23,14 @@ pub struct AppState {
     pub(crate) activity: Option<Arc<crate::features::activity::Activity>>,
     /// The life-stage rules of recommendations.
     pub(crate) life_stages: Arc<crate::features::recommend::LifeStageFile>,
+    /// The departments (查询, 证明, bills), when connected.
+    pub(crate) departments: Option<Arc<crate::features::departments::Departments>>,
     /// The message catalogue texts are rendered from.
     pub(crate) messages: Arc<crate::i18n::MessageFiles>,
+    /// 预约 — the booking desk (with the centre).
+    pub(crate) booking: Option<Arc<crate::features::booking::BookingDesk>>,
+    /// 缴费 — payments (with the centre).
+    pub(crate) payments: Option<Arc<crate::features::payments::PaymentsDesk>>,
 }
 
 impl AppState {
@@ -57,8 +63,14 @@ impl AppState {
             reloader: None,
             centre: None,
             activity: None,
-            life_stages: Arc::new(crate::features::recommend::LifeStageFile::new(None)),
+            life_stages: Arc::new(crate::reload::data::DataFiles::fixed(
+                "life-stage rules",
+                crate::features::recommend::LifeStages::default(),
+            )),
             messages: Arc::new(crate::i18n::MessageFiles::none()),
+            departments: None,
+            booking: None,
+            payments: None,
         }
     }
 
@@ -73,10 +85,10 @@ impl AppState {
         self
     }
 
-    /// This state with the life-stage rules of recommendations read from
-    /// `path` (re-read when the file changes).
-    pub fn with_life_stages(mut self, path: std::path::PathBuf) -> Self {
-        self.life_stages = Arc::new(crate::features::recommend::LifeStageFile::new(Some(path)));
+    /// This state with the life-stage rules of recommendations (re-read
+    /// when the file changes).
+    pub fn with_life_stages(mut self, rules: crate::features::recommend::LifeStageFile) -> Self {
+        self.life_stages = Arc::new(rules);
         self
     }
 
@@ -84,6 +96,27 @@ impl AppState {
     /// (without, texts answer as their message ids).
     pub fn with_messages(mut self, messages: crate::i18n::MessageFiles) -> Self {
         self.messages = Arc::new(messages);
+        self
+    }
+
+    /// This state taking payments through `desk` (缴费).
+    pub fn with_payments(mut self, desk: Arc<crate::features::payments::PaymentsDesk>) -> Self {
+        self.payments = Some(desk);
+        self
+    }
+
+    /// This state booking through `desk` (预约).
+    pub fn with_booking(mut self, desk: Arc<crate::features::booking::BookingDesk>) -> Self {
+        self.booking = Some(desk);
+        self
+    }
+
+    /// This state asking departments through `departments`.
+    pub fn with_departments(
+        mut self,
+        departments: Arc<crate::features::departments::Departments>,
+    ) -> Self {
+        self.departments = Some(departments);
         self
     }
 

@@ -178,6 +178,7 @@ err-hot-rule-query = A trending search must be 1 to 30 characters long, without 
 ## My licences
 
 err-not-found-licence = We could not find this licence.
+err-not-found-account = We could not find this account.
 err-licence-revoked = The issuing authority has revoked or cancelled this licence. You cannot add it or share it.
 err-unknown-licence-type = There is no such type of licence ({ $type }).
 err-licence-has-no-field = This type of licence does not have a “{ $field }” item.
@@ -223,3 +224,30 @@ err-reload-failed = The data files have errors, so the previous data is still in
 err-operator-disabled = The department interface is turned off: no department token is set.
 err-operator-token = Include the department token (Authorization: Bearer …).
 err-unknown-lang = This language is not supported. Choose from: zh-CN (Simplified Chinese), zh-HK (Traditional Chinese, Hong Kong), en (English).
+
+## Look-ups and certificates (departments)
+
+err-not-a-records-item = This service has no online look-up.
+err-not-a-certificate-item = This service does not issue certificates online.
+err-param-unknown-filter = This look-up has no such filter.
+err-filter-pattern = This is not in the right format. Check it and try again.
+err-filter-month-range = Enter months as year-month/year-month, for example 2025-01/2025-12.
+err-filter-date-range = Enter dates as year-month-day/year-month-day, for example 2025-01-01/2025-12-31.
+err-filter-year = Enter a four-digit year, for example 2025.
+err-filter-choice = Choose one of the options given.
+err-filter-plate = Enter the full plate number (for example 粤A12345).
+err-filter-order = The end cannot be before the start.
+err-filter-span = A look-up can cover at most { $months } { $months ->
+        [one] month
+       *[other] months
+    }.
+err-records-foreign-identifier = You can only look up your own records (or your organisation's, or your own vehicles').
+err-certificate-purpose = Choose what the certificate is for: { $choices }
+err-idempotency-key = An idempotency key may only use letters, digits and . _ : -, at most 64 characters.
+err-department-unavailable = The department's system cannot be reached right now. Please try again later. Other services are not affected.
+err-department-busy = The department's system is busy. Please try again later.
+err-department-not-connected = This service is not yet connected to the department's system, so it cannot be done online.
+err-department-error = The department's system sent back something wrong. We have recorded it; please try again later.
+err-department-refused = The department could not do this. Check your details or ask the department.
+err-department-not-found = The department found nothing matching.
+err-department-bad-request = The department cannot accept this request. Check what you entered.

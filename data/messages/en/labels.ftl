@@ -34,3 +34,11 @@ sms-code = [Yuesou] Your { $purpose ->
         [login] sign-in code
        *[other] verification code
     } is { $code }. It expires in 5 minutes. Do not share it with anyone.
+
+## Licence status
+
+licence-valid = Valid
+licence-expiring = Expiring soon
+licence-expired = Expired
+licence-revoked = Revoked
+licence-no-expiry = No expiry

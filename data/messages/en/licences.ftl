@@ -316,3 +316,18 @@ licence-field-overseas-chinese-certificate-purpose = Purpose
 licence-field-overseas-chinese-certificate-authority = Issued by
 licence-field-overseas-chinese-certificate-issued-on = Date of issue
 licence-field-overseas-chinese-certificate-expires-on = Valid until
+
+## Payment receipt
+
+licence-type-payment-receipt = Electronic Payment Receipt
+licence-field-payment-receipt-holder-name = Payer
+licence-field-payment-receipt-holder = Payer's ID number
+licence-field-payment-receipt-number = Receipt number
+licence-field-payment-receipt-item = Service
+licence-field-payment-receipt-payee = Payee
+licence-field-payment-receipt-account = Account paid
+licence-field-payment-receipt-period = Period
+licence-field-payment-receipt-amount = Amount (CNY)
+licence-field-payment-receipt-paid-at = Paid at
+licence-field-payment-receipt-authority = Issued by
+licence-field-payment-receipt-issued-on = Date of issue

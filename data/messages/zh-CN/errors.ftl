@@ -133,6 +133,7 @@ err-hot-rule-query = 热搜词应为 1 到 30 个字，不含控制字符。
 ## 我的证照
 
 err-not-found-licence = 没有找到这张证照。
+err-not-found-account = 没有找到这个账户。
 err-licence-revoked = 这张证照已被发证机关吊销或注销，不能添加或出示。
 err-unknown-licence-type = 没有这种证照类型（{ $type }）。
 err-licence-has-no-field = 这种证照没有“{ $field }”这一项。
@@ -169,3 +170,27 @@ err-reload-failed = 数据文件有错误，仍使用原来的数据：{ $reason
 err-operator-disabled = 部门接口未开启：未配置部门令牌。
 err-operator-token = 请附上部门令牌（Authorization: Bearer …）。
 err-unknown-lang = 不支持这种语言。可选：zh-CN（简体中文）、zh-HK（繁體中文）、en（English）。
+
+## 查询与证明（部门接口）
+
+err-not-a-records-item = 这个事项不提供在线查询。
+err-not-a-certificate-item = 这个事项不提供在线开具证明。
+err-param-unknown-filter = 这项查询没有这个筛选条件。
+err-filter-pattern = 格式不正确，请核对后重新填写。
+err-filter-month-range = 请按“年-月/年-月”填写，例如 2025-01/2025-12。
+err-filter-date-range = 请按“年-月-日/年-月-日”填写，例如 2025-01-01/2025-12-31。
+err-filter-year = 请填写四位数的年份，例如 2025。
+err-filter-choice = 请从给出的选项中选择。
+err-filter-plate = 请填写完整的车牌号码，例如 粤A12345。
+err-filter-order = 结束时间不能早于开始时间。
+err-filter-span = 查询时间跨度最长 { $months } 个月。
+err-records-foreign-identifier = 只能查询本人（或本单位、本人车辆）的信息。
+err-certificate-purpose = 请选择证明的用途：{ $choices }
+err-idempotency-key = 幂等键只能使用字母、数字和 . _ : -，最多 64 个字符。
+err-department-unavailable = 办理部门的系统暂时无法访问，请稍后再试。其他服务不受影响。
+err-department-busy = 办理部门的系统繁忙，请稍后再试。
+err-department-not-connected = 这项服务暂未接入部门系统，暂不支持在线办理。
+err-department-error = 办理部门返回的信息有误，我们已记录，请稍后再试。
+err-department-refused = 办理部门未能办理这项请求，请核对信息或咨询办理部门。
+err-department-not-found = 办理部门没有找到相关信息。
+err-department-bad-request = 办理部门无法受理这项请求，请核对填写的内容。

@@ -34,3 +34,11 @@ sms-code = 【粤搜】您的{ $purpose ->
         [login] 登录
        *[other] {""}
     }验证码是 { $code }，5 分钟内有效。请勿告诉他人。
+
+## 证照状态
+
+licence-valid = 有效
+licence-expiring = 即将到期
+licence-expired = 已过期
+licence-revoked = 已吊销
+licence-no-expiry = 长期

@@ -316,3 +316,18 @@ licence-field-overseas-chinese-certificate-purpose = 用途
 licence-field-overseas-chinese-certificate-authority = 出具单位
 licence-field-overseas-chinese-certificate-issued-on = 出具日期
 licence-field-overseas-chinese-certificate-expires-on = 有效期至
+
+## 电子缴费票据
+
+licence-type-payment-receipt = 电子缴费票据
+licence-field-payment-receipt-holder-name = 缴款人
+licence-field-payment-receipt-holder = 缴款人证件号码
+licence-field-payment-receipt-number = 票据号码
+licence-field-payment-receipt-item = 缴费项目
+licence-field-payment-receipt-payee = 收款单位
+licence-field-payment-receipt-account = 缴费账号
+licence-field-payment-receipt-period = 所属期间
+licence-field-payment-receipt-amount = 金额（元）
+licence-field-payment-receipt-paid-at = 缴费时间
+licence-field-payment-receipt-authority = 开票单位
+licence-field-payment-receipt-issued-on = 开票日期

@@ -133,6 +133,7 @@ err-hot-rule-query = 熱門搜尋字詞應為 1 至 30 個字，不含控制字�
 ## 我的證照
 
 err-not-found-licence = 找不到這張證照。
+err-not-found-account = 找不到這個賬戶。
 err-licence-revoked = 這張證照已被發證機關吊銷或註銷，不能加入或出示。
 err-unknown-licence-type = 沒有這種證照類型（{ $type }）。
 err-licence-has-no-field = 這種證照沒有「{ $field }」這一項。
@@ -169,3 +170,27 @@ err-reload-failed = 資料檔案有錯誤，仍沿用原來的資料：{ $reason
 err-operator-disabled = 部門介面未啟用：未設定部門令牌。
 err-operator-token = 請附上部門令牌（Authorization: Bearer …）。
 err-unknown-lang = 不支援這種語言。可選：zh-CN（簡體中文）、zh-HK（繁體中文）、en（English）。
+
+## 查詢與證明（部門介面）
+
+err-not-a-records-item = 這個事項不提供網上查詢。
+err-not-a-certificate-item = 這個事項不提供網上開具證明。
+err-param-unknown-filter = 這項查詢沒有這個篩選條件。
+err-filter-pattern = 格式不正確，請核對後重新填寫。
+err-filter-month-range = 請按「年-月/年-月」填寫，例如 2025-01/2025-12。
+err-filter-date-range = 請按「年-月-日/年-月-日」填寫，例如 2025-01-01/2025-12-31。
+err-filter-year = 請填寫四位數字的年份，例如 2025。
+err-filter-choice = 請從提供的選項中選擇。
+err-filter-plate = 請填寫完整的車牌號碼，例如 粵A12345。
+err-filter-order = 結束時間不能早於開始時間。
+err-filter-span = 查詢時段最長 { $months } 個月。
+err-records-foreign-identifier = 只能查詢本人（或本單位、本人車輛）的資料。
+err-certificate-purpose = 請選擇證明的用途：{ $choices }
+err-idempotency-key = 冪等鍵只能使用字母、數字及 . _ : -，最多 64 個字元。
+err-department-unavailable = 辦理部門的系統暫時無法連接，請稍後再試。其他服務不受影響。
+err-department-busy = 辦理部門的系統繁忙，請稍後再試。
+err-department-not-connected = 這項服務暫未接入部門系統，暫不支援網上辦理。
+err-department-error = 辦理部門傳回的資料有誤，我們已記錄，請稍後再試。
+err-department-refused = 辦理部門未能處理這項要求，請核對資料或向辦理部門查詢。
+err-department-not-found = 辦理部門沒有找到相關資料。
+err-department-bad-request = 辦理部門無法受理這項要求，請核對填寫的內容。

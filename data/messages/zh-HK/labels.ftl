@@ -34,3 +34,11 @@ sms-code = 【粵搜】您的{ $purpose ->
         [login] 登入
        *[other] {""}
     }驗證碼為 { $code }，5 分鐘內有效。請勿向他人透露。
+
+## 證照狀態
+
+licence-valid = 有效
+licence-expiring = 即將到期
+licence-expired = 已過期
+licence-revoked = 已吊銷
+licence-no-expiry = 長期有效

@@ -316,3 +316,18 @@ licence-field-overseas-chinese-certificate-purpose = 用途
 licence-field-overseas-chinese-certificate-authority = 出具單位
 licence-field-overseas-chinese-certificate-issued-on = 出具日期
 licence-field-overseas-chinese-certificate-expires-on = 有效期至
+
+## 電子繳費票據
+
+licence-type-payment-receipt = 電子繳費票據
+licence-field-payment-receipt-holder-name = 繳款人
+licence-field-payment-receipt-holder = 繳款人證件號碼
+licence-field-payment-receipt-number = 票據號碼
+licence-field-payment-receipt-item = 繳費項目
+licence-field-payment-receipt-payee = 收款單位
+licence-field-payment-receipt-account = 繳費賬號
+licence-field-payment-receipt-period = 所屬期間
+licence-field-payment-receipt-amount = 金額（元）
+licence-field-payment-receipt-paid-at = 繳費時間
+licence-field-payment-receipt-authority = 開票單位
+licence-field-payment-receipt-issued-on = 開票日期

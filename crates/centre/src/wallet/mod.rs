@@ -17,6 +17,7 @@
 //! Licence types, issuers, keys and the token format live in
 //! `yuesou-wallet`; this module is what ties them to a person.
 
+mod issue;
 mod present;
 mod revoke;
 mod verify;
@@ -35,7 +36,7 @@ use yuesou_wallet::{
 };
 
 use crate::error::{CentreError, Result};
-use crate::secret::new_id;
+pub(crate) use crate::secret::new_id;
 use crate::{AccountKind, Centre, Level, Subject, audit, rfc3339};
 use yuesou_messages::Text;
 

@@ -171,7 +171,11 @@ impl Centre {
                 Text::new("err-ascii-token").arg("max", MAX_AUDIENCE),
             ));
         }
-        if fields.len() > 16 || fields.iter().any(|f| f.is_empty() || f.len() > 32) {
+        if fields.len() > 16
+            || fields
+                .iter()
+                .any(|f| f.is_empty() || f.len() > 32 || !f.bytes().all(|b| b.is_ascii_graphic()))
+        {
             return Err(CentreError::invalid(
                 "fields",
                 Text::new("err-field-names").arg("max", 16),

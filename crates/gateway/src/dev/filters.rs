@@ -10,9 +10,9 @@ use serde_json::Value;
 use time::{Date, Duration};
 
 use super::values::Row;
-use crate::GatewayError;
 use crate::clock::{add_months, parse_date, parse_month};
 use crate::hints::Gen;
+use crate::kinds::{FilterError, FilterProblem};
 use crate::kinds::{FilterType, RecordKind};
 use crate::model::ColumnType;
 
@@ -50,19 +50,15 @@ pub(crate) struct Filters {
     pub(crate) given: BTreeMap<String, String>,
 }
 
-fn bad(reason: String) -> GatewayError {
-    GatewayError::BadRequest(reason)
-}
-
 /// Checks every filter value of a request and sorts them into
 /// restrictions and lookup keys.
 pub(crate) fn parse(
     kind: &RecordKind,
     family: Option<&str>,
     values: &BTreeMap<String, String>,
-) -> Result<Filters, GatewayError> {
+) -> Result<Filters, FilterError> {
     if let Some(name) = values.keys().find(|n| kind.filter(n).is_none()) {
-        return Err(bad(format!("kind {} has no filter {name}", kind.code)));
+        return Err(FilterError::new(name, FilterProblem::Unknown));
     }
     let mut out = Filters::default();
     for filter in &kind.filters {
@@ -70,19 +66,19 @@ pub(crate) fn parse(
         let value = values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
         let Some(value) = value else {
             if filter.required {
-                return Err(bad(format!("filter {name} is required")));
+                return Err(FilterError::new(name, FilterProblem::Required));
             }
             continue;
         };
         if !filter.matches_pattern(value) {
-            return Err(bad(format!("filter {name} does not match its pattern")));
+            return Err(FilterError::new(name, FilterProblem::Pattern));
         }
         out.given.insert(name.to_owned(), value.to_owned());
         let column = kind.is_restriction(name).then(|| name.to_owned());
         let restriction = match filter.kind {
             FilterType::MonthRange => {
                 let (from, to) = split_range(value, parse_month)
-                    .ok_or_else(|| bad(format!("filter {name} takes YYYY-MM/YYYY-MM")))?;
+                    .ok_or_else(|| FilterError::new(name, FilterProblem::MonthRange))?;
                 let span = filter.max_span_months.map(|m| m as i32);
                 let (from, to) = match (from, to, span) {
                     (Some(a), None, Some(m)) => (Some(a), Some(a + m - 1)),
@@ -90,34 +86,40 @@ pub(crate) fn parse(
                     other => (other.0, other.1),
                 };
                 if from.zip(to).is_some_and(|(a, b)| a > b) {
-                    return Err(bad(format!(
-                        "filter {name}: the range ends before it starts"
-                    )));
+                    return Err(FilterError::new(name, FilterProblem::Order));
                 }
                 if let (Some(a), Some(b), Some(m)) = (from, to, span)
                     && b - a + 1 > m
                 {
-                    return Err(bad(format!("filter {name} spans more than {m} months")));
+                    return Err(FilterError::new(
+                        name,
+                        FilterProblem::Span {
+                            months: m.unsigned_abs(),
+                        },
+                    ));
                 }
                 column.map(|column| Restriction::Months { column, from, to })
             }
             FilterType::DateRange => {
                 let (mut from, mut to) = split_range(value, parse_date)
-                    .ok_or_else(|| bad(format!("filter {name} takes YYYY-MM-DD/YYYY-MM-DD")))?;
+                    .ok_or_else(|| FilterError::new(name, FilterProblem::DateRange))?;
                 if let Some(m) = filter.max_span_months.map(|m| m as i32) {
                     match (from, to) {
                         (Some(a), None) => to = Some(add_months(a, m) - Duration::days(1)),
                         (None, Some(b)) => from = Some(add_months(b, -m) + Duration::days(1)),
                         (Some(a), Some(b)) if b >= add_months(a, m) => {
-                            return Err(bad(format!("filter {name} spans more than {m} months")));
+                            return Err(FilterError::new(
+                                name,
+                                FilterProblem::Span {
+                                    months: m.unsigned_abs(),
+                                },
+                            ));
                         }
                         _ => {}
                     }
                 }
                 if from.zip(to).is_some_and(|(a, b)| a > b) {
-                    return Err(bad(format!(
-                        "filter {name}: the range ends before it starts"
-                    )));
+                    return Err(FilterError::new(name, FilterProblem::Order));
                 }
                 column.map(|column| Restriction::Dates { column, from, to })
             }
@@ -125,12 +127,12 @@ pub(crate) fn parse(
                 let year = (value.len() == 4 && value.bytes().all(|c| c.is_ascii_digit()))
                     .then(|| value.parse::<i32>().ok())
                     .flatten()
-                    .ok_or_else(|| bad(format!("filter {name} takes YYYY")))?;
+                    .ok_or_else(|| FilterError::new(name, FilterProblem::Year))?;
                 column.map(|column| Restriction::Year { column, year })
             }
             FilterType::Choice => {
                 if !filter.options().iter().any(|o| o == value) {
-                    return Err(bad(format!("filter {name} is not one of its options")));
+                    return Err(FilterError::new(name, FilterProblem::Choice));
                 }
                 match column {
                     // 全部 (when a kind offers it) restricts nothing.
@@ -157,9 +159,7 @@ pub(crate) fn parse(
             },
             FilterType::Plate => {
                 if !looks_like_plate(value) {
-                    return Err(bad(format!(
-                        "filter {name} is not a plate such as 粤A12345"
-                    )));
+                    return Err(FilterError::new(name, FilterProblem::Plate));
                 }
                 out.keys.insert(name.to_owned(), value.to_owned());
                 None
@@ -173,7 +173,7 @@ pub(crate) fn parse(
             kind.column_hint(&column.name, family).map(|h| &h.generator)
             && out.given.get(name).is_some_and(|v| parse_date(v).is_none())
         {
-            return Err(bad(format!("filter {name} must be a date YYYY-MM-DD")));
+            return Err(FilterError::new(name, FilterProblem::DateRange));
         }
     }
     Ok(out)

@@ -27,7 +27,7 @@
 //! ```
 
 mod bills;
-mod filters;
+pub(crate) mod filters;
 mod ledger;
 mod records;
 mod rng;

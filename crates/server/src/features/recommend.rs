@@ -17,8 +17,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,6 +26,7 @@ use yuesou_core::{Engine, LocationInput, SearchRequest, ServiceItem};
 
 use crate::features::activity::HotEntry;
 use crate::i18n::Text;
+use crate::reload::data::DataFiles;
 
 /// Popular services offered where the person is, considered.
 const POPULAR_NEARBY: usize = 10;
@@ -183,39 +182,17 @@ pub struct LifeStages {
     pub away_from_household: Option<AwayRule>,
 }
 
-/// The rules file, re-read when its modification time changes.
-#[derive(Debug)]
-pub struct LifeStageFile {
-    path: Option<PathBuf>,
-    loaded: Mutex<(Option<SystemTime>, std::sync::Arc<LifeStages>)>,
-}
+/// The rules file, re-read when it changes (none: no life-stage
+/// recommendations).
+pub type LifeStageFile = DataFiles<LifeStages, String>;
 
-impl LifeStageFile {
-    /// The rules at `path` (none: no life-stage recommendations).
-    pub fn new(path: Option<PathBuf>) -> LifeStageFile {
-        LifeStageFile {
-            path,
-            loaded: Mutex::new((None, std::sync::Arc::default())),
-        }
-    }
-
-    /// The rules now; a file that fails to parse keeps the last good rules.
-    pub fn current(&self) -> std::sync::Arc<LifeStages> {
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(path) = &self.path else {
-            return loaded.1.clone();
-        };
-        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        if modified.is_some() && modified != loaded.0 {
-            match read_rules(path) {
-                Ok(rules) => *loaded = (modified, std::sync::Arc::new(rules)),
-                Err(e) => {
-                    tracing::error!(file = %path.display(), error = %e, "life-stage rules not reloaded");
-                    loaded.0 = modified;
-                }
-            }
-        }
-        loaded.1.clone()
+/// The rules at `path`; a file that fails to parse is an error.
+pub fn life_stage_file(path: Option<PathBuf>) -> Result<LifeStageFile, String> {
+    match path {
+        None => Ok(DataFiles::fixed("life-stage rules", LifeStages::default())),
+        Some(path) => DataFiles::load("life-stage rules", vec![path.clone()], move || {
+            read_rules(&path)
+        }),
     }
 }
 

@@ -12,8 +12,7 @@
 //! [`AppState::say`].
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -21,10 +20,8 @@ use axum::http::request::Parts;
 pub use yuesou_messages::catalogue::{Lang, LoadError, Messages};
 pub use yuesou_messages::{Arg, Text};
 
+use crate::reload::data::DataFiles;
 use crate::state::AppState;
-
-/// How often at most the message files are looked at for changes.
-const CHECK_EVERY: Duration = Duration::from_secs(2);
 
 /// The language a request is answered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,91 +47,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ReaderLang {
     }
 }
 
-/// The message files, re-read when they change.
+/// The message files, re-read when they change (none: texts render as
+/// their ids, for embedding without data).
 #[derive(Debug)]
-pub struct MessageFiles {
-    dir: Option<PathBuf>,
-    loaded: Mutex<Loaded>,
-}
-
-#[derive(Debug)]
-struct Loaded {
-    checked: Instant,
-    fingerprint: Vec<(PathBuf, Option<SystemTime>, u64)>,
-    messages: Option<Arc<Messages>>,
-}
+pub struct MessageFiles(Option<DataFiles<Messages, LoadError>>);
 
 impl MessageFiles {
-    /// No catalogue: texts render as their ids (embedding without data).
+    /// No catalogue: texts render as their ids.
     pub fn none() -> MessageFiles {
-        MessageFiles {
-            dir: None,
-            loaded: Mutex::new(Loaded {
-                checked: Instant::now(),
-                fingerprint: Vec::new(),
-                messages: None,
-            }),
-        }
+        MessageFiles(None)
     }
 
     /// The catalogue in `dir`; an error names every broken file and line.
     pub fn load(dir: PathBuf) -> Result<MessageFiles, LoadError> {
-        let fingerprint = fingerprint(&dir);
-        let messages = Messages::load(&dir)?;
-        Ok(MessageFiles {
-            dir: Some(dir),
-            loaded: Mutex::new(Loaded {
-                checked: Instant::now(),
-                fingerprint,
-                messages: Some(Arc::new(messages)),
-            }),
-        })
+        let folders = Lang::ALL.iter().map(|l| dir.join(l.tag())).collect();
+        let files = DataFiles::load("message files", folders, move || Messages::load(&dir))?;
+        Ok(MessageFiles(Some(files)))
     }
 
     /// The catalogue now (re-read first when a file changed).
     pub fn current(&self) -> Option<Arc<Messages>> {
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(dir) = &self.dir else {
-            return loaded.messages.clone();
-        };
-        if loaded.checked.elapsed() >= CHECK_EVERY {
-            loaded.checked = Instant::now();
-            let now = fingerprint(dir);
-            if now != loaded.fingerprint {
-                loaded.fingerprint = now;
-                match Messages::load(dir) {
-                    Ok(messages) => {
-                        tracing::info!(dir = %dir.display(), "message files reloaded");
-                        loaded.messages = Some(Arc::new(messages));
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "message files not reloaded; the last good ones stay")
-                    }
-                }
-            }
-        }
-        loaded.messages.clone()
+        self.0.as_ref().map(DataFiles::current)
     }
-}
-
-/// Every message file with its modification time and length.
-fn fingerprint(dir: &std::path::Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
-    let mut files = Vec::new();
-    for lang in Lang::ALL {
-        let Ok(entries) = std::fs::read_dir(dir.join(lang.tag())) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let meta = entry.metadata().ok();
-            files.push((
-                entry.path(),
-                meta.as_ref().and_then(|m| m.modified().ok()),
-                meta.map_or(0, |m| m.len()),
-            ));
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Renders `text` in `lang` with `messages`, or as its id without them.

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, oneshot};
 use yuesou_core::{Engine, EngineOptions};
 
+pub(crate) mod data;
 pub(crate) mod history;
 
 pub use history::{History, ReloadOutcome, ReloadReport, ReloadTrigger};

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::routes::json_response;
 use crate::state::AppState;
+use yuesou_gateway::DepartmentGateway;
 
 /// The OpenAPI 3.1 document of this API, generated from the handlers.
 #[utoipa::path(
@@ -34,7 +35,13 @@ pub(crate) async fn openapi() -> Response {
 )]
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let current = state.shared.slot.current();
-    let body = state.metrics().encode(current.as_deref());
+    let mut body = state.metrics().encode(current.as_deref());
+    if let Some(departments) = state.departments.as_deref() {
+        let gateways = crate::features::departments::render_metrics(&departments.stats());
+        // OpenMetrics ends with `# EOF`: the gateways' families go before it.
+        let end = body.rfind("# EOF").unwrap_or(body.len());
+        body.insert_str(end, &gateways);
+    }
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

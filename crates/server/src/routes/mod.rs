@@ -5,6 +5,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod applications;
+pub(crate) mod appointments;
 pub(crate) mod auth;
 pub(crate) mod categories;
 pub(crate) mod feedback;
@@ -18,7 +19,9 @@ pub(crate) mod me;
 pub(crate) mod messages;
 pub(crate) mod meta;
 pub(crate) mod operator;
+pub(crate) mod payments;
 pub(crate) mod recommend;
+pub(crate) mod records;
 pub(crate) mod search;
 pub(crate) mod suggest;
 pub(crate) mod wallet;
@@ -105,6 +108,24 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(hot::delete_rule))
         .routes(routes!(recommend::anonymous))
         .routes(routes!(recommend::personal))
+        .routes(routes!(records::record_kind))
+        .routes(routes!(records::records))
+        .routes(routes!(records::issue_certificate))
+        .routes(routes!(appointments::slots))
+        .routes(routes!(appointments::list, appointments::book))
+        .routes(routes!(appointments::get, appointments::cancel))
+        .routes(routes!(appointments::reschedule))
+        .routes(routes!(appointments::hall_day))
+        .routes(routes!(appointments::check_in))
+        .routes(routes!(appointments::no_show))
+        .routes(routes!(appointments::close))
+        .routes(routes!(appointments::reopen))
+        .routes(routes!(payments::bills))
+        .routes(routes!(payments::list, payments::pay))
+        .routes(routes!(payments::get))
+        .routes(routes!(payments::notify))
+        .routes(routes!(payments::refund))
+        .routes(routes!(payments::audit))
 }
 
 /// The OpenAPI document of the API.

@@ -1,0 +1,73 @@
+//! 实名身份 — who an account is to a department: the verified person's
+//! name and ID number, or the organisation's name and credit code. The
+//! daemon hands it to the department gateways (查询, 证明, 缴费); it is never
+//! shown or logged (`Debug` hides it).
+
+use crate::error::Result;
+use crate::{Centre, Subject, audit};
+
+/// The verified identity of an account.
+#[derive(Clone, PartialEq, Eq)]
+pub enum RealIdentity {
+    /// A real-name verified person.
+    Person {
+        /// 姓名
+        name: String,
+        /// 公民身份号码
+        id_number: String,
+    },
+    /// An organisation (verified through its 经办人).
+    Organisation {
+        /// 名称
+        name: String,
+        /// 统一社会信用代码
+        uscc: String,
+    },
+}
+
+impl std::fmt::Debug for RealIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RealIdentity::Person { .. } => f.write_str("RealIdentity::Person(**)"),
+            RealIdentity::Organisation { .. } => f.write_str("RealIdentity::Organisation(**)"),
+        }
+    }
+}
+
+impl Centre {
+    /// The account's verified identity (none before real-name
+    /// verification).
+    pub async fn real_identity(&self, subject: &Subject) -> Result<Option<RealIdentity>> {
+        let row: Option<(
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT kind, real_name, id_number, org_name, uscc FROM accounts WHERE id = $1",
+        )
+        .bind(&subject.account_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(match row {
+            Some((kind, Some(name), Some(id_number), _, _)) if kind == "person" => {
+                Some(RealIdentity::Person { name, id_number })
+            }
+            Some((kind, _, _, Some(name), Some(uscc))) if kind == "organisation" => {
+                Some(RealIdentity::Organisation { name, uscc })
+            }
+            _ => None,
+        })
+    }
+
+    /// Records in the audit log that `subject` did `action` on `target`
+    /// (a look-up of records, a download …) — never the data itself.
+    pub async fn audit(&self, subject: &Subject, action: &str, target: &str) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        audit(&mut tx, subject, action, target, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
