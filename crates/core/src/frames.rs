@@ -152,6 +152,17 @@ pub struct Frame {
     pub spans: Vec<(usize, usize, Facet)>,
 }
 
+/// What a facet matched with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched {
+    /// A relation (who moves, or whom the service is for).
+    Relation(Relation),
+    /// An age band.
+    Age(AgeBand),
+    /// Points.
+    Points(u32),
+}
+
 /// A facet of an item's eligibility a frame can match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Facet {
@@ -171,8 +182,9 @@ pub enum Facet {
 /// [`Frame::matches`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameMatch {
-    /// Each facet matched with its `facet=value` label for `explain`.
-    pub facets: Vec<(Facet, String)>,
+    /// Each facet matched with what matched (its `facet=value` label for
+    /// `explain` is written only when asked for, [`FrameMatch::labels`]).
+    pub facets: Vec<(Facet, Matched)>,
     /// The age band matched was implied by a relation word (奶奶: 60 and
     /// over), not said.
     pub implied_age: bool,
@@ -198,7 +210,24 @@ impl FrameMatch {
 
     /// The labels, for `explain`.
     pub fn labels(&self) -> Vec<String> {
-        self.facets.iter().map(|(_, l)| l.clone()).collect()
+        self.facets
+            .iter()
+            .map(|&(facet, matched)| {
+                let name = match facet {
+                    Facet::Mover => "mover",
+                    Facet::Relation => "relation",
+                    Facet::Age => "age",
+                    Facet::Points => "points",
+                    Facet::Money => "money",
+                };
+                match matched {
+                    Matched::Relation(r) => format!("{name}={}", r.as_str()),
+                    Matched::Age(band) if band.max == MAX_AGE => format!("{name}={}+", band.min),
+                    Matched::Age(band) => format!("{name}={}-{}", band.min, band.max),
+                    Matched::Points(p) => format!("{name}={p}"),
+                }
+            })
+            .collect()
     }
 
     /// Whether the word of the frame at a span of this facet is accounted
@@ -232,7 +261,7 @@ impl Frame {
         if let (Some(mover), Some(wanted)) = (self.mover, e.mover)
             && mover.broad() == wanted.broad()
         {
-            facets.push((Facet::Mover, format!("mover={}", wanted.as_str())));
+            facets.push((Facet::Mover, Matched::Relation(wanted)));
         }
         if self.mover.is_none()
             && e.mover.is_none()
@@ -242,7 +271,7 @@ impl Frame {
                 .chain(self.relations.iter().copied())
                 .find(|r| e.relations.iter().any(|w| w.broad() == r.broad()))
         {
-            facets.push((Facet::Relation, format!("relation={}", r.as_str())));
+            facets.push((Facet::Relation, Matched::Relation(r)));
         }
         if self.mover.is_none() && (e.min_age.is_some() || e.max_age.is_some()) {
             let implied = self.relations.iter().find_map(|r| r.implied_ages());
@@ -250,20 +279,13 @@ impl Frame {
                 && band.overlaps(e.min_age, e.max_age)
             {
                 m.implied_age = self.age.is_none();
-                facets.push((
-                    Facet::Age,
-                    if band.max == MAX_AGE {
-                        format!("age={}+", band.min)
-                    } else {
-                        format!("age={}-{}", band.min, band.max)
-                    },
-                ));
+                facets.push((Facet::Age, Matched::Age(band)));
             }
         }
         if let (Some(points), Some([lo, hi])) = (self.points, e.points)
             && (lo..=hi).contains(&points)
         {
-            facets.push((Facet::Points, format!("points={points}")));
+            facets.push((Facet::Points, Matched::Points(points)));
         }
         m
     }

@@ -73,7 +73,9 @@ pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
 pub use explain::Explain;
 pub use facets::{FacetCount, Facets};
-pub use frames::{AgeBand, Eligibility, Frame, FrameLexicon, MAX_AGE, Relation};
+pub use frames::{
+    AgeBand, Eligibility, Facet, Frame, FrameLexicon, FrameMatch, MAX_AGE, Matched, Relation,
+};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
 pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, WeeklyHours, load_halls};

@@ -313,7 +313,7 @@ impl Scorer<'_> {
                 + TITLE_COVERAGE_SHARE * title_credit
                 + FRAME_BONUS * facets.facets.len().min(MAX_FRAME_FACETS) as f32;
         }
-        if !facets.is_empty() {
+        if self.explain && !facets.is_empty() {
             e.frame = facets.labels();
         }
         e.score = e.relevance
