@@ -6,7 +6,9 @@
 //! included). Per-call percentiles (median, p90, p99, max) are printed for
 //! every set, then criterion groups: `search_uncached` round-robins over
 //! the graded sets (criterion reports its median), `search_bundled` times
-//! typical requests. The 1,000,000-item figures are in `benches/scale.rs`.
+//! typical requests, `search_spoken_long` round-robins over the long
+//! (20–40 character) voice-input sentences of `tests/queries_round3.tsv`.
+//! The 1,000,000-item figures are in `benches/scale.rs`.
 
 mod common;
 
@@ -20,12 +22,23 @@ fn bench(c: &mut Criterion) {
     let mut queries = common::graded_queries("queries.tsv");
     queries.extend(common::graded_queries("queries_holdout.tsv"));
     queries.extend(common::graded_queries("queries_blind.tsv"));
+    queries.extend(common::graded_queries("queries_round3.tsv"));
+    let spoken: Vec<&str> = queries
+        .iter()
+        .filter(|(k, _)| k == "spoken_long")
+        .map(|(_, q)| q.as_str())
+        .collect();
     let typed: Vec<&str> = queries
         .iter()
         .filter(|(k, _)| {
             matches!(
                 k.as_str(),
-                "chinese" | "colloquial" | "traditional" | "filler" | "must_not_change"
+                "chinese"
+                    | "colloquial"
+                    | "traditional"
+                    | "filler"
+                    | "must_not_change"
+                    | "spoken_long"
             )
         })
         .map(|(_, q)| q.as_str())
@@ -35,7 +48,12 @@ fn bench(c: &mut Criterion) {
         .filter(|(k, _)| {
             !matches!(
                 k.as_str(),
-                "chinese" | "colloquial" | "traditional" | "filler" | "must_not_change"
+                "chinese"
+                    | "colloquial"
+                    | "traditional"
+                    | "filler"
+                    | "must_not_change"
+                    | "spoken_long"
             )
         })
         .map(|(_, q)| q.as_str())
@@ -48,6 +66,7 @@ fn bench(c: &mut Criterion) {
             "search_bundled pinyin/typos, corrected (per call)",
             &corrected,
         ),
+        ("search_bundled long spoken sentences (per call)", &spoken),
     ] {
         common::report_percentiles(name, set, 5, |q| {
             black_box(engine.search(&SearchRequest::new(*q)).ok());
@@ -70,6 +89,20 @@ fn bench(c: &mut Criterion) {
         })
     });
     uncached.finish();
+
+    let mut long = c.benchmark_group("search_spoken_long");
+    let mut j = 0;
+    long.bench_function("round3_spoken_round_robin", |b| {
+        b.iter(|| {
+            j = (j + 1) % spoken.len();
+            black_box(
+                engine
+                    .search(&SearchRequest::new(spoken[j]))
+                    .expect("search"),
+            )
+        })
+    });
+    long.finish();
 
     let mut group = c.benchmark_group("search_bundled");
     for q in [

@@ -40,7 +40,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = yuesou::bundled_root();
     let engine = Engine::open(&EngineOptions::new(Resources::bundled(&root)))?;
     let mut queries = Vec::new();
-    for file in ["queries.tsv", "queries_holdout.tsv", "queries_blind.tsv"] {
+    for file in [
+        "queries.tsv",
+        "queries_holdout.tsv",
+        "queries_blind.tsv",
+        "queries_round3.tsv",
+    ] {
         let text = std::fs::read_to_string(root.join("tests").join(file))?;
         queries.extend(
             text.lines()

@@ -8,6 +8,8 @@ Inputs (relative to the repository root):
 A template's "scope" is "city" (expanded into one item per prefecture-level city, 21 in all),
 "province" (one item, region 440000) or a list of city codes (one item per listed city).
 Its department is either a literal "department" string or a "department_kind" looked up per city.
+An optional "eligibility" (适用对象: min_age, max_age, relations, mover, points) is copied to every item
+of the template; the search engine matches it against who a query is for (crates/core/src/frames.rs).
 Item ids are "<theme_slug>-<slug>-<region_code>". City variants get a popularity scaled by city size.
 
 The output is deterministic: items sorted by id, one compact JSON object per line, UTF-8.
@@ -51,6 +53,8 @@ LOGIN_LEVELS = {"L1", "L2", "L3"}
 REQUIRED = ["slug", "theme_slug", "title", "aliases", "keywords", "category", "theme", "scope", "audience",
             "service_type", "online", "in_person", "login_level", "steps", "materials", "description", "popularity"]
 SLUG = re.compile(r"^[a-z0-9]+$")
+RELATIONS = {"parent", "child", "spouse", "grandparent", "grandchild", "elder", "infant", "self"}
+ELIGIBILITY_KEYS = {"min_age", "max_age", "relations", "mover", "points"}
 STR_LISTS = {"aliases": (0, 4), "keywords": (2, 8), "steps": (3, 6), "materials": (0, 6)}
 
 
@@ -79,6 +83,8 @@ def check_template(t, departments):
         errs.append("popularity must be an integer 1-100")
     if not (isinstance(t["title"], str) and t["title"] and isinstance(t["description"], str) and t["description"]):
         errs.append("title and description must be non-empty strings")
+    if "eligibility" in t:
+        errs += check_eligibility(t["eligibility"])
     scope = t["scope"]
     if scope not in ("city", "province") and not (isinstance(scope, list) and scope and set(scope) <= set(CITIES)):
         errs.append("scope must be 'city', 'province' or a non-empty list of city codes")
@@ -94,13 +100,35 @@ def check_template(t, departments):
     return errs
 
 
+def check_eligibility(e):
+    """Return the problems of one template's "eligibility" object."""
+    if not isinstance(e, dict) or not e or set(e) - ELIGIBILITY_KEYS:
+        return [f"eligibility must be a non-empty object with keys among {sorted(ELIGIBILITY_KEYS)}"]
+    errs = []
+    ages = [e.get(k) for k in ("min_age", "max_age") if k in e]
+    if not all(isinstance(a, int) and 0 <= a <= 150 for a in ages):
+        errs.append("eligibility ages must be integers 0-150")
+    elif len(ages) == 2 and ages[0] > ages[1]:
+        errs.append("eligibility min_age is above max_age")
+    if "relations" in e and not (isinstance(e["relations"], list) and e["relations"]
+                                 and set(e["relations"]) <= RELATIONS):
+        errs.append(f"eligibility relations must be a non-empty subset of {sorted(RELATIONS)}")
+    if "mover" in e and e["mover"] not in RELATIONS:
+        errs.append(f"eligibility mover must be one of {sorted(RELATIONS)}")
+    points = e.get("points", [0, 0])
+    if not (isinstance(points, list) and len(points) == 2 and all(isinstance(p, int) for p in points)
+            and 0 <= points[0] <= points[1] <= 12):
+        errs.append("eligibility points must be [low, high] within 0-12")
+    return errs
+
+
 def expand(t, departments):
     """Yield catalogue items for one valid template."""
     scope = t["scope"]
     codes = [PROVINCE] if scope == "province" else (sorted(CITIES) if scope == "city" else scope)
     for code in codes:
         weight = CITIES[code][1] if scope == "city" else 1.0
-        yield {
+        item = {
             "id": f"{t['theme_slug']}-{t['slug']}-{code}", "title": t["title"], "aliases": t["aliases"],
             "keywords": t["keywords"], "category": t["category"], "theme": t["theme"],
             "department": t.get("department") or departments[t["department_kind"]][code],
@@ -109,6 +137,9 @@ def expand(t, departments):
             "steps": t["steps"], "materials": t["materials"], "description": t["description"],
             "popularity": max(1, min(100, round(t["popularity"] * weight))), "url": "",
         }
+        if "eligibility" in t:
+            item["eligibility"] = t["eligibility"]
+        yield item
 
 
 def main():

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::english::EnglishNames;
 use crate::expand::{Thesaurus, ThesaurusMatch};
+use crate::frames::{Frame, FrameLexicon};
 use crate::guard::BannedWords;
 use crate::locate::{PlaceMention, PlaceRecognizer};
 use crate::normalize::{Normalizer, is_han};
@@ -87,7 +88,20 @@ pub struct AnalyzedQuery {
     /// the service: 材料, 流程, 多久 …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aspects: Vec<String>,
+    /// Who the query is for, when it says (relatives, ages, points): see
+    /// [`Frame`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<Frame>,
+    /// The query names a service in English and asks for no look-up
+    /// (`marriage registration`, not `check marriage records`): the service
+    /// itself ranks before look-ups about it.
+    #[serde(skip)]
+    pub english_name: bool,
 }
+
+/// Words of an English query's translation that ask for a look-up (check,
+/// query, status, records), so look-up services are not demoted.
+const LOOKUP_WORDS: [&str; 3] = ["查询", "进度", "记录"];
 
 impl AnalyzedQuery {
     /// Whether the query was blocked by the banned-word guard.
@@ -111,6 +125,7 @@ pub struct QueryAnalyzer {
     thesaurus: Thesaurus,
     aspects: std::collections::HashSet<String>,
     english: EnglishNames,
+    frames: FrameLexicon,
 }
 
 impl QueryAnalyzer {
@@ -130,7 +145,14 @@ impl QueryAnalyzer {
             thesaurus,
             aspects: std::collections::HashSet::new(),
             english: EnglishNames::default(),
+            frames: FrameLexicon::default(),
         }
+    }
+
+    /// With these frame words (`frames.tsv`).
+    pub fn with_frames(mut self, frames: FrameLexicon) -> Self {
+        self.frames = frames;
+        self
     }
 
     /// With these English names of services (`english.tsv`).
@@ -178,9 +200,11 @@ impl QueryAnalyzer {
     /// Analyses a raw query.
     pub fn analyze(&self, raw: &str) -> AnalyzedQuery {
         let mut normalized = self.normalizer.normalize(raw);
+        let mut english_name = false;
         // English names become Chinese before anything else reads the query.
         if let Some(translated) = self.english.translate(&normalized) {
             normalized = self.normalizer.normalize(&translated);
+            english_name = !LOOKUP_WORDS.iter().any(|w| normalized.contains(w));
         }
         let mut analyzed = AnalyzedQuery {
             original: raw.to_string(),
@@ -192,6 +216,8 @@ impl QueryAnalyzer {
             places: Vec::new(),
             concepts: Vec::new(),
             aspects: Vec::new(),
+            frame: None,
+            english_name,
         };
         if analyzed.is_blocked() {
             return analyzed;
@@ -242,6 +268,10 @@ impl QueryAnalyzer {
                 concept.aspect = true;
                 analyzed.aspects.push(concept.text.clone());
             }
+        }
+        let frame = self.frames.read(&normalized);
+        if !frame.is_empty() {
+            analyzed.frame = Some(frame);
         }
         analyzed
     }

@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, RowError, read_to_string};
+use crate::frames::Eligibility;
 use crate::gazetteer::{Gazetteer, PROVINCE_CODE};
 
 /// Neutral popularity prior for items that do not state one.
@@ -82,6 +83,11 @@ pub struct ServiceItem {
     /// Link to the service, if any.
     #[serde(default)]
     pub url: String,
+    /// 适用对象 — who the service is for (ages, relatives, whose 户口
+    /// moves), when its authoring data states it: matched against a
+    /// query's frame (see [`crate::Frame`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<Eligibility>,
 }
 
 fn province() -> String {

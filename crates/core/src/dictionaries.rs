@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result, RowError};
+use crate::frames::FrameLexicon;
 use crate::normalize::Normalizer;
 
 /// File names inside a dictionaries directory.
@@ -37,8 +38,11 @@ pub mod files {
     /// English names of services and words (`english<TAB>中文`, `-` for
     /// English filler to drop).
     pub const ENGLISH: &str = "english.tsv";
+    /// Query frames (`kind<TAB>word<TAB>value`): relation words, move and
+    /// 给 words, numerals, age, points and money units.
+    pub const FRAMES: &str = "frames.tsv";
     /// Every file, in load order (used for fingerprints).
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         USER_DICT,
         STOPWORDS,
         BANNED,
@@ -48,6 +52,7 @@ pub mod files {
         HOT_QUERIES,
         ASPECTS,
         ENGLISH,
+        FRAMES,
     ];
 }
 
@@ -85,6 +90,8 @@ pub struct Dictionaries {
     /// English words and phrases (lower case, single spaces) → their
     /// Chinese; an empty value marks English filler (how, my, the).
     pub english: BTreeMap<String, String>,
+    /// Query frames: who a request is for (relations, ages, points).
+    pub frames: FrameLexicon,
 }
 
 impl Dictionaries {
@@ -108,6 +115,7 @@ impl Dictionaries {
             hot_queries: loader.hot_queries()?,
             aspects: loader.word_list(files::ASPECTS, false)?,
             english: loader.english()?,
+            frames: loader.frames()?,
         };
         if loader.errors.is_empty() {
             Ok(dicts)
@@ -169,6 +177,38 @@ impl Loader<'_> {
     fn word_list(&mut self, name: &str, required: bool) -> Result<Vec<String>> {
         let lines = self.lines(name, required)?;
         Ok(lines.iter().map(|(_, text)| self.normalize(text)).collect())
+    }
+
+    /// `frames.tsv`: `kind<TAB>word<TAB>value` (see [`FrameLexicon::parse`]
+    /// and the file's header); words are normalised like queries.
+    fn frames(&mut self) -> Result<FrameLexicon> {
+        let lines: Vec<(usize, String)> = self
+            .lines(files::FRAMES, false)?
+            .into_iter()
+            .map(|(line, text)| {
+                let fields: Vec<String> = text
+                    .split('\t')
+                    .enumerate()
+                    .map(|(i, f)| {
+                        if i == 1 {
+                            self.normalize(f)
+                        } else {
+                            f.trim().to_string()
+                        }
+                    })
+                    .collect();
+                (line, fields.join("\t"))
+            })
+            .collect();
+        match FrameLexicon::parse(&lines) {
+            Ok(lexicon) => Ok(lexicon),
+            Err(errors) => {
+                for (line, reason) in errors {
+                    self.reject(files::FRAMES, line, &reason);
+                }
+                Ok(FrameLexicon::default())
+            }
+        }
     }
 
     /// `thesaurus.tsv`: `colloquial<TAB>official`, one mapping a line; a

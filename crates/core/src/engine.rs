@@ -19,7 +19,7 @@ use yuesou_messages::Text;
 use crate::analyze::QueryAnalyzer;
 use crate::catalogue::{Catalogue, ServiceItem};
 use crate::collapse::{ItemFacts, ServiceVariants};
-use crate::correct::Corrector;
+use crate::correct::{CorrectOptions, Corrector};
 use crate::dictionaries::Dictionaries;
 use crate::english::EnglishNames;
 use crate::error::{Error, Result};
@@ -41,7 +41,12 @@ use crate::normalize::{Normalizer, is_han};
 use crate::pinyin::PinyinConverter;
 use crate::resources::Resources;
 use crate::segment::Segmenter;
-use crate::suggest::{SuggestEntry, Suggester, Suggestion, SuggestionKind};
+use crate::suggest::{SuggestEntry, SuggestMatch, Suggester, Suggestion, SuggestionKind};
+
+/// A pinyin prefix the suggester finds nothing for is read by the corrector
+/// when it has at least this many letters (fewer are too short to tell a
+/// slip from another word).
+const SLIP_MIN_LETTERS: usize = 6;
 use crate::text_field::TextField;
 
 /// How to open an engine.
@@ -181,7 +186,8 @@ impl Engine {
             thesaurus,
         )
         .with_aspects(&dictionaries.aspects)
-        .with_english(EnglishNames::new(&dictionaries.english));
+        .with_english(EnglishNames::new(&dictionaries.english))
+        .with_frames(dictionaries.frames.clone());
         let mut texts: Vec<ItemText> = catalogue
             .items()
             .iter()
@@ -305,7 +311,42 @@ impl Engine {
         if self.analyzer.guard().is_banned(&normalized) {
             return Vec::new();
         }
-        self.suggester.suggest(&normalized, size)
+        let found = self.suggester.suggest(&normalized, size);
+        if found.is_empty() {
+            return self.suggest_slipped(&normalized, size);
+        }
+        found
+    }
+
+    /// Suggestions for a prefix of pinyin the suggester finds nothing for,
+    /// read by the corrector (a letter dropped, doubled, swapped or wrong:
+    /// `shebakao` → 社保卡): the suggestions of its reading, as fuzzy
+    /// matches. Only letters (and spaces) of at least [`SLIP_MIN_LETTERS`];
+    /// empty when the corrector reads nothing or its reading is banned.
+    fn suggest_slipped(&self, normalized: &str, size: usize) -> Vec<Suggestion> {
+        let letters = normalized.bytes().filter(u8::is_ascii_lowercase).count();
+        if letters < SLIP_MIN_LETTERS
+            || !normalized
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\'')
+        {
+            return Vec::new();
+        }
+        let Some(reading) = self.corrector.correct(normalized, &CorrectOptions::new()) else {
+            return Vec::new();
+        };
+        if !reading.is_pinyin_input()
+            || !reading.corrected.chars().all(crate::normalize::is_han)
+            || self.analyzer.guard().is_banned(&reading.corrected)
+        {
+            return Vec::new();
+        }
+        let mut out = self.suggester.suggest(&reading.corrected, size);
+        for s in &mut out {
+            s.score -= s.matched as u8 as f32 - SuggestMatch::Fuzzy as u8 as f32;
+            s.matched = SuggestMatch::Fuzzy;
+        }
+        out
     }
 
     /// The service halls nearest to a position, nearest first, with their

@@ -43,8 +43,22 @@ pub struct Explain {
     /// A place named in the query also appears in the item's title, aliases
     /// or keywords (a small bonus).
     pub place_in_text: bool,
-    /// Final score = relevance × match kind × popularity × region.
+    /// Multiplier for a look-up service (查询) when the query names a
+    /// service in English without asking for a look-up (1 otherwise).
+    #[serde(skip_serializing_if = "is_one")]
+    pub intent_factor: f32,
+    /// Final score = relevance × match kind × popularity × region (× intent).
     pub score: f32,
     /// The concepts of the query the item matched.
     pub matched: Vec<String>,
+    /// The facets of the item's eligibility (适用对象) the query's frame
+    /// matched (`mover=parent`, `age=85-85`, `relation=spouse`,
+    /// `points=12`); each adds to the relevance (see docs/RANKING.md).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frame: Vec<String>,
+}
+
+/// Whether a factor is exactly neutral (left out of the JSON).
+fn is_one(x: &f32) -> bool {
+    *x == 1.0
 }

@@ -37,6 +37,7 @@ mod explain;
 mod facets;
 mod filter;
 mod forms;
+mod frames;
 mod gazetteer;
 pub mod geo;
 mod group;
@@ -72,6 +73,9 @@ pub use error::{Error, Result, RowError};
 pub use expand::{Thesaurus, ThesaurusMatch};
 pub use explain::Explain;
 pub use facets::{FacetCount, Facets};
+pub use frames::{
+    AgeBand, Eligibility, Facet, Frame, FrameLexicon, FrameMatch, MAX_AGE, Matched, Relation,
+};
 pub use gazetteer::{Division, Gazetteer, Level, PROVINCE_CODE};
 pub use guard::BannedWords;
 pub use halls::{HallQuery, MAX_HALLS, NearbyHall, ServiceHall, WeeklyHours, load_halls};

@@ -28,6 +28,7 @@ use crate::catalogue::ServiceItem;
 use crate::collapse::Member;
 use crate::explain::Explain;
 use crate::forms::{ConceptForms, QueryForms};
+use crate::frames::FrameMatch;
 use crate::gazetteer::Gazetteer;
 use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{RegionFit, ResolvedLocation};
@@ -93,6 +94,18 @@ const KEYWORD: f32 = 0.9;
 const META: f32 = 0.7;
 /// Field tier: found in the description.
 const BODY: f32 = 0.35;
+/// Relevance bonus per facet of an item's eligibility the query's frame
+/// matches (whose 户口 moves, an age, a relative, points).
+const FRAME_BONUS: f32 = 0.1;
+/// Score factor of a look-up service (查询) for a query naming a service in
+/// English without asking for a look-up: `marriage registration` is the
+/// registration, not the archive look-up about it.
+const ENGLISH_LOOKUP_FACTOR: f32 = 0.85;
+/// At most this many facets count towards [`FRAME_BONUS`].
+const MAX_FRAME_FACETS: usize = 2;
+/// A word the frame was read from (爸妈, 八十五岁) counts as found at this
+/// tier in an item whose eligibility the frame matches.
+const FRAME_TIER: f32 = 0.9;
 
 /// A candidate after ranking: an item, or after collapsing the variant a
 /// service shows.
@@ -100,6 +113,9 @@ pub(crate) struct Ranked {
     pub ordinal: usize,
     pub score: f32,
     pub coverage: f32,
+    /// The coverage with the words of the query's frame counted as found
+    /// when the item's eligibility matches the frame (else `coverage`).
+    pub frame_coverage: f32,
     pub explain: Explain,
     /// After collapsing: every matching variant of the service (this one
     /// included), in region-code order; empty for an uncollapsed search.
@@ -149,6 +165,15 @@ impl<'a> Ranker<'a> {
             .collect();
         let best_bm25 = retrieval.candidates.best_bm25();
         let forms = QueryForms::new(analyzed, &retrieval.parts);
+        let frame = analyzed.frame.clone();
+        // Only a query with a frame needs its text and concepts again.
+        let (normalized, concept_texts) = match &frame {
+            Some(_) => (
+                analyzed.normalized.clone(),
+                analyzed.concepts.iter().map(|c| c.text.clone()).collect(),
+            ),
+            None => (String::new(), Vec::new()),
+        };
         // Per distinct meta part: which forms it contains (matched once per
         // part, not once per item).
         let mut part_forms: Vec<Option<u64>> = Vec::new();
@@ -167,6 +192,10 @@ impl<'a> Ranker<'a> {
             shared: FastMap::default(),
             part_forms,
             fits: FastMap::default(),
+            frame,
+            normalized,
+            concept_texts,
+            english_name: analyzed.english_name,
         }
     }
 }
@@ -186,6 +215,15 @@ pub(crate) struct Scorer<'r> {
     part_forms: Vec<Option<u64>>,
     /// Region fit of each region code, computed once per code.
     fits: FastMap<&'r str, RegionFit>,
+    /// The query's frame (who it is for), if it has one.
+    frame: Option<crate::frames::Frame>,
+    /// The normalised query the frame's spans point into.
+    normalized: String,
+    /// The concepts' texts (which of them the frame accounts for depends on
+    /// the facets an item matches).
+    concept_texts: Vec<String>,
+    /// The query names a service in English, asking no look-up.
+    english_name: bool,
 }
 
 impl Scorer<'_> {
@@ -217,7 +255,29 @@ impl Scorer<'_> {
             place_in_text: false,
             score: 0.0,
             matched: Vec::new(),
+            frame: Vec::new(),
+            intent_factor: 1.0,
         };
+        if self.english_name && item.service_type.as_deref() == Some("查询") {
+            e.intent_factor = ENGLISH_LOOKUP_FACTOR;
+        }
+        let (facets, framed) = match (&self.frame, &item.eligibility) {
+            (Some(frame), Some(eligibility)) => {
+                let facets = frame.matches(eligibility);
+                // A relative merely named (家里老人) explains, it does not boost.
+                let framed: Vec<bool> = if !facets.specific(frame) {
+                    Vec::new()
+                } else {
+                    self.concept_texts
+                        .iter()
+                        .map(|t| frame.covers(&self.normalized, t, &facets))
+                        .collect()
+                };
+                (facets, framed)
+            }
+            _ => (FrameMatch::default(), Vec::new()),
+        };
+        let mut frame_coverage = None;
         if let Some(location) = self.location {
             let fit = *self
                 .fits
@@ -232,17 +292,40 @@ impl Scorer<'_> {
                 SharedMatch::new(forms, text, &ranker.signatures[text.group as usize])
             });
             let meta = ranker.meta_match(ordinal, forms, &mut self.part_forms);
-            score_text(&mut e, forms, &self.weights, shared, meta, self.explain);
+            frame_coverage = score_text(
+                &mut e,
+                forms,
+                &self.weights,
+                shared,
+                meta,
+                &framed,
+                self.explain,
+            );
             e.place_in_text = shared.place_in_text;
             if e.place_in_text {
                 e.relevance += PLACE_IN_TEXT_BONUS;
             }
         }
-        e.score = e.relevance * e.match_kind_weight * e.popularity_factor * e.region_factor;
+        if !framed.is_empty() {
+            let (credit, title_credit) =
+                frame_coverage.map_or((0.0, 0.0), |(f, t)| (f - e.coverage, t - e.title_coverage));
+            e.relevance += COVERAGE_SHARE * credit
+                + TITLE_COVERAGE_SHARE * title_credit
+                + FRAME_BONUS * facets.facets.len().min(MAX_FRAME_FACETS) as f32;
+        }
+        if self.explain && !facets.is_empty() {
+            e.frame = facets.labels();
+        }
+        e.score = e.relevance
+            * e.match_kind_weight
+            * e.popularity_factor
+            * e.region_factor
+            * e.intent_factor;
         Ranked {
             ordinal,
             score: e.score,
             coverage: e.coverage,
+            frame_coverage: frame_coverage.map_or(e.coverage, |(f, _)| f),
             explain: e,
             variants: Vec::new(),
         }
@@ -315,14 +398,22 @@ fn concept_weight(concept: &Concept, stats: &ConceptStats, n_docs: f32) -> f32 {
 /// outrank every such hit (a hit finding the query's one specific word can
 /// beat hits finding only its generic words); when no hit covers enough,
 /// the best partial matches, flagged relaxed.
+///
+/// The decision is made on the words alone (`coverage`): an item the query's
+/// frame matches is kept too when its coverage with the frame's words
+/// counted (`frame_coverage`) is enough, so a frame adds hits and never
+/// hides one.
 pub(crate) fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
+    let framed = |r: &Ranked| r.frame_coverage >= MIN_COVERAGE;
     if let Some(first_full) = ranked.iter().position(|r| r.coverage >= MIN_COVERAGE) {
         (
             ranked
                 .into_iter()
                 .enumerate()
                 .filter(|(i, r)| {
-                    r.coverage >= MIN_COVERAGE || (*i < first_full && r.coverage >= NEAR_COVERAGE)
+                    r.coverage >= MIN_COVERAGE
+                        || (*i < first_full && r.coverage >= NEAR_COVERAGE)
+                        || framed(r)
                 })
                 .map(|(_, r)| r)
                 .collect(),
@@ -331,9 +422,9 @@ pub(crate) fn threshold(ranked: Vec<Ranked>) -> (Vec<Ranked>, bool) {
     } else {
         let relaxed: Vec<Ranked> = ranked
             .into_iter()
-            .filter(|r| r.coverage >= RELAXED_COVERAGE)
+            .filter(|r| r.coverage >= RELAXED_COVERAGE || framed(r))
             .collect();
-        let is_relaxed = !relaxed.is_empty();
+        let is_relaxed = !relaxed.is_empty() && !relaxed.iter().any(framed);
         (relaxed, is_relaxed)
     }
 }
@@ -487,14 +578,19 @@ impl ItemMatch<'_> {
 
 /// Scores an item's text into `e`: coverage, title coverage, focus, exact
 /// title, relevance, and whether the match was mostly through synonyms.
+/// With `framed` (per concept: a word of the query's frame, for an item the
+/// frame matches) it also returns the coverage with those words counted as
+/// found at [`FRAME_TIER`], and the title coverage likewise (what a service
+/// is for is part of what it is named for).
 fn score_text(
     e: &mut Explain,
     forms: &QueryForms,
     weights: &[f32],
     shared: &SharedMatch,
     meta: MetaMatch<'_>,
+    framed: &[bool],
     explain: bool,
-) {
+) -> Option<(f32, f32)> {
     let item = ItemMatch {
         forms,
         shared,
@@ -504,9 +600,24 @@ fn score_text(
     let mut coverage = 0.0;
     let mut title_coverage = 0.0;
     let mut synonym_weight = 0.0;
-    for ((concept, weight), text) in forms.concepts.iter().zip(weights).zip(&forms.texts) {
+    let mut frame_coverage = 0.0;
+    let mut frame_title = 0.0;
+    for (i, ((concept, weight), text)) in forms
+        .concepts
+        .iter()
+        .zip(weights)
+        .zip(&forms.texts)
+        .enumerate()
+    {
         let (matched, title, via_synonym) = item.concept(concept);
         coverage += weight * matched;
+        if framed.get(i).copied().unwrap_or(false) {
+            frame_coverage += weight * matched.max(FRAME_TIER);
+            frame_title += weight * title.max(FRAME_TIER);
+        } else {
+            frame_coverage += weight * matched;
+            frame_title += weight * title;
+        }
         title_coverage += weight * title;
         if via_synonym {
             synonym_weight += weight * matched;
@@ -532,4 +643,5 @@ fn score_text(
         e.match_kind = MatchKind::Synonym;
         e.match_kind_weight = MatchKind::Synonym.weight();
     }
+    (!framed.is_empty()).then(|| (frame_coverage / total_weight, frame_title / total_weight))
 }

@@ -25,7 +25,7 @@ use crate::hits::HitBuilder;
 use crate::locate::{LocationInput, LocationSource, ResolvedLocation, query_location};
 use crate::rank::{Ranked, Ranker, threshold};
 use crate::request::{SearchRequest, SearchResponse, TotalRelation, validate};
-use crate::retrieve::{Retriever, hidden_homophones};
+use crate::retrieve::{Candidates, Retriever, hidden_homophones};
 use yuesou_messages::Text;
 
 /// The query as typed is corrected when its best hit covers less than this
@@ -127,7 +127,10 @@ impl Engine {
         request: &SearchRequest,
     ) -> Result<Answer> {
         let location = query_location(&self.gazetteer, &query.places).or_else(|| given.clone());
-        let retrieval = self.retriever().retrieve(query, filter)?;
+        let mut retrieval = self.retriever().retrieve(query, filter)?;
+        if let Some(frame) = query.frame.as_ref().filter(|f| f.specific()) {
+            self.add_framed(frame, filter, &mut retrieval.candidates);
+        }
         let ranker = Ranker {
             items: self.catalogue.items(),
             texts: &self.texts,
@@ -149,6 +152,42 @@ impl Engine {
             location,
             forms,
         })
+    }
+
+    /// Adds the items whose eligibility (适用对象) the query's frame matches
+    /// to the candidates, when no word of the query retrieved them (八十岁以上
+    /// 的补贴 finds 高龄津贴, whose text says neither): ranking decides
+    /// whether they are shown (see [`threshold`]).
+    fn add_framed(
+        &self,
+        frame: &crate::frames::Frame,
+        filter: &ItemFilter<'_>,
+        candidates: &mut Candidates,
+    ) {
+        let items = self.catalogue.items();
+        let framed = items.iter().enumerate().filter(|(_, item)| {
+            item.eligibility
+                .as_ref()
+                .is_some_and(|e| frame.matches(e).specific(frame))
+        });
+        match candidates {
+            Candidates::Groups(groups) => {
+                for (ordinal, _) in framed {
+                    let group = self.texts[ordinal].group;
+                    if !groups.iter().any(|&(g, _)| g == group) {
+                        groups.push((group, 0.0));
+                    }
+                }
+            }
+            Candidates::Items(list) => {
+                for (ordinal, item) in framed {
+                    let ordinal = ordinal as u32;
+                    if filter.accepts(item) && !list.iter().any(|&(o, _)| o == ordinal) {
+                        list.push((ordinal, 0.0));
+                    }
+                }
+            }
+        }
     }
 
     /// The corrector's reading of a query that matches poorly or has words
@@ -305,10 +344,11 @@ impl Answer {
     /// The coverage of the best hit (discounted when relaxed).
     fn best(&self) -> f32 {
         self.passing.first().map_or(0.0, |r| {
+            let coverage = r.coverage.max(r.frame_coverage);
             if self.relaxed {
-                r.coverage * RELAXED_DISCOUNT
+                coverage * RELAXED_DISCOUNT
             } else {
-                r.coverage
+                coverage
             }
         })
     }

@@ -5,7 +5,7 @@
 //! reported with its end, its quality (summed per unit) and its flags.
 
 use super::correction::{EDIT, EXACT, FUZZY, HOMOPHONE, INITIALS, PINYIN, SHAPE};
-use super::syllables::{MAX_STEPS, Step, StepKind};
+use super::syllables::{MAX_STEPS, Step, StepKind, one_edit_apart};
 use super::units::{Query, Unit, skip_separators};
 use super::vocabulary::Word;
 
@@ -135,6 +135,78 @@ fn extend_letters(word: &Word, query: &Query<'_>, at: Partial, out: &mut Vec<Wor
         };
         extend(word, query, at.next(len, gain, more, edited), out);
     }
+    if !at.edited && at.j > 0 && at.flags & INITIALS == 0 {
+        slipped_tail(word, query, at, out);
+    }
+}
+
+/// What a slip of the fingers costs against the letters spelt out.
+const SLIP_COST: f32 = 1.1;
+
+/// Longest rest of a word read as one slipped run of letters.
+const MAX_TAIL: usize = 48;
+
+/// Reads the rest of `word` (syllables `at.j..`, spelt out) from the run of
+/// letters at `at.p` with one slip anywhere in it — a letter dropped,
+/// doubled, wrong, two adjacent letters swapped, or a letter moved across
+/// a syllable boundary (`shebakao` for she·bao·ka): the syllable lattice
+/// reaches every syllable boundary of the word, so a slip at any of them is
+/// found by comparing the rest of the word once, not by spelling out its
+/// variants. The first syllable is never the one to start it (it chose the
+/// word: see [`Corrector::candidates`](super::vocabulary::Corrector)), and
+/// the word must not be edited yet.
+fn slipped_tail(word: &Word, query: &Query<'_>, at: Partial, out: &mut Vec<WordMatch>) {
+    let letters = query.letters_at(at.p);
+    let mut tail = [0u8; MAX_TAIL];
+    let mut n = 0;
+    for syllable in &word.syllables[at.j..] {
+        let bytes = syllable.as_bytes();
+        let Some(slot) = tail.get_mut(n..n + bytes.len()) else {
+            return;
+        };
+        slot.copy_from_slice(bytes);
+        n += bytes.len();
+    }
+    let tail = &tail[..n];
+    if n < 3 || letters.first() != tail.first() {
+        return;
+    }
+    for len in n - 1..=n + 1 {
+        let Some(typed) = letters.get(..len) else {
+            break;
+        };
+        if typed != tail && one_slip_apart(typed, tail) {
+            let gain = 0.95 * len as f32 - SLIP_COST;
+            out.push((at.p + len, at.quality + gain, at.flags | PINYIN | FUZZY));
+        }
+    }
+}
+
+/// Whether `typed` is `spelt` with one slip: one edit in the optimal string
+/// alignment sense, or one letter moved by two or three places (a letter
+/// typed at the wrong side of the next syllable's first letters).
+fn one_slip_apart(typed: &[u8], spelt: &[u8]) -> bool {
+    if one_edit_apart(typed, spelt) {
+        return true;
+    }
+    if typed.len() != spelt.len() {
+        return false;
+    }
+    let first = typed.iter().zip(spelt).take_while(|(a, b)| a == b).count();
+    let last = typed.len()
+        - typed
+            .iter()
+            .rev()
+            .zip(spelt.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+    if last <= first || !(3..=4).contains(&(last - first)) {
+        return false;
+    }
+    let (a, b) = (&typed[first..last], &spelt[first..last]);
+    let k = a.len();
+    // Moved forward (b's first letter typed last) or back (b's last typed first).
+    (a[..k - 1] == b[1..] && a[k - 1] == b[0]) || (a[1..] == b[..k - 1] && a[0] == b[k - 1])
 }
 
 /// Rejects matches that are more guess than evidence. `quality` is summed
@@ -151,4 +223,24 @@ pub(super) fn acceptable(word: &Word, flags: u8, quality: f32, consumed: usize) 
     }
     // A corrected word must still be mostly right.
     consumed > 0 && quality / consumed as f32 >= 0.55
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_slip_apart;
+
+    #[test]
+    fn one_slip_covers_edits_and_letters_moved_across_a_syllable() {
+        // Swapped, dropped, doubled, wrong.
+        for typed in ["baoak", "baka", "baokka", "baoke"] {
+            assert!(one_slip_apart(typed.as_bytes(), b"baoka"), "{typed}");
+        }
+        // A letter moved past the next syllable's first letters (bao·ka typed ba·kao).
+        assert!(one_slip_apart(b"bakao", b"baoka"));
+        assert!(one_slip_apart(b"chxaun", b"chaxun"));
+        // Two slips, or a letter moved too far, are not one.
+        assert!(!one_slip_apart(b"abkoa", b"baoka"));
+        assert!(!one_slip_apart(b"hangzhou", b"hongzhao"));
+        assert!(!one_slip_apart(b"abcdefg", b"bcdefga"));
+    }
 }

@@ -144,7 +144,7 @@ pub(super) fn syllable_steps(spellings: &Spellings, letters: &[u8], out: &mut Ve
 /// adjacent letters (the typos of a syllable typed on a phone). Equivalent
 /// to `strsim::osa_distance(a, b) == 1` (a test checks it) without the
 /// allocations, since it runs for every candidate syllable of a query.
-fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
     match long.len() - short.len() {

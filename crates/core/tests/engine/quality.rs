@@ -125,8 +125,49 @@ fn the_blind_queries_generalise() {
     assert_generalises("queries_blind.tsv", BLIND_FLOOR);
 }
 
-/// Success@3 the blind set must keep (measured 96.7 % on 2026-11-30; see
+/// The round-3 set (tests/queries_round3.tsv, issue 28): pinyin slips,
+/// family and age frames, points, English names of registrations and long
+/// spoken sentences — written before the mechanisms were run on it, never
+/// tuned query by query. Each kind keeps its own floor.
+#[test]
+fn the_round3_queries_generalise() {
+    let graded = grade("queries_round3.tsv");
+    graded.print("queries_round3.tsv (never tuned on)");
+    for failure in &graded.failures {
+        println!("  miss: {failure}");
+    }
+    let mut low = Vec::new();
+    for (kind, (n, _, at3)) in &graded.per_kind {
+        let floor = ROUND3_FLOORS
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(1.0, |(_, f)| *f);
+        let rate = *at3 as f32 / *n as f32;
+        if rate < floor {
+            low.push(format!("{kind}: success@3 {rate:.3} < {floor}"));
+        }
+    }
+    assert!(low.is_empty(), "{}", low.join("\n"));
+}
+
+/// Success@3 per kind of the round-3 set (measured on 2026-12-07; see
 /// docs/BENCHMARKS.md).
+/// Before issue 28: pinyin_slip 88 %, spaced_slip 83 %, family 56 %, age
+/// 83 %, points 100 %, english_specific 29 %, spoken_long 88 %; after:
+/// 100 % for every kind but spoken_long (88 %). The floors leave room for
+/// one miss in the larger kinds.
+const ROUND3_FLOORS: [(&str, f32); 7] = [
+    ("pinyin_slip", 0.9),
+    ("spaced_slip", 0.8),
+    ("family", 0.85),
+    ("age", 0.8),
+    ("points", 1.0),
+    ("english_specific", 0.85),
+    ("spoken_long", 0.85),
+];
+
+/// Success@3 the blind set must keep (measured 96.7 % on 2026-11-30,
+/// 97.9 % on 2026-12-07; see docs/BENCHMARKS.md).
 const BLIND_FLOOR: f32 = 0.95;
 
 /// Success@3 the held-out set must keep (measured 99.2 % on 2026-11-30; see
@@ -224,6 +265,24 @@ fn autocomplete_answers_every_input_kind() {
             .iter()
             .any(|x| x.kind == yuesou_core::SuggestionKind::Item && x.id.is_some())
     );
+    // A slip in a prefix of full pinyin (a letter doubled, swapped, or moved
+    // across a syllable) finds the words it was meant to spell, as fuzzy
+    // matches, when the prefix as typed finds nothing.
+    for (prefix, wanted) in [
+        ("jiehunndengji", "结婚登记"),
+        ("shebaokabuabn", "社会保障卡"),
+        ("budongchandnegji", "不动产登记"),
+    ] {
+        let got = e.suggest(prefix, 5);
+        assert!(
+            got.iter().any(|s| s.text.contains(wanted))
+                && got
+                    .iter()
+                    .all(|s| s.matched == yuesou_core::SuggestMatch::Fuzzy),
+            "{prefix:?} → {:?}",
+            got.iter().map(|s| &s.text).collect::<Vec<_>>()
+        );
+    }
     // Banned words are never suggested, nor completed.
     let banned = e.dictionaries().banned[0].clone();
     assert!(e.suggest(&banned, 10).is_empty());

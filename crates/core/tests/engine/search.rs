@@ -590,3 +590,62 @@ fn a_query_matching_more_items_than_are_ranked_keeps_the_best_services() {
     );
     assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("gz-1"));
 }
+
+/// Who a request is for (issue 28): whose 户口 moves decides between two
+/// services with the same words; an age finds the allowance whose text
+/// names no age; `explain` shows the facets the frame matched; and a
+/// literal match is never hidden by a frame.
+#[test]
+fn a_query_frame_decides_who_moves_and_explains_itself() {
+    let first_explained = |query: &str| {
+        let r = engine()
+            .search(&SearchRequest::new(query).explain(true))
+            .expect("search");
+        let hit = r
+            .hits
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("{query:?} found nothing"));
+        (r, hit)
+    };
+    let (r, hit) = first_explained("把我爸妈的户口迁过来");
+    assert!(
+        hit.title.contains("父母投靠子女入户"),
+        "{:?}",
+        titles(&r.hits, 3)
+    );
+    let frame = r.query.frame.as_ref().expect("a frame");
+    assert_eq!(frame.mover, Some(yuesou_core::Relation::Parent));
+    assert_eq!(hit.explain.as_ref().unwrap().frame, vec!["mover=parent"]);
+
+    let (r, hit) = first_explained("想把儿子的户口迁到我这里");
+    assert!(
+        hit.title.contains("子女投靠父母入户"),
+        "{:?}",
+        titles(&r.hits, 3)
+    );
+
+    let (r, hit) = first_explained("奶奶满八十五周岁了");
+    assert!(
+        hit.title.contains("高龄老人津贴"),
+        "{:?}",
+        titles(&r.hits, 3)
+    );
+    let facets = &hit.explain.as_ref().unwrap().frame;
+    assert!(facets.iter().any(|f| f.starts_with("age=85")), "{facets:?}");
+
+    // The frame only adds: every hit of the words alone is still there.
+    let literal = engine()
+        .search(&SearchRequest::new("户口迁移").page(1, 50))
+        .expect("search");
+    let framed = engine()
+        .search(&SearchRequest::new("爸妈户口迁移").page(1, 50))
+        .expect("search");
+    for hit in &literal.hits {
+        assert!(
+            framed.hits.iter().any(|h| h.id == hit.id),
+            "{} lost to the frame",
+            hit.title
+        );
+    }
+}
