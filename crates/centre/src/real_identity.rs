@@ -34,17 +34,21 @@ impl std::fmt::Debug for RealIdentity {
     }
 }
 
+/// An account's kind, real name, ID number, organisation name and credit
+/// code, as stored.
+type IdentityRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 impl Centre {
     /// The account's verified identity (none before real-name
     /// verification).
     pub async fn real_identity(&self, subject: &Subject) -> Result<Option<RealIdentity>> {
-        let row: Option<(
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = sqlx::query_as(
+        let row: Option<IdentityRow> = sqlx::query_as(
             "SELECT kind, real_name, id_number, org_name, uscc FROM accounts WHERE id = $1",
         )
         .bind(&subject.account_id)

@@ -150,14 +150,13 @@ impl Daemon {
         let (stop_reminders, reminders_stopped) = watch::channel(false);
         let reminders_task = {
             let shared = state.shared.clone();
-            let names: Arc<dyn Fn(&str) -> Option<(String, String)> + Send + Sync> =
-                Arc::new(move |key: &str| {
-                    let (item, hall) = key.split_once('\n')?;
-                    let generation = shared.slot.current()?;
-                    let title = generation.engine.item(item)?.title.clone();
-                    let hall = generation.engine.halls().iter().find(|h| h.id == hall)?;
-                    Some((title, format!("{}（{}）", hall.name, hall.address)))
-                });
+            let names: crate::features::booking::Names = Arc::new(move |key: &str| {
+                let (item, hall) = key.split_once('\n')?;
+                let generation = shared.slot.current()?;
+                let title = generation.engine.item(item)?.title.clone();
+                let hall = generation.engine.halls().iter().find(|h| h.id == hall)?;
+                Some((title, format!("{}（{}）", hall.name, hall.address)))
+            });
             let notifier = Arc::new(crate::features::booking::InboxNotifier::new(
                 centre.clone(),
                 names,

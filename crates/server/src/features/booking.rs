@@ -246,12 +246,16 @@ pub fn problem(error: BookingError) -> Problem {
     Problem::new(kind, text)
 }
 
+/// Looks up an item's title and a hall's name with its address, by the
+/// key [`names_key`] builds.
+pub type Names = Arc<dyn Fn(&str) -> Option<(String, String)> + Send + Sync>;
+
 /// Delivers reminders as inbox messages (the reminder's id is the
 /// message's: a second delivery writes nothing) and pushes their
 /// headline.
 pub struct InboxNotifier {
     centre: Centre,
-    titles: Arc<dyn Fn(&str) -> Option<(String, String)> + Send + Sync>,
+    titles: Names,
 }
 
 impl std::fmt::Debug for InboxNotifier {
@@ -264,10 +268,7 @@ impl InboxNotifier {
     /// A notifier writing to `centre`'s inbox; `names` gives an item's
     /// title and a hall's name and address (`item_id`, `hall_id` joined by
     /// `\n` — see [`names_key`]).
-    pub fn new(
-        centre: Centre,
-        names: Arc<dyn Fn(&str) -> Option<(String, String)> + Send + Sync>,
-    ) -> InboxNotifier {
+    pub fn new(centre: Centre, names: Names) -> InboxNotifier {
         InboxNotifier {
             centre,
             titles: names,
