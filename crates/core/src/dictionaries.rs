@@ -37,8 +37,11 @@ pub mod files {
     /// English names of services and words (`english<TAB>中文`, `-` for
     /// English filler to drop).
     pub const ENGLISH: &str = "english.tsv";
+    /// Profanity and insults refused in feedback (留言) on top of
+    /// [`BANNED`]: variant spellings and pinyin included, one a line.
+    pub const FEEDBACK_BANNED: &str = "feedback_banned_words.txt";
     /// Every file, in load order (used for fingerprints).
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         USER_DICT,
         STOPWORDS,
         BANNED,
@@ -48,6 +51,7 @@ pub mod files {
         HOT_QUERIES,
         ASPECTS,
         ENGLISH,
+        FEEDBACK_BANNED,
     ];
 }
 
@@ -85,6 +89,11 @@ pub struct Dictionaries {
     /// English words and phrases (lower case, single spaces) → their
     /// Chinese; an empty value marks English filler (how, my, the).
     pub english: BTreeMap<String, String>,
+    /// Words refused in feedback besides [`Dictionaries::banned`]:
+    /// profanity and insults (脏话) with variant spellings and pinyin.
+    /// Words that also name services (垃圾分类, 危险废物, 智障人士) are
+    /// kept out of the file so complaints about staff stay possible.
+    pub feedback_banned: Vec<String>,
 }
 
 impl Dictionaries {
@@ -108,6 +117,7 @@ impl Dictionaries {
             hot_queries: loader.hot_queries()?,
             aspects: loader.word_list(files::ASPECTS, false)?,
             english: loader.english()?,
+            feedback_banned: loader.word_list(files::FEEDBACK_BANNED, false)?,
         };
         if loader.errors.is_empty() {
             Ok(dicts)
