@@ -205,7 +205,7 @@ async fn the_curated_hot_list_stands_in_until_live_entries_exist() {
             Some(json!({"query": "社保卡补换", "action": "pin"})),
         )
         .await;
-        assert!(pin.0.is_success(), "{}", pin.1);
+        assert!((200..300).contains(&pin.0), "{}", pin.1);
         for _ in 0..50 {
             if !hot(&d).await.is_empty() {
                 break;
