@@ -161,6 +161,64 @@ async fn history_is_each_persons_own() {
     .await;
 }
 
+/// Issue 23: a new platform (no live hot searches yet) can ask for the
+/// curated list (`dictionaries/hot_queries.tsv`, in its order), marked
+/// `curated`; without `curated=true` the live list stays empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_curated_hot_list_stands_in_until_live_entries_exist() {
+    each_backend_with(settings(), async |d: CentreDaemon| {
+        let b = d.backend;
+        assert!(
+            hot(&d).await.is_empty(),
+            "{b}: a fresh daemon has no live entries"
+        );
+        let (status, body, _) = call(
+            Method::GET,
+            d.url("/api/v1/hot?limit=5&curated=true"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["curated"], true, "{b}: {body}");
+        let file =
+            std::fs::read_to_string(yuesou::bundled_root().join("dictionaries/hot_queries.tsv"))
+                .unwrap();
+        let expected: Vec<&str> = file
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split('\t').next())
+            .take(5)
+            .collect();
+        let got: Vec<&str> = body["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["query"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, expected, "{b}");
+        // An operator's pin is a live entry: the curated list steps aside.
+        let pin = call(
+            Method::POST,
+            d.url("/api/v1/operator/hot/rules"),
+            Some(OPERATOR),
+            Some(json!({"query": "社保卡补换", "action": "pin"})),
+        )
+        .await;
+        assert!((200..300).contains(&pin.0), "{}", pin.1);
+        for _ in 0..50 {
+            if !hot(&d).await.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let (_, live, _) = call(Method::GET, d.url("/api/v1/hot?curated=true"), None, None).await;
+        assert_eq!(live["curated"], false, "{b}: {live}");
+        assert_eq!(live["entries"][0]["query"], "社保卡补换", "{b}");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hot_searches_count_people_not_requests() {
     each_backend_with(settings(), async |d: CentreDaemon| {

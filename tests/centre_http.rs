@@ -342,6 +342,28 @@ async fn demo_person_applies_steps_up_resumes_and_follows_progress() {
     .await;
 }
 
+/// Issue 23: feedback refuses profanity and insults (variant spellings,
+/// spacing, case, 繁體 and pinyin) from `dictionaries/feedback_banned_words.txt`,
+/// while a complaint about staff is still taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_refuses_profanity_but_takes_complaints_about_staff() {
+    each_backend(async |d: CentreDaemon| {
+        let token = login(&d, ALICE).await;
+        let t = Some(token.as_str());
+        for content in ["窗口的人就是个傻逼", "傻 B 一样的流程", "煞笔系统", "什么破服务 sha bi", "操你媽", "WangBaDan"] {
+            let answer = call(Method::POST, &d.url("/api/v1/me/feedback"), t,
+                Some(json!({"kind": "complaint", "title": "投诉", "content": content}))).await;
+            assert_problem(content, &answer, 422, "banned-word");
+        }
+        let (status, created, _) = call(Method::POST, &d.url("/api/v1/me/feedback"), t,
+            Some(json!({"kind": "complaint", "title": "投诉窗口工作人员",
+                "content": "天河区服务大厅 3 号窗口工作人员态度恶劣、不作为，办事拖拉，希望处理。"}))).await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["kind"], "complaint");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedback_messages_notice_and_settings() {
     each_backend(async |d: CentreDaemon| {

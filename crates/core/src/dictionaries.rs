@@ -41,8 +41,11 @@ pub mod files {
     /// Query frames (`kind<TAB>word<TAB>value`): relation words, move and
     /// 给 words, numerals, age, points and money units.
     pub const FRAMES: &str = "frames.tsv";
+    /// Profanity and insults refused in feedback (留言) on top of
+    /// [`BANNED`]: variant spellings and pinyin included, one a line.
+    pub const FEEDBACK_BANNED: &str = "feedback_banned_words.txt";
     /// Every file, in load order (used for fingerprints).
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         USER_DICT,
         STOPWORDS,
         BANNED,
@@ -53,6 +56,7 @@ pub mod files {
         ASPECTS,
         ENGLISH,
         FRAMES,
+        FEEDBACK_BANNED,
     ];
 }
 
@@ -92,6 +96,11 @@ pub struct Dictionaries {
     pub english: BTreeMap<String, String>,
     /// Query frames: who a request is for (relations, ages, points).
     pub frames: FrameLexicon,
+    /// Words refused in feedback besides [`Dictionaries::banned`]:
+    /// profanity and insults (脏话) with variant spellings and pinyin.
+    /// Words that also name services (垃圾分类, 危险废物, 智障人士) are
+    /// kept out of the file so complaints about staff stay possible.
+    pub feedback_banned: Vec<String>,
 }
 
 impl Dictionaries {
@@ -116,6 +125,7 @@ impl Dictionaries {
             aspects: loader.word_list(files::ASPECTS, false)?,
             english: loader.english()?,
             frames: loader.frames()?,
+            feedback_banned: loader.word_list(files::FEEDBACK_BANNED, false)?,
         };
         if loader.errors.is_empty() {
             Ok(dicts)

@@ -34,6 +34,8 @@ pub(crate) struct Settings {
     pub operator_token: Option<String>,
     pub hot: crate::features::activity::HotSettings,
     pub trust_forwarded_for: bool,
+    /// Demo data on: the web app may name the demo accounts (labelled).
+    pub demo: bool,
 }
 
 impl From<&Config> for Settings {
@@ -49,6 +51,7 @@ impl From<&Config> for Settings {
             operator_token: c.operator_token.clone(),
             hot: c.hot.clone(),
             trust_forwarded_for: c.trust_forwarded_for,
+            demo: c.demo,
         }
     }
 }

@@ -1,29 +1,41 @@
-// The API client: JSON over fetch, the bearer token in sessionStorage,
-// problem+json errors as ApiError, and a cancellable "latest request wins"
-// helper for search-as-you-type.
+// The API client: JSON over fetch with the app's language as
+// Accept-Language (the daemon answers problems in it), the bearer token in
+// localStorage (shared by the browser's tabs: a login or logout in one tab
+// is one in all, through the storage event), problem+json errors as
+// ApiError, and a cancellable "latest request wins" helper for
+// search-as-you-type.
+
+import { lang, t } from './i18n.js';
 
 const TOKEN_KEY = 'yuesou.token';
 
 /** An error answer of the API (an RFC 9457 problem document). */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    super((problem && (problem.detail || problem.title)) || t('web-error-http', { status }));
     this.status = status;
     this.problem = problem || {};
   }
 }
 
-/** The session token, if logged in (this tab only). */
+/** The session token, if logged in (every tab of this browser). */
 export function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
-/** Stores or clears the session token and tells the page. */
+/** Stores or clears the session token and tells the page (other tabs hear it through `storage`). */
 export function setToken(value) {
-  if (value) sessionStorage.setItem(TOKEN_KEY, value);
-  else sessionStorage.removeItem(TOKEN_KEY);
+  if (value) localStorage.setItem(TOKEN_KEY, value);
+  else localStorage.removeItem(TOKEN_KEY);
   document.dispatchEvent(new CustomEvent('yuesou:auth'));
 }
+
+/** The storage key of the token (the shell listens for changes from other tabs). */
+export const TOKEN_STORAGE_KEY = TOKEN_KEY;
 
 /** Whether someone is logged in. */
 export function loggedIn() {
@@ -36,7 +48,7 @@ export function loggedIn() {
  * ApiError (or an AbortError when `signal` aborts).
  */
 export async function api(path, { method = 'GET', body, signal, auth = true } = {}) {
-  const headers = { accept: 'application/json' };
+  const headers = { accept: 'application/json', 'accept-language': lang() };
   const t = auth ? token() : null;
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

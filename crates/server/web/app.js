@@ -1,8 +1,10 @@
 // The shell: a history-API router over lazily imported page modules, the
-// tab bar, and the unread-message badge.
+// tab bar, the unread-message badge, the texts in the person's language,
+// and the login shared by the browser's tabs.
 
-import { api, loggedIn } from './api.js';
+import { api, loggedIn, TOKEN_STORAGE_KEY } from './api.js';
 import { h } from './dom.js';
+import { adoptStored, load, t } from './i18n.js';
 
 const ROUTES = [
   [/^\/$/, 'home', 'home'],
@@ -10,7 +12,7 @@ const ROUTES = [
   [/^\/items\/([^/]+)$/, 'item', 'search'],
   [/^\/me\/applications\/([^/]+)$/, 'application', 'me'],
   [/^\/me\/(feedback)\/[^/]+$/, 'me', 'me'],
-  [/^\/me(?:\/(applications|messages|feedback|profile))?$/, 'me', 'me'],
+  [/^\/me(?:\/(applications|messages|feedback|profile|display))?$/, 'me', 'me'],
   [/^\/wallet(?:\/([^/]+))?$/, 'wallet', 'wallet'],
   [/^\/verify$/, 'verify', 'wallet'],
 ];
@@ -59,7 +61,7 @@ async function render() {
   try {
     mod = await import(`./pages/${name}.js`);
   } catch {
-    main.replaceChildren(h('p', { class: 'error', role: 'alert', text: '页面加载失败，请刷新重试' }));
+    main.replaceChildren(h('p', { class: 'error', role: 'alert', text: t('web-page-load-failed') }));
     return;
   }
   if (mine !== seq) return;
@@ -117,7 +119,7 @@ export async function refreshBadge() {
     const inbox = await api('/api/v1/me/messages?unread=true&size=1');
     const n = inbox.unread || 0;
     badge.textContent = n > 99 ? '99+' : String(n);
-    badge.setAttribute('aria-label', `${n} 条未读消息`);
+    badge.setAttribute('aria-label', t('web-unread-count', { count: n }));
     badge.hidden = n === 0;
   } catch {
     badge.hidden = true;
@@ -126,6 +128,20 @@ export async function refreshBadge() {
 
 document.addEventListener('yuesou:auth', refreshBadge);
 document.addEventListener('yuesou:messages', refreshBadge);
+// A new language or 长辈版: the page is drawn again in it.
+document.addEventListener('yuesou:display', () => render());
 
+// Another tab logged in or out, or changed the language or mode: this tab
+// follows (a logout anywhere ends the session everywhere).
+window.addEventListener('storage', async (e) => {
+  if (e.key === TOKEN_STORAGE_KEY || e.key === null) {
+    refreshBadge();
+    render();
+    return;
+  }
+  if (await adoptStored(e.key)) render();
+});
+
+await load();
 render();
 refreshBadge();

@@ -1,6 +1,8 @@
 // Tiny DOM helpers: elements are built from data, never from HTML strings,
 // so nothing the API sends can become markup.
 
+import { t } from './i18n.js';
+
 /**
  * Creates an element. `attrs` keys: `class`, `text`, `on<event>` handlers,
  * boolean attributes (true/false), anything else as an attribute.
@@ -65,8 +67,8 @@ export function status(text) {
 }
 
 /** An error box for a failed call. */
-export function errorBox(e, fallback = '出错了，请稍后重试') {
-  return h('p', { class: 'error', role: 'alert', text: (e && e.message) || fallback });
+export function errorBox(e, fallback) {
+  return h('p', { class: 'error', role: 'alert', text: (e && e.message) || fallback || t('web-error-generic') });
 }
 
 /** Formats an RFC 3339 time as local 年月日 时:分. */
@@ -89,7 +91,7 @@ export function debounce(fn, ms) {
 
 /** The page's heading (focusable, so navigation can move focus to it) and document title. */
 export function pageTitle(text, { visible = true } = {}) {
-  document.title = `${text} · 粤搜`;
+  document.title = t('web-doc-title', { page: text });
   return h('h1', { tabindex: '-1', class: visible ? null : 'sr-only', text });
 }
 

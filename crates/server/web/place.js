@@ -1,6 +1,8 @@
 // Where the person is: a city picked from the list (with its centre, for
 // nearby halls) or the browser's position (asked only on a click).
 
+import { t } from './i18n.js';
+
 const KEY = 'yuesou.location';
 
 /** The 21 prefecture-level cities of Guangdong with their centres (WGS-84). */
@@ -17,6 +19,11 @@ export const CITIES = [
   ['445100', '潮州市', 23.657, 116.623], ['445200', '揭阳市', 23.55, 116.373],
   ['445300', '云浮市', 22.915, 112.044],
 ].map(([code, name, lat, lng]) => ({ code, name, lat, lng }));
+
+/** A city's name in the app's language (`web-city-<code>`). */
+export function cityName(code) {
+  return t(`web-city-${code}`);
+}
 
 /** The saved location: `{kind:'city', code, name}` or `{kind:'position', lat, lng}`, or null. */
 export function getPlace() {
@@ -52,15 +59,15 @@ export function placePosition(place = getPlace()) {
 
 /** A short label for the saved location. */
 export function placeLabel(place = getPlace()) {
-  if (!place) return '未设置位置';
-  return place.kind === 'city' ? place.name : '当前定位';
+  if (!place) return t('web-place-none');
+  return place.kind === 'city' ? cityName(place.code) : t('web-place-current');
 }
 
 /** Asks the browser for the position (the browser asks the person). */
 export function locate() {
   return new Promise((resolve, reject) => {
     if (!('geolocation' in navigator)) {
-      reject(new Error('此浏览器不支持定位，请选择城市'));
+      reject(new Error(t('web-place-unsupported')));
       return;
     }
     navigator.geolocation.getCurrentPosition(
@@ -69,7 +76,7 @@ export function locate() {
         setPlace(place);
         resolve(place);
       },
-      () => reject(new Error('未能获取位置（可能未授权），请选择城市')),
+      () => reject(new Error(t('web-place-denied'))),
       { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 },
     );
   });

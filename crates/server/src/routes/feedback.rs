@@ -43,9 +43,20 @@ pub(crate) async fn create(
     JsonBody(body): JsonBody<NewFeedback>,
 ) -> Result<(StatusCode, Json<Feedback>), Problem> {
     let generation = state.generation()?;
-    let guard = generation.engine.analyzer().guard();
+    let engine = &generation.engine;
+    // Feedback refuses the search guard's words and the feedback list's
+    // profanity, matched on the normalised text (case, width, 繁體).
+    let dictionaries = engine.dictionaries();
+    let words: Vec<String> = dictionaries
+        .banned
+        .iter()
+        .chain(&dictionaries.feedback_banned)
+        .cloned()
+        .collect();
+    let guard = yuesou_core::BannedWords::new(&words);
+    let normalizer = engine.analyzer().normalizer();
     let created = centre(&state)?
-        .create_feedback(&s, &body, &|text| guard.find(text))
+        .create_feedback(&s, &body, &|text| guard.find(&normalizer.normalize(text)))
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -24,6 +24,10 @@ pub struct HotParams {
     /// Entries, 1–50 (default 10).
     #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
+    /// With `true`, an empty live list is replaced by the curated popular
+    /// queries (`dictionaries/hot_queries.tsv`), marked `curated`: a new
+    /// platform shows 热门搜索 before enough people have searched.
+    pub curated: Option<bool>,
 }
 
 /// The hot searches.
@@ -31,6 +35,8 @@ pub struct HotParams {
 pub struct HotResponse {
     /// Pinned entries first, then by weight.
     pub entries: Vec<HotEntry>,
+    /// Whether the entries are the curated list (no live entries yet).
+    pub curated: bool,
 }
 
 fn activity(
@@ -56,12 +62,39 @@ pub(crate) async fn hot(
     let params = Params::parse(query.as_deref(), &names_of::<HotParams>())?;
     let p = HotParams {
         limit: Some(params.integer("limit", 10, 1, HOT_LIST_LEN)?),
+        curated: params.boolean("curated")?,
     };
     let limit = p.limit.unwrap_or(10);
     let engine = state.generation().ok().map(|g| g.engine.clone());
     let list = activity(&state)?.hot_list(engine.as_deref()).await;
+    let entries: Vec<HotEntry> = list.entries.iter().take(limit).cloned().collect();
+    if entries.is_empty()
+        && p.curated == Some(true)
+        && let Some(engine) = engine
+    {
+        let guard = engine.analyzer().guard();
+        let curated = engine
+            .dictionaries()
+            .hot_queries
+            .iter()
+            .filter(|(query, _)| !guard.is_banned(query))
+            .take(limit)
+            .map(|(query, _)| HotEntry {
+                query: query.clone(),
+                score: 0.0,
+                pinned: false,
+                pinyin: String::new(),
+                initials: String::new(),
+            })
+            .collect();
+        return Ok(Json(HotResponse {
+            entries: curated,
+            curated: true,
+        }));
+    }
     Ok(Json(HotResponse {
-        entries: list.entries.iter().take(limit).cloned().collect(),
+        entries,
+        curated: false,
     }))
 }
 

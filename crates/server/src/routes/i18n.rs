@@ -23,6 +23,10 @@ pub struct WebMessages {
     pub lang: String,
     /// Message id → template (`{$name}` where a value goes).
     pub messages: BTreeMap<String, String>,
+    /// Whether demo data is on: the login page then names the demo
+    /// accounts and the development SMS outbox, labelled 演示 (never in
+    /// production).
+    pub demo: bool,
 }
 
 /// The web app's texts in `lang`.
@@ -43,6 +47,7 @@ pub(crate) async fn web_messages(
     let mut response = Json(WebMessages {
         lang: lang.tag().to_owned(),
         messages: messages.web(lang).clone(),
+        demo: state.settings.demo,
     })
     .into_response();
     // Texts change only with the files: a minute in caches is fine.

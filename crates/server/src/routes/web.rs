@@ -58,6 +58,7 @@ const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 const SVG: &str = "image/svg+xml";
+const JSON: &str = "application/json";
 
 /// Every file of the app. A new file under `web/` must be listed here (a
 /// test fetches each one).
@@ -70,6 +71,10 @@ static ASSETS: &[Asset] = &[
     asset!("dom.js", JS),
     asset!("place.js", JS),
     asset!("history.js", JS),
+    asset!("i18n.js", JS),
+    asset!("prefs.js", JS),
+    asset!("suggest.js", JS),
+    asset!("shortcuts.json", JSON),
     asset!("pages/home.js", JS),
     asset!("pages/search.js", JS),
     asset!("pages/item.js", JS),

@@ -1,9 +1,15 @@
-// 首页: the pinned notice, the search box, hot searches, recommendations
-// with their reasons, and the category → theme grid.
+// 首页: the display switches (language, 长辈版), the pinned notice, the
+// search box with suggestions, hot searches (the curated list until people
+// have searched), recommendations with their reasons, and the category →
+// theme grid. In 长辈版 the home is simplified: a few large tiles of the
+// person's most-used services instead of the grid.
 
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { h, pageTitle, replace, section, errorBox } from '../dom.js';
+import { elder, t } from '../i18n.js';
 import { getPlace, placeParams, placeLabel } from '../place.js';
+import { displaySwitches } from '../prefs.js';
+import { attachSuggestions } from '../suggest.js';
 
 const DISMISSED = 'yuesou.dismissed-notices';
 
@@ -21,36 +27,50 @@ export async function render(view, ctx) {
   const noticeSlot = h('div');
   const hotSlot = h('div');
   const recSlot = h('div');
-  const gridSlot = h('div', {}, h('p', { class: 'status', role: 'status', text: '正在加载服务分类…' }));
+  const gridSlot = h('div', {}, h('p', { class: 'status', role: 'status', text: t('web-home-loading-grid') }));
   const input = h('input', {
     id: 'home-q', type: 'search', name: 'q', autocomplete: 'off', enterkeyhint: 'search',
-    placeholder: '搜索服务，如 公积金提取',
+    placeholder: t('web-home-placeholder'),
   });
+  const combo = h('div', { class: 'combo' }, input);
   const form = h('form', { class: 'searchbar', role: 'search', action: '/search' },
-    h('label', { for: 'home-q', class: 'sr-only', text: '搜索政务服务' }),
-    input,
-    h('button', { type: 'submit', class: 'btn primary', text: '搜索' }));
+    h('label', { for: 'home-q', class: 'sr-only', text: t('web-search-label') }),
+    combo,
+    h('button', { type: 'submit', class: 'btn primary', text: t('web-search-submit') }));
+  const close = attachSuggestions(input, combo, {
+    id: 'home-suggestions',
+    onChoose: (s) => {
+      if (s.kind === 'shortcut') ctx.navigate(s.href);
+      else if (s.kind === 'item' && s.id) ctx.navigate(`/items/${encodeURIComponent(s.id)}`);
+      else ctx.navigate(`/search${qs({ q: s.text })}`);
+    },
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    close();
     ctx.navigate(`/search${qs({ q: input.value.trim() })}`);
   });
+  const simple = elder();
   replace(view,
     h('div', { class: 'hero' },
-      pageTitle('粤省事 · 指尖办事'),
-      h('p', { class: 'hero-sub' }, `位置：${placeLabel()} · `, h('a', { href: '/search', text: '切换' }))),
-    noticeSlot, form, hotSlot,
+      pageTitle(t('web-home-title')),
+      h('p', { class: 'hero-sub' }, t('web-home-place', { place: placeLabel() }), h('a', { href: '/search', text: t('web-home-place-change') }))),
+    displaySwitches(),
+    noticeSlot, form,
+    simple ? recSlot : null,
+    hotSlot,
     // A person's own recommendations come first; anonymous ones after the grid.
-    loggedIn() ? recSlot : null, gridSlot, loggedIn() ? null : recSlot);
+    !simple && loggedIn() ? recSlot : null,
+    simple ? null : gridSlot,
+    !simple && !loggedIn() ? recSlot : null);
 
   const place = getPlace();
   const recs = fetchRecommendations(place);
-  const tasks = [
-    loadNotice(noticeSlot),
-    loadHot(hotSlot),
-    loadRecommendations(recSlot, recs),
-    loadGrid(gridSlot, place, recs),
-  ];
+  const tasks = [loadNotice(noticeSlot), loadHot(hotSlot, simple)];
+  if (simple) tasks.push(loadElderTiles(recSlot, recs));
+  else tasks.push(loadRecommendations(recSlot, recs), loadGrid(gridSlot, place, recs));
   await Promise.allSettled(tasks);
+  return close;
 }
 
 async function loadNotice(slot) {
@@ -61,13 +81,13 @@ async function loadNotice(slot) {
     return;
   }
   if (!notice || dismissedLocally().includes(notice.id)) return;
-  const close = h('button', { type: 'button', class: 'notice-close', 'aria-label': '关闭公告', text: '×' });
-  const box = h('aside', { class: 'notice', 'aria-label': '置顶公告' },
+  const closeBtn = h('button', { type: 'button', class: 'notice-close', 'aria-label': t('web-notice-close'), text: '×' });
+  const box = h('aside', { class: 'notice', 'aria-label': t('web-notice-label') },
     h('div', { class: 'notice-text' },
       h('strong', { text: notice.title }),
       h('p', { text: notice.body })),
-    close);
-  close.addEventListener('click', async () => {
+    closeBtn);
+  closeBtn.addEventListener('click', async () => {
     box.remove();
     const ids = dismissedLocally();
     ids.push(notice.id);
@@ -84,18 +104,20 @@ async function loadNotice(slot) {
   replace(slot, box);
 }
 
-async function loadHot(slot) {
-  let entries;
+async function loadHot(slot, simple) {
+  let r;
   try {
-    entries = (await api('/api/v1/hot?limit=10')).entries || [];
+    // The curated list stands in until enough people have searched.
+    r = await api(`/api/v1/hot?limit=${simple ? 4 : 10}&curated=true`);
   } catch {
-    return; // not served yet (404) or failed: the section is left out
+    return;
   }
+  const entries = r.entries || [];
   if (!entries.length) return;
-  replace(slot, section('热门搜索',
-    h('ul', { class: 'chips' }, entries.map((e) =>
+  replace(slot, section(t('web-hot-title'),
+    h('ul', { class: 'chips', 'data-curated': r.curated ? 'true' : 'false' }, entries.map((e) =>
       h('li', {}, h('a', { class: 'chip', href: `/search${qs({ q: e.query })}` },
-        e.pinned ? h('span', { class: 'chip-tag', text: '荐' }) : null, e.query))))));
+        e.pinned ? h('span', { class: 'chip-tag', text: t('web-hot-pinned') }) : null, e.query))))));
 }
 
 /** The recommendations (`{items, categories}`), or an ApiError / null. */
@@ -110,6 +132,12 @@ async function fetchRecommendations(place) {
   }
 }
 
+function recHref(it) {
+  return it.application_id
+    ? `/me/applications/${encodeURIComponent(it.application_id)}`
+    : `/items/${encodeURIComponent(it.id)}`;
+}
+
 async function loadRecommendations(slot, recs) {
   const r = await recs;
   if (r instanceof Error) {
@@ -118,15 +146,28 @@ async function loadRecommendations(slot, recs) {
   }
   const items = (r && r.items) || [];
   if (!items.length) return;
-  replace(slot, section(loggedIn() ? '为您推荐' : '大家都在办',
+  replace(slot, section(loggedIn() ? t('web-home-for-you') : t('web-home-popular'),
     h('ul', { class: 'list' }, items.slice(0, loggedIn() ? 5 : 4).map((it) =>
-      h('li', {}, h('a', { class: 'row', href: it.application_id
-        ? `/me/applications/${encodeURIComponent(it.application_id)}`
-        : `/items/${encodeURIComponent(it.id)}` },
+      h('li', {}, h('a', { class: 'row', href: recHref(it) },
         h('span', { class: 'row-main' },
           h('span', { class: 'row-title', text: it.title }),
           h('span', { class: 'row-sub', text: it.reason || `${it.category} · ${it.theme}` })),
         h('span', { class: 'chev', 'aria-hidden': 'true', text: '›' })))))));
+}
+
+/** 长辈版: few, large tiles — this person's most-used services, then 卡证, 办件 and 消息. */
+async function loadElderTiles(slot, recs) {
+  const r = await recs;
+  const items = (r && !(r instanceof Error) && r.items) || [];
+  const tiles = items.slice(0, 3).map((it) => [recHref(it), it.title, it.reason || '']);
+  tiles.push(['/wallet', t('web-elder-tile-wallet'), t('web-elder-tile-wallet-sub')]);
+  tiles.push(['/me/applications', t('web-elder-tile-applications'), t('web-elder-tile-applications-sub')]);
+  tiles.push(['/me/messages', t('web-elder-tile-messages'), t('web-elder-tile-messages-sub')]);
+  replace(slot, section(t('web-elder-tiles-title'),
+    h('ul', { class: 'elder-tiles' }, tiles.map(([href, title, sub]) =>
+      h('li', {}, h('a', { class: 'elder-tile', href },
+        h('span', { class: 'elder-tile-title', text: title }),
+        sub ? h('span', { class: 'elder-tile-sub', text: sub }) : null))))));
 }
 
 async function loadGrid(slot, place, recs) {
@@ -149,9 +190,9 @@ async function loadGrid(slot, place, recs) {
   let n = 0;
   replace(slot, (tree.categories || []).map((cat) =>
     section(cat.category,
-      h('ul', { class: 'grid' }, cat.themes.map((t) =>
-        h('li', {}, h('a', { class: 'tile', href: `/search${qs({ category: cat.category, theme: t.theme })}` },
-          h('span', { class: `tile-icon ${palette[n++ % palette.length]}`, 'aria-hidden': 'true', text: t.theme.slice(0, 1) }),
-          h('span', { class: 'tile-name', text: t.theme }),
-          h('span', { class: 'tile-count', text: `${t.count} 项` }))))))));
+      h('ul', { class: 'grid' }, cat.themes.map((th) =>
+        h('li', {}, h('a', { class: 'tile', href: `/search${qs({ category: cat.category, theme: th.theme })}` },
+          h('span', { class: `tile-icon ${palette[n++ % palette.length]}`, 'aria-hidden': 'true', text: th.theme.slice(0, 1) }),
+          h('span', { class: 'tile-name', text: th.theme }),
+          h('span', { class: 'tile-count', text: t('web-count-items', { count: th.count }) }))))))));
 }

@@ -2,14 +2,15 @@
 // history and hot searches, results grouped by category with filters, the
 // correction notice, and the location used.
 
-import { api, isAbort, latest, loggedIn, qs } from '../api.js';
-import { debounce, errorBox, h, highlighted, pageTitle, replace, section, status } from '../dom.js';
+import { api, loggedIn, qs } from '../api.js';
+import { errorBox, h, highlighted, pageTitle, replace, section, status } from '../dom.js';
 import { deleteHistory, listHistory, rememberLocally, setHistoryPaused } from '../history.js';
-import { CITIES, getPlace, locate, placeLabel, placeParams, setPlace } from '../place.js';
+import { t } from '../i18n.js';
+import { CITIES, cityName, getPlace, locate, placeLabel, placeParams, setPlace } from '../place.js';
+import { attachSuggestions, matchShortcuts } from '../suggest.js';
 
 const FILTERS = ['category', 'theme', 'service_type', 'online'];
-const SOURCES = { query: '查询词中的地名', position: '浏览器定位', explicit: '所选城市' };
-const KINDS = { item: '服务', term: '词条', query: '热搜' };
+const SOURCES = { query: 'web-search-source-query', position: 'web-search-source-position', explicit: 'web-search-source-explicit' };
 const PAGE_SIZE = 20;
 
 /** Renders the search page into `view`. */
@@ -22,86 +23,37 @@ export async function render(view, ctx) {
 
   const input = h('input', {
     id: 'q', type: 'search', name: 'q', value: q, autocomplete: 'off', spellcheck: 'false',
-    enterkeyhint: 'search', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false',
-    'aria-controls': 'suggestions', placeholder: '输入服务名称、拼音或首字母',
+    enterkeyhint: 'search', placeholder: t('web-search-placeholder'),
   });
-  const list = h('ul', { id: 'suggestions', role: 'listbox', class: 'suggestions', 'aria-label': '搜索建议', hidden: true });
+  const combo = h('div', { class: 'combo' }, input);
   const form = h('form', { class: 'searchbar', role: 'search', action: '/search' },
-    h('label', { for: 'q', class: 'sr-only', text: '搜索政务服务' }),
-    h('div', { class: 'combo' }, input, list),
-    h('button', { type: 'submit', class: 'btn primary', text: '搜索' }));
+    h('label', { for: 'q', class: 'sr-only', text: t('web-search-label') }),
+    combo,
+    h('button', { type: 'submit', class: 'btn primary', text: t('web-search-submit') }));
   const placeBar = h('div', { class: 'placebar' });
+  const shortcutSlot = h('div');
   const body = h('div', { class: 'results', 'aria-live': 'polite' });
-  replace(view, pageTitle(q ? `搜索：${q}` : '搜索服务', { visible: false }), form, placeBar, body);
+  replace(view, pageTitle(q ? t('web-search-title-q', { q }) : t('web-search-title'), { visible: false }), form, placeBar, shortcutSlot, body);
 
-  // Suggestions.
-  let options = [];
-  let active = -1;
-  const close = () => {
-    list.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
-    input.removeAttribute('aria-activedescendant');
-    active = -1;
-  };
-  const choose = (s) => {
-    close();
-    if (s.kind === 'item' && s.id) ctx.navigate(`/items/${encodeURIComponent(s.id)}`);
-    else go({ q: s.text });
-  };
-  const mark = () => {
-    options.forEach((li, i) => li.setAttribute('aria-selected', String(i === active)));
-    if (active >= 0) input.setAttribute('aria-activedescendant', options[active].id);
-    else input.removeAttribute('aria-activedescendant');
-  };
-  const suggest = latest(async (signal, prefix) => {
-    if (!prefix) {
-      close();
-      return;
-    }
-    try {
-      const r = await api(`/api/v1/suggest${qs({ q: prefix, size: 8 })}`, { signal });
-      const items = r.suggestions || [];
-      options = items.map((s, i) => {
-        const li = h('li', { id: `sg-${i}`, role: 'option', class: 'suggestion', 'aria-selected': 'false' },
-          h('span', { class: 'sg-text', text: s.text }),
-          h('span', { class: 'sg-kind', text: KINDS[s.kind] || '' }));
-        li.addEventListener('mousedown', (e) => e.preventDefault());
-        li.addEventListener('click', () => choose(s));
-        li._suggestion = s;
-        return li;
-      });
-      replace(list, options);
-      list.hidden = options.length === 0;
-      input.setAttribute('aria-expanded', String(options.length > 0));
-      active = -1;
-    } catch (e) {
-      if (!isAbort(e)) close();
-    }
+  const close = attachSuggestions(input, combo, {
+    id: 'suggestions',
+    onChoose: (s) => {
+      if (s.kind === 'shortcut') ctx.navigate(s.href);
+      else if (s.kind === 'item' && s.id) ctx.navigate(`/items/${encodeURIComponent(s.id)}`);
+      else go({ q: s.text });
+    },
   });
-  const debounced = debounce(() => suggest(input.value.trim()), 150);
-  input.addEventListener('input', debounced);
-  input.addEventListener('keydown', (e) => {
-    if (list.hidden || !options.length) return;
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      active = (active + 1) % options.length;
-      mark();
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      active = (active - 1 + options.length) % options.length;
-      mark();
-    } else if (e.key === 'Enter' && active >= 0) {
-      e.preventDefault();
-      choose(options[active]._suggestion);
-    } else if (e.key === 'Escape') {
-      close();
-    }
-  });
-  input.addEventListener('blur', () => setTimeout(close, 100));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     close();
     go({ q: input.value.trim() });
+  });
+  // 长辈版 / 关怀版 …: the setting itself, above the results.
+  matchShortcuts(q).then((found) => {
+    if (!found.length || !ctx.alive()) return;
+    replace(shortcutSlot, found.map((sc) => h('aside', { class: 'card shortcut-card', 'aria-label': t('web-suggest-kind-setting') },
+      h('p', { class: 'row-title', text: t(sc.title) }),
+      h('a', { class: 'btn primary', href: sc.href, text: t('web-shortcut-open') }))));
   });
 
   renderPlace(placeBar, () => ctx.navigate(location.pathname + location.search, { replace: true }));
@@ -113,14 +65,14 @@ export async function render(view, ctx) {
     return close;
   }
   if (q) rememberLocally(q);
-  replace(body, status('正在搜索…'));
+  replace(body, status(t('web-search-searching')));
   let r;
   try {
     r = await api(`/api/v1/search${qs({
       q, ...filters, page, size: PAGE_SIZE, correct: exact ? 'false' : undefined, ...placeParams(),
     })}`);
   } catch (e) {
-    replace(body, errorBox(e, '搜索失败，请稍后重试'));
+    replace(body, errorBox(e, t('web-search-failed')));
     return close;
   }
   if (!ctx.alive()) return close;
@@ -130,14 +82,14 @@ export async function render(view, ctx) {
 
 function renderPlace(bar, again) {
   const select = h('select', { id: 'city', class: 'city' },
-    h('option', { value: '', text: '选择城市' }),
-    CITIES.map((c) => h('option', { value: c.code, text: c.name })));
+    h('option', { value: '', text: t('web-place-choose') }),
+    CITIES.map((c) => h('option', { value: c.code, text: cityName(c.code) })));
   const place = getPlace();
   if (place && place.kind === 'city') select.value = place.code;
   const msg = h('span', { class: 'place-msg', role: 'status' });
-  const locBtn = h('button', { type: 'button', class: 'btn small', text: '定位' });
+  const locBtn = h('button', { type: 'button', class: 'btn small', text: t('web-place-locate') });
   locBtn.addEventListener('click', async () => {
-    msg.textContent = '正在定位…';
+    msg.textContent = t('web-place-locating');
     try {
       await locate();
       again();
@@ -151,12 +103,12 @@ function renderPlace(bar, again) {
     again();
   });
   replace(bar,
-    h('span', { class: 'place-now' }, '我的位置：', h('strong', { text: placeLabel() })),
-    h('label', { for: 'city', class: 'sr-only', text: '选择所在城市' }), select, locBtn, msg);
+    h('span', { class: 'place-now' }, t('web-place-mine'), h('strong', { text: placeLabel() })),
+    h('label', { for: 'city', class: 'sr-only', text: t('web-place-choose-label') }), select, locBtn, msg);
 }
 
 async function renderStart(body) {
-  const histSlot = h('div', {}, status('正在读取搜索历史…'));
+  const histSlot = h('div', {}, status(t('web-history-loading')));
   const hotSlot = h('div');
   replace(body, histSlot, hotSlot);
   const showHistory = async () => {
@@ -168,10 +120,10 @@ async function renderStart(body) {
       return;
     }
     if (hist.unavailable) {
-      replace(histSlot, section('搜索历史', h('p', { class: 'muted', text: '服务端搜索历史暂未开放' })));
+      replace(histSlot, section(t('web-history-title'), h('p', { class: 'muted', text: t('web-history-unavailable') })));
       return;
     }
-    const pause = hist.source === 'server' ? h('button', { type: 'button', class: 'btn small ghost', text: hist.paused ? '恢复记录历史' : '暂停记录历史' }) : null;
+    const pause = hist.source === 'server' ? h('button', { type: 'button', class: 'btn small ghost', text: hist.paused ? t('web-history-resume') : t('web-history-pause') }) : null;
     pause?.addEventListener('click', async () => {
       try {
         await setHistoryPaused(!hist.paused);
@@ -182,10 +134,10 @@ async function renderStart(body) {
       showHistory();
     });
     if (!hist.entries.length) {
-      replace(histSlot, section('搜索历史', h('p', { class: 'muted', text: hist.paused ? '已暂停记录搜索历史' : '暂无搜索历史' }), pause));
+      replace(histSlot, section(t('web-history-title'), h('p', { class: 'muted', text: hist.paused ? t('web-history-paused') : t('web-history-empty') }), pause));
       return;
     }
-    const clear = h('button', { type: 'button', class: 'btn small ghost', text: '清空历史' });
+    const clear = h('button', { type: 'button', class: 'btn small ghost', text: t('web-history-clear') });
     clear.addEventListener('click', async () => {
       try {
         await deleteHistory(null);
@@ -195,9 +147,9 @@ async function renderStart(body) {
       }
       showHistory();
     });
-    replace(histSlot, section('搜索历史',
+    replace(histSlot, section(t('web-history-title'),
       h('ul', { class: 'chips history' }, hist.entries.slice(0, 20).map((e) => {
-        const del = h('button', { type: 'button', class: 'chip-del', 'aria-label': `删除“${e.query}”`, text: '×' });
+        const del = h('button', { type: 'button', class: 'chip-del', 'aria-label': t('web-history-delete', { q: e.query }), text: '×' });
         del.addEventListener('click', async () => {
           try {
             await deleteHistory(e.id);
@@ -209,14 +161,14 @@ async function renderStart(body) {
         return h('li', { class: 'chip-wrap' },
           h('a', { class: 'chip', href: `/search${qs({ q: e.query })}`, text: e.query }), del);
       })),
-      h('p', { class: 'muted small', text: loggedIn() ? (hist.paused ? '已暂停记录，以下为此前的历史。' : '已登录：历史保存在您的账户中。') : '未登录：历史仅保存在本机浏览器。' }),
+      h('p', { class: 'muted small', text: loggedIn() ? (hist.paused ? t('web-history-paused-note') : t('web-history-account-note')) : t('web-history-local-note') }),
       h('div', { class: 'row-btns' }, clear, pause)));
   };
   await Promise.allSettled([showHistory(), (async () => {
     try {
-      const entries = (await api('/api/v1/hot?limit=10')).entries || [];
+      const entries = (await api('/api/v1/hot?limit=10&curated=true')).entries || [];
       if (entries.length) {
-        replace(hotSlot, section('热门搜索', h('ol', { class: 'hot' }, entries.map((e) =>
+        replace(hotSlot, section(t('web-hot-title'), h('ol', { class: 'hot' }, entries.map((e) =>
           h('li', {}, h('a', { href: `/search${qs({ q: e.query })}`, text: e.query }))))));
       }
     } catch {
@@ -229,18 +181,18 @@ function renderResults(body, r, { q, filters, page, exact, go }) {
   const parts = [];
   if (r.correction && !exact) {
     parts.push(h('div', { class: 'correction', role: 'note' },
-      h('p', {}, '已为您搜索 ', h('strong', { text: `“${r.correction.corrected}”` })),
-      h('p', {}, '仍然搜索 ', h('a', { href: `/search${qs({ q: r.correction.original || q, ...filters, correct: 'false' })}`, text: `“${r.correction.original || q}”` }))));
+      h('p', {}, t('web-search-corrected'), h('strong', { text: `“${r.correction.corrected}”` })),
+      h('p', {}, t('web-search-still'), h('a', { href: `/search${qs({ q: r.correction.original || q, ...filters, correct: 'false' })}`, text: `“${r.correction.original || q}”` }))));
   } else if (exact) {
-    parts.push(h('p', { class: 'muted small' }, `已按原词“${q}”搜索。`, h('a', { href: `/search${qs({ q, ...filters })}`, text: '恢复智能纠错' })));
+    parts.push(h('p', { class: 'muted small' }, t('web-search-exact', { q }), h('a', { href: `/search${qs({ q, ...filters })}`, text: t('web-search-restore-correction') })));
   }
   if (r.location) {
-    parts.push(h('p', { class: 'located' }, '按位置排序：', h('strong', { text: r.location.name }),
-      `（${SOURCES[r.location.source] || '位置'}）`));
+    parts.push(h('p', { class: 'located' }, t('web-search-located'), h('strong', { text: r.location.name }),
+      t('web-search-located-source', { source: t(SOURCES[r.location.source] || 'web-search-source-other') })));
   }
   parts.push(filterBar(r, { q, filters, go }));
   if (r.message) parts.push(h('p', { class: 'notice-msg', role: 'status', text: r.message }));
-  parts.push(h('p', { class: 'count', role: 'status', text: `共 ${r.total} 项服务${r.relaxed ? '（部分匹配）' : ''}` }));
+  parts.push(h('p', { class: 'count', role: 'status', text: r.relaxed ? t('web-search-count-relaxed', { count: r.total }) : t('web-search-count', { count: r.total }) }));
 
   const byCat = new Map();
   for (const hit of r.hits || []) {
@@ -250,16 +202,16 @@ function renderResults(body, r, { q, filters, page, exact, go }) {
   const totals = new Map((r.groups || []).map((g) => [g.category, g.count]));
   for (const [cat, hits] of byCat) {
     parts.push(h('section', { class: 'group', 'aria-label': cat },
-      h('h2', { class: 'group-title' }, cat, h('span', { class: 'group-count', text: `${totals.get(cat) ?? hits.length} 项` })),
+      h('h2', { class: 'group-title' }, cat, h('span', { class: 'group-count', text: t('web-count-items', { count: totals.get(cat) ?? hits.length }) })),
       h('ul', { class: 'hits' }, hits.map(hitCard))));
   }
   const pages = Math.ceil((r.total || 0) / PAGE_SIZE);
   if (pages > 1) {
     const link = (p, text) => h('a', { class: 'btn small', href: `/search${qs({ q, ...filters, page: p, correct: exact ? 'false' : undefined })}`, text });
-    parts.push(h('nav', { class: 'pager', 'aria-label': '分页' },
-      page > 1 ? link(page - 1, '上一页') : null,
-      h('span', { text: `第 ${page} / ${pages} 页` }),
-      page < pages ? link(page + 1, '下一页') : null));
+    parts.push(h('nav', { class: 'pager', 'aria-label': t('web-pager-label') },
+      page > 1 ? link(page - 1, t('web-pager-prev')) : null,
+      h('span', { text: t('web-pager-page', { page, pages }) }),
+      page < pages ? link(page + 1, t('web-pager-next')) : null));
   }
   replace(body, parts);
 }
@@ -267,8 +219,8 @@ function renderResults(body, r, { q, filters, page, exact, go }) {
 function filterBar(r, { q, filters, go }) {
   const cats = (r.facets && r.facets.category) || [];
   const types = (r.facets && r.facets.service_type) || [];
-  const tabs = h('ul', { class: 'tabs', 'aria-label': '按分类筛选' },
-    h('li', {}, h('a', { href: `/search${qs({ q, ...filters, category: '', theme: '' })}`, 'aria-current': filters.category ? null : 'true', text: '全部' })),
+  const tabs = h('ul', { class: 'tabs', 'aria-label': t('web-filter-category-label') },
+    h('li', {}, h('a', { href: `/search${qs({ q, ...filters, category: '', theme: '' })}`, 'aria-current': filters.category ? null : 'true', text: t('web-filter-all') })),
     (r.groups || []).map((g) => h('li', {}, h('a', {
       href: `/search${qs({ q, ...filters, category: g.category, theme: '' })}`,
       'aria-current': filters.category === g.category ? 'true' : null,
@@ -277,39 +229,39 @@ function filterBar(r, { q, filters, go }) {
   if (filters.category && !(r.groups || []).some((g) => g.category === filters.category)) {
     tabs.append(h('li', {}, h('a', { href: location.pathname + location.search, 'aria-current': 'true', text: filters.category })));
   }
-  const typeSel = h('select', { id: 'f-type' }, h('option', { value: '', text: '全部类型' }),
-    types.map((t) => h('option', { value: t.value, text: `${t.label || t.value}（${t.count}）` })));
+  const typeSel = h('select', { id: 'f-type' }, h('option', { value: '', text: t('web-filter-all-types') }),
+    types.map((ty) => h('option', { value: ty.value, text: t('web-filter-type-option', { type: ty.label || ty.value, count: ty.count }) })));
   if (filters.service_type && !types.some((t) => t.value === filters.service_type)) {
     typeSel.append(h('option', { value: filters.service_type, text: filters.service_type }));
   }
   typeSel.value = filters.service_type;
   const onlineSel = h('select', { id: 'f-online' },
-    h('option', { value: '', text: '办理方式不限' }),
-    h('option', { value: 'true', text: '可网上办' }),
-    h('option', { value: 'false', text: '仅线下办' }));
+    h('option', { value: '', text: t('web-filter-any-way') }),
+    h('option', { value: 'true', text: t('web-filter-online') }),
+    h('option', { value: 'false', text: t('web-filter-offline') }));
   onlineSel.value = filters.online;
   const apply = () => go({ q, ...filters, service_type: typeSel.value, online: onlineSel.value });
   typeSel.addEventListener('change', apply);
   onlineSel.addEventListener('change', apply);
   return h('div', { class: 'filters' },
     tabs,
-    filters.theme ? h('p', { class: 'muted small' }, `主题：${filters.theme} · `, h('a', { href: `/search${qs({ q, ...filters, theme: '' })}`, text: '取消' })) : null,
+    filters.theme ? h('p', { class: 'muted small' }, t('web-filter-theme', { theme: filters.theme }), h('a', { href: `/search${qs({ q, ...filters, theme: '' })}`, text: t('web-filter-cancel') })) : null,
     h('div', { class: 'selects' },
-      h('label', { for: 'f-type', class: 'sr-only', text: '事项类型' }), typeSel,
-      h('label', { for: 'f-online', class: 'sr-only', text: '办理方式' }), onlineSel));
+      h('label', { for: 'f-type', class: 'sr-only', text: t('web-filter-type-label') }), typeSel,
+      h('label', { for: 'f-online', class: 'sr-only', text: t('web-filter-way-label') }), onlineSel));
 }
 
 function hitCard(hit) {
   const badges = [];
   if (hit.service_type) badges.push(h('span', { class: 'tag', text: hit.service_type }));
-  if (hit.online) badges.push(h('span', { class: 'tag ok', text: '可网办' }));
+  if (hit.online) badges.push(h('span', { class: 'tag ok', text: t('web-hit-online') }));
   const variants = hit.variants || [];
   return h('li', { class: 'hit' },
     h('a', { class: 'hit-title', href: `/items/${encodeURIComponent(hit.id)}` }, highlighted(hit.title_highlight || hit.title)),
     h('p', { class: 'hit-meta' }, badges, h('span', { text: `${hit.department} · ${hit.region_name}` })),
     variants.length > 1
       ? h('details', { class: 'variants' },
-        h('summary', { text: `${hit.variant_count || variants.length} 个地区可办` }),
+        h('summary', { text: t('web-hit-variants', { count: hit.variant_count || variants.length }) }),
         h('ul', { class: 'variant-list' }, variants.map((v) =>
           h('li', {}, h('a', { href: `/items/${encodeURIComponent(v.id)}`, text: v.region_name })))))
       : null);

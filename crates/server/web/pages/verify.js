@@ -4,14 +4,15 @@
 
 import { api } from '../api.js';
 import { h, errorBox, pageTitle, replace, when } from '../dom.js';
+import { t } from '../i18n.js';
 
 /** Renders the verifier into `view`. */
 export async function render(view) {
   const token = h('textarea', { id: 'verify-token', name: 'token', rows: '3', required: true, spellcheck: 'false', class: 'token' });
   const out = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'card form' },
-    h('label', { for: 'verify-token', text: '核验码或出示令牌' }), token,
-    h('button', { type: 'submit', class: 'btn primary wide', text: '核验' }));
+    h('label', { for: 'verify-token', text: t('web-verify-input') }), token,
+    h('button', { type: 'submit', class: 'btn primary wide', text: t('web-verify-submit') }));
   let stream = null;
   let scanning = false;
   const stop = () => {
@@ -21,8 +22,8 @@ export async function render(view) {
   };
   const scanSlot = h('div');
   if ('BarcodeDetector' in window && navigator.mediaDevices) {
-    const video = h('video', { class: 'scan', muted: true, playsinline: true, hidden: true, 'aria-label': '摄像头画面' });
-    const scan = h('button', { type: 'button', class: 'btn', text: '扫码核验' });
+    const video = h('video', { class: 'scan', muted: true, playsinline: true, hidden: true, 'aria-label': t('web-verify-camera') });
+    const scan = h('button', { type: 'button', class: 'btn', text: t('web-verify-scan') });
     scan.addEventListener('click', async () => {
       try {
         const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
@@ -45,7 +46,7 @@ export async function render(view) {
       } catch (e) {
         stop();
         video.hidden = true;
-        replace(out, errorBox(e, '无法打开摄像头，请粘贴令牌'));
+        replace(out, errorBox(e, t('web-verify-no-camera')));
       }
     });
     replace(scanSlot, h('div', { class: 'actions' }, scan, video));
@@ -61,17 +62,17 @@ export async function render(view) {
         : await api('/api/v1/wallet/verify', { method: 'POST', body: { token: value }, auth: false });
       const shown = r.shown || [];
       replace(out, h('section', { class: `card verdict ${r.valid && r.licence_valid ? 'good' : 'bad'}`, 'aria-labelledby': 'verdict' },
-        h('h2', { id: 'verdict', text: r.valid && r.licence_valid ? '核验通过' : '核验通过，但证照已不在有效期内' }),
+        h('h2', { id: 'verdict', text: r.valid && r.licence_valid ? t('web-verify-good') : t('web-verify-good-expired') }),
         h('dl', { class: 'facts' },
-          [['证照类型', r.type_name], ['签发平台', r.issuer_name], ['出示有效至', when(r.expires_at)],
+          [[t('web-verify-type'), r.type_name], [t('web-verify-issuer'), r.issuer_name], [t('web-verify-until'), when(r.expires_at)],
             ...shown.map((f) => [f.label, f.value])].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]))));
     } catch (err) {
       replace(out, h('section', { class: 'card verdict bad', role: 'alert' },
-        h('h2', { text: '核验未通过' }), h('p', { text: err.message })));
+        h('h2', { text: t('web-verify-bad') }), h('p', { text: err.message })));
     }
   });
-  replace(view, pageTitle('证照核验'),
-    h('p', { class: 'muted', text: '扫描对方出示的二维码，或输入其核验码、粘贴出示令牌。每个出示码只能核验一次。' }),
+  replace(view, pageTitle(t('web-me-verify')),
+    h('p', { class: 'muted', text: t('web-verify-intro') }),
     scanSlot, form, out);
   const fromLink = new URLSearchParams(location.search).get('code');
   if (fromLink) {
