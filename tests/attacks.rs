@@ -313,7 +313,12 @@ async fn bursts_get_exactly_each_limit_through_and_memory_stays_bounded() {
             }
         })
         .await;
-        assert_eq!((count(&statuses, 201), count(&statuses, 429)), (20, 80));
+        assert_eq!(
+            (count(&statuses, 201), count(&statuses, 429)),
+            (20, 80),
+            "{}: {statuses:?}",
+            t.backend
+        );
 
         // 300 verifications at once from one address: 120 are checked.
         let statuses = burst(300, |_| {

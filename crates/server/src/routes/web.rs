@@ -249,6 +249,7 @@ mod tests {
                 Some("js") => JS,
                 Some("css") => CSS,
                 Some("svg") => SVG,
+                Some("json") => JSON,
                 other => panic!("unexpected extension {other:?}"),
             };
             assert_eq!(a.content_type, want, "{}", a.path);
