@@ -766,6 +766,7 @@ pub struct DayParams {
     responses(
         (status = 200, description = "The day's bookings", body = HallDay),
         (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: no such hall", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`operator-disabled`", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -369,6 +369,14 @@ pub(crate) async fn bills(
     let params = Params::parse(raw.as_deref(), &["item_id", "customer_number"])?;
     let item_id = params.text_max("item_id", 128)?.map(str::to_owned);
     let customer_number = params.text_max("customer_number", 40)?.map(str::to_owned);
+    for (name, value) in [("item_id", &item_id), ("customer_number", &customer_number)] {
+        if value
+            .as_deref()
+            .is_some_and(|v| v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(Problem::invalid_parameter(name, "err-booking-id-format"));
+        }
+    }
     if customer_number.is_some() && item_id.is_none() {
         return Err(Problem::invalid_parameter("item_id", "err-required"));
     }
