@@ -108,11 +108,11 @@ pub struct SlotsAnswer {
 #[allow(dead_code)] // documents the parameters; `Params` parses them
 pub struct SlotsParams {
     /// The hall (`hall-440106`); without it, the halls nearest `lat`/`lng`,
-    /// or those of the item's region.
-    #[param(min_length = 1, max_length = 64, pattern = r"^[!-~]+$")]
+    /// or those of the item's region (empty counts as absent).
+    #[param(max_length = 64, pattern = r"^[!-~]*$")]
     pub hall: Option<String>,
     /// First day (`YYYY-MM-DD`, default today).
-    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
     pub from: Option<String>,
     /// Days (1–31, default 7).
     #[param(minimum = 1, maximum = 31)]
@@ -755,7 +755,7 @@ pub(crate) async fn reschedule(
 #[allow(dead_code)] // documents the parameters; `Params` parses them
 pub struct DayParams {
     /// The day (`YYYY-MM-DD`, default today).
-    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
     pub date: Option<String>,
 }
 

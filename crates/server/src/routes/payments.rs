@@ -206,11 +206,13 @@ pub struct NewPayment {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the parameters; `Params` parses them
 pub struct BillsParams {
-    /// One 缴费 item; all payable items without it.
-    #[param(min_length = 1, max_length = 128, pattern = r"^[!-~]+$")]
+    /// One 缴费 item; all payable items without it (empty counts as
+    /// absent).
+    #[param(max_length = 128, pattern = r"^[!-~]*$")]
     pub item_id: Option<String>,
-    /// A customer number or plate typed by the person (needs `item_id`).
-    #[param(min_length = 1, max_length = 40, pattern = r"^[!-~]+$")]
+    /// A customer number or plate typed by the person (needs `item_id`;
+    /// empty counts as absent).
+    #[param(max_length = 40, pattern = r"^[!-~]*$")]
     pub customer_number: Option<String>,
 }
 
@@ -372,7 +374,7 @@ pub(crate) async fn bills(
     for (name, value) in [("item_id", &item_id), ("customer_number", &customer_number)] {
         if value
             .as_deref()
-            .is_some_and(|v| v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()))
+            .is_some_and(|v| !v.bytes().all(|b| b.is_ascii_graphic()))
         {
             return Err(Problem::invalid_parameter(name, "err-booking-id-format"));
         }
