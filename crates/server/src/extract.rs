@@ -302,6 +302,15 @@ fn body_problem(path: &str, error: &serde_json::Error) -> Problem {
             data_problem(message, &at)
         }
     };
+    // The path is what the client wrote: one holding a run of four digits
+    // or more (a phone or ID number sent as a key) is not repeated.
+    let field = field.filter(|f| {
+        let mut run = 0;
+        !f.chars().any(|c| {
+            run = if c.is_ascii_digit() { run + 1 } else { 0 };
+            run >= 4
+        })
+    });
     Problem {
         parameter: field,
         ..Problem::invalid_request(text)
