@@ -210,12 +210,6 @@ impl Booking {
         if let Some(until) = self.suspended_until(&who.actor_id, now.date()).await? {
             return Err(BookingError::Suspended { until });
         }
-        if let Some(booking_id) =
-            store::active_booking(self.db.pool(), &who.account_id, r.family).await?
-        {
-            return Err(BookingError::AlreadyBooked { booking_id });
-        }
-        self.prepare_slot(&r, start).await?;
         let request = NewBooking {
             who,
             item_id,
@@ -224,7 +218,29 @@ impl Booking {
             idempotency: idempotency_key.map(|k| (k, request_hash.as_str())),
             application_id,
         };
-        self.retrying(|| self.insert_booking(&r, &request)).await
+        match self.book_fresh(&r, &request).await {
+            // A double tap: the same key's first request committed after
+            // this one looked for it — answer that booking.
+            Err(BookingError::AlreadyBooked { booking_id }) => match idempotency_key {
+                Some(key) => match self.replay(who, key, &request_hash).await? {
+                    Some(ticket) => Ok(ticket),
+                    None => Err(BookingError::AlreadyBooked { booking_id }),
+                },
+                None => Err(BookingError::AlreadyBooked { booking_id }),
+            },
+            other => other,
+        }
+    }
+
+    /// A booking whose idempotency key (if any) was not seen yet.
+    async fn book_fresh(&self, r: &Resolved<'_>, request: &NewBooking<'_>) -> Result<Ticket> {
+        if let Some(booking_id) =
+            store::active_booking(self.db.pool(), &request.who.account_id, r.family).await?
+        {
+            return Err(BookingError::AlreadyBooked { booking_id });
+        }
+        self.prepare_slot(r, request.start).await?;
+        self.retrying(|| self.insert_booking(r, request)).await
     }
 
     /// Makes sure the slot row exists; with the precheck on, turns people
