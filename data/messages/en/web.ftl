@@ -72,7 +72,6 @@ web-place-locating = Locating…
 web-place-mine = My location:{" "}
 web-history-loading = Reading your search history…
 web-history-title = Search history
-web-history-unavailable = Search history on the server is not available yet
 web-history-resume = Resume recording history
 web-history-pause = Pause recording history
 web-history-paused = Search history recording is paused

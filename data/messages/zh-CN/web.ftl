@@ -72,7 +72,6 @@ web-place-locating = 正在定位…
 web-place-mine = 我的位置：
 web-history-loading = 正在读取搜索历史…
 web-history-title = 搜索历史
-web-history-unavailable = 服务端搜索历史暂未开放
 web-history-resume = 恢复记录历史
 web-history-pause = 暂停记录历史
 web-history-paused = 已暂停记录搜索历史

@@ -72,7 +72,6 @@ web-place-locating = 正在定位…
 web-place-mine = 我的位置：
 web-history-loading = 正在讀取搜索歷史…
 web-history-title = 搜索歷史
-web-history-unavailable = 服務端搜索歷史暫未開放
 web-history-resume = 恢復記錄歷史
 web-history-pause = 暫停記錄歷史
 web-history-paused = 已暫停記錄搜索歷史
