@@ -800,6 +800,7 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         // 查询 and 证明.
         ("GET", "/api/v1/items/{id}/record-kind"),
         ("GET", "/api/v1/me/records"),
+        ("GET", "/api/v1/items/{id}/certificate"),
         ("POST", "/api/v1/me/certificates"),
         // 预约.
         ("GET", "/api/v1/items/{id}/slots"),

@@ -910,6 +910,16 @@ async fn records_and_certificates_through_the_departments() {
                 .iter()
                 .any(|f| f["type"] == "month_range")
         );
+        // Key figures say their type: money is integer fen, shown as yuan.
+        assert!(
+            kind.1["summary"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["name"] == "sum_total" && s["type"] == "money"),
+            "{}",
+            kind.1
+        );
         let not_records = call(
             Method::GET,
             d.url("/api/v1/items/hz-hjzm-440100/record-kind"),
@@ -920,6 +930,47 @@ async fn records_and_certificates_through_the_departments() {
         assert_problem(
             "a 证明 item has no record kind",
             &not_records,
+            404,
+            "not-found",
+        );
+        // What a 证明 item issues, so the app asks for a purpose first.
+        let plain = call(
+            Method::GET,
+            d.url("/api/v1/items/hz-hjzm-440100/certificate"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(plain.0, 200, "{}", plain.1);
+        assert_eq!(plain.1["licence_type"], "household_certificate");
+        assert_eq!(plain.1["level"], "L3");
+        assert_eq!(plain.1["purpose_required"], false);
+        let with_purpose = call(
+            Method::GET,
+            d.url("/api/v1/items/gjj-jczm-440100/certificate"),
+            None,
+            None,
+        )
+        .await
+        .1;
+        assert_eq!(with_purpose["purpose_required"], true, "{with_purpose}");
+        assert!(
+            with_purpose["purposes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == "子女入学"),
+            "{with_purpose}"
+        );
+        assert_problem(
+            "a 查询 item issues no certificate",
+            &call(
+                Method::GET,
+                d.url("/api/v1/items/gjj-jcmx-440100/certificate"),
+                None,
+                None,
+            )
+            .await,
             404,
             "not-found",
         );
