@@ -6,6 +6,8 @@ import { errorBox, h, pageTitle, replace, section, status } from '../dom.js';
 import { getPlace, locate, placePosition } from '../place.js';
 import { listSeparator, t } from '../i18n.js';
 import { levelLabel } from './me.js';
+import { BOOKING_TYPE } from './booking.js';
+import { PAYMENT_TYPE } from './bills.js';
 
 
 /** Renders a service item into `view`. */
@@ -73,6 +75,12 @@ export async function render(view, ctx) {
     }
   });
   action.append(start, actionMsg);
+  // A 预约 item is booked at a hall; a 缴费 item is paid from the bills.
+  if (item.service_type === BOOKING_TYPE) {
+    action.replaceChildren(h('a', { class: 'btn primary wide', id: 'book', href: `/items/${encodeURIComponent(item.id)}/book`, text: t('web-book-start') }));
+  } else if (item.service_type === PAYMENT_TYPE) {
+    action.replaceChildren(h('a', { class: 'btn primary wide', id: 'pay-bills', href: `/me/bills${qs({ item_id: item.id })}`, text: t('web-bills-start') }));
+  }
 
   const hallsSlot = h('div');
   replace(view,
