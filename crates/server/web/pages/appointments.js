@@ -110,7 +110,7 @@ function draw(view, ctx, heading, a, done) {
     cancelled: t('web-bk-done-cancelled'),
   }[done];
   replace(view, heading,
-    doneNote ? h('p', { class: 'ok', role: 'status', text: doneNote }) : null,
+    doneNote ? h('p', { class: 'ok', role: 'status', tabindex: '-1', id: 'bk-done', text: doneNote }) : null,
     h('section', { class: 'card ticket', 'aria-labelledby': 'bk-ticket' },
       h('h2', { id: 'bk-ticket' }, t('web-bk-ticket'), ' ', statusTag(a)),
       active && a.check_in_code ? h('div', { class: 'qr-box' },
@@ -130,7 +130,8 @@ function draw(view, ctx, heading, a, done) {
       actions, msg),
     a.notes ? section(t('web-bk-notes'), h('p', { text: a.notes })) : null,
     back());
-  if (doneNote) view.querySelector('.ok')?.focus?.();
+  // After a cancel on this page the pressed button is gone: the outcome takes the focus.
+  if (done === 'cancelled') view.querySelector('#bk-done')?.focus();
 }
 
 function back() {

@@ -2,8 +2,8 @@
 // /me/payments/{id}; the page asks GET /api/v1/me/payments/{id} (which
 // also asks the provider while the payment is open) until it is settled and
 // its receipt is in 我的证照, and says honestly when the provider's
-// notification is late (after 10 s): the money is not lost, the platform
-// keeps asking, and the person is told when it is settled.
+// notification is late (after 10 s): not to pay again, the platform keeps
+// asking the provider, and the result shows here and in 缴费记录.
 
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status, when } from '../dom.js';
