@@ -133,13 +133,30 @@ async function apiGet(path, p = page) {
 async function chooseLaterDay() {
   const days = page.locator('.week .day');
   await days.first().waitFor();
-  const dates = await days.evaluateAll((els) => els.map((e) => ({ date: e.dataset.date, open: !e.disabled && !e.classList.contains('none') })));
-  const later = dates.slice(1).find((d) => d.open);
-  assert.ok(later, `a later day with places: ${JSON.stringify(dates)}`);
+  const open = () => days.evaluateAll((els) => els.map((e) => ({ date: e.dataset.date, open: !e.disabled && !e.classList.contains('none') })));
+  const first = await open();
+  let later = first.slice(1).find((d) => d.open);
+  if (!later) {
+    // A week of holidays (春节, 国庆): the next week.
+    await page.getByRole('button', { name: '后一周 ›' }).click();
+    await page.locator(`.week .day[data-date="${first.at(-1).date}"]`).waitFor({ state: 'detached' });
+    later = (await open()).find((d) => d.open);
+  }
+  assert.ok(later, `a later day with places: ${JSON.stringify(first)}`);
   await page.locator(`.week .day[data-date="${later.date}"]`).click();
   await page.locator(`.week .day.chosen[data-date="${later.date}"]`).waitFor();
   await page.locator('.slot').first().waitFor();
   return later.date;
+}
+
+/** Chooses `date` in the week strip (in the next week if it is not in this one). */
+async function showDay(date) {
+  await page.locator('.week .day').first().waitFor();
+  if (!(await page.locator(`.week .day[data-date="${date}"]`).count())) {
+    await page.getByRole('button', { name: '后一周 ›' }).click();
+  }
+  await page.locator(`.week .day[data-date="${date}"]`).click();
+  await page.locator(`.week .day.chosen[data-date="${date}"]`).waitFor();
 }
 
 describe('预约: book, reschedule, cancel', () => {
@@ -213,7 +230,7 @@ describe('预约: book, reschedule, cancel', () => {
     await page.getByRole('link', { name: '改约' }).click();
     await page.waitForURL(/\/book\?reschedule=/);
     await page.getByRole('heading', { name: /^改约：/ }).waitFor();
-    await page.locator(`.week .day[data-date="${booking.date}"]`).click();
+    await showDay(booking.date);
     // The booked slot is marked and cannot be chosen again.
     const current = page.locator(`.slot[data-start="${booking.start}"]`);
     await current.waitFor();
@@ -256,7 +273,7 @@ describe('预约: book, reschedule, cancel', () => {
     assert.equal((await placesLeft(booking.hall, booking.date))[booking.moved], booking.movedLeft, 'the place came back');
     // The booking page counts it too.
     await go(page, `/items/${ITEM}/book?hall=${booking.hall}`);
-    await page.locator(`.week .day[data-date="${booking.date}"]`).click();
+    await showDay(booking.date);
     const slot = page.locator(`.slot[data-start="${booking.moved}"]`);
     await slot.waitFor();
     assert.match(await slot.innerText(), new RegExp(`余 ${booking.movedLeft}`));
@@ -417,6 +434,48 @@ describe('缴费: pay a bill exactly once', () => {
       await go(page, '/me/bills');
       await page.locator('.bill').first().waitFor({ timeout: 30000 });
     });
+  });
+
+  test('the new pages in 繁體 and English: every text is a message of that language', async () => {
+    try {
+      for (const [lang, book, bills] of [['zh-HK', '預約辦理', '繳費'], ['en', 'Book a time', 'Bills']]) {
+        await page.evaluate((l) => localStorage.setItem('yuesou.lang', l), lang);
+        // Each page load starts a new record of missing ids: read it on each page.
+        const check = async (what) => {
+          const state = await page.evaluate(() => ({ lang: document.documentElement.lang, missing: [...window.yuesouMissingTexts] }));
+          assert.deepEqual(state, { lang, missing: [] }, `${lang} ${what}`);
+        };
+        await go(page, `/items/${ITEM}`);
+        await page.getByRole('link', { name: book }).click();
+        await page.locator('.slot').first().waitFor();
+        await page.locator('.slot:not([disabled])').first().click();
+        await page.locator('#confirm-booking').waitFor();
+        await check('booking');
+        await go(page, '/me/bills');
+        await page.getByRole('heading', { name: bills, exact: true }).waitFor();
+        await page.locator('.bill').first().waitFor({ timeout: 30000 });
+        await check('bills');
+        for (const path of ['/me/appointments', '/me/payments']) {
+          await go(page, path);
+          await page.locator('.row').first().click();
+          await page.locator('.facts').first().waitFor();
+          await check(path);
+        }
+      }
+    } finally {
+      await page.evaluate(() => localStorage.setItem('yuesou.lang', 'zh-CN'));
+    }
+  });
+
+  test('the booking reminders are read afterwards (the other suites count unread messages)', async () => {
+    // Reminders go out every 5 s and the last change was long enough ago;
+    // read them all and check nothing unread is left.
+    const unread = await page.evaluate(async () => {
+      const headers = { authorization: `Bearer ${localStorage.getItem('yuesou.token')}` };
+      await fetch('/api/v1/me/messages/read-all', { method: 'POST', headers });
+      return (await (await fetch('/api/v1/me/messages?unread=true&size=1', { headers })).json()).unread;
+    });
+    assert.equal(unread, 0);
   });
 
   test('no CSP violations and no script errors', () => {
