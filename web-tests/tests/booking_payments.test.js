@@ -326,7 +326,8 @@ describe('缴费: pay a bill exactly once', () => {
     assert.ok(payment.receipt_number, 'a receipt number');
     await receipt.click();
     await page.waitForURL(new RegExp(`/wallet/${payment.wallet_entry_id}$`));
-    await page.locator('.facts').waitFor();
+    // The licence page of the receipt (the result page's facts are gone by then).
+    await page.locator('#present').waitFor();
     assert.match(await page.locator('main').innerText(), new RegExp(payment.receipt_number));
     await go(page, '/wallet');
     await page.locator(`a.licence[href="/wallet/${payment.wallet_entry_id}"]`).waitFor();
