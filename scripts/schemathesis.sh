@@ -74,7 +74,7 @@ curl -fsS "$BASE/readyz" >/dev/null
 # session for every personal route. Logout and session revocation are left
 # out of the run (the stateful phase finds the session's own id in the
 # sessions list, and either would end that session for every operation
-# after it); tests/security_matrix.rs and tests/centre_http.rs cover them.
+# after it); tests/personal/security_matrix.rs and tests/personal/centre_http.rs cover them.
 login() {
     curl -fsS -H 'content-type: application/json' \
         -d '{"phone": "13800000001", "password": "yuesou-demo"}' "$BASE/api/v1/auth/login" |

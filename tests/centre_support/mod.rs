@@ -14,8 +14,9 @@ mod daemon_support;
 #[allow(unused_imports)]
 pub use daemon_support::{Running, copy_home, start_daemon, wait_ready};
 
-/// The operator token of the test daemons.
-pub const OPERATOR: &str = "test-operator-token-0123456789";
+/// The operator token of the test daemons (one for in-process daemons and
+/// child processes alike).
+pub use crate::centre_process::OPERATOR;
 /// The demo people.
 pub const ALICE: &str = "13800000001";
 pub const BOB: &str = "13800000002";

@@ -226,6 +226,9 @@ describe('the web app', () => {
     assert.match(text, /仍然搜索/);
     await notice.getByRole('link').click();
     await page.waitForURL(/correct=false/);
+    // The page re-renders after the URL changes: wait for the notice to go
+    // (a timeout fails the test) rather than counting at once.
+    await page.locator('.correction').waitFor({ state: 'detached', timeout: 5000 });
     await page.locator('.count').waitFor();
     assert.equal(await page.locator('.correction').count(), 0);
   });

@@ -86,10 +86,17 @@ async function chromeTexts(page) {
   return page.evaluate(() => {
     const out = [];
     const visible = (el) => el.getClientRects().length > 0;
-    // Data (service steps, timeline actors, halls) stays as the catalogue has it.
-    const data = (el) => el.closest('.timeline, .hall, .stepper, .hits, .facts');
+    // Data (service steps, timeline actors, halls, a department's filter
+    // labels and names, marked `.data`) stays as the catalogue has it.
+    const data = (el) => el.closest('.timeline, .hall, .stepper, .hits, .facts, .data');
+    const own = (el) => {
+      if (!el.querySelector('.data')) return el.innerText || el.textContent || '';
+      const copy = el.cloneNode(true);
+      for (const d of copy.querySelectorAll('.data')) d.remove();
+      return copy.textContent || '';
+    };
     for (const el of document.querySelectorAll('button:not(.lang-btn), label, legend, summary, .tabbar a, [role=tab], .sr-only, .step-count, .muted, .note, .ok, .error')) {
-      if ((visible(el) || el.classList.contains('sr-only')) && !data(el)) out.push(el.innerText || el.textContent || '');
+      if ((visible(el) || el.classList.contains('sr-only')) && !data(el)) out.push(own(el));
     }
     for (const el of document.querySelectorAll('[placeholder]')) out.push(el.getAttribute('placeholder'));
     for (const el of document.querySelectorAll('button[aria-label], a[aria-label], nav[aria-label], aside[aria-label], input[aria-label], [role=img][aria-label], ul[aria-label]')) {
@@ -412,6 +419,67 @@ describe('issue 23: languages and 长辈版', () => {
       await context.close();
     }
   });
+});
+
+describe('issue 26: 查询 and 证明 in every language and in 长辈版', () => {
+  // The app's own words on the new pages, per language (data stays Chinese).
+  const WORDS = {
+    'zh-CN': { search: '查询', figures: '关键数据', issue: '开具证明', print: '打印', mine: '我的常用数据' },
+    'zh-HK': { search: '查詢', figures: '主要數據', issue: '開具證明', print: '列印', mine: '我的常用數據' },
+    en: { search: 'Look up', figures: 'Key figures', issue: 'Issue the certificate', print: 'Print', mine: 'My key figures' },
+  };
+  for (const [lang, elder] of [['zh-HK', false], ['en', false], ['zh-CN', true], ['en', true]]) {
+    test(`the records page, 证明 开具 and the key figures in ${lang}${elder ? ' 长辈版' : ''}`, async () => {
+      const tag = `${lang}${elder ? '-elder' : ''}`;
+      const words = WORDS[lang];
+      const { context, page } = await fresh(lang, elder);
+      const check = async (name) => {
+        await settle(page);
+        await assertTranslated(page, lang, name);
+        if (elder) await assertElder(page, `${tag} ${name}`);
+        await audit(page, `${tag} ${name}`);
+        await page.screenshot({ path: join(SHOTS, `${tag}-${name}.png`), fullPage: true });
+      };
+      try {
+        // A public kind before login.
+        await page.goto(`${BASE}/items/ggfw-tq-440100`);
+        await page.locator('table.records').waitFor();
+        await check('records-public');
+        await uiLogin(page);
+        await page.locator('.profile-name').waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('.figure:not([aria-busy]) .figure-value').length === 3);
+        assert.equal(await page.locator('#key-figures h2').innerText(), words.mine);
+        await check('me-figures');
+        await page.goto(`${BASE}/items/gjj-jcmx-440100`);
+        await page.locator('table.records').waitFor();
+        assert.equal(await page.locator('.records-filters button[type=submit]').innerText(), words.search);
+        assert.equal(await page.locator('#kf-h').innerText(), words.figures);
+        await check('records');
+        // 证明 开具 after the face check.
+        const face = await page.evaluate(async () => (await fetch('/api/v1/me/verification/face', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${localStorage.getItem('yuesou.token')}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ sample: 'live-sample' }),
+        })).status);
+        assert.equal(face, 200);
+        await page.goto(`${BASE}/items/hz-hjzm-440100`);
+        await page.locator('#cert-issue').waitFor();
+        assert.equal(await page.locator('#cert-issue').innerText(), words.issue);
+        await check('certificate-form');
+        await page.locator('#cert-issue').click();
+        await page.locator('#certificate').waitFor();
+        assert.equal(await page.locator('#cert-print').innerText(), words.print);
+        await check('certificate');
+        if (elder) {
+          await page.goto(`${BASE}/`);
+          await page.waitForFunction(() => document.querySelectorAll('.figure:not([aria-busy]) .figure-value').length === 3);
+          await check('home-figures');
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 describe('issue 23: the defects of the walk-through', () => {

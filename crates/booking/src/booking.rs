@@ -18,6 +18,10 @@ use crate::error::{BookingError, Result};
 use crate::model::{Appointment, Status, Ticket};
 use crate::store::{self, BookingRow};
 
+/// Reminders one dispatch call claims at most, unless set with
+/// [`Booking::with_dispatch_batch`].
+pub const DISPATCH_BATCH: i64 = 100;
+
 /// Most days one slot listing covers (the longest window, 30 days, plus
 /// today).
 pub const MAX_DAYS: u32 = 31;
@@ -68,7 +72,7 @@ impl Booking {
             clock: Arc::new(SystemClock),
             key: Arc::new(key),
             precheck: true,
-            dispatch_batch: crate::reminders::DISPATCH_BATCH,
+            dispatch_batch: DISPATCH_BATCH,
         }
     }
 

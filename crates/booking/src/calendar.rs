@@ -22,13 +22,11 @@
 //! A `Calendars` never changes: the daemon reloads by loading a new one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
 
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
 use crate::cst;
-use crate::load::{self, LoadError};
 
 /// Weekdays in the order of `hours` in `halls.jsonl`.
 pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -185,25 +183,6 @@ pub struct Calendars {
 }
 
 impl Calendars {
-    /// Loads `halls.jsonl` (`id`, `region_code`, `hours`, `bookings` of
-    /// each line), `booking/services.json` and `calendar/holidays.json`
-    /// from `data_dir`. Strict: a malformed or inconsistent entry fails,
-    /// naming its file and line.
-    pub fn load(data_dir: &Path) -> Result<Calendars, LoadError> {
-        load::load(data_dir)
-    }
-
-    /// The same from the three files' texts (`names` for messages: halls,
-    /// services, holidays).
-    pub fn from_texts(
-        halls_jsonl: &str,
-        services_json: &str,
-        holidays_json: &str,
-        names: [&Path; 3],
-    ) -> Result<Calendars, LoadError> {
-        load::from_texts(halls_jsonl, services_json, holidays_json, names)
-    }
-
     /// The hall `id`.
     pub fn hall(&self, id: &str) -> Option<&Hall> {
         self.halls.get(id)

@@ -57,7 +57,7 @@ mod person;
 mod reminders;
 mod store;
 
-pub use booking::{Booking, MAX_DAYS, REQUIRED_LEVEL};
+pub use booking::{Booking, DISPATCH_BATCH, MAX_DAYS, REQUIRED_LEVEL};
 pub use calendar::{
     Calendars, DayClosed, DayKind, Hall, Interval, PersonRules, Service, ServiceKind, Window,
     split_item_id,
@@ -73,6 +73,5 @@ pub use model::{
 };
 pub use person::LIST_LIMIT;
 pub use reminders::{
-    DAY_BEFORE_AT, DISPATCH_BATCH, DispatchReport, MAX_ATTEMPTS, Notifier, NotifyError, Reminder,
-    ReminderKind,
+    DAY_BEFORE_AT, DispatchReport, MAX_ATTEMPTS, Notifier, NotifyError, Reminder, ReminderKind,
 };

@@ -58,6 +58,27 @@ fn line_of(text: &str, needle: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+impl Calendars {
+    /// Loads `halls.jsonl` (`id`, `region_code`, `hours`, `bookings` of
+    /// each line), `booking/services.json` and `calendar/holidays.json`
+    /// from `data_dir`. Strict: a malformed or inconsistent entry fails,
+    /// naming its file and line.
+    pub fn load(data_dir: &Path) -> Result<Calendars, LoadError> {
+        load(data_dir)
+    }
+
+    /// The same from the three files' texts (`names` for messages: halls,
+    /// services, holidays).
+    pub fn from_texts(
+        halls_jsonl: &str,
+        services_json: &str,
+        holidays_json: &str,
+        names: [&Path; 3],
+    ) -> Result<Calendars, LoadError> {
+        from_texts(halls_jsonl, services_json, holidays_json, names)
+    }
+}
+
 pub(crate) fn load(dir: &Path) -> Result<Calendars, LoadError> {
     let read = |name: &str| {
         let path = dir.join(name);

@@ -22,10 +22,6 @@ use crate::store::BookingRow;
 /// The hour the day-before reminder is due (18:00 the day before).
 pub const DAY_BEFORE_AT: u16 = 18 * 60;
 
-/// Reminders one dispatch call claims at most, unless set with
-/// [`Booking::with_dispatch_batch`].
-pub const DISPATCH_BATCH: i64 = 100;
-
 /// Deliveries of a reminder tried at most; then it is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -327,7 +323,7 @@ fn backoff(attempts: i64) -> Duration {
 }
 
 impl Booking {
-    /// Claims the reminders due at `now` (at most [`DISPATCH_BATCH`], or as
+    /// Claims the reminders due at `now` (at most [`DISPATCH_BATCH`](crate::DISPATCH_BATCH), or as
     /// set) for
     /// `lease`, delivers each through `notifier`, and marks it sent — or,
     /// when delivery fails, leaves it for a later try (1, 2, 4 … minutes,

@@ -367,6 +367,31 @@ pub(crate) async fn append_event(
     note: &Said,
     actor: &Said,
 ) -> Result<()> {
+    let event = Event {
+        id: &new_id("evt")?,
+        application_id,
+        at,
+        status,
+    };
+    append_event_as(tx, event, note, actor).await
+}
+
+/// Where and when an event goes on a timeline.
+struct Event<'a> {
+    /// Its id: an event whose id is already there is not added again.
+    id: &'a str,
+    application_id: &'a str,
+    at: i64,
+    status: ApplicationStatus,
+}
+
+async fn append_event_as(tx: &mut Tx, event: Event<'_>, note: &Said, actor: &Said) -> Result<()> {
+    let Event {
+        id,
+        application_id,
+        at,
+        status,
+    } = event;
     let (note, note_text) = note.columns();
     let (actor, actor_text) = actor.columns();
     let seq: (i64,) = sqlx::query_as(
@@ -377,9 +402,10 @@ pub(crate) async fn append_event(
     .await?;
     sqlx::query(
         "INSERT INTO application_events (id, application_id, seq, at, status, note, actor, \
-         note_text, actor_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         note_text, actor_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (id) DO NOTHING",
     )
-    .bind(new_id("evt")?)
+    .bind(id)
     .bind(application_id)
     .bind(seq.0)
     .bind(at)
@@ -467,6 +493,41 @@ impl Centre {
         .fetch_optional(self.db.pool())
         .await?
         .ok_or(CentreError::NotFound("application"))
+    }
+
+    /// Adds `note` to the timeline of one of the subject's applications
+    /// (its status unchanged), e.g. a booking made for its in-person step.
+    /// `key` names the event: noting the same key again adds nothing (a
+    /// retried request). Another person's application is
+    /// [`CentreError::NotFound`].
+    pub async fn note_on_application(
+        &self,
+        subject: &Subject,
+        id: &str,
+        key: &str,
+        note: Text,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM applications WHERE id = $1 AND account_id = $2")
+                .bind(id)
+                .bind(&subject.account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let status = row
+            .and_then(|(s,)| ApplicationStatus::parse(&s))
+            .ok_or(CentreError::NotFound("application"))?;
+        let event = Event {
+            id: &format!("evt_{id}_{key}"),
+            application_id: id,
+            at: now,
+            status,
+        };
+        append_event_as(&mut tx, event, &Said::Text(note), &actor_label(subject)).await?;
+        audit(&mut tx, subject, "application.note", id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// One of the subject's applications, in full.

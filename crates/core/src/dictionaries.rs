@@ -1,7 +1,8 @@
 //! The dictionary files under `dictionaries/`: jieba user dictionary, stop
 //! words, banned words, thesaurus, word readings, shape confusions, hot
-//! queries, aspect words and English names — one parser per file, each
-//! documenting its file's format.
+//! queries, aspect words, English names, query frames and the words
+//! feedback may not contain — eleven files ([`files::ALL`]), one parser per
+//! file, each documenting its file's format.
 //!
 //! All files share one line format: UTF-8, `#` starts a comment line, blank
 //! lines are ignored, fields are separated by a tab (the user dictionary by

@@ -698,28 +698,15 @@ fn check_members(
         Gen::Number { min, max } if min > max => {
             return Err("number needs min ≤ max".into());
         }
-        Gen::Pick { values, .. } | Gen::Cycle { values } => {
-            if values.is_empty() {
-                return Err("`values` must be a non-empty list".into());
-            }
-            if let Some(v) = values
-                .iter()
-                .find(|v| !(literal_fits(v, target) || (fact && v.is_i64())))
-            {
-                return Err(format!("value {v} does not fit a `{}`", type_name(target)));
-            }
-            let distinct: BTreeSet<String> = values.iter().map(Value::to_string).collect();
-            if distinct.len() != values.len() {
-                return Err("`values` has duplicates (use `weights` to favour a value)".into());
-            }
-            if let Gen::Pick {
-                weights: Some(w), ..
-            } = &hint.generator
+        Gen::Pick { values, weights } => {
+            check_values(values, target, fact)?;
+            if let Some(w) = weights
                 && (w.len() != values.len() || w.contains(&0))
             {
                 return Err("`weights` must be positive integers, one per value".into());
             }
         }
+        Gen::Cycle { values } => check_values(values, target, fact)?,
         Gen::Text { template, values } => match (template, values) {
             (Some(t), None) if !t.is_empty() => {}
             (None, Some(v)) if !v.is_empty() && v.iter().all(|s| !s.is_empty()) => {}
@@ -743,47 +730,12 @@ fn check_members(
             }
             None => return Err(format!("`copy` from unknown column {from:?}")),
         },
-        Gen::Add { of } => {
-            if of.len() < 2 {
-                return Err("`add` needs at least two columns".into());
-            }
-            for source in of {
-                match refs.columns.get(source.as_str()) {
-                    Some((t, _))
-                        if is_numeric(*t)
-                            && ((*t == ColumnType::Money) == (target == ColumnType::Money)) => {}
-                    Some((t, _)) => {
-                        return Err(format!(
-                            "`add` mixes a `{}` column into a `{}` column",
-                            type_name(*t),
-                            type_name(target)
-                        ));
-                    }
-                    None => return Err(format!("`add` of unknown column {source:?}")),
-                }
-            }
-        }
+        Gen::Add { of } => check_add(of, target, refs)?,
         Gen::Scale {
             of,
             factor,
             round_fen,
-        } => {
-            match refs.columns.get(of.as_str()) {
-                Some((t, _)) if is_numeric(*t) => {}
-                Some(_) => return Err(format!("`scale` of a non-numeric column {of:?}")),
-                None => return Err(format!("`scale` of unknown column {of:?}")),
-            }
-            let ok = match factor {
-                Factor::Fixed(f) => f.is_finite() && *f >= 0.0,
-                Factor::Range([a, b]) => a.is_finite() && b.is_finite() && 0.0 <= *a && a <= b,
-            };
-            if !ok {
-                return Err("`factor` must be a number ≥ 0 or [a, b] with 0 ≤ a ≤ b".into());
-            }
-            if round_fen.is_some_and(|r| r < 1 || target != ColumnType::Money) {
-                return Err("`round_fen` is a positive integer and only for money columns".into());
-            }
-        }
+        } => check_scale(of, factor, *round_fen, target, refs)?,
         Gen::Map {
             from,
             values,
@@ -799,32 +751,114 @@ fn check_members(
             refs,
         )?,
         Gen::Filter { name, otherwise } => {
-            match refs.filters.get(name.as_str()) {
-                None => return Err(format!("`filter` names unknown filter {name:?}")),
-                Some((kind, required)) => {
-                    use crate::model::FilterType as F;
-                    if !matches!(kind, F::Text | F::Plate | F::Choice) {
-                        return Err("`filter` can only echo a text, plate or choice filter".into());
-                    }
-                    if !required && otherwise.is_none() {
-                        return Err(format!(
-                            "filter {name:?} is optional, so the hint needs an `else` hint"
-                        ));
-                    }
-                }
-            }
-            if let Some(other) = otherwise {
-                if other.steady.is_some() || other.rows.is_some() {
-                    return Err("`else` takes a plain value hint".into());
-                }
-                let inner = match slot {
-                    Slot::Column { .. } => Slot::Column { first: false },
-                    other => other,
-                };
-                check(other, target, inner, refs).map_err(|e| format!("else: {e}"))?;
-            }
+            check_filter_echo(name, otherwise.as_deref(), target, slot, refs)?;
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// A `pick` or `cycle` list: non-empty, distinct, each value fitting the
+/// target (a fact also takes integers).
+fn check_values(values: &[Value], target: ColumnType, fact: bool) -> Result<(), String> {
+    if values.is_empty() {
+        return Err("`values` must be a non-empty list".into());
+    }
+    if let Some(v) = values
+        .iter()
+        .find(|v| !(literal_fits(v, target) || (fact && v.is_i64())))
+    {
+        return Err(format!("value {v} does not fit a `{}`", type_name(target)));
+    }
+    let distinct: BTreeSet<String> = values.iter().map(Value::to_string).collect();
+    if distinct.len() != values.len() {
+        return Err("`values` has duplicates (use `weights` to favour a value)".into());
+    }
+    Ok(())
+}
+
+/// `add`: two or more known numeric columns, money only into money.
+fn check_add(of: &[String], target: ColumnType, refs: &Refs<'_>) -> Result<(), String> {
+    if of.len() < 2 {
+        return Err("`add` needs at least two columns".into());
+    }
+    for source in of {
+        match refs.columns.get(source.as_str()) {
+            Some((t, _))
+                if is_numeric(*t)
+                    && ((*t == ColumnType::Money) == (target == ColumnType::Money)) => {}
+            Some((t, _)) => {
+                return Err(format!(
+                    "`add` mixes a `{}` column into a `{}` column",
+                    type_name(*t),
+                    type_name(target)
+                ));
+            }
+            None => return Err(format!("`add` of unknown column {source:?}")),
+        }
+    }
+    Ok(())
+}
+
+/// `scale`: a known numeric column, a non-negative factor, rounding only
+/// for money.
+fn check_scale(
+    of: &str,
+    factor: &Factor,
+    round_fen: Option<i64>,
+    target: ColumnType,
+    refs: &Refs<'_>,
+) -> Result<(), String> {
+    match refs.columns.get(of) {
+        Some((t, _)) if is_numeric(*t) => {}
+        Some(_) => return Err(format!("`scale` of a non-numeric column {of:?}")),
+        None => return Err(format!("`scale` of unknown column {of:?}")),
+    }
+    let ok = match factor {
+        Factor::Fixed(f) => f.is_finite() && *f >= 0.0,
+        Factor::Range([a, b]) => a.is_finite() && b.is_finite() && 0.0 <= *a && a <= b,
+    };
+    if !ok {
+        return Err("`factor` must be a number ≥ 0 or [a, b] with 0 ≤ a ≤ b".into());
+    }
+    if round_fen.is_some_and(|r| r < 1 || target != ColumnType::Money) {
+        return Err("`round_fen` is a positive integer and only for money columns".into());
+    }
+    Ok(())
+}
+
+/// `filter`: echoes a known text, plate or choice filter; an optional
+/// filter needs a plain `else` hint, checked like any other.
+fn check_filter_echo(
+    name: &str,
+    otherwise: Option<&Hint>,
+    target: ColumnType,
+    slot: Slot,
+    refs: &Refs<'_>,
+) -> Result<(), String> {
+    match refs.filters.get(name) {
+        None => return Err(format!("`filter` names unknown filter {name:?}")),
+        Some((kind, required)) => {
+            use crate::model::FilterType as F;
+            if !matches!(kind, F::Text | F::Plate | F::Choice) {
+                return Err("`filter` can only echo a text, plate or choice filter".into());
+            }
+            if !required && otherwise.is_none() {
+                return Err(format!(
+                    "filter {name:?} is optional, so the hint needs an `else` hint"
+                ));
+            }
+        }
+    }
+    if let Some(other) = otherwise {
+        if other.steady.is_some() || other.rows.is_some() {
+            return Err("`else` takes a plain value hint".into());
+        }
+        let inner = match slot {
+            Slot::Column { .. } => Slot::Column { first: false },
+            other => other,
+        };
+        check(other, target, inner, refs).map_err(|e| format!("else: {e}"))?;
     }
     Ok(())
 }

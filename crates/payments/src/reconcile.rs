@@ -135,6 +135,111 @@ struct PlatformRow {
     settled: Option<String>,
 }
 
+/// The day being reconciled.
+struct DayScope {
+    /// Its bounds in Unix milliseconds.
+    bounds: (i64, i64),
+    /// The provider whose payments are matched.
+    provider: String,
+    /// A payment paid before this (Unix ms) should have been settled.
+    settled_by: i64,
+}
+
+/// The provider's statement indexed by payment id.
+struct StatementIndex<'s> {
+    payments: HashMap<&'s str, &'s StatementLine>,
+    refunds: HashMap<&'s str, &'s StatementLine>,
+    /// The statement's payments, in fen.
+    payments_fen: i64,
+}
+
+impl<'s> StatementIndex<'s> {
+    fn of(statement: &'s Statement) -> Self {
+        let mut index = StatementIndex {
+            payments: HashMap::new(),
+            refunds: HashMap::new(),
+            payments_fen: 0,
+        };
+        for line in &statement.lines {
+            match line.kind {
+                LineKind::Payment => {
+                    index.payments_fen += line.amount_fen;
+                    index.payments.insert(&line.out_trade_no, line);
+                }
+                LineKind::Refund => {
+                    index.refunds.insert(&line.out_trade_no, line);
+                }
+            }
+        }
+        index
+    }
+}
+
+/// The platform's side of the day's payments.
+#[derive(Default)]
+struct PlatformTotals {
+    payments: u64,
+    payments_fen: i64,
+    matched: u64,
+}
+
+/// The mismatches found: every one counted by kind, the first
+/// [`MAX_LISTED`] listed.
+#[derive(Default)]
+struct Tally {
+    counts: BTreeMap<String, u64>,
+    listed: Vec<Mismatch>,
+}
+
+impl Tally {
+    fn note(&mut self, m: Mismatch) {
+        *self.counts.entry(m.kind.as_str().to_owned()).or_default() += 1;
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(m);
+        }
+    }
+
+    /// One platform payment against its statement line (if any): notes
+    /// what differs; true when nothing does.
+    fn check_payment(
+        &mut self,
+        row: &PlatformRow,
+        line: Option<&StatementLine>,
+        settled_by: i64,
+    ) -> bool {
+        let mismatch = |kind| Mismatch {
+            kind,
+            payment_id: row.id.clone(),
+            provider_order_id: line.map(|l| l.order_id.clone()),
+            platform_amount_fen: Some(row.amount_fen),
+            provider_amount_fen: line.map(|l| l.amount_fen),
+            platform_status: Some(row.status.clone()),
+        };
+        let mut fine = true;
+        match line {
+            None => {
+                fine = false;
+                self.note(mismatch(MismatchKind::PlatformOnly));
+            }
+            Some(line) if line.amount_fen != row.amount_fen => {
+                fine = false;
+                self.note(mismatch(MismatchKind::AmountMismatch));
+            }
+            Some(_) => {}
+        }
+        let unsettled = match row.status.as_str() {
+            "paid" => row.paid_at <= settled_by,
+            "settled" => row.settled.is_none(),
+            _ => false,
+        };
+        if unsettled {
+            fine = false;
+            self.note(mismatch(MismatchKind::SettlementMissing));
+        }
+        fine
+    }
+}
+
 /// The bounds of a China day in Unix milliseconds.
 fn day_bounds(day: Date) -> (i64, i64) {
     let start = day.with_time(Time::MIDNIGHT).assume_offset(CHINA);
@@ -168,203 +273,32 @@ impl Payments {
     ) -> Result<ReconciliationReport> {
         let started = std::time::Instant::now();
         let ran_at = self.now();
-        let (from, to) = day_bounds(day);
-        let provider = self.inner.provider.name().to_owned();
-        let grace = i64::try_from(self.inner.settings.settlement_grace.as_millis()).unwrap_or(0);
-
-        let mut payments: HashMap<&str, &StatementLine> = HashMap::new();
-        let mut refunds: HashMap<&str, &StatementLine> = HashMap::new();
-        let mut provider_payments_fen = 0i64;
-        for line in &statement.lines {
-            match line.kind {
-                LineKind::Payment => {
-                    provider_payments_fen += line.amount_fen;
-                    payments.insert(&line.out_trade_no, line);
-                }
-                LineKind::Refund => {
-                    refunds.insert(&line.out_trade_no, line);
-                }
-            }
-        }
-
-        let mut mismatches: Vec<Mismatch> = Vec::new();
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        let mut note = |m: Mismatch, list: &mut Vec<Mismatch>| {
-            *counts.entry(m.kind.as_str().to_owned()).or_default() += 1;
-            if list.len() < MAX_LISTED {
-                list.push(m);
-            }
+        let mut lines = StatementIndex::of(statement);
+        let mut tally = Tally::default();
+        let scope = DayScope {
+            bounds: day_bounds(day),
+            provider: self.inner.provider.name().to_owned(),
+            settled_by: ms(ran_at)
+                - i64::try_from(self.inner.settings.settlement_grace.as_millis()).unwrap_or(0),
         };
-        let mut platform_payments = 0u64;
-        let mut platform_payments_fen = 0i64;
-        let mut matched = 0u64;
-        {
-            let mut rows = sqlx::query_as::<Any, PlatformRow>(
-                "SELECT p.id, p.amount_fen, p.status, p.paid_at, s.payment_id AS settled \
-                 FROM payments p LEFT JOIN payment_settlements s ON s.payment_id = p.id \
-                 WHERE p.paid_at >= $1 AND p.paid_at < $2 AND p.provider = $3",
-            )
-            .bind(from)
-            .bind(to)
-            .bind(&provider)
-            .fetch(self.inner.db.pool());
-            while let Some(row) = rows.try_next().await? {
-                platform_payments += 1;
-                platform_payments_fen += row.amount_fen;
-                let line = payments.remove(row.id.as_str());
-                let mut fine = true;
-                match line {
-                    None => {
-                        fine = false;
-                        note(
-                            Mismatch {
-                                kind: MismatchKind::PlatformOnly,
-                                payment_id: row.id.clone(),
-                                provider_order_id: None,
-                                platform_amount_fen: Some(row.amount_fen),
-                                provider_amount_fen: None,
-                                platform_status: Some(row.status.clone()),
-                            },
-                            &mut mismatches,
-                        );
-                    }
-                    Some(line) if line.amount_fen != row.amount_fen => {
-                        fine = false;
-                        note(
-                            Mismatch {
-                                kind: MismatchKind::AmountMismatch,
-                                payment_id: row.id.clone(),
-                                provider_order_id: Some(line.order_id.clone()),
-                                platform_amount_fen: Some(row.amount_fen),
-                                provider_amount_fen: Some(line.amount_fen),
-                                platform_status: Some(row.status.clone()),
-                            },
-                            &mut mismatches,
-                        );
-                    }
-                    Some(_) => {}
-                }
-                let unsettled = match row.status.as_str() {
-                    "paid" => row.paid_at + grace <= ms(ran_at),
-                    "settled" => row.settled.is_none(),
-                    _ => false,
-                };
-                if unsettled {
-                    fine = false;
-                    note(
-                        Mismatch {
-                            kind: MismatchKind::SettlementMissing,
-                            payment_id: row.id.clone(),
-                            provider_order_id: line.map(|l| l.order_id.clone()),
-                            platform_amount_fen: Some(row.amount_fen),
-                            provider_amount_fen: line.map(|l| l.amount_fen),
-                            platform_status: Some(row.status.clone()),
-                        },
-                        &mut mismatches,
-                    );
-                }
-                if fine {
-                    matched += 1;
-                }
-            }
-        }
-
-        // What the provider has and the platform has not paid that day.
-        let mut left: Vec<&StatementLine> = payments.into_values().collect();
-        left.sort_by(|a, b| a.out_trade_no.cmp(&b.out_trade_no));
-        let known = self
-            .statuses(left.iter().map(|l| l.out_trade_no.as_str()))
+        let platform = self
+            .match_platform_payments(&scope, &mut lines.payments, &mut tally)
             .await?;
-        for line in left {
-            let status = known.get(&line.out_trade_no).cloned();
-            let kind = if status.is_some() {
-                MismatchKind::StatusMismatch
-            } else {
-                MismatchKind::ProviderOnly
-            };
-            note(
-                Mismatch {
-                    kind,
-                    payment_id: line.out_trade_no.clone(),
-                    provider_order_id: Some(line.order_id.clone()),
-                    platform_amount_fen: status.as_ref().map(|(_, amount)| *amount),
-                    provider_amount_fen: Some(line.amount_fen),
-                    platform_status: status.map(|(s, _)| s),
-                },
-                &mut mismatches,
-            );
-        }
-
-        // Refunds completed that day.
-        let platform_refunds = sqlx::query_as::<Any, (String, i64, Option<String>)>(
-            "SELECT r.payment_id, r.amount_fen, s.payment_id FROM payment_refunds r \
-             JOIN payments p ON p.id = r.payment_id \
-             LEFT JOIN payment_settlements s ON s.payment_id = r.payment_id \
-             WHERE r.completed_at >= $1 AND r.completed_at < $2 AND p.provider = $3 \
-             ORDER BY r.payment_id",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(&provider)
-        .fetch_all(self.inner.db.pool())
-        .await?;
-        let mut department_follow_up = Vec::new();
-        for (id, amount, settled) in platform_refunds {
-            if settled.is_some() {
-                department_follow_up.push(id.clone());
-            }
-            match refunds.remove(id.as_str()) {
-                None => note(
-                    Mismatch {
-                        kind: MismatchKind::RefundPlatformOnly,
-                        payment_id: id,
-                        provider_order_id: None,
-                        platform_amount_fen: Some(amount),
-                        provider_amount_fen: None,
-                        platform_status: Some("refunded".into()),
-                    },
-                    &mut mismatches,
-                ),
-                Some(line) if line.amount_fen != amount => note(
-                    Mismatch {
-                        kind: MismatchKind::RefundAmountMismatch,
-                        payment_id: id,
-                        provider_order_id: Some(line.order_id.clone()),
-                        platform_amount_fen: Some(amount),
-                        provider_amount_fen: Some(line.amount_fen),
-                        platform_status: Some("refunded".into()),
-                    },
-                    &mut mismatches,
-                ),
-                Some(_) => {}
-            }
-        }
-        let mut left: Vec<&StatementLine> = refunds.into_values().collect();
-        left.sort_by(|a, b| a.out_trade_no.cmp(&b.out_trade_no));
-        for line in left {
-            note(
-                Mismatch {
-                    kind: MismatchKind::RefundProviderOnly,
-                    payment_id: line.out_trade_no.clone(),
-                    provider_order_id: Some(line.order_id.clone()),
-                    platform_amount_fen: None,
-                    provider_amount_fen: Some(line.amount_fen),
-                    platform_status: None,
-                },
-                &mut mismatches,
-            );
-        }
-
+        self.provider_only_payments(lines.payments, &mut tally)
+            .await?;
+        let department_follow_up = self
+            .match_refunds(&scope, lines.refunds, &mut tally)
+            .await?;
         let report = ReconciliationReport {
             day: day_text(day),
             ran_at,
             provider_lines: statement.lines.len() as u64,
-            provider_payments_fen,
-            platform_payments,
-            platform_payments_fen,
-            matched,
-            counts,
-            mismatches,
+            provider_payments_fen: lines.payments_fen,
+            platform_payments: platform.payments,
+            platform_payments_fen: platform.payments_fen,
+            matched: platform.matched,
+            counts: tally.counts,
+            mismatches: tally.listed,
             department_follow_up,
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         };
@@ -378,6 +312,125 @@ impl Payments {
             tracing::info!(day = %report.day, matched = report.matched, "reconciliation clean");
         }
         Ok(report)
+    }
+
+    /// Streams the platform's payments paid in the day and matches each
+    /// against the statement, taking its line out of `lines` (what is left
+    /// is the provider's alone).
+    async fn match_platform_payments<'s>(
+        &self,
+        scope: &DayScope,
+        lines: &mut HashMap<&'s str, &'s StatementLine>,
+        tally: &mut Tally,
+    ) -> Result<PlatformTotals> {
+        let mut totals = PlatformTotals::default();
+        let mut rows = sqlx::query_as::<Any, PlatformRow>(
+            "SELECT p.id, p.amount_fen, p.status, p.paid_at, s.payment_id AS settled \
+             FROM payments p LEFT JOIN payment_settlements s ON s.payment_id = p.id \
+             WHERE p.paid_at >= $1 AND p.paid_at < $2 AND p.provider = $3",
+        )
+        .bind(scope.bounds.0)
+        .bind(scope.bounds.1)
+        .bind(&scope.provider)
+        .fetch(self.inner.db.pool());
+        while let Some(row) = rows.try_next().await? {
+            totals.payments += 1;
+            totals.payments_fen += row.amount_fen;
+            let line = lines.remove(row.id.as_str());
+            if tally.check_payment(&row, line, scope.settled_by) {
+                totals.matched += 1;
+            }
+        }
+        Ok(totals)
+    }
+
+    /// The statement's payments the platform did not have paid that day:
+    /// another status (or day) when the platform knows the payment, else
+    /// the provider's alone.
+    async fn provider_only_payments(
+        &self,
+        lines: HashMap<&str, &StatementLine>,
+        tally: &mut Tally,
+    ) -> Result<()> {
+        let mut left: Vec<&StatementLine> = lines.into_values().collect();
+        left.sort_by(|a, b| a.out_trade_no.cmp(&b.out_trade_no));
+        let known = self
+            .statuses(left.iter().map(|l| l.out_trade_no.as_str()))
+            .await?;
+        for line in left {
+            let status = known.get(&line.out_trade_no).cloned();
+            let kind = if status.is_some() {
+                MismatchKind::StatusMismatch
+            } else {
+                MismatchKind::ProviderOnly
+            };
+            tally.note(Mismatch {
+                kind,
+                payment_id: line.out_trade_no.clone(),
+                provider_order_id: Some(line.order_id.clone()),
+                platform_amount_fen: status.as_ref().map(|(_, amount)| *amount),
+                provider_amount_fen: Some(line.amount_fen),
+                platform_status: status.map(|(s, _)| s),
+            });
+        }
+        Ok(())
+    }
+
+    /// The refunds completed in the day against the statement's refund
+    /// lines; returns the refunded payments whose department had already
+    /// settled them (to be told outside the contract).
+    async fn match_refunds(
+        &self,
+        scope: &DayScope,
+        mut lines: HashMap<&str, &StatementLine>,
+        tally: &mut Tally,
+    ) -> Result<Vec<String>> {
+        let platform_refunds = sqlx::query_as::<Any, (String, i64, Option<String>)>(
+            "SELECT r.payment_id, r.amount_fen, s.payment_id FROM payment_refunds r \
+             JOIN payments p ON p.id = r.payment_id \
+             LEFT JOIN payment_settlements s ON s.payment_id = r.payment_id \
+             WHERE r.completed_at >= $1 AND r.completed_at < $2 AND p.provider = $3 \
+             ORDER BY r.payment_id",
+        )
+        .bind(scope.bounds.0)
+        .bind(scope.bounds.1)
+        .bind(&scope.provider)
+        .fetch_all(self.inner.db.pool())
+        .await?;
+        let mut department_follow_up = Vec::new();
+        for (id, amount, settled) in platform_refunds {
+            if settled.is_some() {
+                department_follow_up.push(id.clone());
+            }
+            let refund = |kind, line: Option<&StatementLine>| Mismatch {
+                kind,
+                payment_id: id.clone(),
+                provider_order_id: line.map(|l| l.order_id.clone()),
+                platform_amount_fen: Some(amount),
+                provider_amount_fen: line.map(|l| l.amount_fen),
+                platform_status: Some("refunded".into()),
+            };
+            match lines.remove(id.as_str()) {
+                None => tally.note(refund(MismatchKind::RefundPlatformOnly, None)),
+                Some(line) if line.amount_fen != amount => {
+                    tally.note(refund(MismatchKind::RefundAmountMismatch, Some(line)));
+                }
+                Some(_) => {}
+            }
+        }
+        let mut left: Vec<&StatementLine> = lines.into_values().collect();
+        left.sort_by(|a, b| a.out_trade_no.cmp(&b.out_trade_no));
+        for line in left {
+            tally.note(Mismatch {
+                kind: MismatchKind::RefundProviderOnly,
+                payment_id: line.out_trade_no.clone(),
+                provider_order_id: Some(line.order_id.clone()),
+                platform_amount_fen: None,
+                provider_amount_fen: Some(line.amount_fen),
+                platform_status: None,
+            });
+        }
+        Ok(department_follow_up)
     }
 
     /// The stored report of a day, if it ran.

@@ -4,17 +4,21 @@
 //! deadline.
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use yuesou_centre::Centre;
 use yuesou_core::EngineOptions;
 
-use std::sync::Arc;
-
 use crate::config::Config;
+use crate::features::booking::{BookingDesk, InboxNotifier};
 use crate::features::departments::{Departments, GatewayChoice};
-use crate::reload::ReloadTrigger;
+use crate::features::payments::PaymentsDesk;
+use crate::reload::{ReloadTrigger, Reloader};
 use crate::state::AppState;
 use crate::watch::FileWatcher;
 
@@ -61,45 +65,9 @@ impl Daemon {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), DaemonError> {
         let Daemon { config, options } = self;
-        let messages = crate::i18n::MessageFiles::load(
-            crate::centre_setup::data_root(&options).join("messages"),
-        )?;
-        let data_root = crate::centre_setup::data_root(&options);
-        let gateway = match (&config.gateway, config.demo) {
-            (Some(file), _) => GatewayChoice::Http(file.clone()),
-            (None, true) => GatewayChoice::Development,
-            (None, false) => GatewayChoice::None,
-        };
-        let departments = Arc::new(
-            Departments::load(&data_root, gateway)
-                .map_err(|e| DaemonError::Data(format!("the record data: {e}")))?,
-        );
-        let centre = crate::centre_setup::open(&config, &options).await?;
-        let booking = Arc::new(
-            crate::features::booking::BookingDesk::open(&centre, &data_root)
-                .map_err(|e| DaemonError::Data(format!("the hall calendars: {e}")))?,
-        );
-        let payments = Arc::new(if config.demo {
-            crate::features::payments::PaymentsDesk::development(&config.public_url)
-                .map_err(|e| DaemonError::Data(format!("the development payment provider: {e}")))?
-        } else {
-            crate::features::payments::PaymentsDesk::none()
-        });
         let local = listener.local_addr()?;
-        let mut state = AppState::empty(&config)
-            .with_messages(messages)
-            .with_departments(departments.clone())
-            .with_booking(booking.clone())
-            .with_payments(payments.clone())
-            .with_centre(centre.clone())
-            .with_life_stages(
-                crate::features::recommend::life_stage_file(Some(
-                    crate::centre_setup::data_root(&options)
-                        .join("recommend")
-                        .join("life_stages.json"),
-                ))
-                .map_err(|e| DaemonError::Data(format!("the life-stage rules: {e}")))?,
-            );
+        let features = Features::open(&config, &options).await?;
+        let mut state = features.state(&config, &options)?;
         let reloader = state.start_reloader(options.clone());
         let (stop, stopped) = watch::channel(false);
         let mut server = tokio::spawn(crate::serve(listener, state.clone(), async move {
@@ -116,78 +84,23 @@ impl Daemon {
                 return drain(stop, server, config.shutdown_timeout).await;
             }
         };
-        match report {
-            Some(r) if r.error.is_none() => {}
-            failed => {
-                let error = failed
+        let loaded = match report {
+            Some(r) if r.error.is_none() => {
+                features.after_load(&state, &config, &options, local).await
+            }
+            failed => Err(DaemonError::Load(
+                failed
                     .and_then(|r| r.error)
-                    .unwrap_or_else(|| "the reload task stopped".into());
-                let _ = drain(stop, server, config.shutdown_timeout).await;
-                return Err(DaemonError::Load(error));
-            }
-        }
-
-        if let Some(generation) = state.shared.slot.current()
-            && let Err(e) =
-                crate::centre_setup::demo(&centre, &config, &options, &generation.engine).await
-        {
+                    .unwrap_or_else(|| "the reload task stopped".into()),
+            )),
+        };
+        if let Err(e) = loaded {
             let _ = drain(stop, server, config.shutdown_timeout).await;
-            return Err(e.into());
+            return Err(e);
         }
-        if let Some(generation) = state.shared.slot.current() {
-            payments.install(
-                &centre,
-                departments.clone(),
-                crate::features::payments::item_infos(&generation.engine),
-                &format!("http://{local}/api/v1/payments/notify/dev"),
-                &config.public_url,
-            );
-        }
-        let (stop_payments, payments_stopped) = watch::channel(false);
-        let payments_task = tokio::spawn(payments.run(centre.clone(), payments_stopped));
         state.set_centre_ready();
-        // 预约 reminders: delivered once, whichever replica claims them.
-        let (stop_reminders, reminders_stopped) = watch::channel(false);
-        let reminders_task = {
-            let shared = state.shared.clone();
-            let names: crate::features::booking::Names = Arc::new(move |key: &str| {
-                let (item, hall) = key.split_once('\n')?;
-                let generation = shared.slot.current()?;
-                let title = generation.engine.item(item)?.title.clone();
-                let hall = generation.engine.halls().iter().find(|h| h.id == hall)?;
-                Some((title, format!("{}（{}）", hall.name, hall.address)))
-            });
-            let notifier = Arc::new(crate::features::booking::InboxNotifier::new(
-                centre.clone(),
-                names,
-            ));
-            let replica = format!("replica-{}", std::process::id());
-            tokio::spawn(booking.run(notifier, replica, reminders_stopped))
-        };
-        // History and hot searches: written in batches until shutdown.
-        let (stop_activity, activity_stopped) = watch::channel(false);
-        let activity_task = state.activity().cloned().map(|activity| {
-            let shared = state.shared.clone();
-            tokio::spawn(activity.run(
-                move || shared.slot.current().map(|g| g.engine.clone()),
-                activity_stopped,
-            ))
-        });
-
-        let watcher = if config.watch {
-            match FileWatcher::start(&options.resources, config.reload_debounce, reloader.clone()) {
-                Ok(w) => {
-                    state.set_watching(w.dirs().iter().map(|d| d.display().to_string()).collect());
-                    Some(w)
-                }
-                Err(e) => {
-                    tracing::error!("cannot watch the data files; live reload is off: {e}");
-                    None
-                }
-            }
-        } else {
-            None
-        };
+        let background = Background::start(&state, &features);
+        let watcher = watch_files(&config, &options, &reloader, &state);
         drop(reloader);
 
         tokio::select! {
@@ -202,16 +115,170 @@ impl Daemon {
         tracing::info!("shutting down: draining requests in flight");
         drop(watcher);
         let result = drain(stop, server, config.shutdown_timeout).await;
-        let _ = stop_activity.send(true);
-        if let Some(task) = activity_task {
+        background.stop().await;
+        features.centre.db().close().await;
+        result
+    }
+}
+
+/// What the daemon serves beside the engine: the personal centre and the
+/// desks built on it, opened before the engine loads.
+struct Features {
+    centre: Centre,
+    departments: Arc<Departments>,
+    booking: Arc<BookingDesk>,
+    payments: Arc<PaymentsDesk>,
+}
+
+impl Features {
+    /// Opens the centre's database and reads the record data, the hall
+    /// calendars and the payment provider.
+    async fn open(config: &Config, options: &EngineOptions) -> Result<Features, DaemonError> {
+        let data_root = crate::centre_setup::data_root(options);
+        let gateway = match (&config.gateway, config.demo) {
+            (Some(file), _) => GatewayChoice::Http(file.clone()),
+            (None, true) => GatewayChoice::Development,
+            (None, false) => GatewayChoice::None,
+        };
+        let departments = Arc::new(
+            Departments::load(&data_root, gateway)
+                .map_err(|e| DaemonError::Data(format!("the record data: {e}")))?,
+        );
+        let centre = crate::centre_setup::open(config, options).await?;
+        let booking = Arc::new(
+            BookingDesk::open(&centre, &data_root)
+                .map_err(|e| DaemonError::Data(format!("the hall calendars: {e}")))?,
+        );
+        let payments = Arc::new(if config.demo {
+            PaymentsDesk::development(&config.public_url)
+                .map_err(|e| DaemonError::Data(format!("the development payment provider: {e}")))?
+        } else {
+            PaymentsDesk::none()
+        });
+        Ok(Features {
+            centre,
+            departments,
+            booking,
+            payments,
+        })
+    }
+
+    /// The handlers' state: the features with the message files and the
+    /// life-stage rules.
+    fn state(&self, config: &Config, options: &EngineOptions) -> Result<AppState, DaemonError> {
+        let data_root = crate::centre_setup::data_root(options);
+        let messages = crate::i18n::MessageFiles::load(data_root.join("messages"))?;
+        let life_stages = crate::features::recommend::life_stage_file(Some(
+            data_root.join("recommend").join("life_stages.json"),
+        ))
+        .map_err(|e| DaemonError::Data(format!("the life-stage rules: {e}")))?;
+        Ok(AppState::empty(config)
+            .with_messages(messages)
+            .with_departments(self.departments.clone())
+            .with_booking(self.booking.clone())
+            .with_payments(self.payments.clone())
+            .with_centre(self.centre.clone())
+            .with_life_stages(life_stages))
+    }
+
+    /// Once the engine is loaded: the demo accounts (demo mode) and the
+    /// payments' items and callback address.
+    async fn after_load(
+        &self,
+        state: &AppState,
+        config: &Config,
+        options: &EngineOptions,
+        local: SocketAddr,
+    ) -> Result<(), DaemonError> {
+        let Some(generation) = state.shared.slot.current() else {
+            return Ok(());
+        };
+        crate::centre_setup::demo(&self.centre, config, options, &generation.engine).await?;
+        self.payments.install(
+            &self.centre,
+            self.departments.clone(),
+            crate::features::payments::item_infos(&generation.engine),
+            &format!("http://{local}/api/v1/payments/notify/dev"),
+            &config.public_url,
+        );
+        Ok(())
+    }
+}
+
+/// The daemon's background tasks, each stopped through its channel.
+struct Background {
+    /// In the order they stop: history and hot searches, 预约 reminders,
+    /// payments.
+    tasks: Vec<(watch::Sender<bool>, JoinHandle<()>)>,
+}
+
+impl Background {
+    fn start(state: &AppState, features: &Features) -> Background {
+        let mut tasks = Vec::new();
+        // History and hot searches: written in batches until shutdown.
+        if let Some(activity) = state.activity().cloned() {
+            let (stop, stopped) = watch::channel(false);
+            let shared = state.shared.clone();
+            let task = tokio::spawn(activity.run(
+                move || shared.slot.current().map(|g| g.engine.clone()),
+                stopped,
+            ));
+            tasks.push((stop, task));
+        }
+        // 预约 reminders: delivered once, whichever replica claims them.
+        let (stop, stopped) = watch::channel(false);
+        let shared = state.shared.clone();
+        let names: crate::features::booking::Names = Arc::new(move |key: &str| {
+            let (item, hall) = key.split_once('\n')?;
+            let generation = shared.slot.current()?;
+            let title = generation.engine.item(item)?.title.clone();
+            let hall = generation.engine.halls().iter().find(|h| h.id == hall)?;
+            Some((title, format!("{}（{}）", hall.name, hall.address)))
+        });
+        let notifier = Arc::new(InboxNotifier::new(features.centre.clone(), names));
+        let replica = format!("replica-{}", std::process::id());
+        let task = tokio::spawn(features.booking.clone().run(notifier, replica, stopped));
+        tasks.push((stop, task));
+        // 缴费: recovery, receipts, refunds and the daily reconciliation.
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(
+            features
+                .payments
+                .clone()
+                .run(features.centre.clone(), stopped),
+        );
+        tasks.push((stop, task));
+        Background { tasks }
+    }
+
+    /// Stops each task and waits for it, in order.
+    async fn stop(self) {
+        for (stop, task) in self.tasks {
+            let _ = stop.send(true);
             let _ = task.await;
         }
-        let _ = stop_reminders.send(true);
-        let _ = reminders_task.await;
-        let _ = stop_payments.send(true);
-        let _ = payments_task.await;
-        centre.db().close().await;
-        result
+    }
+}
+
+/// Watches the data files (when configured) so that a change reloads.
+fn watch_files(
+    config: &Config,
+    options: &EngineOptions,
+    reloader: &Reloader,
+    state: &AppState,
+) -> Option<FileWatcher> {
+    if !config.watch {
+        return None;
+    }
+    match FileWatcher::start(&options.resources, config.reload_debounce, reloader.clone()) {
+        Ok(w) => {
+            state.set_watching(w.dirs().iter().map(|d| d.display().to_string()).collect());
+            Some(w)
+        }
+        Err(e) => {
+            tracing::error!("cannot watch the data files; live reload is off: {e}");
+            None
+        }
     }
 }
 

@@ -8,13 +8,17 @@
 //! | --- | --- |
 //! | `GET /api/v1/search`, `GET /api/v1/suggest` | search (filters, location, paging, explain) and autocomplete |
 //! | `GET /api/v1/items/{id}`, `/items/{id}/licences`, `GET /api/v1/categories`, `GET /api/v1/halls` | the catalogue, the licences an item accepts, the category tree, nearby halls |
-//! | `GET /api/v1/hot`, `GET /api/v1/recommendations`, `GET /api/v1/notice` | hot searches, recommendations, the pinned notice |
+//! | `GET /api/v1/items/{id}/record-kind`, `GET /api/v1/items/{id}/slots` | what a 查询 item shows; a 预约 item's slots at a hall |
+//! | `GET /api/v1/hot`, `GET /api/v1/recommendations`, `GET /api/v1/notice`, `GET /api/v1/i18n/{lang}` | hot searches, recommendations, the pinned notice, the web app's messages |
 //! | `POST /api/v1/auth/{sms-codes,register,login,logout}` | 认证和登录 |
 //! | `/api/v1/me/{profile,sessions,settings,verification/*,organisations}` | 个人信息, sessions (经办 ones under the person's), login settings, step-up |
 //! | `/api/v1/me/applications*`, `/me/feedback*`, `/me/messages*`, `/me/history*`, `/me/recommendations` | 办件, 帮助与反馈, 消息提醒, 搜索历史, personal recommendations |
-//! | `/api/v1/me/wallet*` | 我的证照: add, list, view, delete, present |
+//! | `/api/v1/me/wallet*`, `POST /api/v1/me/certificates` | 我的证照: add, list, view, delete, present; 证明 issued into it |
+//! | `GET /api/v1/me/records`, `/api/v1/me/preferences` | 查询: one's records from the departments; the reader's language and 长辈版 |
+//! | `/api/v1/me/appointments*` | 预约: book, list, cancel, reschedule |
+//! | `GET /api/v1/me/bills`, `/api/v1/me/payments*`, `POST /api/v1/payments/notify/{provider}` | 缴费: bills, payments, the provider's callback |
 //! | `/api/v1/wallet/{verify,redeem,requests*,status-list,jwks.json,types}` | the verifier's side of the wallet |
-//! | `/api/v1/operator/*` | departments' operations (operator token) |
+//! | `/api/v1/operator/*` | departments' and halls' operations: progress, broadcasts, feedback replies, hot-search rules, revocations, key rotation, a hall's day and closures, refunds (operator token) |
 //! | `GET /api/v1/admin/status`, `POST /api/v1/admin/reload` | reload status, forced reload (admin token) |
 //! | `GET /api/v1/openapi.json`, `GET /healthz`, `GET /readyz`, `GET /metrics` | this API described; liveness, readiness, Prometheus |
 //! | `GET /`, `GET /assets/…` | the web app (embedded; not in the OpenAPI document) |
@@ -41,8 +45,10 @@
 //!   bodies), `params` (strict query strings and path ids), `problem`
 //!   (errors as problem documents);
 //! - `features` (what is not HTTP: search activity and hot searches,
-//!   recommendations), `centre_setup` and `catalogue` (the personal
-//!   centre's set-up and what it knows of an item);
+//!   recommendations, the departments, the booking and payments desks and
+//!   their loops), `centre_setup` and `catalogue` (the personal centre's
+//!   set-up and what it knows of an item), `i18n` (the reader's language
+//!   and the message catalogue);
 //! - `state` and `shared` (what handlers and tasks share), `reload` and
 //!   `watch` (building and swapping engines on file changes), `generation`
 //!   (the engine being served), `cache`, `metrics`, [`config`], `clock`.

@@ -6,6 +6,7 @@ use yuesou_core::{Engine, EngineOptions};
 
 use crate::config::Config;
 use crate::generation::{EngineSlot, Generation};
+use crate::i18n::{Messages, ReaderLang, Speaker, Text, render};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
 use crate::reload::{History, Reloader};
@@ -173,5 +174,22 @@ impl AppState {
     /// Records the directories the file watcher watches (for the status).
     pub fn set_watching(&self, dirs: Vec<String>) {
         let _ = self.shared.watching.set(dirs);
+    }
+}
+
+impl AppState {
+    /// The message catalogue, if the daemon has one.
+    pub fn messages(&self) -> Option<Arc<Messages>> {
+        self.messages.current()
+    }
+
+    /// `text` in the reader's language.
+    pub fn say(&self, lang: ReaderLang, text: &Text) -> String {
+        render(self.messages().as_deref(), lang.0, text)
+    }
+
+    /// A speaker for a reader of `lang`.
+    pub(crate) fn speaker(&self, lang: ReaderLang) -> Speaker {
+        Speaker::new(self.messages(), lang.0)
     }
 }

@@ -1,7 +1,7 @@
 // Search history: the server's when logged in (issue 12's
 // /api/v1/me/history), this browser's localStorage otherwise.
 
-import { api, ApiError, loggedIn } from './api.js';
+import { api, loggedIn } from './api.js';
 
 const KEY = 'yuesou.history';
 const CAP = 20;
@@ -20,20 +20,13 @@ function saveLocal(entries) {
 }
 
 /**
- * The history, newest first: `{entries: [{id, query}], source, unavailable?}`.
- * `unavailable` says the server has no history route yet (404).
+ * The history, newest first: `{entries: [{id, query}], source, paused?}` —
+ * the server's when logged in, this browser's otherwise.
  */
 export async function listHistory(signal) {
   if (!loggedIn()) return { entries: local(), source: 'local' };
-  try {
-    const r = await api('/api/v1/me/history', { signal });
-    return { entries: r.entries || [], paused: Boolean(r.paused), source: 'server' };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) {
-      return { entries: [], source: 'server', unavailable: true };
-    }
-    throw e;
-  }
+  const r = await api('/api/v1/me/history', { signal });
+  return { entries: r.entries || [], paused: Boolean(r.paused), source: 'server' };
 }
 
 /** Records a query on the client (the server records searches sent with a token itself). */

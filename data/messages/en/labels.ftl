@@ -16,6 +16,7 @@ status-withdrawn = Withdrawn
 
 event-started = Application started
 event-submitted = Application submitted
+event-appointment-booked = Booked { $start } at { $hall } for “{ $item }” in person
 event-resubmitted = Sent again with the requested changes
 event-withdrawn = Application withdrawn
 actor-self = Applicant

@@ -16,6 +16,7 @@ status-withdrawn = 已撤回
 
 event-started = 开始填写申请
 event-submitted = 提交申请
+event-appointment-booked = 已预约 { $start } 到 { $hall } 现场办理「{ $item }」
 event-resubmitted = 补正后重新提交
 event-withdrawn = 撤回申请
 actor-self = 本人

@@ -16,6 +16,7 @@ status-withdrawn = 已撤回
 
 event-started = 開始填寫申請
 event-submitted = 遞交申請
+event-appointment-booked = 已預約 { $start } 到 { $hall } 現場辦理「{ $item }」
 event-resubmitted = 補交資料後重新遞交
 event-withdrawn = 撤回申請
 actor-self = 本人

@@ -14,6 +14,7 @@
 
 mod support;
 
+mod catalogue_proptest;
 mod data;
 mod index_lifecycle;
 mod location;

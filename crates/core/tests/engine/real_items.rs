@@ -5,7 +5,7 @@
 //! their real names, a homophone typo, the initials of their names and the
 //! portal's colloquial `keywords` column. (The same import through the
 //! binary, `yuesou index build --catalogue`, is the facade's
-//! `tests/cli_index.rs`.)
+//! `tests/daemon/cli_index.rs`.)
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,7 +1,8 @@
 //! What the daemon does besides answering HTTP, for the routes to use:
 //! remembering what people search (history and hot searches),
-//! recommending services, and asking departments (查询, 证明). None knows
-//! HTTP.
+//! recommending services, asking departments (查询, 证明), the booking desk
+//! (预约, with its reminder loop) and the payments desk (缴费, with its
+//! loop of recovery, receipts and reconciliation). None knows HTTP.
 
 pub(crate) mod activity;
 pub(crate) mod booking;

@@ -352,3 +352,96 @@ pub fn problem(error: PaymentError) -> Problem {
     };
     Problem::new(kind, text)
 }
+
+/// The payment counters in the OpenMetrics text format (the families of
+/// [`yuesou_payments::PaymentStats`]; label values are fixed tokens:
+/// statuses, outcomes, error codes, mismatch kinds — never personal data).
+pub fn render_metrics(stats: &yuesou_payments::PaymentStats) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let counter = |out: &mut String, name: &str, help: &str, value: u64| {
+        let _ = writeln!(
+            out,
+            "# TYPE {name} counter\n# HELP {name} {help}\n{name}_total {value}"
+        );
+    };
+    let labelled = |out: &mut String,
+                    (name, kind, help): (&str, &str, &str),
+                    label: &str,
+                    values: &std::collections::BTreeMap<String, u64>| {
+        let _ = writeln!(out, "# TYPE {name} {kind}\n# HELP {name} {help}");
+        let suffix = if kind == "counter" { "_total" } else { "" };
+        for (value, n) in values {
+            let value = value.replace('\\', "\\\\").replace('"', "\\\"");
+            let _ = writeln!(out, "{name}{suffix}{{{label}=\"{value}\"}} {n}");
+        }
+    };
+    counter(
+        &mut out,
+        "yuesou_payments_created",
+        "Payments created",
+        stats.created,
+    );
+    counter(
+        &mut out,
+        "yuesou_payments_replayed",
+        "Payment creations answered from an idempotency key used before",
+        stats.replayed,
+    );
+    labelled(
+        &mut out,
+        (
+            "yuesou_payments_transitions",
+            "counter",
+            "Payment transitions by the status entered",
+        ),
+        "to",
+        &stats.transitions,
+    );
+    labelled(
+        &mut out,
+        (
+            "yuesou_payments_notifications",
+            "counter",
+            "Provider notifications by outcome",
+        ),
+        "outcome",
+        &stats.notifications,
+    );
+    labelled(
+        &mut out,
+        (
+            "yuesou_payments_errors",
+            "counter",
+            "Refused or failed payment calls by error code",
+        ),
+        "code",
+        &stats.errors,
+    );
+    labelled(
+        &mut out,
+        (
+            "yuesou_payments_settle_failures",
+            "counter",
+            "Failed settlement attempts by the gateway's code",
+        ),
+        "code",
+        &stats.settle_failures,
+    );
+    let last = stats
+        .last_reconciliation
+        .as_ref()
+        .map(|(_, kinds)| kinds.clone())
+        .unwrap_or_default();
+    labelled(
+        &mut out,
+        (
+            "yuesou_payments_reconciliation_mismatches",
+            "gauge",
+            "Mismatches by kind in the last daily reconciliation",
+        ),
+        "kind",
+        &last,
+    );
+    out
+}

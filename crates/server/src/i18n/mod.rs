@@ -21,7 +21,6 @@ pub use yuesou_messages::catalogue::{Lang, LoadError, Messages};
 pub use yuesou_messages::{Arg, Text};
 
 use crate::reload::data::DataFiles;
-use crate::state::AppState;
 
 /// The language a request is answered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +78,6 @@ pub fn render(messages: Option<&Messages>, lang: Lang, text: &Text) -> String {
     }
 }
 
-impl AppState {
-    /// The message catalogue, if the daemon has one.
-    pub fn messages(&self) -> Option<Arc<Messages>> {
-        self.messages.current()
-    }
-
-    /// `text` in the reader's language.
-    pub fn say(&self, lang: ReaderLang, text: &Text) -> String {
-        render(self.messages().as_deref(), lang.0, text)
-    }
-}
-
 /// Renders texts for one reader: the catalogue of the moment and the
 /// reader's language.
 pub(crate) struct Speaker {
@@ -99,6 +86,11 @@ pub(crate) struct Speaker {
 }
 
 impl Speaker {
+    /// A speaker of `messages` (if any) for a reader of `lang`.
+    pub(crate) fn new(messages: Option<Arc<Messages>>, lang: Lang) -> Self {
+        Speaker { messages, lang }
+    }
+
     /// `text` in the reader's language.
     pub fn say(&self, text: &Text) -> String {
         render(self.messages.as_deref(), self.lang, text)
@@ -118,16 +110,6 @@ impl Speaker {
         match &self.messages {
             Some(m) if m.has(id) => m.render(self.lang, &Text::new(id.to_owned())),
             _ => fallback.to_owned(),
-        }
-    }
-}
-
-impl AppState {
-    /// A speaker for a reader of `lang`.
-    pub(crate) fn speaker(&self, lang: ReaderLang) -> Speaker {
-        Speaker {
-            messages: self.messages(),
-            lang: lang.0,
         }
     }
 }

@@ -24,7 +24,7 @@ use yuesou_booking::{
     Appointment, Booking, CloseTarget, DayState, SlotDay, SlotState, Ticket, cst, split_item_id,
 };
 
-use crate::extract::{Authed, JsonBody, Operator};
+use crate::extract::{Authed, JsonBody, Operator, centre};
 use crate::features::booking::{BookingDesk, clock_text, person_of, problem};
 use crate::i18n::{ReaderLang, Speaker, Text};
 use crate::params::{Params, checked_item_id, path_id};
@@ -613,11 +613,13 @@ pub(crate) async fn book(
     let start = parse_time("start", &body.start)?;
     if let Some(application) = &body.application_id {
         ascii_id("application_id", application, 64)?;
+        // Only one's own 办件 (another person's id is not found).
+        centre(&state)?.application(&subject, application).await?;
     }
     let generation = state.generation()?;
-    if generation.engine.item(item_id).is_none() {
+    let Some(item) = generation.engine.item(item_id) else {
         return Err(Problem::not_found("err-not-found-item"));
-    }
+    };
     let desk = desk(&state)?;
     let booking = desk.booking();
     let who = person_of(&subject);
@@ -631,6 +633,24 @@ pub(crate) async fn book(
             body.application_id.as_deref(),
         ))
         .await?;
+    if let Some(application) = &ticket.appointment.application_id {
+        // The booking on the application's timeline (once, whatever the
+        // retries: the event is keyed by the booking).
+        let hall = generation
+            .engine
+            .halls()
+            .iter()
+            .find(|h| h.id == ticket.appointment.hall_id)
+            .map_or_else(|| ticket.appointment.hall_id.clone(), |h| h.name.clone());
+        let note = Text::new("event-appointment-booked")
+            .arg("item", item.title.as_str())
+            .arg("hall", hall)
+            .arg("start", clock_text(ticket.appointment.start));
+        let key = format!("{}_booked", ticket.appointment.id);
+        centre(&state)?
+            .note_on_application(&subject, application, &key, note)
+            .await?;
+    }
     let speaker = state.speaker(lang);
     Ok((
         StatusCode::CREATED,

@@ -24,7 +24,9 @@ pub(crate) async fn openapi() -> Response {
 
 /// Metrics in the OpenMetrics text format, for Prometheus: requests and
 /// latency per route template, index size, engine generation and
-/// fingerprint, reloads and reload failures, cache hits.
+/// fingerprint, reloads and reload failures, cache hits; each department
+/// gateway's calls, errors, latency and breaker; payments by transition,
+/// notification outcome and error code, and the last reconciliation.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -36,12 +38,21 @@ pub(crate) async fn openapi() -> Response {
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let current = state.shared.slot.current();
     let mut body = state.metrics().encode(current.as_deref());
+    // OpenMetrics ends with `# EOF`: the gateways' and payments' families
+    // go before it.
+    let mut extra = String::new();
     if let Some(departments) = state.departments.as_deref() {
-        let gateways = crate::features::departments::render_metrics(&departments.stats());
-        // OpenMetrics ends with `# EOF`: the gateways' families go before it.
-        let end = body.rfind("# EOF").unwrap_or(body.len());
-        body.insert_str(end, &gateways);
+        extra.push_str(&crate::features::departments::render_metrics(
+            &departments.stats(),
+        ));
     }
+    if let Some(payments) = state.payments.as_deref().and_then(|d| d.payments().ok()) {
+        extra.push_str(&crate::features::payments::render_metrics(
+            &payments.stats(),
+        ));
+    }
+    let end = body.rfind("# EOF").unwrap_or(body.len());
+    body.insert_str(end, &extra);
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -110,6 +110,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(recommend::personal))
         .routes(routes!(records::record_kind))
         .routes(routes!(records::records))
+        .routes(routes!(records::item_certificate))
         .routes(routes!(records::issue_certificate))
         .routes(routes!(appointments::slots))
         .routes(routes!(appointments::list, appointments::book))

@@ -3,6 +3,8 @@
 //!
 //! - `GET /api/v1/items/{id}/record-kind` — what a 查询 item shows: its
 //!   columns, filters and the level it needs (for the app to draw the page);
+//! - `GET /api/v1/items/{id}/certificate` — what a 证明 item issues: the
+//!   licence type, the level, and the purposes (用途) to choose from;
 //! - `GET /api/v1/me/records?item=…` — one page of records (public kinds
 //!   answer without a token too);
 //! - `POST /api/v1/me/certificates` — 证明开具: the department's facts,
@@ -77,6 +79,9 @@ pub struct SummaryView {
     pub name: String,
     /// Label.
     pub label: String,
+    /// `money` (integer fen), `number`, `points`, `text`, `date` or `month`.
+    #[serde(rename = "type")]
+    pub kind: String,
 }
 
 /// What a 查询 item shows.
@@ -155,6 +160,23 @@ pub struct RecordsParams {
     /// Rows per page, 1–50 (default the kind's).
     #[param(minimum = 1, maximum = 50)]
     pub size: Option<usize>,
+}
+
+/// What a 证明 item issues.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateView {
+    /// The wallet licence type it is issued as.
+    pub licence_type: String,
+    /// The login level issuing needs (`L2`, `L3`).
+    pub level: String,
+    /// Days from issue to expiry; absent for certificates that do not expire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_days: Option<u32>,
+    /// Whether a purpose (用途) must be chosen.
+    pub purpose_required: bool,
+    /// The purposes to choose from (Chinese, as the department names them;
+    /// empty when none is asked).
+    pub purposes: Vec<String>,
 }
 
 /// A certificate to issue.
@@ -242,6 +264,7 @@ fn summary_labels(kind: &RecordKind) -> Vec<SummaryView> {
         .map(|s| SummaryView {
             name: s.name.clone(),
             label: s.label.clone(),
+            kind: snake(&format!("{:?}", s.kind)),
         })
         .collect()
 }
@@ -354,6 +377,35 @@ pub(crate) async fn record_kind(
     let item = item(&state, &id)?;
     let loaded = departments(&state)?.current();
     Ok(Json(kind_view(kind_of(&loaded, &item)?, &item)))
+}
+
+/// What a 证明 item issues: the licence type, the level it needs and the
+/// purposes to choose from (for the app to ask before issuing).
+#[utoipa::path(get, path = "/api/v1/items/{id}/certificate", tag = "records", operation_id = "item_certificate",
+    params(("id" = String, Path, description = "The 证明 item's id", min_length = 1, max_length = 128,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")),
+    responses(
+        (status = 200, description = "The certificate it issues", body = CertificateView),
+        (status = 400, description = "`invalid-parameter`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: no such item, or it issues no certificate", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`department-unavailable`: no department is connected", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn item_certificate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CertificateView>, Problem> {
+    let item = item(&state, &id)?;
+    let loaded = departments(&state)?.current();
+    let (_, def) = loaded
+        .certificate_for(&item)
+        .ok_or_else(|| Problem::not_found("err-not-a-certificate-item"))?;
+    Ok(Json(CertificateView {
+        licence_type: def.licence_type.clone(),
+        level: format!("{:?}", centre_level(def.level).max(item_level(&item))),
+        valid_days: def.valid_days,
+        purpose_required: def.purpose_required,
+        purposes: def.purposes.clone(),
+    }))
 }
 
 /// One page of records of a 查询 item: the person's own (L2 or L3, as the

@@ -1,5 +1,5 @@
 // 首页: the display switches (language, 长辈版), the pinned notice, the
-// search box with suggestions, hot searches (the curated list until people
+// search box with suggestions, the person's key figures (公积金余额 …), hot searches (the curated list until people
 // have searched), recommendations with their reasons, and the category →
 // theme grid. In 长辈版 the home is simplified: a few large tiles of the
 // person's most-used services instead of the grid.
@@ -10,6 +10,7 @@ import { elder, t } from '../i18n.js';
 import { getPlace, placeParams, placeLabel } from '../place.js';
 import { displaySwitches } from '../prefs.js';
 import { attachSuggestions } from '../suggest.js';
+import { keyFigures } from '../records.js';
 
 const DISMISSED = 'yuesou.dismissed-notices';
 
@@ -27,6 +28,7 @@ export async function render(view, ctx) {
   const noticeSlot = h('div');
   const hotSlot = h('div');
   const recSlot = h('div');
+  const figuresSlot = h('div', { id: 'key-figures' });
   const gridSlot = h('div', {}, h('p', { class: 'status', role: 'status', text: t('web-home-loading-grid') }));
   const input = h('input', {
     id: 'home-q', type: 'search', name: 'q', autocomplete: 'off', enterkeyhint: 'search',
@@ -57,6 +59,8 @@ export async function render(view, ctx) {
       h('p', { class: 'hero-sub' }, t('web-home-place', { place: placeLabel() }), h('a', { href: '/search', text: t('web-home-place-change') }))),
     displaySwitches(),
     noticeSlot, form,
+    // The person's key figures stand where 常用服务 would.
+    figuresSlot,
     simple ? recSlot : null,
     hotSlot,
     // A person's own recommendations come first; anonymous ones after the grid.
@@ -64,13 +68,18 @@ export async function render(view, ctx) {
     simple ? null : gridSlot,
     !simple && !loggedIn() ? recSlot : null);
 
+  // Each figure loads on its own; the page never waits for a department.
+  const stopFigures = keyFigures(figuresSlot);
   const place = getPlace();
   const recs = fetchRecommendations(place);
   const tasks = [loadNotice(noticeSlot), loadHot(hotSlot, simple)];
   if (simple) tasks.push(loadElderTiles(recSlot, recs));
   else tasks.push(loadRecommendations(recSlot, recs), loadGrid(gridSlot, place, recs));
   await Promise.allSettled(tasks);
-  return close;
+  return () => {
+    close();
+    stopFigures();
+  };
 }
 
 async function loadNotice(slot) {

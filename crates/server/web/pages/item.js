@@ -1,14 +1,24 @@
 // 服务详情: 办理须知 first (the essentials), steps, materials, login level,
 // nearest halls with distance, and starting or resuming an application.
+// A 查询 item opens its records page instead (query.js), a 证明 item its
+// 开具 page (certificate.js); a 预约 item leads to its booking page
+// (booking.js), a 缴费 item to its bills (bills.js).
 
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status } from '../dom.js';
 import { getPlace, locate, placePosition } from '../place.js';
 import { listSeparator, t } from '../i18n.js';
 import { levelLabel } from './me.js';
+import { renderQuery } from './query.js';
+import { renderCertificate } from './certificate.js';
+import { departmentProblem } from '../records.js';
 import { BOOKING_TYPE } from './booking.js';
 import { PAYMENT_TYPE } from './bills.js';
 
+// The catalogue's service types that open a page of their own (data values,
+// kept in Chinese): 查询 shows records, 证明 issues a certificate.
+const QUERY = '\u67e5\u8be2';
+const CERTIFICATE = '\u8bc1\u660e';
 
 /** Renders a service item into `view`. */
 export async function render(view, ctx) {
@@ -23,6 +33,26 @@ export async function render(view, ctx) {
     return;
   }
   if (!ctx.alive()) return;
+  if (item.service_type === QUERY) {
+    // A 查询 item shows the records its kind describes, not an application form.
+    try {
+      const kind = await api(`/api/v1/items/${encodeURIComponent(item.id)}/record-kind`, { auth: false });
+      if (!ctx.alive()) return;
+      renderQuery(view, ctx, item, kind, heading);
+      return;
+    } catch (e) {
+      if (!ctx.alive()) return;
+      if (!(e instanceof ApiError && e.status === 404)) {
+        heading.textContent = item.title;
+        replace(view, heading, departmentProblem(e, { retry: () => ctx.navigate(location.pathname + location.search, { replace: true }) }));
+        return;
+      }
+    }
+  }
+  if (item.service_type === CERTIFICATE) {
+    await renderCertificate(view, ctx, item, heading);
+    return;
+  }
   heading.textContent = item.title;
   document.title = t('web-doc-title', { page: item.title });
 

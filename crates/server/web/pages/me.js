@@ -1,11 +1,12 @@
 // 个人中心: login (password or SMS code), the profile with step-up (实名认证
-// L2, 人脸核验 L3), 显示设置 (language, 长辈版), applications by status,
+// L2, 人脸核验 L3), the person's key figures, 显示设置 (language, 长辈版), applications by status,
 // messages, feedback with replies, and editing contact details.
 
 import { api, ApiError, loggedIn, qs, setToken } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status, when } from '../dom.js';
 import { demoMode, t } from '../i18n.js';
 import { displaySwitches, syncAfterLogin } from '../prefs.js';
+import { keyFigures } from '../records.js';
 
 const GROUPS = ['pending', 'processing', 'done'];
 const SMS_WAIT_S = 60;
@@ -158,6 +159,7 @@ async function overview(view, ctx) {
     ctx.navigate('/me', { replace: true });
   });
   const stepSlot = h('div');
+  const figuresSlot = h('div', { id: 'key-figures' });
   replace(view,
     heading,
     h('div', { class: 'profile card' },
@@ -166,6 +168,7 @@ async function overview(view, ctx) {
         h('p', { class: 'profile-name', text: p.name || t('web-me-unverified') }),
         h('p', { class: 'muted small', text: p.phone || '' }),
         h('span', { class: `tag level-${p.level}`, text: levelLabel(p.level) }))),
+    figuresSlot,
     section(t('web-display-title'), displaySwitches({ large: true }),
       h('p', { class: 'muted small', text: t('web-display-elder-about') })),
     stepSlot,
@@ -183,6 +186,7 @@ async function overview(view, ctx) {
       menu('/verify', t('web-me-verify'), t('web-me-verify-sub'))),
     logout);
   stepUp(stepSlot, p, ctx);
+  return keyFigures(figuresSlot, { profile: p });
 }
 
 function menu(href, title, sub) {

@@ -119,10 +119,6 @@ async function renderStart(body) {
       replace(histSlot, errorBox(e));
       return;
     }
-    if (hist.unavailable) {
-      replace(histSlot, section(t('web-history-title'), h('p', { class: 'muted', text: t('web-history-unavailable') })));
-      return;
-    }
     const pause = hist.source === 'server' ? h('button', { type: 'button', class: 'btn small ghost', text: hist.paused ? t('web-history-resume') : t('web-history-pause') }) : null;
     pause?.addEventListener('click', async () => {
       try {
