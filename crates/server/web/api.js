@@ -44,11 +44,12 @@ export function loggedIn() {
 
 /**
  * Calls the API. `body` is sent as JSON; the token goes along unless
- * `auth` is false. Resolves to the JSON answer (null for 204), rejects with
- * ApiError (or an AbortError when `signal` aborts).
+ * `auth` is false; `headers` adds request headers (an Idempotency-Key).
+ * Resolves to the JSON answer (null for 204), rejects with ApiError (or an
+ * AbortError when `signal` aborts, a TypeError when the network fails).
  */
-export async function api(path, { method = 'GET', body, signal, auth = true } = {}) {
-  const headers = { accept: 'application/json', 'accept-language': lang() };
+export async function api(path, { method = 'GET', body, signal, auth = true, headers: extra } = {}) {
+  const headers = { ...extra, accept: 'application/json', 'accept-language': lang() };
   const t = auth ? token() : null;
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

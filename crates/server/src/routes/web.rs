@@ -86,6 +86,10 @@ static ASSETS: &[Asset] = &[
     asset!("pages/wallet.js", JS),
     asset!("pages/verify.js", JS),
     asset!("pages/notfound.js", JS),
+    asset!("pages/booking.js", JS),
+    asset!("pages/appointments.js", JS),
+    asset!("pages/bills.js", JS),
+    asset!("pages/payment.js", JS),
 ];
 
 /// The ETag of each asset, in `ASSETS` order.

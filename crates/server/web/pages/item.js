@@ -1,7 +1,8 @@
 // 服务详情: 办理须知 first (the essentials), steps, materials, login level,
 // nearest halls with distance, and starting or resuming an application.
 // A 查询 item opens its records page instead (query.js), a 证明 item its
-// 开具 page (certificate.js).
+// 开具 page (certificate.js); a 预约 item leads to its booking page
+// (booking.js), a 缴费 item to its bills (bills.js).
 
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status } from '../dom.js';
@@ -11,6 +12,8 @@ import { levelLabel } from './me.js';
 import { renderQuery } from './query.js';
 import { renderCertificate } from './certificate.js';
 import { departmentProblem } from '../records.js';
+import { BOOKING_TYPE } from './booking.js';
+import { PAYMENT_TYPE } from './bills.js';
 
 // The catalogue's service types that open a page of their own (data values,
 // kept in Chinese): 查询 shows records, 证明 issues a certificate.
@@ -102,6 +105,12 @@ export async function render(view, ctx) {
     }
   });
   action.append(start, actionMsg);
+  // A 预约 item is booked at a hall; a 缴费 item is paid from the bills.
+  if (item.service_type === BOOKING_TYPE) {
+    action.replaceChildren(h('a', { class: 'btn primary wide', id: 'book', href: `/items/${encodeURIComponent(item.id)}/book`, text: t('web-book-start') }));
+  } else if (item.service_type === PAYMENT_TYPE) {
+    action.replaceChildren(h('a', { class: 'btn primary wide', id: 'pay-bills', href: `/me/bills${qs({ item_id: item.id })}`, text: t('web-bills-start') }));
+  }
 
   const hallsSlot = h('div');
   replace(view,
