@@ -279,6 +279,49 @@ describe('预约: book, reschedule, cancel', () => {
     assert.match(await slot.innerText(), new RegExp(`余 ${booking.movedLeft}`));
     await auditElder('booking', () => page.locator('.slot').first().waitFor());
   });
+
+  test('an application offers a visit at the hall; the booking shows on its timeline', async () => {
+    const app = await page.evaluate(async (item) => {
+      const res = await fetch('/api/v1/me/applications', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${localStorage.getItem('yuesou.token')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ item_id: item }),
+      });
+      return { status: res.status, body: await res.json() };
+    }, ITEM);
+    assert.ok(app.status === 200 || app.status === 201, JSON.stringify(app.body));
+    const id = app.body.id;
+    await go(page, `/me/applications/${id}`);
+    await page.getByRole('link', { name: '预约到现场办理' }).click();
+    await page.waitForURL(/\/book\?application=/);
+    await chooseLaterDay();
+    await page.locator('.slot:not([disabled])').first().click();
+    await page.getByRole('button', { name: '确认预约' }).click();
+    await page.waitForURL(/\/me\/appointments\/[^/?]+\?done=booked$/);
+    const mine = (await apiGet('/api/v1/me/appointments')).items.filter((a) => a.status === 'booked' && a.item_id === ITEM);
+    assert.equal(mine.length, 1, 'one booking');
+    assert.equal(mine[0].application_id, id, 'booked for the application');
+    await go(page, `/me/applications/${id}`);
+    const entry = page.locator('.timeline li', { hasText: '已预约' });
+    await entry.waitFor();
+    assert.match(await entry.innerText(), /港澳通行证/);
+    // Cancelled again, so the suites after this one start from no booking.
+    const cancelled = await page.evaluate(async (bk) => {
+      const res = await fetch(`/api/v1/me/appointments/${bk}`, {
+        method: 'DELETE', headers: { authorization: `Bearer ${localStorage.getItem('yuesou.token')}` },
+      });
+      return res.status;
+    }, mine[0].id);
+    assert.ok(cancelled < 300, `cancelled: ${cancelled}`);
+    // And the draft withdrawn: the other suites count the person's drafts.
+    const withdrawn = await page.evaluate(async (app) => {
+      const res = await fetch(`/api/v1/me/applications/${app}`, {
+        method: 'DELETE', headers: { authorization: `Bearer ${localStorage.getItem('yuesou.token')}` },
+      });
+      return res.status;
+    }, id);
+    assert.ok(withdrawn < 300, `withdrawn: ${withdrawn}`);
+  });
 });
 
 /** The first bill with a pay button on this tab: its id, title and amount. */

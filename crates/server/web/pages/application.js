@@ -48,6 +48,7 @@ function draw(view, heading, app, ctx, shownStep) {
         return a ? [h('dt', { text: s }), h('dd', { text: Object.values(a).join(listSeparator()) })] : [];
       }))));
   }
+  if (!['withdrawn', 'rejected', 'completed'].includes(app.status)) parts.push(visitSlot(app));
   parts.push(section(t('web-app-progress'), h('ol', { class: 'timeline' }, (app.timeline || []).slice().reverse().map((ev) =>
     h('li', { class: `tl st-${ev.status}` },
       h('p', { class: 'tl-head' }, h('strong', { text: ev.status_label }), h('time', { datetime: ev.at, text: when(ev.at) })),
@@ -132,4 +133,20 @@ function flow(view, heading, app, ctx, shownStep) {
     h('h2', { id: 'flow-h', text: t('web-app-online') }),
     h('p', { class: 'muted small', text: t('web-app-resume-note') }),
     stepper, form);
+}
+
+/**
+ * The in-person step: when halls book this service, a link to book a visit
+ * for this application (the booking then shows on the timeline). Filled in
+ * when the hall listing answers; a service no hall books shows nothing.
+ */
+function visitSlot(app) {
+  const slot = h('div');
+  api(`/api/v1/items/${encodeURIComponent(app.item_id)}/slots?days=1`).then(() => {
+    const href = `/items/${encodeURIComponent(app.item_id)}/book?application=${encodeURIComponent(app.id)}`;
+    replace(slot, section(t('web-app-visit'),
+      h('p', { class: 'muted small', text: t('web-app-visit-note') }),
+      h('a', { class: 'btn', href, text: t('web-app-visit-book') })));
+  }, () => {});
+  return slot;
 }

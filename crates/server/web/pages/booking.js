@@ -314,7 +314,8 @@ export async function render(view, ctx) {
     try {
       const r = current
         ? await api(`/api/v1/me/appointments/${encodeURIComponent(current.id)}/reschedule`, { method: 'POST', body: { start: state.slot.start } })
-        : await api('/api/v1/me/appointments', { method: 'POST', body: { item_id: item.id, hall_id: state.hall, start: state.slot.start },
+        : await api('/api/v1/me/appointments', { method: 'POST', body: { item_id: item.id, hall_id: state.hall, start: state.slot.start,
+          ...(ctx.query.get('application') ? { application_id: ctx.query.get('application') } : {}) },
           headers: { 'Idempotency-Key': state.key } });
       if (!ctx.alive()) return;
       ctx.navigate(`/me/appointments/${encodeURIComponent(r.id)}${qs({ done: current ? 'moved' : 'booked' })}`, { replace: true });
