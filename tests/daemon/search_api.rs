@@ -825,6 +825,8 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("POST", "/api/v1/payments/notify/{provider}"),
         ("POST", "/api/v1/operator/payments/{id}/refund"),
         ("GET", "/api/v1/operator/payments/{id}/audit"),
+        ("GET", "/api/v1/operator/payments/reconciliations/{day}"),
+        ("POST", "/api/v1/operator/payments/reconciliations/{day}"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))

@@ -1771,6 +1771,29 @@ async fn bills_and_payments_exactly_once() {
         let (_, bobs, _) = call(Method::GET, d.url("/api/v1/me/payments"), Some(&bob), None).await;
         assert!(bobs["items"].as_array().unwrap().is_empty(), "{bobs}");
 
+        // The day reconciled on an operator's demand: the provider's
+        // statement and the platform agree; the report is stored.
+        let today = time::OffsetDateTime::now_utc()
+            .to_offset(time::macros::offset!(+8))
+            .date()
+            .to_string();
+        let recon_url = d.url(&format!("/api/v1/operator/payments/reconciliations/{today}"));
+        let (status, report, _) = call(Method::POST, &recon_url, Some(OPERATOR), None).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["day"], today.as_str());
+        assert!(report["platform_payments"].as_u64().unwrap() >= 1, "{report}");
+        assert!(report["matched"].as_u64().unwrap() >= 1, "{report}");
+        assert!(report["mismatches"].as_array().unwrap().iter().all(|m| m["payment_id"] != id.as_str()), "{report}");
+        let (status, stored, _) = call(Method::GET, &recon_url, Some(OPERATOR), None).await;
+        assert_eq!(status, 200, "{stored}");
+        assert_eq!(stored["ran_at"], report["ran_at"]);
+        let never = call(Method::GET, d.url("/api/v1/operator/payments/reconciliations/2020-01-01"), Some(OPERATOR), None).await;
+        assert_problem("a day never reconciled", &never, 404, "not-found");
+        let bad = call(Method::GET, d.url("/api/v1/operator/payments/reconciliations/2026-13-40"), Some(OPERATOR), None).await;
+        assert_problem("not a day", &bad, 400, "invalid-parameter");
+        let person = call(Method::POST, &recon_url, Some(&alice), None).await;
+        assert_eq!(person.0, 401, "a person is no operator");
+
         // An operator refunds it; every change is in the audit trail.
         let refund = call(Method::POST, d.url(&format!("/api/v1/operator/payments/{id}/refund")), Some(OPERATOR),
             Some(json!({"reason": "重复缴费申请退款"}))).await;

@@ -248,6 +248,7 @@ fn concrete(template: &str, ids: &Ids) -> String {
     }
     path.replace("{step}", "0")
         .replace("{provider}", "dev")
+        .replace("{day}", "2026-01-05")
         .replace("{query}", "%E5%85%AC%E7%A7%AF%E9%87%91")
 }
 

@@ -73,6 +73,7 @@ err-unknown-audience = This is not one of the allowed audiences. Choose from: { 
 err-unknown-service-type = This is not one of the allowed service types. Choose from: { $choices }
 err-step-index = Step numbers must be whole numbers, starting from 0.
 err-not-found-item = We could not find this service.
+err-not-found-reconciliation = There is no reconciliation report for this day yet; run one first.
 
 ## What you sent (JSON)
 

@@ -52,6 +52,7 @@ err-unknown-audience = 服务对象不是可选的值。可选：{ $choices }
 err-unknown-service-type = 事项类型不是可选的值。可选：{ $choices }
 err-step-index = 步骤编号应为从 0 开始的整数。
 err-not-found-item = 没有找到这个服务事项。
+err-not-found-reconciliation = 这一天还没有对账报告，可以先发起对账。
 
 ## 提交的内容（JSON）
 

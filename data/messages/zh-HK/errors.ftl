@@ -52,6 +52,7 @@ err-unknown-audience = 服務對象不是可選的值。可選：{ $choices }
 err-unknown-service-type = 事項類型不是可選的值。可選：{ $choices }
 err-step-index = 步驟編號應為由 0 開始的整數。
 err-not-found-item = 找不到這個服務事項。
+err-not-found-reconciliation = 這一天還沒有對賬報告，可以先發起對賬。
 
 ## 提交的內容（JSON）
 

@@ -127,6 +127,10 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::notify))
         .routes(routes!(payments::refund))
         .routes(routes!(payments::audit))
+        .routes(routes!(
+            payments::reconciliation_report,
+            payments::reconcile_day
+        ))
 }
 
 /// The OpenAPI document of the API.

@@ -638,3 +638,140 @@ pub(crate) async fn audit(
             .collect(),
     }))
 }
+
+/// A day's reconciliation (对账) as operators read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReconciliationView {
+    /// The China day, `YYYY-MM-DD`.
+    pub day: String,
+    /// When it ran (RFC 3339).
+    pub ran_at: String,
+    /// Lines in the provider's statement.
+    pub provider_lines: u64,
+    /// The statement's payments, in fen.
+    pub provider_payments_fen: i64,
+    /// The platform's payments paid that day.
+    pub platform_payments: u64,
+    /// Their amounts, in fen.
+    pub platform_payments_fen: i64,
+    /// Payments that matched in every respect.
+    pub matched: u64,
+    /// Mismatches by kind (complete).
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// The mismatches (the first 10,000).
+    pub mismatches: Vec<MismatchView>,
+    /// Payments refunded that day after their department had settled them.
+    pub department_follow_up: Vec<String>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// One difference between the provider, the platform and the department.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MismatchView {
+    /// `provider_only`, `status_mismatch`, `platform_only`,
+    /// `amount_mismatch`, `settlement_missing`, `refund_provider_only`,
+    /// `refund_platform_only` or `refund_amount_mismatch`.
+    pub kind: String,
+    /// The payment id (the provider's `out_trade_no`).
+    pub payment_id: String,
+    /// The provider's order id, if the provider has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_order_id: Option<String>,
+    /// The platform's amount in fen, if it has the payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_amount_fen: Option<i64>,
+    /// The provider's amount in fen, if it has the payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_amount_fen: Option<i64>,
+    /// The platform's status, if it has the payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_status: Option<String>,
+}
+
+fn reconciliation_view(report: yuesou_payments::ReconciliationReport) -> ReconciliationView {
+    ReconciliationView {
+        day: report.day,
+        ran_at: rfc3339(report.ran_at),
+        provider_lines: report.provider_lines,
+        provider_payments_fen: report.provider_payments_fen,
+        platform_payments: report.platform_payments,
+        platform_payments_fen: report.platform_payments_fen,
+        matched: report.matched,
+        counts: report.counts,
+        mismatches: report
+            .mismatches
+            .into_iter()
+            .map(|m| MismatchView {
+                kind: m.kind.as_str().to_owned(),
+                payment_id: m.payment_id,
+                provider_order_id: m.provider_order_id,
+                platform_amount_fen: m.platform_amount_fen,
+                provider_amount_fen: m.provider_amount_fen,
+                platform_status: m.platform_status,
+            })
+            .collect(),
+        department_follow_up: report.department_follow_up,
+        elapsed_ms: report.elapsed_ms,
+    }
+}
+
+/// `YYYY-MM-DD`, a China day.
+fn reconciliation_day(text: &str) -> Result<time::Date, Problem> {
+    time::Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| Problem::invalid_parameter("day", "err-booking-date-format"))
+}
+
+/// The stored reconciliation of a China day (operator token): the daily
+/// job's, or the last one an operator ran.
+#[utoipa::path(get, path = "/api/v1/operator/payments/reconciliations/{day}", tag = "operator", operation_id = "reconciliation_report",
+    security(("operator_token" = [])),
+    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", pattern = r"^\d{4}-\d{2}-\d{2}$")),
+    responses(
+        (status = 200, description = "The day's report", body = ReconciliationView),
+        (status = 400, description = "`invalid-parameter`: not a day", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`operator-disabled`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not-found`: that day was not reconciled", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unavailable`: no payment provider is configured", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn reconciliation_report(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(day): Path<String>,
+) -> Result<Json<ReconciliationView>, Problem> {
+    let day = reconciliation_day(&day)?;
+    let payments = desk(&state)?.payments()?;
+    let report = payments
+        .reconciliation_report(day)
+        .await
+        .map_err(problem)?
+        .ok_or_else(|| Problem::not_found("err-not-found-reconciliation"))?;
+    Ok(Json(reconciliation_view(report)))
+}
+
+/// Reconciles a China day now (operator token): the provider's statement
+/// against the platform's payments and the departments' settlements; the
+/// report replaces the day's stored one.
+#[utoipa::path(post, path = "/api/v1/operator/payments/reconciliations/{day}", tag = "operator", operation_id = "reconcile_day",
+    security(("operator_token" = [])),
+    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", pattern = r"^\d{4}-\d{2}-\d{2}$")),
+    responses(
+        (status = 200, description = "The day's report", body = ReconciliationView),
+        (status = 400, description = "`invalid-parameter`: not a day", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`operator-disabled`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unavailable`: no payment provider, or the provider's statement could not be fetched", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn reconcile_day(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Path(day): Path<String>,
+) -> Result<Json<ReconciliationView>, Problem> {
+    let day = reconciliation_day(&day)?;
+    let payments = desk(&state)?.payments()?;
+    let report = payments.reconcile(day).await.map_err(problem)?;
+    Ok(Json(reconciliation_view(report)))
+}
