@@ -10,7 +10,11 @@
 #   (c) (b) while another department answers every call after 2 s and a
 #       second wrk keeps its records page busy: the normal department's
 #       p99 with and without the slow one;
-#   (b') (b) again after (c): recovery, and how much the machine drifted.
+#   (b') (b) again after the last (c): recovery.
+#
+# Two daemons run side by side (one per gateway, each idle while the other
+# is measured), so (a), (b) and (c) alternate in each round and a shared
+# machine's drift shows as the spread between rounds.
 #
 # One demo person (13800000001, 陈嘉明, L2) asks for 住房公积金缴存明细查询
 # (gjj-jcmx-440100, 广州住房公积金管理中心) again and again; the slow
@@ -21,6 +25,7 @@
 #   scripts/load_records.sh                       # 20 s per run, 16 connections
 #   scripts/load_records.sh --duration 30 --connections 32 --slow-connections 48
 #   scripts/load_records.sh --algorithm hmac-sha256 --slow-ms 2000
+#   scripts/load_records.sh --rounds 3   # (a), (b), (c) three times over
 #
 # Installs wrk with apt-get when it is missing. Builds the release binary and
 # the example unless $YUESOU_BIN / $YUESOU_REFERENCE_BIN name builds to use
@@ -36,6 +41,7 @@ THREADS=2
 ALGORITHM=ed25519
 ACCESS_LOG=true
 BUILD=1
+ROUNDS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -45,8 +51,9 @@ while [ $# -gt 0 ]; do
         --threads) THREADS=$2; shift 2 ;;
         --algorithm) ALGORITHM=$2; shift 2 ;;
         --access-log) ACCESS_LOG=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -77,86 +84,77 @@ REFERENCE=${YUESOU_REFERENCE_BIN:-$TARGET/release/examples/reference_department}
 WORK=$(mktemp -d /tmp/yuesou-records.XXXXXX)
 mkdir -p "$WORK/home"
 cp -r data dictionaries "$WORK/home/"
-PID=
+DEV_PID=
+HTTP_PID=
 REF_PID=
 cleanup() {
-    for p in $PID $REF_PID; do
+    for p in $DEV_PID $HTTP_PID $REF_PID; do
         if kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; wait "$p" 2>/dev/null || true; fi
     done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE=http://127.0.0.1:$PORT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 
-# start_daemon STATE_DIR [--gateway FILE]: starts the daemon, waits for
-# /readyz, logs the demo person in (sets TOKEN).
+# start_daemon NAME [--gateway FILE]: starts a daemon on a free port with its
+# own data dir, waits for /readyz and logs the demo person in; sets
+# STARTED_PID, STARTED_BASE and STARTED_TOKEN.
 start_daemon() {
-    local state=$1; shift
-    YUESOU_WATCH=false "$BIN" serve --addr "127.0.0.1:$PORT" --home "$WORK/home" \
-        --data-dir "$WORK/$state" --cache-mb 0 --access-log "$ACCESS_LOG" "$@" \
-        2>>"$WORK/daemon.log" >&2 &
-    PID=$!
-    until curl -fs "$BASE/readyz" >/dev/null 2>&1; do
-        kill -0 "$PID" 2>/dev/null || { echo "the daemon died:" >&2; tail "$WORK/daemon.log" >&2; exit 1; }
+    local name=$1 port; shift
+    port=$(free_port)
+    YUESOU_WATCH=false "$BIN" serve --addr "127.0.0.1:$port" --home "$WORK/home" \
+        --data-dir "$WORK/state-$name" --cache-mb 0 --access-log "$ACCESS_LOG" "$@" \
+        >>"$WORK/daemon-$name.log" 2>&1 &
+    STARTED_PID=$!
+    STARTED_BASE=http://127.0.0.1:$port
+    until curl -fs "$STARTED_BASE/readyz" >/dev/null 2>&1; do
+        kill -0 "$STARTED_PID" 2>/dev/null || { echo "the daemon died:" >&2; tail "$WORK/daemon-$name.log" >&2; exit 1; }
         sleep 0.05
     done
-    TOKEN=$(curl -fsS -H 'content-type: application/json' \
-        -d '{"phone": "13800000001", "password": "yuesou-demo"}' "$BASE/api/v1/auth/login" | json '["token"]')
+    STARTED_TOKEN=$(curl -fsS -H 'content-type: application/json' \
+        -d '{"phone": "13800000001", "password": "yuesou-demo"}' "$STARTED_BASE/api/v1/auth/login" | json '["token"]')
 }
 
-stop_daemon() {
-    kill -TERM "$PID"
-    wait "$PID" 2>/dev/null || true
-    PID=
-}
-
-# check ITEM KIND: one look-up answers 200 with that record kind.
+# check BASE TOKEN ITEM KIND: one look-up answers 200 with that record kind.
 check() {
     local answer
-    answer=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me/records?item=$1") \
-        || { echo "the look-up of $1 failed:" >&2; curl -sS -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me/records?item=$1" >&2; exit 1; }
-    [ "$(echo "$answer" | json '["kind"]')" = "$2" ] || { echo "$1 answered another kind: $answer" >&2; exit 1; }
-    echo "   $1 → $2, $(echo "$answer" | json '["total"]') rows in all, $(echo "$answer" | json '["rows"].__len__()') on page 1"
+    answer=$(curl -fsS -H "Authorization: Bearer $2" "$1/api/v1/me/records?item=$3") \
+        || { echo "the look-up of $3 failed:" >&2; curl -sS -H "Authorization: Bearer $2" "$1/api/v1/me/records?item=$3" >&2; exit 1; }
+    [ "$(echo "$answer" | json '["kind"]')" = "$4" ] || { echo "$3 answered another kind: $answer" >&2; exit 1; }
+    echo "   $3 → $4, $(echo "$answer" | json '["total"]') rows in all, $(echo "$answer" | json '["rows"].__len__()') on page 1"
 }
 
-# records ITEM CONNECTIONS SECONDS [extra wrk options]: one wrk run; prints
-# the RESULT line.
+# records BASE TOKEN ITEM CONNECTIONS SECONDS [extra wrk options]: one wrk
+# run (its report ends with the RESULT line).
 records() {
-    local item=$1 connections=$2 seconds=$3; shift 3
-    YUESOU_TOKEN=$TOKEN YUESOU_RECORDS_ITEM=$item wrk -t"$THREADS" -c"$connections" -d"${seconds}s" \
-        --latency "$@" -s scripts/load/records.lua "$BASE"
+    local base=$1 token=$2 item=$3 connections=$4 seconds=$5; shift 5
+    YUESOU_TOKEN=$token YUESOU_RECORDS_ITEM=$item wrk -t"$THREADS" -c"$connections" -d"${seconds}s" \
+        --latency "$@" -s scripts/load/records.lua "$base"
 }
 
 RESULTS=()
-# measure NAME: the normal department's page for DURATION seconds (after a
-# 3 s warm-up), with wrk's report indented.
+# measure NAME BASE TOKEN: the normal department's page for DURATION
+# seconds (after a 3 s warm-up), with wrk's report indented.
 measure() {
-    local name=$1 out load
-    records "$NORMAL_ITEM" "$CONNECTIONS" 3 >/dev/null
+    local name=$1 base=$2 token=$3 out load
+    records "$base" "$token" "$NORMAL_ITEM" "$CONNECTIONS" 3 >/dev/null
     load=$(loadavg)
-    out=$(records "$NORMAL_ITEM" "$CONNECTIONS" "$DURATION")
+    out=$(records "$base" "$token" "$NORMAL_ITEM" "$CONNECTIONS" "$DURATION")
     echo "$out" | sed 's/^/    /'
     RESULTS+=("$name $(echo "$out" | grep '^RESULT' | sed 's/^RESULT //') load_before=${load// /,}")
 }
 
 gateway_metrics() {
-    curl -fsS "$BASE/metrics" | grep -E '^yuesou_gateway_(calls_total|errors_total|breaker_state|in_flight)' \
+    curl -fsS "$HTTP_BASE/metrics" | grep -E '^yuesou_gateway_(calls_total\{.*records|errors_total|breaker_state|in_flight)' \
         | sed 's/^/    /' || true
 }
 
 echo "== machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); load $(loadavg); binary $BIN"
-echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $NORMAL_ITEM; slow: $SLOW_ITEM at ${SLOW_MS} ms, -c$SLOW_CONNECTIONS; access log $ACCESS_LOG; response cache off"
-
-echo "-- (a) development gateway"
-start_daemon state-a
-check "$NORMAL_ITEM" housing_fund_deposits
-measure "a/dev-gateway"
-stop_daemon
+echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $NORMAL_ITEM, $ROUNDS round(s); slow: $SLOW_ITEM at ${SLOW_MS} ms, -c$SLOW_CONNECTIONS; access log $ACCESS_LOG; response cache off"
 
 echo "-- reference departments ($ALGORITHM): $NORMAL_DEPT, $SLOW_DEPT (delay ${SLOW_MS} ms)"
 "$REFERENCE" --config "$WORK/gw/gateway.toml" --data "$WORK/home/data" --algorithm "$ALGORITHM" \
@@ -168,38 +166,66 @@ until [ -f "$WORK/gw/gateway.toml" ]; do
 done
 sed 's/^/    /' "$WORK/reference.log"
 
-echo "-- (b) HTTP gateway"
-start_daemon state-b --gateway "$WORK/gw/gateway.toml"
-check "$NORMAL_ITEM" housing_fund_deposits
-measure "b/http-gateway"
+echo "-- daemons"
+start_daemon dev
+DEV_PID=$STARTED_PID DEV_BASE=$STARTED_BASE DEV_TOKEN=$STARTED_TOKEN
+echo "   development gateway: $DEV_BASE"
+check "$DEV_BASE" "$DEV_TOKEN" "$NORMAL_ITEM" housing_fund_deposits
+start_daemon http --gateway "$WORK/gw/gateway.toml"
+HTTP_PID=$STARTED_PID HTTP_BASE=$STARTED_BASE HTTP_TOKEN=$STARTED_TOKEN
+echo "   HTTP gateway: $HTTP_BASE"
+check "$HTTP_BASE" "$HTTP_TOKEN" "$NORMAL_ITEM" housing_fund_deposits
+check "$HTTP_BASE" "$HTTP_TOKEN" "$SLOW_ITEM" driving_licence
 
-echo "-- (c) HTTP gateway while $SLOW_ITEM answers after ${SLOW_MS} ms under -c$SLOW_CONNECTIONS"
 SLOW_SECONDS=$((DURATION + 3 + 8))
-YUESOU_COUNT_STATUS=1 records "$SLOW_ITEM" "$SLOW_CONNECTIONS" "$SLOW_SECONDS" --timeout 15s \
-    >"$WORK/slow.out" 2>&1 &
-SLOW_WRK=$!
-sleep 4
-measure "c/http-gateway+slow-department"
-echo "   gateway metrics during (c):"
-gateway_metrics
-wait "$SLOW_WRK" || true
-sed 's/^/    slow: /' "$WORK/slow.out"
-RESULTS+=("c/slow-department $(grep '^RESULT' "$WORK/slow.out" | sed 's/^RESULT //')")
+for round in $(seq 1 "$ROUNDS"); do
+    suffix=$([ "$ROUNDS" = 1 ] || echo "#$round")
+    echo "-- (a) development gateway${suffix:+ round $round}"
+    measure "a/dev-gateway$suffix" "$DEV_BASE" "$DEV_TOKEN"
+
+    echo "-- (b) HTTP gateway${suffix:+ round $round}"
+    measure "b/http-gateway$suffix" "$HTTP_BASE" "$HTTP_TOKEN"
+
+    echo "-- (c) HTTP gateway while $SLOW_ITEM answers after ${SLOW_MS} ms under -c$SLOW_CONNECTIONS${suffix:+ round $round}"
+    YUESOU_COUNT_STATUS=1 records "$HTTP_BASE" "$HTTP_TOKEN" "$SLOW_ITEM" "$SLOW_CONNECTIONS" "$SLOW_SECONDS" \
+        --timeout 15s >"$WORK/slow.out" 2>&1 &
+    SLOW_WRK=$!
+    sleep 4
+    measure "c/http-gateway+slow-department$suffix" "$HTTP_BASE" "$HTTP_TOKEN"
+    echo "   gateway metrics during (c):"
+    gateway_metrics
+    wait "$SLOW_WRK" || true
+    sed 's/^/    slow: /' "$WORK/slow.out"
+    RESULTS+=("c/slow-department$suffix $(grep '^RESULT' "$WORK/slow.out" | sed 's/^RESULT //')")
+    # Let the slow department's last calls finish before the next run.
+    sleep 3
+done
 
 echo "-- (b') HTTP gateway again, the slow department idle"
-sleep 3
-measure "b2/http-gateway-again"
+measure "b2/http-gateway-again" "$HTTP_BASE" "$HTTP_TOKEN"
 echo "   gateway metrics at the end:"
 gateway_metrics
-stop_daemon
+for p in $DEV_PID $HTTP_PID; do kill -TERM "$p"; wait "$p" 2>/dev/null || true; done
+DEV_PID= HTTP_PID=
 kill -TERM "$REF_PID"
 wait "$REF_PID" 2>/dev/null || true
 REF_PID=
 echo "   the reference departments saw:"
 grep 'requests=' "$WORK/reference.log" | sed 's/^/    /'
+# Warnings and errors of the daemons, by kind (time and request id left out).
+problems() {
+    for f in "$WORK"/daemon-*.log; do
+        sed 's/\x1b\[[0-9;]*m//g' "$f" | grep -E '^[^ ]+ +(WARN|ERROR) ' \
+            | sed -E "s/^[^ ]+ +//; s/request\{[^}]*\}: //; s/^/$(basename "$f" .log): /" || true
+    done | sort | uniq -c | sort -rn
+}
+if [ -n "$(problems)" ]; then
+    echo "   warnings and errors in the daemons' logs (count, daemon, message):"
+    problems | cut -c1-260 | sed 's/^/    /'
+fi
 
 echo
 echo "== summary ($(date -u '+%Y-%m-%d %H:%M UTC'), load now $(loadavg))"
 printf '%s\n' "${RESULTS[@]}"
-p99() { printf '%s\n' "${RESULTS[@]}" | sed -n "s|^$1 .*p99_ms=\([0-9.]*\).*|\1|p"; }
-echo "normal department p99: without the slow one $(p99 b/http-gateway) ms, with it $(p99 'c/http-gateway+slow-department') ms, after it $(p99 b2/http-gateway-again) ms"
+p99() { printf '%s\n' "${RESULTS[@]}" | sed -n "s|^$1 .*p99_ms=\([0-9.]*\).*|\1|p" | paste -sd' '; }
+echo "normal department p99 (ms): development gateway $(p99 'a/dev-gateway[#0-9]*'); HTTP gateway alone $(p99 'b/http-gateway[#0-9]*'); beside the slow department $(p99 'c/http-gateway+slow-department[#0-9]*'); alone again after it $(p99 'b2/http-gateway-again')"
