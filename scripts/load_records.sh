@@ -10,7 +10,10 @@
 #   (c) (b) while another department answers every call after 2 s and a
 #       second wrk keeps its records page busy: the normal department's
 #       p99 with and without the slow one;
-#   (b') (b) again after the last (c): recovery.
+#   (b') (b) again after the last (c): recovery;
+#   (p) a public page (天气预报, ggfw-tq-440100) without a login through each
+#       gateway: no session and no audit write, so the gateway's own cost
+#       is not hidden behind the audit commit that bounds a personal page.
 #
 # Two daemons run side by side (one per gateway, each idle while the other
 # is measured), so (a), (b) and (c) alternate in each round and a shared
@@ -25,7 +28,7 @@
 #   scripts/load_records.sh                       # 20 s per run, 16 connections
 #   scripts/load_records.sh --duration 30 --connections 32 --slow-connections 48
 #   scripts/load_records.sh --algorithm hmac-sha256 --slow-ms 2000
-#   scripts/load_records.sh --rounds 3   # (a), (b), (c) three times over
+#   scripts/load_records.sh --rounds 3   # (a), (b), (c), (p) three times over
 #
 # Installs wrk with apt-get when it is missing. Builds the release binary and
 # the example unless $YUESOU_BIN / $YUESOU_REFERENCE_BIN name builds to use
@@ -53,7 +56,7 @@ while [ $# -gt 0 ]; do
         --access-log) ACCESS_LOG=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -62,6 +65,8 @@ NORMAL_ITEM=gjj-jcmx-440100
 NORMAL_DEPT="gjj=广州住房公积金管理中心"
 SLOW_ITEM=xsjs-jfcx-440000
 SLOW_DEPT="gat=广东省公安厅交通管理局"
+PUBLIC_ITEM=ggfw-tq-440100
+PUBLIC_DEPT="qxj=广州市气象局"
 
 if ! command -v wrk >/dev/null; then
     echo "== installing wrk"
@@ -118,11 +123,13 @@ start_daemon() {
         -d '{"phone": "13800000001", "password": "yuesou-demo"}' "$STARTED_BASE/api/v1/auth/login" | json '["token"]')
 }
 
-# check BASE TOKEN ITEM KIND: one look-up answers 200 with that record kind.
+# check BASE TOKEN ITEM KIND: one look-up (no login with an empty TOKEN)
+# answers 200 with that record kind.
 check() {
-    local answer
-    answer=$(curl -fsS -H "Authorization: Bearer $2" "$1/api/v1/me/records?item=$3") \
-        || { echo "the look-up of $3 failed:" >&2; curl -sS -H "Authorization: Bearer $2" "$1/api/v1/me/records?item=$3" >&2; exit 1; }
+    local answer auth=()
+    [ -z "$2" ] || auth=(-H "Authorization: Bearer $2")
+    answer=$(curl -fsS "${auth[@]}" "$1/api/v1/me/records?item=$3") \
+        || { echo "the look-up of $3 failed:" >&2; curl -sS "${auth[@]}" "$1/api/v1/me/records?item=$3" >&2; exit 1; }
     [ "$(echo "$answer" | json '["kind"]')" = "$4" ] || { echo "$3 answered another kind: $answer" >&2; exit 1; }
     echo "   $3 → $4, $(echo "$answer" | json '["total"]') rows in all, $(echo "$answer" | json '["rows"].__len__()') on page 1"
 }
@@ -136,13 +143,13 @@ records() {
 }
 
 RESULTS=()
-# measure NAME BASE TOKEN: the normal department's page for DURATION
-# seconds (after a 3 s warm-up), with wrk's report indented.
+# measure NAME BASE TOKEN [ITEM]: the normal department's page (or ITEM's)
+# for DURATION seconds (after a 3 s warm-up), with wrk's report indented.
 measure() {
-    local name=$1 base=$2 token=$3 out load
-    records "$base" "$token" "$NORMAL_ITEM" "$CONNECTIONS" 3 >/dev/null
+    local name=$1 base=$2 token=$3 item=${4:-$NORMAL_ITEM} out load
+    records "$base" "$token" "$item" "$CONNECTIONS" 3 >/dev/null
     load=$(loadavg)
-    out=$(records "$base" "$token" "$NORMAL_ITEM" "$CONNECTIONS" "$DURATION")
+    out=$(records "$base" "$token" "$item" "$CONNECTIONS" "$DURATION")
     echo "$out" | sed 's/^/    /'
     RESULTS+=("$name $(echo "$out" | grep '^RESULT' | sed 's/^RESULT //') load_before=${load// /,}")
 }
@@ -156,9 +163,9 @@ echo "== machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); load $(loadavg); binary $BIN"
 echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $NORMAL_ITEM, $ROUNDS round(s); slow: $SLOW_ITEM at ${SLOW_MS} ms, -c$SLOW_CONNECTIONS; access log $ACCESS_LOG; response cache off"
 
-echo "-- reference departments ($ALGORITHM): $NORMAL_DEPT, $SLOW_DEPT (delay ${SLOW_MS} ms)"
+echo "-- reference departments ($ALGORITHM): $NORMAL_DEPT, $SLOW_DEPT (delay ${SLOW_MS} ms), $PUBLIC_DEPT"
 "$REFERENCE" --config "$WORK/gw/gateway.toml" --data "$WORK/home/data" --algorithm "$ALGORITHM" \
-    --slow "gat=$SLOW_MS" "$NORMAL_DEPT" "$SLOW_DEPT" >"$WORK/reference.log" 2>&1 &
+    --slow "gat=$SLOW_MS" "$NORMAL_DEPT" "$SLOW_DEPT" "$PUBLIC_DEPT" >"$WORK/reference.log" 2>&1 &
 REF_PID=$!
 until [ -f "$WORK/gw/gateway.toml" ]; do
     kill -0 "$REF_PID" 2>/dev/null || { echo "the reference departments died:" >&2; cat "$WORK/reference.log" >&2; exit 1; }
@@ -176,6 +183,7 @@ HTTP_PID=$STARTED_PID HTTP_BASE=$STARTED_BASE HTTP_TOKEN=$STARTED_TOKEN
 echo "   HTTP gateway: $HTTP_BASE"
 check "$HTTP_BASE" "$HTTP_TOKEN" "$NORMAL_ITEM" housing_fund_deposits
 check "$HTTP_BASE" "$HTTP_TOKEN" "$SLOW_ITEM" driving_licence
+check "$HTTP_BASE" "" "$PUBLIC_ITEM" weather_forecast
 
 SLOW_SECONDS=$((DURATION + 3 + 8))
 for round in $(seq 1 "$ROUNDS"); do
@@ -199,6 +207,11 @@ for round in $(seq 1 "$ROUNDS"); do
     RESULTS+=("c/slow-department$suffix $(grep '^RESULT' "$WORK/slow.out" | sed 's/^RESULT //')")
     # Let the slow department's last calls finish before the next run.
     sleep 3
+
+    echo "-- (p) public page without a login, development gateway${suffix:+ round $round}"
+    measure "p/public-dev-gateway$suffix" "$DEV_BASE" "" "$PUBLIC_ITEM"
+    echo "-- (p) public page without a login, HTTP gateway${suffix:+ round $round}"
+    measure "p/public-http-gateway$suffix" "$HTTP_BASE" "" "$PUBLIC_ITEM"
 done
 
 echo "-- (b') HTTP gateway again, the slow department idle"
@@ -229,3 +242,4 @@ echo "== summary ($(date -u '+%Y-%m-%d %H:%M UTC'), load now $(loadavg))"
 printf '%s\n' "${RESULTS[@]}"
 p99() { printf '%s\n' "${RESULTS[@]}" | sed -n "s|^$1 .*p99_ms=\([0-9.]*\).*|\1|p" | paste -sd' '; }
 echo "normal department p99 (ms): development gateway $(p99 'a/dev-gateway[#0-9]*'); HTTP gateway alone $(p99 'b/http-gateway[#0-9]*'); beside the slow department $(p99 'c/http-gateway+slow-department[#0-9]*'); alone again after it $(p99 'b2/http-gateway-again')"
+echo "public page p99 (ms), no login: development gateway $(p99 'p/public-dev-gateway[#0-9]*'); HTTP gateway $(p99 'p/public-http-gateway[#0-9]*')"

@@ -1,13 +1,16 @@
 -- wrk script: one person's records page, again and again
--- (GET /api/v1/me/records?item=...). YUESOU_TOKEN is a session token,
--- YUESOU_RECORDS_ITEM the 查询 item. With YUESOU_COUNT_STATUS=1 it also
+-- (GET /api/v1/me/records?item=...). YUESOU_TOKEN is a session token
+-- (empty: no login, for public kinds), YUESOU_RECORDS_ITEM the 查询 item. With YUESOU_COUNT_STATUS=1 it also
 -- counts the answers by status (a Lua call per response: use it on the
 -- slow department's run, not on the measured one). Prints one
 -- machine-readable line (RESULT ...) besides wrk's own report.
 local token = os.getenv("YUESOU_TOKEN")
 local item = os.getenv("YUESOU_RECORDS_ITEM")
 local path = "/api/v1/me/records?item=" .. item
-local headers = { ["Authorization"] = "Bearer " .. token }
+local headers = {}
+if token and #token > 0 then
+  headers["Authorization"] = "Bearer " .. token
+end
 
 local threads = {}
 function setup(thread)
