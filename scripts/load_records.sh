@@ -225,16 +225,15 @@ wait "$REF_PID" 2>/dev/null || true
 REF_PID=
 echo "   the reference departments saw:"
 grep 'requests=' "$WORK/reference.log" | sed 's/^/    /'
-# Warnings and errors of the daemons, by kind (time and request id left out).
-problems() {
-    for f in "$WORK"/daemon-*.log; do
-        sed 's/\x1b\[[0-9;]*m//g' "$f" | grep -E '^[^ ]+ +(WARN|ERROR) ' \
-            | sed -E "s/^[^ ]+ +//; s/request\{[^}]*\}: //; s/^/$(basename "$f" .log): /" || true
-    done | sort | uniq -c | sort -rn
-}
-if [ -n "$(problems)" ]; then
+# Warnings and errors of the daemons, by kind (time and request id left
+# out); the access log makes the files large, so grep first.
+for f in "$WORK"/daemon-*.log; do
+    grep -E '(WARN|ERROR)' "$f" | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^[^ ]+ +(WARN|ERROR) ' \
+        | sed -E "s/^[^ ]+ +//; s/request\{[^}]*\}: //; s/^/$(basename "$f" .log): /" || true
+done | sort | uniq -c | sort -rn >"$WORK/problems.txt"
+if [ -s "$WORK/problems.txt" ]; then
     echo "   warnings and errors in the daemons' logs (count, daemon, message):"
-    problems | cut -c1-260 | sed 's/^/    /'
+    cut -c1-260 "$WORK/problems.txt" | sed 's/^/    /'
 fi
 
 echo
