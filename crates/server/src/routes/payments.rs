@@ -728,7 +728,7 @@ fn reconciliation_day(text: &str) -> Result<time::Date, Problem> {
 /// job's, or the last one an operator ran.
 #[utoipa::path(get, path = "/api/v1/operator/payments/reconciliations/{day}", tag = "operator", operation_id = "reconciliation_report",
     security(("operator_token" = [])),
-    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", pattern = r"^\d{4}-\d{2}-\d{2}$")),
+    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", min_length = 10, max_length = 10, pattern = r"^\d{4}-\d{2}-\d{2}$")),
     responses(
         (status = 200, description = "The day's report", body = ReconciliationView),
         (status = 400, description = "`invalid-parameter`: not a day", body = Problem, content_type = "application/problem+json"),
@@ -757,7 +757,7 @@ pub(crate) async fn reconciliation_report(
 /// report replaces the day's stored one.
 #[utoipa::path(post, path = "/api/v1/operator/payments/reconciliations/{day}", tag = "operator", operation_id = "reconcile_day",
     security(("operator_token" = [])),
-    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", pattern = r"^\d{4}-\d{2}-\d{2}$")),
+    params(("day" = String, Path, description = "The China day, YYYY-MM-DD", min_length = 10, max_length = 10, pattern = r"^\d{4}-\d{2}-\d{2}$")),
     responses(
         (status = 200, description = "The day's report", body = ReconciliationView),
         (status = 400, description = "`invalid-parameter`: not a day", body = Problem, content_type = "application/problem+json"),
