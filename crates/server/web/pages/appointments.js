@@ -6,15 +6,13 @@
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status, when } from '../dom.js';
 import { t } from '../i18n.js';
-import { BOOKING_TYPE, checkInQr, momentText, slotWhen } from './booking.js';
+import { BOOKING_TYPE, checkInQr, loginBox, momentText, slotWhen } from './booking.js';
 
 /** Renders 我的预约 or one booking into `view`. */
 export async function render(view, ctx) {
   const [id] = ctx.params;
   if (!loggedIn()) {
-    replace(view, pageTitle(t('web-bk-mine')),
-      h('div', { class: 'card' }, h('p', { text: t('web-bk-login-first') }),
-        h('a', { class: 'btn primary', href: `/me${qs({ next: location.pathname })}`, text: t('web-wallet-login') })));
+    replace(view, pageTitle(t('web-bk-mine')), loginBox());
     return;
   }
   return id ? detail(view, ctx, id) : list(view, ctx);

@@ -9,7 +9,7 @@
 import { api, ApiError, loggedIn, qs } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status } from '../dom.js';
 import { t } from '../i18n.js';
-import { newKey } from './booking.js';
+import { loginBox, newKey } from './booking.js';
 import { levelLabel } from './me.js';
 
 /** The service type of 缴费 items, as the catalogue writes it. */
@@ -54,8 +54,7 @@ export function goPay(payment, ctx) {
 export async function render(view, ctx) {
   const heading = pageTitle(t('web-bills-title'));
   if (!loggedIn()) {
-    replace(view, heading, h('div', { class: 'card' }, h('p', { text: t('web-bills-login-first') }),
-      h('a', { class: 'btn primary', href: `/me${qs({ next: location.pathname + location.search })}`, text: t('web-wallet-login') })));
+    replace(view, heading, loginBox('web-bills-login-first'));
     return;
   }
   const itemId = ctx.query.get('item_id') || undefined;

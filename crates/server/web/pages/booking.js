@@ -353,7 +353,8 @@ export async function render(view, ctx) {
   await loadWeek(undefined);
 }
 
-function loginBox() {
-  return h('div', { class: 'card' }, h('p', { text: t('web-bk-login-first') }),
+/** A card asking to log in first (`message`: the message id), coming back here after. */
+export function loginBox(message = 'web-bk-login-first') {
+  return h('div', { class: 'card' }, h('p', { text: t(message) }),
     h('a', { class: 'btn primary', href: `/me${qs({ next: location.pathname + location.search })}`, text: t('web-wallet-login') }));
 }

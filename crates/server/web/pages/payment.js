@@ -5,10 +5,11 @@
 // notification is late (after 10 s): not to pay again, the platform keeps
 // asking the provider, and the result shows here and in 缴费记录.
 
-import { api, ApiError, loggedIn, qs } from '../api.js';
+import { api, ApiError, loggedIn } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status, when } from '../dom.js';
 import { t } from '../i18n.js';
 import { goPay, money } from './bills.js';
+import { loginBox } from './booking.js';
 
 /** Statuses that wait for the provider or the department. */
 const OPEN = ['created', 'paying', 'paid'];
@@ -23,9 +24,7 @@ const GIVE_UP_MS = 180000;
 export async function render(view, ctx) {
   const [id] = ctx.params;
   if (!loggedIn()) {
-    replace(view, pageTitle(t('web-payments-title')),
-      h('div', { class: 'card' }, h('p', { text: t('web-bills-login-first') }),
-        h('a', { class: 'btn primary', href: `/me${qs({ next: location.pathname })}`, text: t('web-wallet-login') })));
+    replace(view, pageTitle(t('web-payments-title')), loginBox('web-bills-login-first'));
     return;
   }
   return id ? result(view, ctx, id) : list(view, ctx);
