@@ -31,6 +31,18 @@ impl Daemon {
         log: &Path,
         extra: &[&str],
     ) -> Daemon {
+        Daemon::start_in(&yuesou::bundled_root(), data_dir, database, log, extra).await
+    }
+
+    /// Like [`Daemon::start`], with `home`'s `data/` and `dictionaries/`
+    /// instead of the bundled ones.
+    pub async fn start_in(
+        home: &Path,
+        data_dir: &Path,
+        database: Option<&str>,
+        log: &Path,
+        extra: &[&str],
+    ) -> Daemon {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -53,7 +65,7 @@ impl Daemon {
                 "false",
             ])
             .args(extra)
-            .env("YUESOU_HOME", yuesou::bundled_root())
+            .env("YUESOU_HOME", home)
             .env("YUESOU_OPERATOR_TOKEN", OPERATOR)
             .env("YUESOU_CENTRE_SECRET", CENTRE_SECRET)
             .env_remove("RUST_LOG")

@@ -1187,6 +1187,20 @@ signing_key = "{key}"
     let ok = call(Method::GET, fund_url.clone(), Some(&alice), None).await;
     assert_eq!(ok.0, 200, "through the HTTP gateway: {}", ok.1);
     assert!(fund.request_count() >= 1, "the department was asked");
+    // Audited: the look-ups that showed records, each once; the item, never
+    // the records.
+    let db = yuesou::centre::Db::open_sqlite(&d.home.path().join("state"))
+        .await
+        .unwrap();
+    let lookups = async || -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT target FROM audit_log WHERE action = 'records.lookup' ORDER BY at",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+    };
+    assert_eq!(lookups().await, ["gjj-jcmx-440100"]);
 
     // The fund centre fails: its look-ups are 503 with a wait; the weather
     // service is untouched.
@@ -1212,6 +1226,11 @@ signing_key = "{key}"
     assert!(
         metrics.contains("yuesou_gateway_breaker_state{department=\"qx\"} 0"),
         "{metrics}"
+    );
+    assert_eq!(
+        lookups().await.len(),
+        1,
+        "a look-up that showed nothing wrote nothing (the weather needs no login)"
     );
     let ready = reqwest::get(d.url("/readyz"))
         .await
@@ -1239,6 +1258,7 @@ signing_key = "{key}"
         }
     }
     assert!(recovered, "the department's services recover by themselves");
+    assert_eq!(lookups().await.len(), 2, "the look-up after recovery");
 }
 
 /// Polls Alice's inbox until a message of `kind` whose title starts with
@@ -1291,15 +1311,18 @@ async fn a_booking_for_an_application_goes_on_its_timeline() {
         .await;
         assert_eq!(status, 200, "{listing}");
         let hall = &listing["halls"][0];
-        let start = hall["days"]
+        let open: Vec<String> = hall["days"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|day| day["state"] == "open")
             .flat_map(|day| day["slots"].as_array().unwrap().iter())
-            .find(|s| s["left"].as_u64().unwrap() > 0)
+            .filter(|s| s["left"].as_u64().unwrap() > 0)
             .map(|s| s["start"].as_str().unwrap().to_owned())
-            .expect("an open slot");
+            .take(2)
+            .collect();
+        assert_eq!(open.len(), 2, "two open slots: {listing}");
+        let (start, later) = (&open[0], &open[1]);
         let body = json!({
             "item_id": item,
             "hall_id": hall["hall_id"],
@@ -1361,6 +1384,55 @@ async fn a_booking_for_an_application_goes_on_its_timeline() {
         let note = booked[0]["note"].as_str().unwrap();
         assert!(note.contains(&start[11..16]), "the time in {note:?}");
         assert!(note.contains("港澳通行证"), "the service in {note:?}");
+
+        // Moving it and cancelling it (twice: a retried request) go on the
+        // timeline too, once each.
+        let (status, moved, _) = call(
+            Method::POST,
+            d.url(&format!(
+                "/api/v1/me/appointments/{}/reschedule",
+                first["id"].as_str().unwrap()
+            )),
+            Some(&alice),
+            Some(json!({"start": later})),
+        )
+        .await;
+        assert_eq!(status, 200, "{moved}");
+        assert_eq!(moved["application_id"], application.as_str(), "{moved}");
+        let moved_id = moved["id"].as_str().unwrap();
+        for _ in 0..2 {
+            let (status, cancelled, _) = call(
+                Method::DELETE,
+                d.url(&format!("/api/v1/me/appointments/{moved_id}")),
+                Some(&alice),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "{cancelled}");
+        }
+        let (_, read, _) = call(
+            Method::GET,
+            d.url(&format!("/api/v1/me/applications/{application}")),
+            Some(&alice),
+            None,
+        )
+        .await;
+        let notes: Vec<&str> = read["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["note"].as_str())
+            .collect();
+        let moves: Vec<&&str> = notes.iter().filter(|n| n.contains("已从")).collect();
+        assert_eq!(moves.len(), 1, "one move: {notes:?}");
+        assert!(
+            moves[0].contains(&start[11..16]) && moves[0].contains(&later[11..16]),
+            "from and to in {:?}",
+            moves[0]
+        );
+        let cancels: Vec<&&str> = notes.iter().filter(|n| n.starts_with("已取消")).collect();
+        assert_eq!(cancels.len(), 1, "one cancellation: {notes:?}");
+        assert!(cancels[0].contains(&later[11..16]), "{:?}", cancels[0]);
     })
     .await;
 }

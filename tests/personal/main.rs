@@ -8,6 +8,7 @@ mod centre_process;
 mod centre_support;
 
 mod activity_http;
+mod booking_durability;
 mod centre_durability;
 mod centre_faults;
 mod centre_http;

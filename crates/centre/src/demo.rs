@@ -303,6 +303,16 @@ impl Centre {
         Ok(())
     }
 
+    /// The ids of the demo accounts (to release what they hold elsewhere,
+    /// e.g. their booked places, before [`Centre::remove_demo`]).
+    pub async fn demo_account_ids(&self) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM accounts WHERE demo = 1 ORDER BY id")
+                .fetch_all(self.db.pool())
+                .await?,
+        )
+    }
+
     /// Removes every demo account and demo broadcast (demo data off).
     /// Returns the number of accounts removed.
     pub async fn remove_demo(&self) -> Result<u64> {

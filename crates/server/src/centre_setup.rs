@@ -76,7 +76,8 @@ fn open_wallet(config: &Config, options: &EngineOptions) -> Result<Wallet, Strin
     Ok(Wallet::new(types, std::sync::Arc::new(issuer), keys).with_public_base(&config.public_url))
 }
 
-/// Seeds (demo on) or removes (demo off) the demo accounts.
+/// Seeds (demo on) or removes (demo off) the demo accounts (the daemon
+/// gives back their booked places first: see `Daemon::after_load`).
 pub(crate) async fn demo(
     centre: &Centre,
     config: &Config,

@@ -181,8 +181,9 @@ impl Features {
             .with_life_stages(life_stages))
     }
 
-    /// Once the engine is loaded: the demo accounts (demo mode) and the
-    /// payments' items and callback address.
+    /// Once the engine is loaded: the demo accounts (seeded in demo mode;
+    /// otherwise removed, their bookings cancelled first) and the payments'
+    /// items and callback address.
     async fn after_load(
         &self,
         state: &AppState,
@@ -193,6 +194,23 @@ impl Features {
         let Some(generation) = state.shared.slot.current() else {
             return Ok(());
         };
+        if !config.demo {
+            // The demo accounts go with their booking rows, which would not
+            // give their places back: cancel their bookings first.
+            let booking = self.booking.booking();
+            let mut released = 0;
+            for account in self.centre.demo_account_ids().await? {
+                released += booking.release_account(&account).await.map_err(|e| {
+                    DaemonError::Data(format!("cancelling a demo account's bookings: {e}"))
+                })?;
+            }
+            if released > 0 {
+                tracing::info!(
+                    bookings = released,
+                    "demo data is off: demo bookings cancelled"
+                );
+            }
+        }
         crate::centre_setup::demo(&self.centre, config, options, &generation.engine).await?;
         self.payments.install(
             &self.centre,

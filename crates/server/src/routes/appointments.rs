@@ -616,10 +616,9 @@ pub(crate) async fn book(
         // Only one's own 办件 (another person's id is not found).
         centre(&state)?.application(&subject, application).await?;
     }
-    let generation = state.generation()?;
-    let Some(item) = generation.engine.item(item_id) else {
+    if state.generation()?.engine.item(item_id).is_none() {
         return Err(Problem::not_found("err-not-found-item"));
-    };
+    }
     let desk = desk(&state)?;
     let booking = desk.booking();
     let who = person_of(&subject);
@@ -633,24 +632,7 @@ pub(crate) async fn book(
             body.application_id.as_deref(),
         ))
         .await?;
-    if let Some(application) = &ticket.appointment.application_id {
-        // The booking on the application's timeline (once, whatever the
-        // retries: the event is keyed by the booking).
-        let hall = generation
-            .engine
-            .halls()
-            .iter()
-            .find(|h| h.id == ticket.appointment.hall_id)
-            .map_or_else(|| ticket.appointment.hall_id.clone(), |h| h.name.clone());
-        let note = Text::new("event-appointment-booked")
-            .arg("item", item.title.as_str())
-            .arg("hall", hall)
-            .arg("start", clock_text(ticket.appointment.start));
-        let key = format!("{}_booked", ticket.appointment.id);
-        centre(&state)?
-            .note_on_application(&subject, application, &key, note)
-            .await?;
-    }
+    note_on_timeline(&state, &subject, &ticket.appointment, Change::Booked).await?;
     let speaker = state.speaker(lang);
     Ok((
         StatusCode::CREATED,
@@ -729,8 +711,66 @@ pub(crate) async fn cancel(
         .cancel(&person_of(&subject), id)
         .await
         .map_err(problem)?;
+    note_on_timeline(&state, &subject, &appointment, Change::Cancelled).await?;
     let speaker = state.speaker(lang);
     Ok(Json(view(&state, &booking, &speaker, appointment, None)))
+}
+
+/// What happened to a booking made for a 办件, for its timeline.
+enum Change {
+    Booked,
+    Cancelled,
+    /// Moved from the slot that started then.
+    Moved(OffsetDateTime),
+}
+
+/// Puts a change of a booking made for an application (办件) on that
+/// application's timeline — once, whatever the retries: the event is keyed
+/// by the booking and the change. An application that is gone by now (a
+/// withdrawn draft) gets nothing; the booking's change stands.
+async fn note_on_timeline(
+    state: &AppState,
+    subject: &yuesou_centre::Subject,
+    appointment: &Appointment,
+    change: Change,
+) -> Result<(), Problem> {
+    let Some(application) = &appointment.application_id else {
+        return Ok(());
+    };
+    let generation = state.generation()?;
+    let item = generation
+        .engine
+        .item(&appointment.item_id)
+        .map_or_else(|| appointment.item_id.clone(), |i| i.title.clone());
+    let hall = generation
+        .engine
+        .halls()
+        .iter()
+        .find(|h| h.id == appointment.hall_id)
+        .map_or_else(|| appointment.hall_id.clone(), |h| h.name.clone());
+    let (message, suffix) = match change {
+        Change::Booked => ("event-appointment-booked", "booked"),
+        Change::Cancelled => ("event-appointment-cancelled", "cancelled"),
+        Change::Moved(_) => ("event-appointment-moved", "moved"),
+    };
+    let mut note = Text::new(message)
+        .arg("item", item)
+        .arg("hall", hall)
+        .arg("start", clock_text(appointment.start));
+    if let Change::Moved(from) = change {
+        note = note.arg("from", clock_text(from));
+    }
+    let key = format!("{}_{suffix}", appointment.id);
+    match centre(state)?
+        .note_on_application(subject, application, &key, note)
+        .await
+    {
+        Err(yuesou_centre::CentreError::NotFound(_)) => {
+            tracing::debug!("a booking's application is gone: no timeline event");
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Moves a booking to another slot of the same service and hall (until an
@@ -758,13 +798,20 @@ pub(crate) async fn reschedule(
     let booking = desk.booking();
     let who = person_of(&subject);
     // Another person's booking is not found, whatever the body says.
-    booking.get(&who, id).await.map_err(problem)?;
+    let before = booking.get(&who, id).await.map_err(problem)?;
     let start = body
         .start
         .as_deref()
         .ok_or_else(|| Problem::invalid_parameter("start", "err-required"))?;
     let start = parse_time("start", start)?;
     let ticket = desk.limited(booking.reschedule(&who, id, start)).await?;
+    note_on_timeline(
+        &state,
+        &subject,
+        &ticket.appointment,
+        Change::Moved(before.appointment.start),
+    )
+    .await?;
     let speaker = state.speaker(lang);
     Ok(Json(ticket_view(&state, &booking, &speaker, ticket)))
 }

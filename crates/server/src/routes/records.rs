@@ -10,8 +10,9 @@
 //! - `POST /api/v1/me/certificates` — 证明开具: the department's facts,
 //!   signed into the wallet as a 证明类 licence.
 //!
-//! Every look-up is audited (the item, never the records); records are
-//! never stored.
+//! Every look-up that shows records is audited (the item, never the
+//! records) before they are shown; one the department refused or could
+//! not answer showed nothing and writes nothing. Records are never stored.
 
 use std::collections::BTreeMap;
 
@@ -467,11 +468,6 @@ pub(crate) async fn records(
             (reference, Some(subject))
         }
     };
-    if let Some(subject) = &subject {
-        centre(&state)?
-            .audit(subject, "records.lookup", &p.item)
-            .await?;
-    }
     let page_u32 = u32::try_from(page).unwrap_or(1);
     let size_u32 = u32::try_from(size).unwrap_or(20);
     let answer = match &subject {
@@ -501,6 +497,15 @@ pub(crate) async fn records(
             .await
             .map_err(|e| gateway_problem(e, &item.department))?,
     };
+    // Audited once there is something to show, before it is shown: a
+    // look-up the department refused or could not answer disclosed
+    // nothing, and costs the shared database no write (a slow or busy
+    // department's callers must not slow everyone else's look-ups).
+    if let Some(subject) = &subject {
+        centre(&state)?
+            .audit(subject, "records.lookup", &p.item)
+            .await?;
+    }
     Ok(Json(RecordsAnswer {
         kind: kind.code.clone(),
         title: kind.title.clone(),
