@@ -13,6 +13,7 @@ mod centre_durability;
 mod centre_faults;
 mod centre_http;
 mod centre_privacy;
+mod payment_durability;
 mod replicas;
 mod security_matrix;
 mod wallet_http;
