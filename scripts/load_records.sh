@@ -29,6 +29,16 @@
 #   scripts/load_records.sh --duration 30 --connections 32 --slow-connections 48
 #   scripts/load_records.sh --algorithm hmac-sha256 --slow-ms 2000
 #   scripts/load_records.sh --rounds 3   # (a), (b), (c), (p) three times over
+#   scripts/load_records.sh --pace-ms 20 # each measured connection waits 20 ms
+#                                        # between requests (16 × 50/s = 800/s at most):
+#                                        # below saturation, latency is service time,
+#                                        # not queueing (the slow department's wrk
+#                                        # is never paced)
+#   scripts/load_records.sh --pace-ms 20 --control-pace-ms 500
+#                                        # also (c0): the same -c32 second wrk, paced
+#                                        # to about the slow run's rate, on the normal
+#                                        # department's page — extra load without a
+#                                        # slow department, to tell the two apart
 #
 # Installs wrk with apt-get when it is missing. Builds the release binary and
 # the example unless $YUESOU_BIN / $YUESOU_REFERENCE_BIN name builds to use
@@ -45,6 +55,8 @@ ALGORITHM=ed25519
 ACCESS_LOG=true
 BUILD=1
 ROUNDS=1
+PACE_MS=0
+CONTROL_PACE_MS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -55,8 +67,10 @@ while [ $# -gt 0 ]; do
         --algorithm) ALGORITHM=$2; shift 2 ;;
         --access-log) ACCESS_LOG=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
+        --pace-ms) PACE_MS=$2; shift 2 ;;
+        --control-pace-ms) CONTROL_PACE_MS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -147,9 +161,9 @@ RESULTS=()
 # for DURATION seconds (after a 3 s warm-up), with wrk's report indented.
 measure() {
     local name=$1 base=$2 token=$3 item=${4:-$NORMAL_ITEM} out load
-    records "$base" "$token" "$item" "$CONNECTIONS" 3 >/dev/null
+    YUESOU_PACE_MS=$PACE_MS records "$base" "$token" "$item" "$CONNECTIONS" 3 >/dev/null
     load=$(loadavg)
-    out=$(records "$base" "$token" "$item" "$CONNECTIONS" "$DURATION")
+    out=$(YUESOU_PACE_MS=$PACE_MS records "$base" "$token" "$item" "$CONNECTIONS" "$DURATION")
     echo "$out" | sed 's/^/    /'
     RESULTS+=("$name $(echo "$out" | grep '^RESULT' | sed 's/^RESULT //') load_before=${load// /,}")
 }
@@ -161,7 +175,7 @@ gateway_metrics() {
 
 echo "== machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); load $(loadavg); binary $BIN"
-echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $NORMAL_ITEM, $ROUNDS round(s); slow: $SLOW_ITEM at ${SLOW_MS} ms, -c$SLOW_CONNECTIONS; access log $ACCESS_LOG; response cache off"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on $NORMAL_ITEM, paced ${PACE_MS} ms (0: not), $ROUNDS round(s); slow: $SLOW_ITEM at ${SLOW_MS} ms, -c$SLOW_CONNECTIONS; access log $ACCESS_LOG; response cache off"
 
 echo "-- reference departments ($ALGORITHM): $NORMAL_DEPT, $SLOW_DEPT (delay ${SLOW_MS} ms), $PUBLIC_DEPT"
 "$REFERENCE" --config "$WORK/gw/gateway.toml" --data "$WORK/home/data" --algorithm "$ALGORITHM" \
@@ -193,6 +207,18 @@ for round in $(seq 1 "$ROUNDS"); do
 
     echo "-- (b) HTTP gateway${suffix:+ round $round}"
     measure "b/http-gateway$suffix" "$HTTP_BASE" "$HTTP_TOKEN"
+
+    if [ "$CONTROL_PACE_MS" -gt 0 ]; then
+        echo "-- (c0) HTTP gateway while a second wrk asks the same page, -c$SLOW_CONNECTIONS paced ${CONTROL_PACE_MS} ms${suffix:+ round $round}"
+        YUESOU_PACE_MS=$CONTROL_PACE_MS YUESOU_COUNT_STATUS=1 records "$HTTP_BASE" "$HTTP_TOKEN" "$NORMAL_ITEM" \
+            "$SLOW_CONNECTIONS" "$SLOW_SECONDS" --timeout 15s >"$WORK/control.out" 2>&1 &
+        CONTROL_WRK=$!
+        sleep 4
+        measure "c0/http-gateway+control-load$suffix" "$HTTP_BASE" "$HTTP_TOKEN"
+        wait "$CONTROL_WRK" || true
+        RESULTS+=("c0/control-load$suffix $(grep '^RESULT' "$WORK/control.out" | sed 's/^RESULT //')")
+        sleep 3
+    fi
 
     echo "-- (c) HTTP gateway while $SLOW_ITEM answers after ${SLOW_MS} ms under -c$SLOW_CONNECTIONS${suffix:+ round $round}"
     YUESOU_COUNT_STATUS=1 records "$HTTP_BASE" "$HTTP_TOKEN" "$SLOW_ITEM" "$SLOW_CONNECTIONS" "$SLOW_SECONDS" \
@@ -240,5 +266,5 @@ echo
 echo "== summary ($(date -u '+%Y-%m-%d %H:%M UTC'), load now $(loadavg))"
 printf '%s\n' "${RESULTS[@]}"
 p99() { printf '%s\n' "${RESULTS[@]}" | sed -n "s|^$1 .*p99_ms=\([0-9.]*\).*|\1|p" | paste -sd' '; }
-echo "normal department p99 (ms): development gateway $(p99 'a/dev-gateway[#0-9]*'); HTTP gateway alone $(p99 'b/http-gateway[#0-9]*'); beside the slow department $(p99 'c/http-gateway+slow-department[#0-9]*'); alone again after it $(p99 'b2/http-gateway-again')"
+echo "normal department p99 (ms): development gateway $(p99 'a/dev-gateway[#0-9]*'); HTTP gateway alone $(p99 'b/http-gateway[#0-9]*'); beside the slow department $(p99 'c/http-gateway+slow-department[#0-9]*'); beside the control load $(p99 'c0/http-gateway+control-load[#0-9]*'); alone again after it $(p99 'b2/http-gateway-again')"
 echo "public page p99 (ms), no login: development gateway $(p99 'p/public-dev-gateway[#0-9]*'); HTTP gateway $(p99 'p/public-http-gateway[#0-9]*')"

@@ -25,6 +25,17 @@ function request()
   return wrk.format("GET", path, headers)
 end
 
+-- YUESOU_PACE_MS > 0: each connection waits that long between its
+-- requests, so the load stays below what the machine can serve and the
+-- latency is service time rather than queueing (a saturated machine's
+-- tail moves with any extra work at all).
+local pace = tonumber(os.getenv("YUESOU_PACE_MS") or "0") or 0
+if pace > 0 then
+  function delay()
+    return pace
+  end
+end
+
 if os.getenv("YUESOU_COUNT_STATUS") == "1" then
   function response(status, headers, body)
     local key = tostring(status)

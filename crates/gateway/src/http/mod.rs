@@ -14,6 +14,7 @@
 
 mod breaker;
 pub mod config;
+mod quiet;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,7 @@ use crate::stats::{Metrics, Operation};
 use crate::wire::{self, BillsQuery, CertificateIssue, RecordsQuery, RevokedPage, SettleBody};
 use crate::{DepartmentGateway, GatewayError, GatewayStats};
 use breaker::{Admission, Breaker};
+use quiet::WarnGate;
 pub use config::{
     Algorithm, BreakerConfig, ClientConfig, ConfigError, DepartmentConfig, GatewayConfig, Secret,
 };
@@ -60,6 +62,8 @@ struct Department {
     breaker: Mutex<Breaker>,
     slots: Semaphore,
     metrics: Metrics,
+    /// Failure warnings about this department, at most one a second.
+    warnings: WarnGate,
 }
 
 /// Why one attempt failed, and what to do about it.
@@ -214,14 +218,18 @@ impl HttpGateway {
                     let retry =
                         failure.retryable && attempt < dept.retries && delay <= dept.backoff_max;
                     if failure.unwell || matches!(failure.error, GatewayError::Busy { .. }) {
-                        tracing::warn!(
-                            department = %dept.code,
-                            operation = op.as_str(),
-                            code = failure.error.code(),
-                            attempt,
-                            retry,
-                            "department call failed"
-                        );
+                        if let Some(held_back) = dept.warnings.pass() {
+                            tracing::warn!(
+                                department = %dept.code,
+                                operation = op.as_str(),
+                                code = failure.error.code(),
+                                attempt,
+                                retry,
+                                held_back,
+                                "department call failed (held_back: like failures of the \
+                                 last second not logged; the metrics count them all)"
+                            );
+                        }
                     } else {
                         tracing::debug!(
                             department = %dept.code,
@@ -568,6 +576,7 @@ impl Department {
             breaker: Mutex::new(Breaker::new(config.breaker)),
             slots: Semaphore::new(config.max_concurrency as usize),
             metrics: Metrics::default(),
+            warnings: WarnGate::new(),
         })
     }
 }

@@ -747,9 +747,19 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A department's failure as the person reads it; the cause is logged
-/// (department code and error kind, never personal data).
+/// (department code and error kind, never personal data). A department
+/// that is down or busy is logged by the gateway (at most once a second);
+/// here only at debug level, so that an outage does not write a warning
+/// per request.
 pub(crate) fn gateway_problem(error: GatewayError, department: &str) -> Problem {
-    tracing::warn!(department, error = %error, "department call failed");
+    if matches!(
+        error,
+        GatewayError::Busy { .. } | GatewayError::Unavailable { .. }
+    ) {
+        tracing::debug!(department, error = %error, "department call failed");
+    } else {
+        tracing::warn!(department, error = %error, "department call failed");
+    }
     match error {
         GatewayError::Unavailable {
             retry_after_secs, ..
