@@ -38,10 +38,10 @@ use crate::stats::{Metrics, Operation};
 use crate::wire::{self, BillsQuery, CertificateIssue, RecordsQuery, RevokedPage, SettleBody};
 use crate::{DepartmentGateway, GatewayError, GatewayStats};
 use breaker::{Admission, Breaker};
-use quiet::WarnGate;
 pub use config::{
     Algorithm, BreakerConfig, ClientConfig, ConfigError, DepartmentConfig, GatewayConfig, Secret,
 };
+use quiet::WarnGate;
 
 /// Most pages of revocations followed in one call.
 const MAX_REVOKED_PAGES: usize = 20;
