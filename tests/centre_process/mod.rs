@@ -161,3 +161,31 @@ pub fn workdir() -> (tempfile::TempDir, PathBuf) {
     let log = dir.path().join("daemon.log");
     (dir, log)
 }
+
+/// A JSON request to a child daemon with an optional bearer token and
+/// `Idempotency-Key`: the status and the JSON body (Null when there is
+/// none); `Err` when no answer came (a killed daemon).
+pub async fn request(
+    method: reqwest::Method,
+    url: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> Result<(u16, serde_json::Value), reqwest::Error> {
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    Ok((
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    ))
+}

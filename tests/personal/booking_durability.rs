@@ -21,35 +21,13 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use centre_process::{Daemon, backends, workdir};
+use centre_process::{Daemon, backends, request as call, workdir};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 /// A 预约 item booked at the halls (4–5 places a slot, 30 days ahead).
 const ITEM: &str = "crj-gasl-440100";
 const PEOPLE: usize = 24;
-
-async fn call(
-    method: Method,
-    url: &str,
-    token: Option<&str>,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> Result<(u16, Value), reqwest::Error> {
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    Ok((status, response.json().await.unwrap_or(Value::Null)))
-}
 
 /// A valid GB 11643 ID number for test person `n`.
 fn id_number(n: usize) -> String {
@@ -170,6 +148,32 @@ async fn open_slots(base: &str) -> (String, Vec<(String, u64)>) {
     (hall["hall_id"].as_str().unwrap().to_string(), slots)
 }
 
+/// The bookings a person holds (status `booked`): `(id, start)`.
+async fn held(base: &str, token: &str) -> Vec<(String, String)> {
+    let (status, list) = call(
+        Method::GET,
+        &format!("{base}/api/v1/me/appointments"),
+        Some(token),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "booked")
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["start"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// What one person's requests came to when the daemon was killed.
 #[derive(Clone, Debug, Default)]
 struct Person {
@@ -288,28 +292,7 @@ async fn no_acknowledged_booking_is_lost_and_none_is_made_unseen_at_sigkill() {
         let base = daemon.base.clone();
         let mut holders: BTreeMap<String, usize> = BTreeMap::new();
         for (n, person) in people.iter().enumerate() {
-            let (status, list) = call(
-                Method::GET,
-                &format!("{base}/api/v1/me/appointments"),
-                Some(&person.token),
-                None,
-                None,
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{backend}: {list}");
-            let held: Vec<(String, String)> = list["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|a| a["status"] == "booked")
-                .map(|a| {
-                    (
-                        a["id"].as_str().unwrap().to_string(),
-                        a["start"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
+            let held = held(&base, &person.token).await;
             assert!(held.len() <= 1, "{backend}: person {n} holds {held:?}");
             match (&person.acked, &person.in_flight) {
                 (Some(acked), _) => {
@@ -348,21 +331,8 @@ async fn no_acknowledged_booking_is_lost_and_none_is_made_unseen_at_sigkill() {
         }
         // Every slot's places left agree with the bookings now held.
         for person in &people {
-            let (_, list) = call(
-                Method::GET,
-                &format!("{base}/api/v1/me/appointments"),
-                Some(&person.token),
-                None,
-                None,
-            )
-            .await
-            .unwrap();
-            for a in list["items"].as_array().unwrap() {
-                if a["status"] == "booked" {
-                    *holders
-                        .entry(a["start"].as_str().unwrap().to_string())
-                        .or_default() += 1;
-                }
+            for (_, start) in held(&base, &person.token).await {
+                *holders.entry(start).or_default() += 1;
             }
         }
         let (_, after) = open_slots(&base).await;

@@ -152,6 +152,7 @@ timeout_ms = 10000
     )
 }
 
+/// A request that must be answered.
 async fn call(
     method: Method,
     url: &str,
@@ -159,19 +160,9 @@ async fn call(
     key: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    centre_process::request(method, url, token, key, body)
+        .await
+        .expect("an answer")
 }
 
 async fn login(base: &str) -> String {
