@@ -71,7 +71,7 @@ pub use identity::{DemoFaces, DemoIdentities, FaceProvider, IdentityProvider};
 pub use messages::{Delivery, Message, MessageList, NewBroadcast};
 pub use notify::{Outbox, PushChannel, SmsProvider};
 pub use profile::{ContactUpdate, PersonFacts, Profile};
-pub use real_identity::RealIdentity;
+pub use real_identity::{Applicant, RealIdentity};
 pub use secret::{CentreKey, KEY_FILE};
 pub use wallet::{
     AcceptedLicence, AddOutcome, Checked, DEFAULT_ISSUER_NAME, DEFAULT_PUBLIC_BASE, LicenceField,

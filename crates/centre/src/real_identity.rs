@@ -34,6 +34,32 @@ impl std::fmt::Debug for RealIdentity {
     }
 }
 
+/// What an application form may fill in for the subject in advance: the
+/// verified person's name and ID number (person sessions), the
+/// organisation's name and credit code (organisation sessions), and the
+/// acting person's phone (the contact phone when set, else the login
+/// phone). Personal data: `Debug` hides it, and the daemon shows the
+/// numbers masked.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Applicant {
+    /// 姓名 (real-name verified people only).
+    pub name: Option<String>,
+    /// 公民身份号码 (real-name verified people only).
+    pub id_number: Option<String>,
+    /// The acting person's mobile number.
+    pub phone: Option<String>,
+    /// 单位名称 (organisation sessions).
+    pub org_name: Option<String>,
+    /// 统一社会信用代码 (organisation sessions).
+    pub uscc: Option<String>,
+}
+
+impl std::fmt::Debug for Applicant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Applicant(**)")
+    }
+}
+
 /// An account's kind, real name, ID number, organisation name and credit
 /// code, as stored.
 type IdentityRow = (
@@ -63,6 +89,29 @@ impl Centre {
             }
             _ => None,
         })
+    }
+
+    /// What a form may prefill for `subject` (see [`Applicant`]).
+    pub async fn applicant(&self, subject: &Subject) -> Result<Applicant> {
+        let mut applicant = Applicant::default();
+        match self.real_identity(subject).await? {
+            Some(RealIdentity::Person { name, id_number }) => {
+                applicant.name = Some(name);
+                applicant.id_number = Some(id_number);
+            }
+            Some(RealIdentity::Organisation { name, uscc }) => {
+                applicant.org_name = Some(name);
+                applicant.uscc = Some(uscc);
+            }
+            None => {}
+        }
+        let phones: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT contact_phone, phone FROM accounts WHERE id = $1")
+                .bind(&subject.actor_id)
+                .fetch_optional(self.db.pool())
+                .await?;
+        applicant.phone = phones.and_then(|(contact, login)| contact.or(login));
+        Ok(applicant)
     }
 
     /// Records in the audit log that `subject` did `action` on `target`
