@@ -797,6 +797,8 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("GET", "/api/v1/i18n/{lang}"),
         ("GET", "/api/v1/me/preferences"),
         ("PUT", "/api/v1/me/preferences"),
+        // 办理 flows.
+        ("GET", "/api/v1/items/{id}/flow"),
         // 查询 and 证明.
         ("GET", "/api/v1/items/{id}/record-kind"),
         ("GET", "/api/v1/me/records"),

@@ -163,8 +163,8 @@ impl Features {
         })
     }
 
-    /// The handlers' state: the features with the message files and the
-    /// life-stage rules.
+    /// The handlers' state: the features with the message files, the
+    /// life-stage rules and the 办理 flows.
     fn state(&self, config: &Config, options: &EngineOptions) -> Result<AppState, DaemonError> {
         let data_root = crate::centre_setup::data_root(options);
         let messages = crate::i18n::MessageFiles::load(data_root.join("messages"))?;
@@ -172,7 +172,10 @@ impl Features {
             data_root.join("recommend").join("life_stages.json"),
         ))
         .map_err(|e| DaemonError::Data(format!("the life-stage rules: {e}")))?;
+        let flows = crate::features::flows::load(&data_root)
+            .map_err(|e| DaemonError::Data(format!("the flows: {e}")))?;
         Ok(AppState::empty(config)
+            .with_flows(flows)
             .with_messages(messages)
             .with_departments(self.departments.clone())
             .with_booking(self.booking.clone())
@@ -209,6 +212,20 @@ impl Features {
                     bookings = released,
                     "demo data is off: demo bookings cancelled"
                 );
+            }
+        }
+        if let Some(flows) = &state.flows {
+            // The hand-authored flows name their catalogue titles: a
+            // catalogue that drifted is worth knowing, not worth refusing.
+            let facts: Vec<_> = generation
+                .engine
+                .catalogue()
+                .items()
+                .iter()
+                .map(crate::features::flows::facts)
+                .collect();
+            if let Err(e) = flows.current().check_catalogue(&facts) {
+                tracing::warn!(problems = %e, "the flows disagree with the catalogue");
             }
         }
         crate::centre_setup::demo(&self.centre, config, options, &generation.engine).await?;

@@ -34,6 +34,7 @@ use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
         (name = "auth", description = "认证和登录: SMS codes, registration, login, logout"),
         (name = "me", description = "个人信息: profile, sessions, login settings, step-up, organisations"),
         (name = "applications", description = "办件查询: applications that pause and resume"),
+        (name = "flows", description = "办理: the typed flow of a service and checks of its answers"),
         (name = "feedback", description = "帮助与反馈: questions and complaints with replies"),
         (name = "messages", description = "消息提醒: inbox, unread counts, the pinned notice"),
         (name = "history", description = "搜索历史: a person's searches"),

@@ -32,6 +32,8 @@ pub struct AppState {
     pub(crate) booking: Option<Arc<crate::features::booking::BookingDesk>>,
     /// 缴费 — payments (with the centre).
     pub(crate) payments: Option<Arc<crate::features::payments::PaymentsDesk>>,
+    /// The typed 办理 flows (`data/flows/`), re-read when they change.
+    pub(crate) flows: Option<Arc<crate::features::flows::FlowFiles>>,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             departments: None,
             booking: None,
             payments: None,
+            flows: None,
         }
     }
 
@@ -98,6 +101,27 @@ impl AppState {
     pub fn with_messages(mut self, messages: crate::i18n::MessageFiles) -> Self {
         self.messages = Arc::new(messages);
         self
+    }
+
+    /// This state serving the 办理 flows of `flows` (without, the flow
+    /// routes answer 503 `unavailable`).
+    pub fn with_flows(mut self, flows: crate::features::flows::FlowFiles) -> Self {
+        self.flows = Some(Arc::new(flows));
+        self
+    }
+
+    /// The 办理 flows now (re-read first when a file changed), or a 503.
+    pub(crate) fn flows(&self) -> Result<Arc<yuesou_flows::Flows>, Problem> {
+        self.flows
+            .as_ref()
+            .map(|f| f.current())
+            .ok_or_else(|| Problem {
+                retry_after: Some(30),
+                ..Problem::new(
+                    crate::problem::ProblemKind::Unavailable,
+                    "err-flows-unavailable",
+                )
+            })
     }
 
     /// This state taking payments through `desk` (缴费).

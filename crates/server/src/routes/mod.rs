@@ -9,6 +9,7 @@ pub(crate) mod appointments;
 pub(crate) mod auth;
 pub(crate) mod categories;
 pub(crate) mod feedback;
+pub(crate) mod flows;
 pub(crate) mod halls;
 pub(crate) mod health;
 pub(crate) mod history;
@@ -47,6 +48,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(search::search))
         .routes(routes!(suggest::suggest))
         .routes(routes!(items::item))
+        .routes(routes!(flows::flow))
         .routes(routes!(categories::categories))
         .routes(routes!(halls::halls))
         .routes(routes!(health::healthz))
