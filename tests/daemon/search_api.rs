@@ -799,6 +799,7 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         ("PUT", "/api/v1/me/preferences"),
         // 办理 flows.
         ("GET", "/api/v1/items/{id}/flow"),
+        ("POST", "/api/v1/items/{id}/flow/steps/{step}/check"),
         // 查询 and 证明.
         ("GET", "/api/v1/items/{id}/record-kind"),
         ("GET", "/api/v1/me/records"),

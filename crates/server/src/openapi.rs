@@ -15,7 +15,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 use utoipa::{OpenApi as _, ToSchema};
 
-use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
+use crate::problem::{FieldErrorBody, PROBLEM_JSON, Problem, ProblemKind};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -41,7 +41,7 @@ use crate::problem::{PROBLEM_JSON, Problem, ProblemKind};
         (name = "wallet", description = "我的证照: licences, SD-JWT presentations and their verification"),
         (name = "operator", description = "Department operations (operator token)"),
     ),
-    components(schemas(Problem))
+    components(schemas(Problem, FieldErrorBody))
 )]
 struct ApiDoc;
 

@@ -115,11 +115,14 @@ pub enum ProblemKind {
     PaymentRejected,
     /// 缴费: the item's department takes no payments online (501).
     NotPayableOnline,
+    /// 办理: answers of a form step were refused, field by field (`errors`)
+    /// (422).
+    InvalidAnswers,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 42] = [
+    pub const ALL: [ProblemKind; 43] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -162,6 +165,7 @@ impl ProblemKind {
         ProblemKind::TooLateToChange,
         ProblemKind::PaymentRejected,
         ProblemKind::NotPayableOnline,
+        ProblemKind::InvalidAnswers,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -209,6 +213,7 @@ impl ProblemKind {
             ProblemKind::TooLateToChange => "too-late-to-change",
             ProblemKind::PaymentRejected => "payment-rejected",
             ProblemKind::NotPayableOnline => "not-payable-online",
+            ProblemKind::InvalidAnswers => "invalid-answers",
         }
     }
 
@@ -252,7 +257,9 @@ impl ProblemKind {
             | ProblemKind::AlreadyBooked
             | ProblemKind::TooLateToChange => StatusCode::CONFLICT,
             ProblemKind::BookingSuspended => StatusCode::FORBIDDEN,
-            ProblemKind::PaymentRejected => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::PaymentRejected | ProblemKind::InvalidAnswers => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ProblemKind::NotPayableOnline => StatusCode::NOT_IMPLEMENTED,
         }
     }
@@ -305,6 +312,43 @@ pub struct Problem {
     pub level: Option<&'static str>,
     /// For `rate-limited` and `unavailable`: seconds to wait.
     pub retry_after: Option<u32>,
+    /// For `invalid-answers`: each refused field, its code and message
+    /// (boxed: most problems have none, and a problem travels in every
+    /// `Result` of a handler).
+    pub errors: Option<Box<FieldProblems>>,
+}
+
+/// The refused fields of an `invalid-answers` problem, in field order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblems(pub Vec<FieldProblem>);
+
+/// One refused field of a problem: which, a stable code, and the message
+/// (rendered in the reader's language with the problem).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's name.
+    pub field: String,
+    /// The stable code (`required`, `too_long` …).
+    pub code: &'static str,
+    /// What is wrong, as a message.
+    pub text: Text,
+}
+
+/// A refused field as the reader receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorBody {
+    /// The field's name (the answer's key; `?` for a key that is no field
+    /// name and may hold personal data).
+    pub field: String,
+    /// What is wrong, stable across languages: `required`,
+    /// `unknown_field`, `wrong_type`, `too_short`, `too_long`, `pattern`,
+    /// `not_a_number`, `too_small`, `too_large`, `too_many_decimals`,
+    /// `not_a_date`, `too_early`, `too_late`, `not_an_option`,
+    /// `bad_id_number`, `bad_uscc`, `bad_phone`, `bad_address`,
+    /// `control_characters`, `read_only`.
+    pub code: String,
+    /// What is wrong, in the reader's language (zh-CN by default).
+    pub message: String,
 }
 
 /// A problem as the reader receives it.
@@ -342,6 +386,9 @@ pub struct ProblemBody {
     /// `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u32>,
+    /// For `invalid-answers`: every refused field, in field order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldErrorBody>,
 }
 
 impl utoipa::PartialSchema for Problem {
@@ -366,6 +413,7 @@ impl Problem {
             parameter: None,
             level: None,
             retry_after: None,
+            errors: None,
         }
     }
 
@@ -427,6 +475,16 @@ impl Problem {
             parameter: self.parameter.clone(),
             level: self.level,
             retry_after: self.retry_after,
+            errors: self
+                .errors
+                .iter()
+                .flat_map(|e| e.0.iter())
+                .map(|e| FieldErrorBody {
+                    field: e.field.clone(),
+                    code: e.code.to_owned(),
+                    message: say(&e.text),
+                })
+                .collect(),
         }
     }
 

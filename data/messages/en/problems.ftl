@@ -43,3 +43,4 @@ problem-booking-suspended = Booking suspended
 problem-too-late-to-change = Too late to change
 problem-payment-rejected = Payment rejected
 problem-not-payable-online = Not payable online
+problem-invalid-answers = Some answers need correcting

@@ -43,3 +43,4 @@ problem-booking-suspended = 预约已暂停
 problem-too-late-to-change = 已过更改时限
 problem-payment-rejected = 无法按此缴费
 problem-not-payable-online = 不支持在线缴费
+problem-invalid-answers = 填写内容有误

@@ -43,3 +43,4 @@ problem-booking-suspended = 預約已暫停
 problem-too-late-to-change = 已過更改時限
 problem-payment-rejected = 無法按此繳費
 problem-not-payable-online = 不支援在線繳費
+problem-invalid-answers = 填寫內容有誤

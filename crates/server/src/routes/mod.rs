@@ -49,6 +49,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(suggest::suggest))
         .routes(routes!(items::item))
         .routes(routes!(flows::flow))
+        .routes(routes!(flows::check_step))
         .routes(routes!(categories::categories))
         .routes(routes!(halls::halls))
         .routes(routes!(health::healthz))
