@@ -280,6 +280,7 @@ fn body_for(template: &str, method: &Method) -> Option<Value> {
     Some(match template {
         t if t.ends_with("/steps/{step}") => json!({"answers": {"x": "y"}}),
         t if t.ends_with("/present") => json!({"disclose": []}),
+        t if t.ends_with("/check") => json!({"answers": {}}),
         _ => json!({}),
     })
 }
@@ -469,6 +470,67 @@ async fn feedback_and_verification_are_rate_limited() {
         let refused = verify().await;
         assert_problem(&format!("{} 6th verify", d.backend), &refused, 429, "rate-limited");
         assert!(refused.2.contains_key("retry-after"));
+    })
+    .await;
+}
+
+/// The 办理 flow routes are public, and personal only with a session: the
+/// prefill and the identity a check uses are the caller's own, never
+/// another person's, and an expired session is nobody.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flow_prefill_is_only_ever_the_callers_own() {
+    centre_support::each_backend(async |d: CentreDaemon| {
+        let expired = login(&d, ALICE).await;
+        let alice = login(&d, ALICE).await;
+        let bob = login(&d, BOB).await;
+        let url = d.url("/api/v1/items/gjj-zftq-440100/flow");
+        let (status, mine, _) = call(Method::GET, &url, Some(&alice), None).await;
+        assert_eq!(status, 200, "{}: {mine}", d.backend);
+        assert_eq!(mine["prefill"]["applicant_name"], "陈嘉明", "{}", d.backend);
+        let (status, theirs, _) = call(Method::GET, &url, Some(&bob), None).await;
+        assert_eq!(status, 200, "{}: {theirs}", d.backend);
+        let text = theirs.to_string();
+        assert!(
+            !text.contains("陈嘉明") && !text.contains("123X"),
+            "{}: {text}",
+            d.backend
+        );
+        assert_ne!(
+            mine["prefill"]["applicant_phone"], theirs["prefill"]["applicant_phone"],
+            "{}",
+            d.backend
+        );
+        // Logged out: the session is nobody's.
+        let (status, _, _) = call(
+            Method::POST,
+            d.url("/api/v1/auth/logout"),
+            Some(&expired),
+            None,
+        )
+        .await;
+        assert!(status < 300, "{}: logout {status}", d.backend);
+        let (status, nobody, _) = call(Method::GET, &url, Some(&expired), None).await;
+        assert_eq!(status, 200, "{}", d.backend);
+        assert!(nobody.get("prefill").is_none(), "{}: {nobody}", d.backend);
+        // A check with Bob's session does not take Alice's identity: her
+        // masked number is no answer for him.
+        let check = d.url("/api/v1/items/gjj-zftq-440100/flow/steps/0/check");
+        let (status, refused, _) = call(
+            Method::POST,
+            &check,
+            Some(&bob),
+            Some(json!({"answers": {"applicant_id_number": "4401**********123X"}})),
+        )
+        .await;
+        assert_eq!(status, 422, "{}: {refused}", d.backend);
+        let errors = refused["errors"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == "applicant_id_number" && e["code"] == "bad_id_number"),
+            "{}: {refused}",
+            d.backend
+        );
     })
     .await;
 }
