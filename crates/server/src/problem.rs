@@ -346,6 +346,7 @@ pub struct FieldErrorBody {
     /// `not_a_date`, `too_early`, `too_late`, `not_an_option`,
     /// `bad_id_number`, `bad_uscc`, `bad_phone`, `bad_address`,
     /// `control_characters`, `read_only`.
+    #[schema(value_type = yuesou_flows::ErrorCode)]
     pub code: String,
     /// What is wrong, in the reader's language (zh-CN by default).
     pub message: String,
