@@ -753,6 +753,16 @@ async fn flow_prefill_and_read_only_fields_follow_the_session() {
         read_only.contains(&json!("org_name")) && read_only.contains(&json!("org_uscc")),
         "{read_only:?}"
     );
+    // A person's flow in the organisation's session: the person's identity
+    // is not the organisation's to fill in, nor locked.
+    let a = flow(base, AUTHORED, Some(org_token)).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(
+        a.body["prefill"].get("applicant_name").is_none(),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.body["read_only"], json!([]), "{}", a.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

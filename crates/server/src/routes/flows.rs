@@ -74,8 +74,8 @@ pub struct FlowView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub prefill: Option<Map<String, Value>>,
-    /// With a session: the fields the person may not change (the verified
-    /// identity at L2 and above). Left out of the answers, they take the
+    /// With a session: the prefilled fields the person may not change (the
+    /// verified identity at L2 and above). Left out of the answers, they take the
     /// identity's value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<Vec<String>>,
@@ -176,15 +176,18 @@ pub(crate) async fn flow(
         })
         .collect();
     let (prefill, read_only) = match &who {
-        Some(who) => (
-            Some(flow.prefill(&who.shown)),
-            Some(
-                flow.read_only(who.level)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-        ),
+        Some(who) => {
+            let prefill = flow.prefill(&who.shown);
+            // Locked only with a value to lock: an organisation session
+            // fills a person's name and ID number in itself.
+            let read_only = flow
+                .read_only(who.level)
+                .into_iter()
+                .filter(|name| prefill.contains_key(*name))
+                .map(str::to_owned)
+                .collect();
+            (Some(prefill), Some(read_only))
+        }
         None => (None, None),
     };
     Ok(Json(FlowView {
