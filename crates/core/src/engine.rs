@@ -210,7 +210,7 @@ impl Engine {
         }
         let groups = group_items(&texts);
         let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
-        let shared_signatures = SharedSignatures::of_groups(&texts, &groups);
+        let shared_signatures = SharedSignatures::of_groups(&texts, &groups, &meta_parts);
         let item_facts = ItemFacts::of_items(catalogue.items(), texts.iter().map(|t| t.group));
         let services = ServiceVariants::of_groups(&groups, &item_facts);
 

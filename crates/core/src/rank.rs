@@ -32,7 +32,7 @@ use crate::frames::FrameMatch;
 use crate::gazetteer::Gazetteer;
 use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{RegionFit, ResolvedLocation};
-use crate::retrieve::{ConceptStats, Retrieval};
+use crate::retrieve::{Candidates, ConceptStats, Retrieval};
 
 /// The per-search maps hash small keys (group ids, region codes) thousands
 /// of times per query at scale: a fast non-cryptographic hasher, since the
@@ -227,6 +227,82 @@ pub(crate) struct Scorer<'r> {
 }
 
 impl Scorer<'_> {
+    /// Drops the candidates that cannot cover [`RELAXED_COVERAGE`] of the
+    /// query: those whose group's text (shared and every member's meta)
+    /// lacks a character of every form of too many concepts. A concept
+    /// counts at most its weight (it matches at most 1), so such a candidate
+    /// would fall below every threshold and be dropped after scoring anyway:
+    /// the answer is the same, without scoring it. Nothing is dropped for a
+    /// query with a frame (its eligibility can keep a candidate the words do
+    /// not) or when browsing.
+    pub(crate) fn drop_hopeless(&self, candidates: &mut Candidates) {
+        if self.browse || self.frame.is_some() {
+            return;
+        }
+        let forms = &self.forms;
+        let total: f32 = self.weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
+        // A hair under the threshold, so rounding never drops a candidate
+        // that scoring would keep.
+        let needed = RELAXED_COVERAGE * total * (1.0 - 1e-4);
+        // Per concept: every form it can be matched by (as typed, words,
+        // synonyms, parts), none empty.
+        let own: Vec<Vec<usize>> = (forms.concepts.iter())
+            .map(|c| {
+                std::iter::once(c.text)
+                    .chain(c.words.iter().copied())
+                    .chain(c.synonyms.iter().copied())
+                    .chain(c.parts.iter().map(|&(p, _)| p))
+                    .filter(|&f| forms.lengths[f] > 0)
+                    .collect()
+            })
+            .collect();
+        let signatures = self.ranker.signatures;
+        // The most a form can count in a group: the tier of the best field
+        // whose signature may hold it (a concept matches at most its best
+        // form's tier: partial matches average, parts and synonyms discount).
+        let tier_bound = |s: &SharedSignatures, f: usize| -> f32 {
+            let form = &forms.signatures[f];
+            if !s.all.may_contain(form) {
+                0.0
+            } else if s.title.may_contain(form) {
+                TITLE
+            } else if s.aliases.may_contain(form) {
+                ALIAS
+            } else if s.keywords.may_contain(form) {
+                KEYWORD
+            } else if s.meta.may_contain(form) {
+                META
+            } else {
+                BODY
+            }
+        };
+        let hopeful = |group: u32| -> bool {
+            let Some(s) = signatures.get(group as usize) else {
+                return true;
+            };
+            let mut possible = 0.0f32;
+            for (forms, weight) in own.iter().zip(&self.weights) {
+                let best = forms
+                    .iter()
+                    .map(|&f| tier_bound(s, f))
+                    .fold(0.0f32, f32::max);
+                possible += weight * best;
+            }
+            possible >= needed
+        };
+        let texts = self.ranker.texts;
+        match candidates {
+            Candidates::Groups(groups) => groups.retain(|&(group, _)| hopeful(group)),
+            Candidates::Items(items) => {
+                let mut known: FastMap<u32, bool> = FastMap::default();
+                items.retain(|&(ordinal, _)| {
+                    let group = texts[ordinal as usize].group;
+                    *known.entry(group).or_insert_with(|| hopeful(group))
+                })
+            }
+        }
+    }
+
     /// The query's forms, for highlighting the hits of this reading.
     pub(crate) fn into_forms(self) -> QueryForms {
         self.forms

@@ -139,6 +139,7 @@ impl Engine {
             gazetteer: &self.gazetteer,
         };
         let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
+        scorer.drop_hopeless(&mut retrieval.candidates);
         let ranked =
             self.grouper()
                 .collapse(&retrieval, request.collapse, location.as_ref(), &mut scorer);
