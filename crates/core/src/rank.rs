@@ -236,17 +236,31 @@ impl Scorer<'_> {
     /// query with a frame (its eligibility can keep a candidate the words do
     /// not) or when browsing.
     pub(crate) fn drop_hopeless(&self, candidates: &mut Candidates) {
-        if self.browse || self.frame.is_some() {
+        let Some(hope) = self.hope() else {
             return;
+        };
+        let texts = self.ranker.texts;
+        match candidates {
+            Candidates::Groups(groups) => groups.retain(|&(group, _)| hope.hopeful(group)),
+            Candidates::Items(items) => {
+                let mut known: FastMap<u32, bool> = FastMap::default();
+                items.retain(|&(ordinal, _)| {
+                    let group = texts[ordinal as usize].group;
+                    *known.entry(group).or_insert_with(|| hope.hopeful(group))
+                })
+            }
+        }
+    }
+
+    /// What [`drop_hopeless`](Self::drop_hopeless) asks of each group, or
+    /// `None` when nothing may be dropped.
+    pub(crate) fn hope(&self) -> Option<Hope<'_>> {
+        if self.browse || self.frame.is_some() {
+            return None;
         }
         let forms = &self.forms;
         let total: f32 = self.weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
-        // A hair under the threshold, so rounding never drops a candidate
-        // that scoring would keep.
-        let needed = RELAXED_COVERAGE * total * (1.0 - 1e-4);
-        // Per concept: every form it can be matched by (as typed, words,
-        // synonyms, parts), none empty.
-        let own: Vec<Vec<usize>> = (forms.concepts.iter())
+        let own = (forms.concepts.iter())
             .map(|c| {
                 std::iter::once(c.text)
                     .chain(c.words.iter().copied())
@@ -256,51 +270,16 @@ impl Scorer<'_> {
                     .collect()
             })
             .collect();
-        let signatures = self.ranker.signatures;
-        // The most a form can count in a group: the tier of the best field
-        // whose signature may hold it (a concept matches at most its best
-        // form's tier: partial matches average, parts and synonyms discount).
-        let tier_bound = |s: &SharedSignatures, f: usize| -> f32 {
-            let form = &forms.signatures[f];
-            if !s.all.may_contain(form) {
-                0.0
-            } else if s.title.may_contain(form) {
-                TITLE
-            } else if s.aliases.may_contain(form) {
-                ALIAS
-            } else if s.keywords.may_contain(form) {
-                KEYWORD
-            } else if s.meta.may_contain(form) {
-                META
-            } else {
-                BODY
-            }
-        };
-        let hopeful = |group: u32| -> bool {
-            let Some(s) = signatures.get(group as usize) else {
-                return true;
-            };
-            let mut possible = 0.0f32;
-            for (forms, weight) in own.iter().zip(&self.weights) {
-                let best = forms
-                    .iter()
-                    .map(|&f| tier_bound(s, f))
-                    .fold(0.0f32, f32::max);
-                possible += weight * best;
-            }
-            possible >= needed
-        };
-        let texts = self.ranker.texts;
-        match candidates {
-            Candidates::Groups(groups) => groups.retain(|&(group, _)| hopeful(group)),
-            Candidates::Items(items) => {
-                let mut known: FastMap<u32, bool> = FastMap::default();
-                items.retain(|&(ordinal, _)| {
-                    let group = texts[ordinal as usize].group;
-                    *known.entry(group).or_insert_with(|| hopeful(group))
-                })
-            }
-        }
+        Some(Hope {
+            forms,
+            weights: &self.weights,
+            own,
+            signatures: self.ranker.signatures,
+            total,
+            // A hair under the threshold, so rounding never drops a
+            // candidate that scoring would keep.
+            needed: RELAXED_COVERAGE * total * (1.0 - 1e-4),
+        })
     }
 
     /// The query's forms, for highlighting the hits of this reading.
@@ -405,6 +384,68 @@ impl Scorer<'_> {
             explain: e,
             variants: Vec::new(),
         }
+    }
+}
+
+/// The most a group of candidates can cover of one query (see
+/// [`Scorer::drop_hopeless`]).
+pub(crate) struct Hope<'s> {
+    forms: &'s QueryForms,
+    weights: &'s [f32],
+    /// Per concept: every form it can be matched by (as typed, words,
+    /// synonyms, parts), none empty.
+    own: Vec<Vec<usize>>,
+    signatures: &'s [SharedSignatures],
+    /// The concepts' total weight.
+    total: f32,
+    /// The weight a candidate must be able to cover.
+    needed: f32,
+}
+
+impl Hope<'_> {
+    /// The most form `f` can count in a group with signatures `s`: the tier
+    /// of the best field whose signature may hold it (a concept matches at
+    /// most its best form's tier: partial matches average, parts and
+    /// synonyms discount).
+    fn tier_bound(&self, s: &SharedSignatures, f: usize) -> f32 {
+        let form = &self.forms.signatures[f];
+        if !s.all.may_contain(form) {
+            0.0
+        } else if s.title.may_contain(form) {
+            TITLE
+        } else if s.aliases.may_contain(form) {
+            ALIAS
+        } else if s.keywords.may_contain(form) {
+            KEYWORD
+        } else if s.meta.may_contain(form) {
+            META
+        } else {
+            BODY
+        }
+    }
+
+    /// Whether an item of text group `group` may cover
+    /// [`RELAXED_COVERAGE`] of the query (false: none can).
+    pub(crate) fn hopeful(&self, group: u32) -> bool {
+        let Some(s) = self.signatures.get(group as usize) else {
+            return true;
+        };
+        let (mut possible, mut left) = (0.0f32, self.total);
+        for (forms, weight) in self.own.iter().zip(self.weights) {
+            if possible >= self.needed {
+                return true;
+            }
+            if possible + left < self.needed {
+                return false;
+            }
+            left -= weight;
+            let best = forms
+                .iter()
+                .map(|&f| self.tier_bound(s, f))
+                .fold(0.0f32, f32::max);
+            possible += weight * best;
+        }
+        possible >= self.needed
     }
 }
 
