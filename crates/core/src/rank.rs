@@ -230,11 +230,12 @@ impl Scorer<'_> {
     /// Drops the candidates that cannot cover [`RELAXED_COVERAGE`] of the
     /// query: those whose group's text (shared and every member's meta)
     /// lacks a character of every form of too many concepts. A concept
-    /// counts at most its weight (it matches at most 1), so such a candidate
-    /// would fall below every threshold and be dropped after scoring anyway:
-    /// the answer is the same, without scoring it. Nothing is dropped for a
-    /// query with a frame (its eligibility can keep a candidate the words do
-    /// not) or when browsing.
+    /// counts at most its weight times the tier of the best field that may
+    /// hold one of its forms, so such a candidate would fall below every
+    /// threshold and be dropped after scoring anyway: the answer is the
+    /// same, without scoring it. Nothing is dropped when browsing, nor a
+    /// group with an item the query's frame matches (its eligibility can
+    /// keep it where the words do not).
     pub(crate) fn drop_hopeless(&self, candidates: &mut Candidates) {
         let Some(hope) = self.hope() else {
             return;
@@ -255,8 +256,24 @@ impl Scorer<'_> {
     /// What [`drop_hopeless`](Self::drop_hopeless) asks of each group, or
     /// `None` when nothing may be dropped.
     pub(crate) fn hope(&self) -> Option<Hope<'_>> {
-        if self.browse || self.frame.is_some() {
+        if self.browse {
             return None;
+        }
+        // With a frame, an item whose eligibility matches it can be kept on
+        // the frame's words (see [`threshold`]): its group is never dropped.
+        // Every other item's frame coverage is its coverage.
+        let mut framed: Vec<u32> = Vec::new();
+        if let Some(frame) = &self.frame {
+            let ranker = self.ranker;
+            for (item, text) in ranker.items.iter().zip(ranker.texts) {
+                if let Some(eligibility) = &item.eligibility
+                    && frame.matches(eligibility).specific(frame)
+                {
+                    framed.push(text.group);
+                }
+            }
+            framed.sort_unstable();
+            framed.dedup();
         }
         let forms = &self.forms;
         let total: f32 = self.weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
@@ -275,6 +292,7 @@ impl Scorer<'_> {
             weights: &self.weights,
             own,
             signatures: self.ranker.signatures,
+            framed,
             total,
             // A hair under the threshold, so rounding never drops a
             // candidate that scoring would keep.
@@ -396,6 +414,9 @@ pub(crate) struct Hope<'s> {
     /// synonyms, parts), none empty.
     own: Vec<Vec<usize>>,
     signatures: &'s [SharedSignatures],
+    /// The groups with an item whose eligibility the query's frame matches
+    /// (sorted).
+    framed: Vec<u32>,
     /// The concepts' total weight.
     total: f32,
     /// The weight a candidate must be able to cover.
@@ -430,6 +451,9 @@ impl Hope<'_> {
         let Some(s) = self.signatures.get(group as usize) else {
             return true;
         };
+        if self.framed.binary_search(&group).is_ok() {
+            return true;
+        }
         let (mut possible, mut left) = (0.0f32, self.total);
         for (forms, weight) in self.own.iter().zip(self.weights) {
             if possible >= self.needed {

@@ -377,7 +377,7 @@ mod tests {
 
     use super::*;
     use crate::collapse::ServiceVariants;
-    use crate::rank::RELAXED_COVERAGE;
+    use crate::rank::{MIN_COVERAGE, RELAXED_COVERAGE};
     use crate::{EngineOptions, Resources};
 
     /// Dropping hopeless candidates before ranking never drops one that
@@ -436,10 +436,12 @@ mod tests {
                         for &ordinal in ServiceVariants::of_group(&engine.services, group) {
                             let ranked = scorer.score(ordinal as usize, 1.0);
                             assert!(
-                                ranked.coverage < RELAXED_COVERAGE,
-                                "{query}: {} dropped, covers {}",
+                                ranked.coverage < RELAXED_COVERAGE
+                                    && ranked.frame_coverage < MIN_COVERAGE,
+                                "{query}: {} dropped, covers {} (with its frame {})",
                                 engine.catalogue.items()[ordinal as usize].title,
-                                ranked.coverage
+                                ranked.coverage,
+                                ranked.frame_coverage,
                             );
                             dropped += 1;
                         }
