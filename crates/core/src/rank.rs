@@ -142,6 +142,8 @@ pub(crate) struct Ranker<'a> {
     pub meta: &'a MetaParts,
     /// Per text group: the character signatures of its shared text.
     pub signatures: &'a [SharedSignatures],
+    /// The ordinals of the items with a stated eligibility.
+    pub eligible: &'a [u32],
     pub gazetteer: &'a Gazetteer,
 }
 
@@ -265,11 +267,11 @@ impl Scorer<'_> {
         let mut framed: Vec<u32> = Vec::new();
         if let Some(frame) = &self.frame {
             let ranker = self.ranker;
-            for (item, text) in ranker.items.iter().zip(ranker.texts) {
-                if let Some(eligibility) = &item.eligibility
+            for &ordinal in ranker.eligible {
+                if let Some(eligibility) = &ranker.items[ordinal as usize].eligibility
                     && frame.matches(eligibility).specific(frame)
                 {
-                    framed.push(text.group);
+                    framed.push(ranker.texts[ordinal as usize].group);
                 }
             }
             framed.sort_unstable();

@@ -160,11 +160,13 @@ impl Engine {
         candidates: &mut Candidates,
     ) {
         let items = self.catalogue.items();
-        let framed = items.iter().enumerate().filter(|(_, item)| {
-            item.eligibility
-                .as_ref()
-                .is_some_and(|e| frame.matches(e).specific(frame))
-        });
+        let framed = (self.eligible.iter())
+            .map(|&ordinal| (ordinal as usize, &items[ordinal as usize]))
+            .filter(|(_, item)| {
+                item.eligibility
+                    .as_ref()
+                    .is_some_and(|e| frame.matches(e).specific(frame))
+            });
         match candidates {
             Candidates::Groups(groups) => {
                 for (ordinal, _) in framed {
@@ -306,6 +308,7 @@ impl Engine {
             texts: &self.texts,
             meta: &self.meta_parts,
             signatures: &self.shared_signatures,
+            eligible: &self.eligible,
             gazetteer: &self.gazetteer,
         }
     }
