@@ -9,6 +9,9 @@
 //! cargo run --release -p yuesou-core --example time_queries -- dump FILE
 //! ```
 //!
+//! `one QUERY N` searches one query N times (for `valgrind --tool=callgrind
+//! --toggle-collect='time_queries::search_one'`).
+//!
 //! `dump FILE` writes every response (JSON, one a line, explained) instead,
 //! so two builds can be compared answer for answer (`cmp` the files).
 
@@ -59,6 +62,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(path, out)?;
         return Ok(());
     }
+    if let [command, query, rounds] = args.as_slice()
+        && command == "one"
+    {
+        // One query, `rounds` times: a workload for a profiler.
+        for _ in 0..rounds.parse::<usize>().unwrap_or(1) {
+            black_box(search_one(&engine, query));
+        }
+        return Ok(());
+    }
     let spoken: Vec<(String, String)> = sets
         .iter()
         .flat_map(|(_, qs)| qs.iter().filter(|(k, _)| k == "spoken_long").cloned())
@@ -96,4 +108,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// One uncached search (its own function, for profilers to select).
+#[inline(never)]
+fn search_one(engine: &Engine, query: &str) -> Option<yuesou_core::SearchResponse> {
+    engine.search(&SearchRequest::new(query)).ok()
 }

@@ -104,6 +104,9 @@ pub struct Engine {
     pub(crate) shared_signatures: Vec<SharedSignatures>,
     /// Per item: what collapsing reads of it.
     pub(crate) item_facts: Vec<ItemFacts>,
+    /// The ordinals of the items with a stated eligibility (适用对象), which
+    /// a query's frame can match.
+    pub(crate) eligible: Vec<u32>,
     pub(crate) gazetteer: Gazetteer,
     pub(crate) halls: Vec<ServiceHall>,
     pub(crate) dictionaries: Dictionaries,
@@ -210,7 +213,11 @@ impl Engine {
         }
         let groups = group_items(&texts);
         let meta_parts = MetaParts::new(catalogue.items(), &gazetteer, &normalizer);
-        let shared_signatures = SharedSignatures::of_groups(&texts, &groups);
+        let shared_signatures = SharedSignatures::of_groups(&texts, &groups, &meta_parts);
+        let eligible = (catalogue.items().iter().enumerate())
+            .filter(|(_, item)| item.eligibility.is_some())
+            .map(|(ordinal, _)| ordinal as u32)
+            .collect();
         let item_facts = ItemFacts::of_items(catalogue.items(), texts.iter().map(|t| t.group));
         let services = ServiceVariants::of_groups(&groups, &item_facts);
 
@@ -245,6 +252,7 @@ impl Engine {
             meta_parts,
             shared_signatures,
             item_facts,
+            eligible,
             gazetteer,
             halls,
             dictionaries,

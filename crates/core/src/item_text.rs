@@ -159,6 +159,13 @@ impl CharSignature {
         CharSignature(bits)
     }
 
+    /// Adds the characters of `other` to this signature.
+    pub(crate) fn add(&mut self, other: &CharSignature) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine |= theirs;
+        }
+    }
+
     /// Whether every character of `part`'s signature may be in this one
     /// (false: `part`'s text is certainly not a substring of this text).
     pub(crate) fn may_contain(&self, part: &CharSignature) -> bool {
@@ -183,24 +190,53 @@ pub(crate) struct SharedSignatures {
     pub(crate) body: CharSignature,
     /// The title's length in characters.
     pub(crate) title_chars: u32,
+    /// Of every text of the group's items: the shared text and each
+    /// member's meta parts. A form whose characters are not all in it is in
+    /// no field of any of the group's items.
+    pub(crate) all: CharSignature,
+    /// Of every member's meta parts (theme, category, department, region).
+    pub(crate) meta: CharSignature,
 }
 
 impl SharedSignatures {
     /// Per text group: the signatures of its shared text (`groups` lists the
-    /// items of each group).
-    pub(crate) fn of_groups(texts: &[ItemText], groups: &[Vec<u32>]) -> Vec<SharedSignatures> {
+    /// items of each group), and of all its items' text (`meta` holds their
+    /// meta parts).
+    pub(crate) fn of_groups(
+        texts: &[ItemText],
+        groups: &[Vec<u32>],
+        meta: &MetaParts,
+    ) -> Vec<SharedSignatures> {
         groups
             .iter()
             .map(|members| match members.first() {
                 Some(&first) => {
                     let text = &texts[first as usize];
-                    SharedSignatures {
+                    let mut signatures = SharedSignatures {
                         title: CharSignature::of(&text.title),
                         aliases: CharSignature::of(&text.aliases),
                         keywords: CharSignature::of(&text.keywords),
                         body: CharSignature::of(&text.body),
                         title_chars: text.title.chars().count() as u32,
+                        all: CharSignature::default(),
+                        meta: CharSignature::default(),
+                    };
+                    for &member in members {
+                        for part in meta.of_item(member as usize) {
+                            signatures.meta.add(meta.signature(part));
+                        }
                     }
+                    let mut all = signatures.meta;
+                    for field in [
+                        signatures.title,
+                        signatures.aliases,
+                        signatures.keywords,
+                        signatures.body,
+                    ] {
+                        all.add(&field);
+                    }
+                    signatures.all = all;
+                    signatures
                 }
                 None => SharedSignatures::default(),
             })

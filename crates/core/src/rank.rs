@@ -32,7 +32,7 @@ use crate::frames::FrameMatch;
 use crate::gazetteer::Gazetteer;
 use crate::item_text::{ItemText, MetaParts, SEPARATOR, SharedSignatures};
 use crate::locate::{RegionFit, ResolvedLocation};
-use crate::retrieve::{ConceptStats, Retrieval};
+use crate::retrieve::{Candidates, ConceptStats, Retrieval};
 
 /// The per-search maps hash small keys (group ids, region codes) thousands
 /// of times per query at scale: a fast non-cryptographic hasher, since the
@@ -142,6 +142,8 @@ pub(crate) struct Ranker<'a> {
     pub meta: &'a MetaParts,
     /// Per text group: the character signatures of its shared text.
     pub signatures: &'a [SharedSignatures],
+    /// The ordinals of the items with a stated eligibility.
+    pub eligible: &'a [u32],
     pub gazetteer: &'a Gazetteer,
 }
 
@@ -227,6 +229,79 @@ pub(crate) struct Scorer<'r> {
 }
 
 impl Scorer<'_> {
+    /// Drops the candidates that cannot cover [`RELAXED_COVERAGE`] of the
+    /// query: those whose group's text (shared and every member's meta)
+    /// lacks a character of every form of too many concepts. A concept
+    /// counts at most its weight times the tier of the best field that may
+    /// hold one of its forms, so such a candidate would fall below every
+    /// threshold and be dropped after scoring anyway: the answer is the
+    /// same, without scoring it. Nothing is dropped when browsing, nor a
+    /// group with an item the query's frame matches (its eligibility can
+    /// keep it where the words do not).
+    pub(crate) fn drop_hopeless(&self, candidates: &mut Candidates) {
+        let Some(hope) = self.hope() else {
+            return;
+        };
+        let texts = self.ranker.texts;
+        match candidates {
+            Candidates::Groups(groups) => groups.retain(|&(group, _)| hope.hopeful(group)),
+            Candidates::Items(items) => {
+                let mut known: FastMap<u32, bool> = FastMap::default();
+                items.retain(|&(ordinal, _)| {
+                    let group = texts[ordinal as usize].group;
+                    *known.entry(group).or_insert_with(|| hope.hopeful(group))
+                })
+            }
+        }
+    }
+
+    /// What [`drop_hopeless`](Self::drop_hopeless) asks of each group, or
+    /// `None` when nothing may be dropped.
+    pub(crate) fn hope(&self) -> Option<Hope<'_>> {
+        if self.browse {
+            return None;
+        }
+        // With a frame, an item whose eligibility matches it can be kept on
+        // the frame's words (see [`threshold`]): its group is never dropped.
+        // Every other item's frame coverage is its coverage.
+        let mut framed: Vec<u32> = Vec::new();
+        if let Some(frame) = &self.frame {
+            let ranker = self.ranker;
+            for &ordinal in ranker.eligible {
+                if let Some(eligibility) = &ranker.items[ordinal as usize].eligibility
+                    && frame.matches(eligibility).specific(frame)
+                {
+                    framed.push(ranker.texts[ordinal as usize].group);
+                }
+            }
+            framed.sort_unstable();
+            framed.dedup();
+        }
+        let forms = &self.forms;
+        let total: f32 = self.weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
+        let own = (forms.concepts.iter())
+            .map(|c| {
+                std::iter::once(c.text)
+                    .chain(c.words.iter().copied())
+                    .chain(c.synonyms.iter().copied())
+                    .chain(c.parts.iter().map(|&(p, _)| p))
+                    .filter(|&f| forms.lengths[f] > 0)
+                    .collect()
+            })
+            .collect();
+        Some(Hope {
+            forms,
+            weights: &self.weights,
+            own,
+            signatures: self.ranker.signatures,
+            framed,
+            total,
+            // A hair under the threshold, so rounding never drops a
+            // candidate that scoring would keep.
+            needed: RELAXED_COVERAGE * total * (1.0 - 1e-4),
+        })
+    }
+
     /// The query's forms, for highlighting the hits of this reading.
     pub(crate) fn into_forms(self) -> QueryForms {
         self.forms
@@ -329,6 +404,74 @@ impl Scorer<'_> {
             explain: e,
             variants: Vec::new(),
         }
+    }
+}
+
+/// The most a group of candidates can cover of one query (see
+/// [`Scorer::drop_hopeless`]).
+pub(crate) struct Hope<'s> {
+    forms: &'s QueryForms,
+    weights: &'s [f32],
+    /// Per concept: every form it can be matched by (as typed, words,
+    /// synonyms, parts), none empty.
+    own: Vec<Vec<usize>>,
+    signatures: &'s [SharedSignatures],
+    /// The groups with an item whose eligibility the query's frame matches
+    /// (sorted).
+    framed: Vec<u32>,
+    /// The concepts' total weight.
+    total: f32,
+    /// The weight a candidate must be able to cover.
+    needed: f32,
+}
+
+impl Hope<'_> {
+    /// The most form `f` can count in a group with signatures `s`: the tier
+    /// of the best field whose signature may hold it (a concept matches at
+    /// most its best form's tier: partial matches average, parts and
+    /// synonyms discount).
+    fn tier_bound(&self, s: &SharedSignatures, f: usize) -> f32 {
+        let form = &self.forms.signatures[f];
+        if !s.all.may_contain(form) {
+            0.0
+        } else if s.title.may_contain(form) {
+            TITLE
+        } else if s.aliases.may_contain(form) {
+            ALIAS
+        } else if s.keywords.may_contain(form) {
+            KEYWORD
+        } else if s.meta.may_contain(form) {
+            META
+        } else {
+            BODY
+        }
+    }
+
+    /// Whether an item of text group `group` may cover
+    /// [`RELAXED_COVERAGE`] of the query (false: none can).
+    pub(crate) fn hopeful(&self, group: u32) -> bool {
+        let Some(s) = self.signatures.get(group as usize) else {
+            return true;
+        };
+        if self.framed.binary_search(&group).is_ok() {
+            return true;
+        }
+        let (mut possible, mut left) = (0.0f32, self.total);
+        for (forms, weight) in self.own.iter().zip(self.weights) {
+            if possible >= self.needed {
+                return true;
+            }
+            if possible + left < self.needed {
+                return false;
+            }
+            left -= weight;
+            let best = forms
+                .iter()
+                .map(|&f| self.tier_bound(s, f))
+                .fold(0.0f32, f32::max);
+            possible += weight * best;
+        }
+        possible >= self.needed
     }
 }
 

@@ -131,14 +131,9 @@ impl Engine {
         if let Some(frame) = query.frame.as_ref().filter(|f| f.specific()) {
             self.add_framed(frame, filter, &mut retrieval.candidates);
         }
-        let ranker = Ranker {
-            items: self.catalogue.items(),
-            texts: &self.texts,
-            meta: &self.meta_parts,
-            signatures: &self.shared_signatures,
-            gazetteer: &self.gazetteer,
-        };
+        let ranker = self.ranker();
         let mut scorer = ranker.scorer(query, &retrieval, kind, location.as_ref(), request.explain);
+        scorer.drop_hopeless(&mut retrieval.candidates);
         let ranked =
             self.grouper()
                 .collapse(&retrieval, request.collapse, location.as_ref(), &mut scorer);
@@ -165,11 +160,13 @@ impl Engine {
         candidates: &mut Candidates,
     ) {
         let items = self.catalogue.items();
-        let framed = items.iter().enumerate().filter(|(_, item)| {
-            item.eligibility
-                .as_ref()
-                .is_some_and(|e| frame.matches(e).specific(frame))
-        });
+        let framed = (self.eligible.iter())
+            .map(|&ordinal| (ordinal as usize, &items[ordinal as usize]))
+            .filter(|(_, item)| {
+                item.eligibility
+                    .as_ref()
+                    .is_some_and(|e| frame.matches(e).specific(frame))
+            });
         match candidates {
             Candidates::Groups(groups) => {
                 for (ordinal, _) in framed {
@@ -305,6 +302,17 @@ impl Engine {
         }
     }
 
+    fn ranker(&self) -> Ranker<'_> {
+        Ranker {
+            items: self.catalogue.items(),
+            texts: &self.texts,
+            meta: &self.meta_parts,
+            signatures: &self.shared_signatures,
+            eligible: &self.eligible,
+            gazetteer: &self.gazetteer,
+        }
+    }
+
     fn grouper(&self) -> Grouper<'_> {
         Grouper {
             items: self.catalogue.items(),
@@ -363,5 +371,90 @@ impl Answer {
             || (self.unknown < typed.unknown
                 && !self.passing.is_empty()
                 && mine >= theirs - CORRECTION_MARGIN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::collapse::ServiceVariants;
+    use crate::rank::{MIN_COVERAGE, RELAXED_COVERAGE};
+    use crate::{EngineOptions, Resources};
+
+    /// Dropping hopeless candidates before ranking never drops one that
+    /// ranking would keep: over every graded query (as typed and as the
+    /// corrector reads it), every item of every group ruled out covers less
+    /// than the relaxed threshold when scored anyway.
+    #[test]
+    fn candidates_dropped_as_hopeless_cover_too_little_to_be_kept() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let engine =
+            Engine::open(&EngineOptions::new(Resources::bundled(&root))).expect("bundled engine");
+        let request = SearchRequest::new("");
+        let filter = ItemFilter::new(&request.filters, None, &engine.gazetteer).expect("filter");
+        let ranker = engine.ranker();
+        let (mut dropped, mut queries) = (0usize, 0usize);
+        for file in [
+            "queries.tsv",
+            "queries_holdout.tsv",
+            "queries_blind.tsv",
+            "queries_round3.tsv",
+        ] {
+            let text = std::fs::read_to_string(root.join("tests").join(file)).expect("graded set");
+            let typed = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .filter_map(|l| l.split('\t').nth(1));
+            for query in typed {
+                let analyzed = engine.analyzer.analyze(query);
+                let mut readings = vec![analyzed.clone()];
+                if let Some(c) = engine
+                    .corrector
+                    .correct(&analyzed.normalized, &CorrectOptions::new())
+                {
+                    readings.push(engine.analyzer.analyze(&c.corrected));
+                }
+                for reading in readings {
+                    queries += 1;
+                    let retrieval = engine
+                        .retriever()
+                        .retrieve(&reading, &filter)
+                        .expect("retrieval");
+                    let mut scorer =
+                        ranker.scorer(&reading, &retrieval, MatchKind::Exact, None, false);
+                    let Some(hope) = scorer.hope() else { continue };
+                    let groups: Vec<u32> = match &retrieval.candidates {
+                        Candidates::Groups(groups) => groups.iter().map(|&(g, _)| g).collect(),
+                        Candidates::Items(items) => items
+                            .iter()
+                            .map(|&(o, _)| engine.texts[o as usize].group)
+                            .collect(),
+                    };
+                    let hopeless: Vec<u32> =
+                        groups.into_iter().filter(|&g| !hope.hopeful(g)).collect();
+                    drop(hope);
+                    for group in hopeless {
+                        for &ordinal in ServiceVariants::of_group(&engine.services, group) {
+                            let ranked = scorer.score(ordinal as usize, 1.0);
+                            assert!(
+                                ranked.coverage < RELAXED_COVERAGE
+                                    && ranked.frame_coverage < MIN_COVERAGE,
+                                "{query}: {} dropped, covers {} (with its frame {})",
+                                engine.catalogue.items()[ordinal as usize].title,
+                                ranked.coverage,
+                                ranked.frame_coverage,
+                            );
+                            dropped += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            queries > 1_000 && dropped > 10_000,
+            "{queries} readings, {dropped} items dropped"
+        );
     }
 }
