@@ -199,9 +199,16 @@ fn with(mut answers: serde_json::Map<String, Value>, changes: Value) -> Value {
     Value::Object(answers)
 }
 
-/// The (field, code) pairs of a 422 answer, each message checked Chinese.
+/// The (field, code, message) triples of a 422 answer, its problem (and
+/// detail) checked Chinese.
 fn field_errors(a: &Answer) -> Vec<(String, String, String)> {
     assert_problem(a, 422, "invalid-answers", "err-invalid-answers");
+    errors_of(a)
+}
+
+/// The (field, code, message) triples of an answer's `errors` member, in
+/// whatever language it was asked for.
+fn errors_of(a: &Answer) -> Vec<(String, String, String)> {
     a.body["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("errors: {}", a.body))
@@ -595,18 +602,7 @@ async fn flow_check_cleans_good_answers_and_refuses_each_field_type_in_chinese()
     assert_eq!(error_of(&errors, "frequency").1, "這一項必須填寫。");
     let a = check(base, AUTHORED, "0", None, Some("en"), bad).await;
     assert_eq!(a.status, 422);
-    let errors: Vec<(String, String, String)> = a.body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-                e["message"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let errors = errors_of(&a);
     assert_eq!(error_of(&errors, "frequency").1, "This is required.");
     assert_eq!(
         error_of(&errors, "applicant_name").1,
