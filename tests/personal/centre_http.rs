@@ -1302,9 +1302,17 @@ async fn a_booking_for_an_application_goes_on_its_timeline() {
         .await;
         assert_eq!(status, 201, "{draft}");
         let application = draft["id"].as_str().unwrap().to_owned();
+        // From tomorrow, as `appointments_from_slots_to_reminders` lists: a
+        // slot within the hour before its start can no longer be moved or
+        // cancelled, and this test does both whatever the time it runs at.
+        let tomorrow = (time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8))
+            + time::Duration::days(1))
+        .date();
         let (status, listing, _) = call(
             Method::GET,
-            d.url(&format!("/api/v1/items/{item}/slots?days=14")),
+            d.url(&format!(
+                "/api/v1/items/{item}/slots?from={tomorrow}&days=14"
+            )),
             None,
             None,
         )
