@@ -225,7 +225,11 @@ async fn every_acknowledged_write_survives_sigkill() {
                             Method::PUT,
                             &format!("{base}/api/v1/me/applications/{id}/steps/{step}"),
                             &token,
-                            Some(json!({"answers": {"第几轮": format!("{round}-{i}")}})),
+                            Some(json!({"answers": crate::centre_support::fill_step(
+                                &app,
+                                step,
+                                &format!("第{round}-{i}轮"),
+                            )})),
                         )
                         .await
                         else {

@@ -6,7 +6,8 @@
 use crate::centre_support;
 
 use centre_support::{
-    ALICE, BOB, CentreDaemon, OPERATOR, PASSWORD, assert_problem, call, each_backend, login, start,
+    ALICE, BOB, CentreDaemon, OPERATOR, PASSWORD, assert_problem, call, cst_day, each_backend,
+    fill_step, login, start, valid_uscc,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -296,11 +297,18 @@ async fn demo_person_applies_steps_up_resumes_and_follows_progress() {
         assert!(steps >= 3);
         let step = |n: usize, tok: String| {
             let url = d.url(&format!("/api/v1/me/applications/{id}/steps/{n}"));
-            async move { call(Method::PUT, &url, Some(&tok), Some(json!({"answers": {"第几步": n.to_string()}}))).await }
+            let answers = fill_step(&draft, n, "补换社保卡");
+            async move { call(Method::PUT, &url, Some(&tok), Some(json!({"answers": answers}))).await }
         };
-        assert_eq!(step(0, token.clone()).await.0, 200);
+        let saved = step(0, token.clone()).await;
+        assert_eq!(saved.0, 200, "{b}: {}", saved.1);
+        let ahead = step(2, token.clone()).await;
+        assert_problem("skip ahead", &ahead, 409, "conflict");
+        assert_eq!(ahead.1["code"], "err-step-ahead");
         assert_eq!(step(1, token.clone()).await.0, 200);
-        assert_problem("skip ahead", &step(3, token.clone()).await, 409, "conflict");
+        let department = step(3, token.clone()).await;
+        assert_problem("the department's step", &department, 409, "conflict");
+        assert_eq!(department.1["code"], "err-step-department");
         assert_problem("no such step", &step(99, token.clone()).await, 400, "invalid-request");
 
         // Left at step 2; resumed from another login, which needs its own
@@ -314,7 +322,8 @@ async fn demo_person_applies_steps_up_resumes_and_follows_progress() {
         assert_eq!(status, 200, "{b}: resumed, not new: {resumed}");
         assert_eq!(resumed["id"], id.as_str());
         assert_eq!(resumed["current_step"], 2);
-        assert_eq!(resumed["answers"]["1"]["第几步"], "1");
+        assert_eq!(resumed["answers"]["0"]["applicant_id_number"], "4401**********123X", "{b}");
+        assert_eq!(resumed["answers"]["1"], json!({}));
         for n in 2..steps {
             assert_eq!(step(n, other.clone()).await.0, 200);
         }
@@ -338,6 +347,150 @@ async fn demo_person_applies_steps_up_resumes_and_follows_progress() {
         assert_eq!(detail["result"]["结果"], "准予补换");
         let inbox = call(Method::GET, &d.url("/api/v1/me/messages?unread=true&size=50"), t, None).await.1;
         assert!(inbox["items"].as_array().unwrap().iter().any(|m| m["title"].as_str().unwrap().contains("已办结")), "{inbox}");
+    })
+    .await;
+}
+
+/// Issue 24: a draft keeps the typed flow it started with; each step's
+/// answers are checked field by field against it (masked prefill values
+/// count as the real ones, identity fields are read-only at L2), stored
+/// cleaned and shown masked; the department's steps are not the person's;
+/// submitting checks every form step again with today's date; the
+/// department sees the numbers whole; a draft from before keeps its text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_answers_are_checked_saved_masked_and_checked_again_on_submit() {
+    each_backend(async |d: CentreDaemon| {
+        let b = d.backend;
+        let alice = login(&d, ALICE).await;
+        let t = Some(alice.as_str());
+        let (status, draft, _) = call(Method::POST, d.url("/api/v1/me/applications"), t,
+            Some(json!({"item_id": "rcjy-jydj-440100"}))).await;
+        assert_eq!(status, 201, "{b}: {draft}");
+        let id = draft["id"].as_str().unwrap().to_string();
+        assert_eq!(draft["flow"]["service"], "rcjy-jydj", "{b}");
+        assert_eq!(draft["flow"]["steps"][0]["kind"], "form");
+        // The person's steps only: form, materials, confirm.
+        assert_eq!(draft["steps"], json!(["就业信息", "上传材料", "确认并提交"]));
+        assert_eq!(draft["prefill"]["applicant_id_number"], "4401**********123X");
+        assert_eq!(draft["prefill"]["applicant_phone"], "138****0001");
+        assert_eq!(draft["read_only"], json!(["applicant_name", "applicant_id_number"]));
+        let url = |n: usize| d.url(&format!("/api/v1/me/applications/{id}/steps/{n}"));
+        let put = |n: usize, answers: Value| call(Method::PUT, url(n), t, Some(json!({"answers": answers})));
+
+        // Field errors, in Chinese by default.
+        let bad = put(0, json!({"applicant_phone": "138****0001", "kind": "单位就业",
+            "start_date": cst_day(1), "post": " ", "work_address": {"code": "440106", "detail": "天河路 1 号"}})).await;
+        assert_problem("field errors", &bad, 422, "invalid-answers");
+        let errors: Vec<(&str, &str)> = bad.1["errors"].as_array().unwrap().iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect();
+        assert_eq!(errors, [("employer", "required"), ("employer_uscc", "required"),
+            ("contract_term", "required"), ("start_date", "too_late"), ("post", "required")], "{b}");
+        assert!(bad.1["errors"].as_array().unwrap().iter().all(|e| has_han(e["message"].as_str().unwrap())), "{}", bad.1);
+        assert!(has_han(bad.1["detail"].as_str().unwrap()));
+        // The verified name is read-only at L2.
+        let mut answers = fill_step(&draft, 0, "外卖配送员");
+        answers["applicant_name"] = json!("别人");
+        let locked = put(0, answers).await;
+        assert_problem("read-only name", &locked, 422, "invalid-answers");
+        assert_eq!(locked.1["errors"][0]["field"], "applicant_name");
+        assert_eq!(locked.1["errors"][0]["code"], "read_only");
+        // Nothing was saved.
+        let (_, unchanged, _) = call(Method::GET, d.url(&format!("/api/v1/me/applications/{id}")), t, None).await;
+        assert_eq!(unchanged["current_step"], 0, "{b}");
+        assert_eq!(unchanged["answers"], json!({}));
+
+        // Saved: the masked phone stands for the real one; the read-only
+        // name and ID number take the identity's; numbers shown masked.
+        let good = fill_step(&draft, 0, "外卖配送员");
+        assert!(good.get("applicant_id_number").is_none());
+        assert_eq!(good["applicant_phone"], "138****0001");
+        let (status, saved, _) = put(0, good).await;
+        assert_eq!(status, 200, "{b}: {saved}");
+        assert_eq!(saved["current_step"], 1);
+        let step0 = &saved["answers"]["0"];
+        assert_eq!(step0["applicant_name"], "陈嘉明");
+        assert_eq!(step0["applicant_id_number"], "4401**********123X");
+        assert_eq!(step0["applicant_phone"], "138****0001");
+        assert_eq!(step0["employer_uscc"], valid_uscc("91440101MA5ABCDE1"));
+        assert_eq!(step0["work_address"]["name"], "广州市天河区", "{step0}");
+        // Stored whole.
+        let db = d.db().await;
+        let stored: String = sqlx::query_scalar("SELECT answers_json FROM applications WHERE id = $1")
+            .bind(&id).fetch_one(db.pool()).await.unwrap();
+        assert!(stored.contains("44010419880520123X") && stored.contains("13800000001"), "{b}");
+
+        // Non-form steps take {} only; the department's steps are not the person's.
+        let extra = put(1, json!({"note": "x"})).await;
+        assert_problem("answers on a materials step", &extra, 422, "invalid-answers");
+        assert_eq!(extra.1["errors"][0]["code"], "unknown_field");
+        assert_eq!(put(1, json!({})).await.0, 200);
+        let department = put(3, json!({})).await;
+        assert_problem("department step", &department, 409, "conflict");
+        assert!(department.1["detail"].as_str().unwrap().contains("审核登记"), "{}", department.1);
+        // Another person's application is not there at all.
+        let bob = login(&d, BOB).await;
+        let theirs = call(Method::PUT, url(0), Some(&bob), Some(json!({"answers": fill_step(&draft, 0, "x")}))).await;
+        assert_problem("Bob saves Alice's", &theirs, 404, "not-found");
+        let theirs = call(Method::POST, d.url(&format!("/api/v1/me/applications/{id}/submit")), Some(&bob), None).await;
+        assert_problem("Bob submits Alice's", &theirs, 404, "not-found");
+        assert_eq!(put(2, json!({})).await.0, 200);
+        let (status, submitted, _) = call(Method::POST, d.url(&format!("/api/v1/me/applications/{id}/submit")), t, None).await;
+        assert_eq!(status, 200, "{b}: {submitted}");
+        assert!(submitted.get("prefill").is_none(), "nothing left to fill: {submitted}");
+        // The department sees the numbers whole.
+        let (status, handled, _) = call(Method::POST, d.url(&format!("/api/v1/operator/applications/{id}/progress")),
+            Some(OPERATOR), Some(json!({"status": "processing", "note": "已受理"}))).await;
+        assert_eq!(status, 200, "{handled}");
+        assert_eq!(handled["answers"]["0"]["applicant_id_number"], "44010419880520123X");
+        assert_eq!(handled["answers"]["0"]["applicant_phone"], "13800000001");
+
+        // Submitting checks again with today's date: a lease end saved
+        // when it was still ahead, now in the past.
+        let face = call(Method::POST, d.url("/api/v1/me/verification/face"), t, Some(json!({"sample": "live-demo"}))).await;
+        assert_eq!(face.0, 200, "{}", face.1);
+        let (status, lease, _) = call(Method::POST, d.url("/api/v1/me/applications"), t,
+            Some(json!({"item_id": "gjj-zftq-440100"}))).await;
+        assert_eq!(status, 201, "{b}: {lease}");
+        let lease_id = lease["id"].as_str().unwrap().to_string();
+        for n in 0..3 {
+            let (status, body, _) = call(Method::PUT, d.url(&format!("/api/v1/me/applications/{lease_id}/steps/{n}")), t,
+                Some(json!({"answers": fill_step(&lease, n, "租房")}))).await;
+            assert_eq!(status, 200, "{b} step {n}: {body}");
+        }
+        let stored: String = sqlx::query_scalar("SELECT answers_json FROM applications WHERE id = $1")
+            .bind(&lease_id).fetch_one(db.pool()).await.unwrap();
+        let stale = stored.replace(&format!("\"lease_end\":\"{}\"", cst_day(0)), "\"lease_end\":\"2020-01-31\"");
+        assert_ne!(stale, stored, "{b}: {stored}");
+        sqlx::query("UPDATE applications SET answers_json = $1 WHERE id = $2")
+            .bind(&stale).bind(&lease_id).execute(db.pool()).await.unwrap();
+        let refused = call(Method::POST, d.url(&format!("/api/v1/me/applications/{lease_id}/submit")), t, None).await;
+        assert_problem("stale date", &refused, 422, "invalid-answers");
+        assert_eq!(refused.1["parameter"], "steps/0");
+        assert!(refused.1["detail"].as_str().unwrap().contains("租房信息"), "{}", refused.1);
+        let errors = refused.1["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{b}: {}", refused.1);
+        assert_eq!((&errors[0]["field"], &errors[0]["code"]), (&json!("lease_end"), &json!("too_early")));
+        let message = errors[0]["message"].as_str().unwrap();
+        assert!(message.contains("早于") && message.contains(&cst_day(0)), "{message}");
+        let (_, still, _) = call(Method::GET, d.url(&format!("/api/v1/me/applications/{lease_id}")), t, None).await;
+        assert_eq!(still["status"], "draft", "{b}");
+
+        // A draft from before typed flows (the demo's) keeps its text.
+        let (_, pending, _) = call(Method::GET, d.url("/api/v1/me/applications?group=pending&size=50"), t, None).await;
+        let old = pending["items"].as_array().unwrap().iter()
+            .find(|a| a["status"] == "draft" && a["id"] != lease_id.as_str())
+            .unwrap_or_else(|| panic!("{b}: a demo draft: {pending}"));
+        let old_id = old["id"].as_str().unwrap();
+        let (_, detail, _) = call(Method::GET, d.url(&format!("/api/v1/me/applications/{old_id}")), t, None).await;
+        assert!(detail.get("flow").is_none(), "{b}: {detail}");
+        let n = detail["current_step"].as_u64().unwrap();
+        let text_url = d.url(&format!("/api/v1/me/applications/{old_id}/steps/{n}"));
+        let typed = call(Method::PUT, &text_url, t, Some(json!({"answers": {"备注": 5}}))).await;
+        assert_problem("a number in a text draft", &typed, 400, "invalid-request");
+        let (status, saved, _) = call(Method::PUT, &text_url, t, Some(json!({"answers": {"备注": " 已准备好材料 "}}))).await;
+        assert_eq!(status, 200, "{b}: {saved}");
+        assert_eq!(saved["answers"][n.to_string()]["备注"], "已准备好材料");
+        db.close().await;
     })
     .await;
 }
@@ -590,20 +743,6 @@ async fn registration_sms_login_rate_limits_and_organisations() {
         assert_problem("no credential", &neither, 401, "bad-credentials");
     })
     .await;
-}
-
-fn valid_uscc(b17: &str) -> String {
-    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [usize; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let sum: usize = b17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| CHARS.find(c).unwrap() * w)
-        .sum();
-    let check = (31 - sum % 31) % 31;
-    format!("{b17}{}", CHARS.as_bytes()[check] as char)
 }
 
 /// A request as a reader of `lang` sends it.

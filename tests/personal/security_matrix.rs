@@ -278,7 +278,16 @@ fn body_for(template: &str, method: &Method) -> Option<Value> {
         return None;
     }
     Some(match template {
-        t if t.ends_with("/steps/{step}") => json!({"answers": {"x": "y"}}),
+        // Step 0 of the owner's typed 就业登记 draft (rcjy-jydj), as Alice
+        // (L2) fills it: her masked phone, her name and ID number left to
+        // the verified identity.
+        t if t.ends_with("/steps/{step}") => json!({"answers": {
+            "applicant_phone": "138****0001",
+            "kind": "灵活就业",
+            "start_date": "2024-03-01",
+            "post": "外卖配送员",
+            "work_address": {"code": "440106", "detail": "天河路 1 号"},
+        }}),
         t if t.ends_with("/present") => json!({"disclose": []}),
         t if t.ends_with("/check") => json!({"answers": {}}),
         _ => json!({}),
@@ -381,6 +390,10 @@ async fn matrix(d: CentreDaemon, database: Option<String>) {
                 }
                 (Scheme::Session, Credential::Person) if takes_id => {
                     assert_ne!(status, 404, "{what}: the owner's own id: {}", answer.1);
+                    if template.ends_with("/steps/{step}") {
+                        // The typed answers are the owner's to save.
+                        assert_eq!(status, 200, "{what}: {}", answer.1);
+                    }
                 }
                 _ => {}
             }

@@ -31,8 +31,26 @@ pub struct ItemInfo {
     pub department: String,
     /// Level needed to apply.
     pub login_level: Level,
-    /// 办理流程 — the steps a draft follows.
+    /// 办理流程 — the steps a draft follows: with a `flow`, the titles of
+    /// its steps the person fills in (form, materials, confirm — the
+    /// department's steps come after them and are never saved).
     pub steps: Vec<String>,
+    /// The typed flow as served (JSON), stored with the draft: its answers
+    /// are then typed values the caller checked against it
+    /// ([`StepAnswers::Checked`]). `None` keeps the textual answers.
+    pub flow: Option<String>,
+}
+
+/// The answers of one step, as [`Centre::save_step`] takes them.
+#[derive(Debug, Clone)]
+pub enum StepAnswers {
+    /// A draft without a stored flow (started before typed flows): field
+    /// → text, checked here (at most 30; keys ≤ 40, values ≤ 500
+    /// characters, no control characters).
+    Text(BTreeMap<String, String>),
+    /// A draft with a stored flow: the answers the caller checked against
+    /// that flow (`Flow::check_step`), cleaned, stored as given.
+    Checked(serde_json::Map<String, serde_json::Value>),
 }
 
 /// The status of an application.
@@ -218,10 +236,18 @@ pub struct Application {
     pub department: String,
     /// Region of the item.
     pub region_code: String,
-    /// The steps, in order.
+    /// The steps the person fills in, in order.
     pub steps: Vec<String>,
-    /// Saved answers per step index (`"0"`, `"1"` …).
-    pub answers: BTreeMap<String, BTreeMap<String, String>>,
+    /// The typed flow stored when the draft started (as `GET
+    /// /api/v1/items/{id}/flow` served it, without prefill); absent for
+    /// drafts started before typed flows, whose answers are text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub flow: Option<serde_json::Value>,
+    /// Saved answers per step index (`"0"`, `"1"` …): field → answer, typed
+    /// values as the flow's field types take them (text without a flow).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// 办理结果 — the department's result in a standard form, once done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<BTreeMap<String, String>>,
@@ -283,10 +309,11 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     submitted_at: Option<i64>,
+    flow_json: Option<String>,
 }
 
 const COLUMNS: &str = "id, item_id, item_title, region_code, department, status, steps_json, \
-     answers_json, current_step, result_json, created_at, updated_at, submitted_at";
+     answers_json, current_step, result_json, created_at, updated_at, submitted_at, flow_json";
 
 impl Row {
     fn status(&self) -> Result<ApplicationStatus> {
@@ -324,6 +351,7 @@ struct Editable {
     current_step: i64,
     login_level: i64,
     item_title: String,
+    flow_json: Option<String>,
 }
 
 impl Editable {
@@ -456,8 +484,8 @@ impl Centre {
         let mut tx = self.db.begin().await?;
         sqlx::query(
             "INSERT INTO applications (id, account_id, item_id, item_title, region_code, department, \
-             login_level, status, steps_json, answers_json, current_step, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $9, 'draft', $7, '{}', 0, $8, $8)",
+             login_level, status, steps_json, answers_json, current_step, created_at, updated_at, \
+             flow_json) VALUES ($1, $2, $3, $4, $5, $6, $9, 'draft', $7, '{}', 0, $8, $8, $10)",
         )
         .bind(&id)
         .bind(&subject.account_id)
@@ -468,6 +496,7 @@ impl Centre {
         .bind(serde_json::to_string(&steps).unwrap_or_else(|_| "[]".into()))
         .bind(now)
         .bind(item.login_level.as_i64())
+        .bind(item.flow.as_deref())
         .execute(&mut *tx)
         .await?;
         append_event(
@@ -566,6 +595,10 @@ impl Centre {
         Ok(Application {
             summary,
             steps: row.steps(),
+            flow: row
+                .flow_json
+                .as_deref()
+                .and_then(|f| serde_json::from_str(f).ok()),
             answers: serde_json::from_str(&row.answers_json).unwrap_or_default(),
             result: row
                 .result_json
@@ -588,8 +621,8 @@ impl Centre {
         id: &str,
     ) -> Result<(Editable, ApplicationStatus)> {
         let row: Option<Editable> = sqlx::query_as(
-            "SELECT status, steps_json, answers_json, current_step, login_level, item_title \
-             FROM applications WHERE id = $1 AND account_id = $2",
+            "SELECT status, steps_json, answers_json, current_step, login_level, item_title, \
+             flow_json FROM applications WHERE id = $1 AND account_id = $2",
         )
         .bind(id)
         .bind(&subject.account_id)
@@ -642,36 +675,66 @@ impl Centre {
         Ok((page, total))
     }
 
+    /// One of the subject's applications that they may change now (a
+    /// draft, or one waiting for 补正, at the item's level): what a caller
+    /// reads to check answers against its stored flow before
+    /// [`Centre::save_step`] or [`Centre::submit_application`], which check
+    /// the same again in their transaction. Another person's application
+    /// is [`CentreError::NotFound`].
+    pub async fn editable_application(&self, subject: &Subject, id: &str) -> Result<Application> {
+        let mut tx = self.db.begin().await?;
+        self.load_editable(&mut tx, subject, id).await?;
+        tx.commit().await?;
+        self.application(subject, id).await
+    }
+
     /// Saves the answers of step `step` (0-based) of a draft (or of an
     /// application waiting for the person) and moves the draft on to the
     /// next step. Steps already done can be changed; steps ahead of the
-    /// current one cannot be skipped to.
+    /// current one cannot be skipped to. A draft with a stored flow takes
+    /// [`StepAnswers::Checked`], one without [`StepAnswers::Text`]; the
+    /// other kind is a conflict.
     pub async fn save_step(
         &self,
         subject: &Subject,
         id: &str,
         step: usize,
-        answers: &BTreeMap<String, String>,
+        answers: &StepAnswers,
     ) -> Result<Application> {
-        if answers.len() > MAX_ANSWERS {
+        let count = match answers {
+            StepAnswers::Text(a) => a.len(),
+            StepAnswers::Checked(a) => a.len(),
+        };
+        if count > MAX_ANSWERS {
             return Err(CentreError::invalid(
                 "answers",
                 Text::new("err-too-many-answers").arg("max", MAX_ANSWERS),
             ));
         }
-        let mut clean = BTreeMap::new();
-        for (key, value) in answers {
-            let key = text_field("answers", key, MAX_KEY)?;
-            let value = if value.trim().is_empty() {
-                String::new()
-            } else {
-                text_field("answers", value, MAX_VALUE)?
-            };
-            clean.insert(key, value);
-        }
+        let clean: serde_json::Map<String, serde_json::Value> = match answers {
+            StepAnswers::Checked(a) => a.clone(),
+            StepAnswers::Text(a) => {
+                let mut clean = serde_json::Map::new();
+                for (key, value) in a {
+                    let key = text_field("answers", key, MAX_KEY)?;
+                    let value = if value.trim().is_empty() {
+                        String::new()
+                    } else {
+                        text_field("answers", value, MAX_VALUE)?
+                    };
+                    clean.insert(key, serde_json::Value::String(value));
+                }
+                clean
+            }
+        };
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let (row, _) = self.load_editable(&mut tx, subject, id).await?;
+        if row.flow_json.is_some() != matches!(answers, StepAnswers::Checked(_)) {
+            return Err(CentreError::conflict(Text::new(
+                "err-application-answers-kind",
+            )));
+        }
         let steps = row.steps();
         let current = row.current_step();
         if step >= steps.len() {
@@ -685,7 +748,7 @@ impl Centre {
                 Text::new("err-step-ahead").arg("current", current + 1),
             ));
         }
-        let mut all: BTreeMap<String, BTreeMap<String, String>> =
+        let mut all: BTreeMap<String, serde_json::Map<String, serde_json::Value>> =
             serde_json::from_str(&row.answers_json).unwrap_or_default();
         all.insert(step.to_string(), clean);
         let next = current.max(step + 1).min(steps.len());

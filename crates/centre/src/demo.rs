@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::applications::{ApplicationStatus, ItemInfo, Progress};
+use crate::applications::{ApplicationStatus, ItemInfo, Progress, StepAnswers};
 use crate::error::{CentreError, Result};
 use crate::feedback::{FeedbackKind, NewFeedback};
 use crate::identity::IdNumber;
@@ -291,7 +291,8 @@ impl Centre {
                 let answers = app.answers.get(step).cloned().unwrap_or_else(|| {
                     BTreeMap::from([("确认".to_string(), "已完成".to_string())])
                 });
-                self.save_step(subject, &id, step, &answers).await?;
+                self.save_step(subject, &id, step, &StepAnswers::Text(answers))
+                    .await?;
             }
             if app.status != ApplicationStatus::Draft {
                 self.submit_application(subject, &id).await?;

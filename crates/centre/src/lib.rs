@@ -59,7 +59,7 @@ pub use accounts::{
 };
 pub use applications::{
     Application, ApplicationGroup, ApplicationStatus, ApplicationSummary, ItemInfo, Progress,
-    TimelineEvent,
+    StepAnswers, TimelineEvent,
 };
 pub use clock::{Clock, ManualClock, SystemClock, rfc3339};
 pub use demo::DemoData;

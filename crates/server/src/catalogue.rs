@@ -17,5 +17,6 @@ pub(crate) fn item_info(item: &ServiceItem) -> ItemInfo {
             .and_then(Level::parse)
             .unwrap_or(Level::L1),
         steps: item.steps.clone(),
+        flow: None,
     }
 }

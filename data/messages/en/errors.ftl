@@ -159,6 +159,7 @@ err-step-out-of-range = There is no such step (there { $count ->
        *[other] are { $count } steps
     }).
 err-step-ahead = Complete the earlier steps first (you are on step { $current }).
+err-application-answers-kind = This application's form has been updated. Reload the page and fill in this step again.
 err-steps-not-done = Some steps are not filled in yet ({ $current } of { $count } { $count ->
         [one] step
        *[other] steps

@@ -48,3 +48,18 @@ err-field-address-code = Choose a district, county, town or street in Guangdong.
 err-field-address-detail = Enter the street address (street, number, building).
 err-field-control-characters = This contains invisible control characters. Delete them and try again.
 err-field-read-only = This comes from your verified identity and cannot be changed.
+
+## Typed answers in applications (issue 24)
+
+err-step-department = The department carries out “{ $title }”; there is nothing for you to fill in.
+err-answers-text = Each answer of this application must be text.
+err-submit-invalid-answers = { $count ->
+        [one] One answer
+       *[other] { $count } answers
+    } in step { $step } (“{ $title }”) { $count ->
+        [one] needs
+       *[other] need
+    } correcting. Go back to that step, correct { $count ->
+        [one] it
+       *[other] them
+    } as noted, and submit again.

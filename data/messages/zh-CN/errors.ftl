@@ -117,6 +117,7 @@ err-application-not-editable = 这件申请{ $status }，不能再修改。
 err-too-many-answers = 每一步最多填写 { $max } 项。
 err-step-out-of-range = 没有这一步（共 { $count } 步）。
 err-step-ahead = 请先完成前面的步骤（当前在第 { $current } 步）。
+err-application-answers-kind = 这件申请的填写方式已经更新，请刷新页面后重新填写这一步。
 err-steps-not-done = 还有步骤没有填写（已完成 { $current }/{ $count } 步）。
 err-cannot-withdraw = 这件申请{ $status }，不能撤回。
 err-cannot-move = 申请不能从“{ $from }”变为“{ $to }”。

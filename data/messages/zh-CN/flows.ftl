@@ -39,3 +39,9 @@ err-field-address-code = 请选择广东省内的区县或镇街。
 err-field-address-detail = 请填写详细地址（街道、门牌号等）。
 err-field-control-characters = 含有不可见的控制字符，请删除后重试。
 err-field-read-only = 这一项来自您的实名信息，不能修改。
+
+## 在线申请逐项填写（issue 24）
+
+err-step-department = “{ $title }”这一步由办理部门完成，不需要您填写。
+err-answers-text = 这件申请的每一项请填写文字。
+err-submit-invalid-answers = 第 { $step } 步“{ $title }”有 { $count } 项需要修改，请返回这一步按提示修改后再提交。

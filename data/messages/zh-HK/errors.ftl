@@ -117,6 +117,7 @@ err-application-not-editable = 這宗申請的狀態為「{ $status }」，不�
 err-too-many-answers = 每一步最多填寫 { $max } 項。
 err-step-out-of-range = 沒有這一步（共 { $count } 步）。
 err-step-ahead = 請先完成前面的步驟（目前在第 { $current } 步）。
+err-application-answers-kind = 這宗申請的填寫方式已經更新，請重新整理頁面後再填寫這一步。
 err-steps-not-done = 仍有步驟未填寫（已完成 { $current }/{ $count } 步）。
 err-cannot-withdraw = 這宗申請的狀態為「{ $status }」，不能撤回。
 err-cannot-move = 申請不能由「{ $from }」改為「{ $to }」。

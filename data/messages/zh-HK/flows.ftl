@@ -38,3 +38,9 @@ err-field-address-code = 請選擇廣東省內的區縣或鎮街。
 err-field-address-detail = 請填寫詳細地址（街道、門牌號碼等）。
 err-field-control-characters = 含有不可見的控制字元，請刪除後重試。
 err-field-read-only = 這一項來自您的實名資料，不能修改。
+
+## 網上申請逐項填寫（issue 24）
+
+err-step-department = 「{ $title }」這一步由辦理部門完成，不需要您填寫。
+err-answers-text = 這宗申請的每一項請填寫文字。
+err-submit-invalid-answers = 第 { $step } 步「{ $title }」有 { $count } 項需要修改，請返回這一步按提示修改後再提交。

@@ -10,7 +10,7 @@ use support::{Ctx, client, each_backend, register};
 use yuesou_centre::{
     ApplicationGroup, ApplicationStatus, CentreError, ContactUpdate, FeedbackKind, ItemInfo, Level,
     LoginMethod, NewBroadcast, NewFeedback, PresentOptions, Progress, Refusal, Said, Settings,
-    Subject, Text,
+    StepAnswers, Subject, Text,
 };
 
 fn item(level: Level) -> ItemInfo {
@@ -21,14 +21,17 @@ fn item(level: Level) -> ItemInfo {
         department: "广州住房公积金管理中心".into(),
         login_level: level,
         steps: vec!["确认身份".into(), "选择转出地".into(), "填写申请".into()],
+        flow: None,
     }
 }
 
-fn answers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+fn answers(pairs: &[(&str, &str)]) -> StepAnswers {
+    StepAnswers::Text(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
 }
 
 async fn subject(ctx: &Ctx, token: &str) -> Subject {
@@ -480,6 +483,64 @@ async fn real_name_and_face_step_up() {
     .await;
 }
 
+/// A draft with a stored flow keeps it, takes only answers its caller
+/// checked (typed values, stored as given) and refuses text; a draft
+/// without one refuses checked answers.
+#[tokio::test]
+async fn typed_drafts_keep_their_flow_and_take_checked_answers_only() {
+    each_backend(async |ctx: Ctx| {
+        let (_, s) = verified(&ctx, "13912345670").await;
+        let flow = serde_json::json!({"service": "gjj-ydzy", "steps": []});
+        let typed = ItemInfo {
+            flow: Some(flow.to_string()),
+            ..item(Level::L2)
+        };
+        let (draft, _) = ctx.centre.start_application(&s, &typed).await.unwrap();
+        let id = draft.summary.id.clone();
+        assert_eq!(draft.flow.as_ref(), Some(&flow), "{}", ctx.backend);
+        let text = ctx
+            .centre
+            .save_step(&s, &id, 0, &answers(&[("a", "b")]))
+            .await;
+        assert!(matches!(text, Err(CentreError::Conflict(_))), "{text:?}");
+        let mut checked = serde_json::Map::new();
+        checked.insert("monthly_rent".into(), serde_json::json!(2500.5));
+        checked.insert("own_house".into(), serde_json::json!(false));
+        let saved = ctx
+            .centre
+            .save_step(&s, &id, 0, &StepAnswers::Checked(checked.clone()))
+            .await
+            .unwrap();
+        assert_eq!(saved.answers["0"], checked, "{}", ctx.backend);
+        assert_eq!(saved.summary.current_step, 1);
+        let again = ctx.centre.application(&s, &id).await.unwrap();
+        assert_eq!(again.answers["0"]["monthly_rent"], 2500.5);
+
+        // A draft without a flow: text only.
+        let plain = ItemInfo {
+            id: "gjj-other-440100".into(),
+            ..item(Level::L2)
+        };
+        let (old, _) = ctx.centre.start_application(&s, &plain).await.unwrap();
+        assert!(old.flow.is_none());
+        let refused = ctx
+            .centre
+            .save_step(&s, &old.summary.id, 0, &StepAnswers::Checked(checked))
+            .await;
+        assert!(
+            matches!(refused, Err(CentreError::Conflict(_))),
+            "{refused:?}"
+        );
+        let ok = ctx
+            .centre
+            .save_step(&s, &old.summary.id, 0, &answers(&[("姓名", " 陈嘉明 ")]))
+            .await
+            .unwrap();
+        assert_eq!(ok.answers["0"]["姓名"], "陈嘉明");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn applications_pause_resume_submit_and_progress() {
     each_backend(async |ctx: Ctx| {
@@ -589,7 +650,10 @@ async fn applications_pause_resume_submit_and_progress() {
             .push_progress(
                 &id,
                 &Progress {
-                    result: Some(answers(&[("结果", "准予办理"), ("文书编号", "No.1")])),
+                    result: Some(BTreeMap::from([
+                        ("结果".to_string(), "准予办理".to_string()),
+                        ("文书编号".to_string(), "No.1".to_string()),
+                    ])),
                     ..progress(ApplicationStatus::Completed, "办结")
                 },
             )

@@ -15,7 +15,9 @@ use yuesou_core::{Gazetteer, ServiceItem};
 use yuesou_flows::{ErrorCode, FieldChecks, FieldError, FieldKind, Flow, Flows, Identity, Prefill};
 
 use crate::i18n::Text;
+use crate::problem::{FieldProblem, FieldProblems, Problem, ProblemKind};
 use crate::reload::data::DataFiles;
+use crate::state::AppState;
 
 /// The flows, re-read when a file under `data/flows/` changes.
 pub type FlowFiles = DataFiles<Flows, String>;
@@ -220,6 +222,55 @@ pub fn mask_answers(flow: &Flow, answers: &mut Map<String, Value>) {
         if let Some(Value::String(s)) = answers.get_mut(&field.name) {
             *s = mask(s);
         }
+    }
+}
+
+/// The identity of the session's subject, if there is a session (and a
+/// centre).
+pub async fn identity(
+    state: &AppState,
+    subject: Option<&yuesou_centre::Subject>,
+) -> Result<Option<ApplicantIdentity>, Problem> {
+    let (Some(subject), Some(centre)) = (subject, state.centre()) else {
+        return Ok(None);
+    };
+    let applicant = centre.applicant(subject).await?;
+    Ok(Some(ApplicantIdentity::new(applicant, subject.level)))
+}
+
+/// Today in China Standard Time: the day relative date bounds resolve on.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date()
+}
+
+/// A flow stored with an application, read back. A stored flow that no
+/// longer reads is a fault of ours (logged without its content), never
+/// the person's.
+pub fn stored_flow(json: &Value) -> Result<Flow, Problem> {
+    Flow::from_json(json).map_err(|reasons| {
+        Problem::internal(format!(
+            "a stored flow does not read: {} problem(s)",
+            reasons.len()
+        ))
+    })
+}
+
+/// The `422 invalid-answers` problem of refused fields, its detail `detail`.
+pub fn invalid_answers(errors: &[FieldError], detail: Text) -> Problem {
+    Problem {
+        errors: Some(Box::new(FieldProblems(
+            errors
+                .iter()
+                .map(|e| FieldProblem {
+                    field: echoable(&e.field),
+                    code: e.code.as_str(),
+                    text: message(e),
+                })
+                .collect(),
+        ))),
+        ..Problem::new(ProblemKind::InvalidAnswers, detail)
     }
 }
 

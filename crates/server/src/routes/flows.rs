@@ -24,11 +24,11 @@ use utoipa::ToSchema;
 use yuesou_flows::{Audience, CheckContext, Flow, FlowResult, Step};
 
 use crate::extract::{JsonBody, MaybeAuthed};
-use crate::features::flows::{self as flows, ApplicantIdentity, Checks};
+use crate::features::flows::{self as flows, Checks};
 use crate::generation::Generation;
 use crate::i18n::Text;
 use crate::params::checked_item_id;
-use crate::problem::{FieldProblem, FieldProblems, Problem, ProblemKind};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 /// The most answers a check takes (a form step has at most 20 fields).
@@ -124,18 +124,6 @@ fn flow_of(state: &AppState, id: &str) -> Result<(Flow, Arc<Generation>), Proble
     Ok((flow, generation))
 }
 
-/// The identity of the session, if any.
-async fn identity(
-    state: &AppState,
-    subject: Option<&yuesou_centre::Subject>,
-) -> Result<Option<ApplicantIdentity>, Problem> {
-    let (Some(subject), Some(centre)) = (subject, state.centre()) else {
-        return Ok(None);
-    };
-    let applicant = centre.applicant(subject).await?;
-    Ok(Some(ApplicantIdentity::new(applicant, subject.level)))
-}
-
 /// The typed flow of a 办理 item: form steps with typed fields (and the
 /// JSON Schema of their answers), materials (with the wallet licences that
 /// can stand in for an upload), the confirm step, the department's steps
@@ -165,7 +153,7 @@ pub(crate) async fn flow(
     let Path(id) = id.map_err(|_| Problem::invalid_parameter("id", "err-param-utf8"))?;
     checked_item_id(&id)?;
     let (flow, _) = flow_of(&state, &id)?;
-    let who = identity(&state, subject.as_ref()).await?;
+    let who = flows::identity(&state, subject.as_ref()).await?;
     let steps = flow
         .steps
         .iter()
@@ -250,7 +238,7 @@ pub(crate) async fn check_step(
     if index >= flow.steps.len() {
         return Err(Problem::not_found("err-not-found-flow-step"));
     }
-    let who = identity(&state, subject.as_ref()).await?;
+    let who = flows::identity(&state, subject.as_ref()).await?;
     let mut answers = body.answers;
     if let Some(who) = &who {
         who.substitute(&flow, index, &mut answers);
@@ -258,12 +246,9 @@ pub(crate) async fn check_step(
     let checks = Checks {
         gazetteer: generation.engine.gazetteer(),
     };
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date();
     let context = CheckContext {
         checks: &checks,
-        today,
+        today: flows::today(),
         earlier: &earlier,
         identity: who.as_ref().map(|w| (&w.real, w.level)),
     };
@@ -274,22 +259,10 @@ pub(crate) async fn check_step(
         }
         Err(errors) => {
             let count = errors.len();
-            Err(Problem {
-                errors: Some(Box::new(FieldProblems(
-                    errors
-                        .iter()
-                        .map(|e| FieldProblem {
-                            field: flows::echoable(&e.field),
-                            code: e.code.as_str(),
-                            text: flows::message(e),
-                        })
-                        .collect(),
-                ))),
-                ..Problem::new(
-                    ProblemKind::InvalidAnswers,
-                    Text::new("err-invalid-answers").arg("count", count),
-                )
-            })
+            Err(flows::invalid_answers(
+                &errors,
+                Text::new("err-invalid-answers").arg("count", count),
+            ))
         }
     }
 }
