@@ -348,17 +348,37 @@ describe('the web app', () => {
     await shot('application');
   });
 
-  test('an application resumes at the step where it was left', async () => {
+  test('a typed application: prefilled, a field error from the server, fixed, resumed and submitted', async () => {
     await go('/items/dwq-acbs-440000');
     await page.getByRole('heading', { name: '办理须知' }).waitFor();
     await shot('service');
     await audit('service');
     await page.getByRole('button', { name: /在线办理/ }).click();
     await page.waitForURL(/\/applications\//);
-    await page.getByText('第 1 步，共 5 步').waitFor();
-    await page.getByRole('textbox').fill('已完成实名认证');
+    await page.getByText('第 1 步，共 3 步').waitFor();
+    // The verified identity is filled in and locked; the phone is masked.
+    const name = page.getByLabel('申请人姓名');
+    assert.equal(await name.inputValue(), '陈嘉明');
+    assert.equal(await name.getAttribute('readonly'), '');
+    assert.equal(await page.getByLabel('公民身份号码').inputValue(), '4401**********123X');
+    const phone = page.getByLabel('联系电话');
+    assert.equal(await phone.inputValue(), '138****0001');
+    assert.equal(await phone.getAttribute('inputmode'), 'tel');
+    // A wrong phone number: the server's message shows beside the field.
+    await phone.fill('12345');
+    await page.getByLabel('申请信息', { exact: true }).fill('申请澳车北上');
     await page.getByRole('button', { name: '保存并下一步' }).click();
-    await page.getByText('第 2 步，共 5 步').waitFor();
+    const error = page.locator('#f-applicant_phone-err');
+    await error.waitFor();
+    assert.match(await error.innerText(), /手机号码/);
+    assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+    await page.getByText('第 1 步，共 3 步').waitFor();
+    await shot('application-field-error');
+    await audit('application-form');
+    // Fixed, saved: on to the materials step.
+    await phone.fill('13800000001');
+    await page.getByRole('button', { name: '保存并下一步' }).click();
+    await page.getByText('第 2 步，共 3 步').waitFor();
     const url = page.url();
     // Leave: reload the app elsewhere, then come back through the service.
     await go('/');
@@ -366,12 +386,21 @@ describe('the web app', () => {
     await go('/items/dwq-acbs-440000');
     await page.getByRole('button', { name: /在线办理/ }).click();
     await page.waitForURL(url);
-    await page.getByText('第 2 步，共 5 步').waitFor();
-    assert.match(await page.locator('.stepper [aria-current=step]').innerText(), /填写申请信息/);
+    await page.getByText('第 2 步，共 3 步').waitFor();
+    assert.match(await page.locator('.stepper [aria-current=step]').innerText(), /上传材料/);
     // And from 我的办件 after a full reload.
     await page.reload();
-    await page.getByText('第 2 步，共 5 步').waitFor();
+    await page.getByText('第 2 步，共 3 步').waitFor();
     await shot('resume');
+    await page.getByRole('button', { name: '保存并下一步' }).click();
+    await page.getByText('第 3 步，共 3 步').waitFor();
+    await page.getByRole('button', { name: '我已阅读并同意' }).click();
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.locator('.app-head .tag', { hasText: '已提交' }).waitFor();
+    // The answers as submitted, the ID number masked.
+    const answers = await page.locator('.facts').first().innerText();
+    assert.match(answers, /4401\*{10}123X/);
+    assert.match(answers, /申请澳车北上/);
   });
 
   test('present a licence and verify it once on the verifier page', async () => {

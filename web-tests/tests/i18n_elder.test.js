@@ -624,7 +624,7 @@ describe('issue 23: the defects of the walk-through', () => {
       await page.goto(`${BASE}/items/dwq-acbs-440000`);
       await page.getByRole('button', { name: /在线办理/ }).click();
       await page.waitForURL(/\/applications\//);
-      await page.locator('#step-answer').waitFor();
+      await page.locator('.step-form').waitFor();
       const pageText = await page.locator('.step-count').innerText();
       const done = pageText.match(/已完成 (\d+)\/(\d+) 步/);
       assert.ok(done, `the page: ${pageText}`);

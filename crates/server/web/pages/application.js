@@ -1,5 +1,12 @@
 // 办件: the step-by-step flow (leave at any step, resume at the saved one),
 // submission, the result in a standard form, and the timeline.
+//
+// A draft with a typed flow (`app.flow`, stored when it started) shows typed
+// inputs per form step — text, number, native date pickers, choices as
+// radios or a select, yes/no, ID and phone numbers with their keyboards, an
+// address as division code + street for now — prefilled from the person's
+// identity (read-only at L2), with the server's field errors next to each
+// field in the reader's language. Drafts from before keep one text box.
 
 import { api } from '../api.js';
 import { errorBox, h, pageTitle, replace, section, status, when } from '../dom.js';
@@ -45,7 +52,13 @@ function draw(view, heading, app, ctx, shownStep) {
     parts.push(section(t('web-app-answers'), h('dl', { class: 'facts' },
       (app.steps || []).map((s, i) => {
         const a = (app.answers || {})[String(i)];
-        return a ? [h('dt', { text: s }), h('dd', { text: Object.values(a).join(listSeparator()) })] : [];
+        if (!a || !Object.keys(a).length) return [];
+        const fields = app.flow ? stepFields(app.flow, i) : [];
+        const shown = Object.entries(a).map(([k, v]) => {
+          const f = fields.find((x) => x.name === k);
+          return f ? `${f.label}：${shownValue(v)}` : shownValue(v);
+        });
+        return [h('dt', { text: s }), h('dd', { text: shown.join(listSeparator()) })];
       }))));
   }
   if (!['withdrawn', 'rejected', 'completed'].includes(app.status)) parts.push(visitSlot(app));
@@ -95,6 +108,7 @@ function flow(view, heading, app, ctx, shownStep) {
       h('p', { class: 'step-count', text: draftProgress(app) }),
       h('p', { text: t('web-app-all-filled') }), submit, msg);
   }
+  if (app.flow) return typedFlow(view, heading, app, ctx, step, stepper, msg);
   const saved = (app.answers || {})[String(step)] || {};
   const field = h('textarea', { id: 'step-answer', name: 'answer', rows: '3', required: true, maxlength: '500' });
   field.value = saved[ANSWER_KEY] || Object.values(saved)[0] || '';
@@ -149,4 +163,222 @@ function visitSlot(app) {
       h('a', { class: 'btn', href, text: t('web-app-visit-book') })));
   }, () => {});
   return slot;
+}
+
+/** The fields of step `i` of a flow (none for other kinds of step). */
+function stepFields(flow, i) {
+  const step = (flow.steps || [])[i];
+  return (step && step.kind === 'form' && step.fields) || [];
+}
+
+/** An answer as text: 是/否, an address's area and street, else as is. */
+function shownValue(v) {
+  if (v === true) return t('web-app-yes');
+  if (v === false) return t('web-app-no');
+  if (v && typeof v === 'object') return `${v.name || v.code || ''}${v.detail || ''}`;
+  return String(v ?? '');
+}
+
+/** A relative date bound (`today`, `today-30d`, `YYYY-MM-DD`) as a date in China. */
+function resolveDate(bound) {
+  if (!bound) return null;
+  const m = /^today([+-]\d+)d?$/.exec(bound);
+  if (bound !== 'today' && !m) return bound;
+  const now = new Date(Date.now() + 8 * 3600 * 1000);
+  now.setUTCDate(now.getUTCDate() + (m ? Number(m[1]) : 0));
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * One typed field: its label, help, input(s) and the place its server error
+ * goes. Returns `{ row, read, show }`: `read()` gives the answer to send
+ * (undefined for none), `show(message)` puts an error next to it.
+ */
+function typedField(field, value, locked) {
+  const id = `f-${field.name}`;
+  const errId = `${id}-err`;
+  const helpId = `${id}-help`;
+  const err = h('p', { class: 'field-error', id: errId, hidden: true });
+  const help = field.help ? h('p', { class: 'muted small', id: helpId, text: field.help }) : null;
+  const described = [help ? helpId : null, errId].filter(Boolean).join(' ');
+  const common = { id, name: field.name, 'aria-describedby': described, readonly: locked, 'aria-required': field.required ? 'true' : null };
+  let inputs;
+  let read;
+  const label = h('label', { for: id, text: field.label + (field.required ? '' : t('web-app-optional')) });
+  switch (field.type) {
+    case 'number': {
+      const step = field.decimals ? String(10 ** -field.decimals) : '1';
+      const input = h('input', { ...common, type: 'number', inputmode: field.decimals ? 'decimal' : 'numeric', step, min: field.min, max: field.max });
+      if (value !== undefined && value !== null) input.value = String(value);
+      inputs = field.unit ? h('span', { class: 'with-unit' }, input, h('span', { text: field.unit })) : input;
+      read = () => (input.value.trim() === '' ? undefined : Number(input.value));
+      break;
+    }
+    case 'date': {
+      const input = h('input', { ...common, type: 'date', min: resolveDate(field.min_date), max: resolveDate(field.max_date) });
+      if (typeof value === 'string') input.value = value;
+      inputs = input;
+      read = () => input.value || undefined;
+      break;
+    }
+    case 'choice':
+    case 'yes_no': {
+      const options = field.type === 'yes_no'
+        ? [[true, t('web-app-yes')], [false, t('web-app-no')]]
+        : (field.options || []).map((o) => [o, o]);
+      if (options.length > 4) {
+        const select = h('select', { ...common },
+          h('option', { value: '', text: t('web-app-choose') }),
+          options.map(([v, text]) => h('option', { value: String(v), text, selected: value === v })));
+        inputs = select;
+        read = () => (select.value === '' ? undefined : select.value);
+      } else {
+        const radios = options.map(([v, text], n) => {
+          const rid = `${id}-${n}`;
+          const radio = h('input', { type: 'radio', id: rid, name: field.name, value: String(v), checked: value === v, disabled: locked });
+          radio.dataset.value = JSON.stringify(v);
+          return h('label', { class: 'choice', for: rid }, radio, h('span', { text }));
+        });
+        inputs = h('div', { class: 'choices', role: 'radiogroup', 'aria-labelledby': `${id}-label`, 'aria-describedby': described }, radios);
+        read = () => {
+          const on = inputs.querySelector('input:checked');
+          return on ? JSON.parse(on.dataset.value) : undefined;
+        };
+        label.setAttribute('id', `${id}-label`);
+        label.removeAttribute('for');
+      }
+      break;
+    }
+    case 'address': {
+      const code = h('input', { ...common, type: 'text', inputmode: 'numeric', maxlength: '9', autocomplete: 'off', placeholder: t('web-app-address-code-hint') });
+      const detailId = `${id}-detail`;
+      const detail = h('input', { id: detailId, type: 'text', name: `${field.name}_detail`, maxlength: '100', 'aria-describedby': described, readonly: locked, autocomplete: 'street-address' });
+      if (value && typeof value === 'object') {
+        code.value = value.code || '';
+        detail.value = value.detail || '';
+      }
+      inputs = h('div', { class: 'address' }, code,
+        h('label', { for: detailId, class: 'small', text: t('web-app-address-detail') }), detail);
+      label.textContent = `${field.label}${field.required ? '' : t('web-app-optional')}（${t('web-app-address-code')}）`;
+      read = () => (code.value.trim() || detail.value.trim()
+        ? { code: code.value.trim(), detail: detail.value.trim() } : undefined);
+      break;
+    }
+    default: {
+      const attrs = { ...common, maxlength: field.max_length || null };
+      if (field.type === 'phone') Object.assign(attrs, { type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: '11' });
+      else if (field.type === 'id_number' || field.type === 'uscc') Object.assign(attrs, { type: 'text', inputmode: 'text', autocapitalize: 'characters', spellcheck: 'false', autocomplete: 'off', maxlength: '18' });
+      else attrs.type = 'text';
+      const multiline = field.type === 'text' && (field.max_length || 0) > 200;
+      const input = multiline ? h('textarea', { ...attrs, rows: '3', type: null }) : h('input', attrs);
+      if (typeof value === 'string') input.value = value;
+      inputs = input;
+      read = () => (input.value.trim() === '' ? undefined : input.value);
+    }
+  }
+  const row = h('div', { class: 'field' }, label, help, inputs, locked ? h('p', { class: 'muted small', text: t('web-app-locked') }) : null, err);
+  const show = (message) => {
+    err.hidden = !message;
+    err.textContent = message || '';
+    for (const el of row.querySelectorAll('input, select, textarea')) {
+      if (message) el.setAttribute('aria-invalid', 'true');
+      else el.removeAttribute('aria-invalid');
+    }
+  };
+  return { row, read, show };
+}
+
+/** A step of a typed draft: its form, materials, or declaration. */
+function typedFlow(view, heading, app, ctx, step, stepper, msg) {
+  const steps = app.steps || [];
+  const total = steps.length;
+  const flowStep = (app.flow.steps || [])[step] || {};
+  const saved = (app.answers || {})[String(step)] || {};
+  const prefill = app.prefill || {};
+  const locked = new Set(app.read_only || []);
+  const earlier = {};
+  for (const [k, a] of Object.entries(app.answers || {})) if (Number(k) < step) Object.assign(earlier, a);
+  const rows = (flowStep.kind === 'form' ? flowStep.fields : []).map((field) => {
+    const value = field.name in saved ? saved[field.name] : prefill[field.name];
+    return { field, ...typedField(field, value, locked.has(field.name)) };
+  });
+  const current = () => {
+    const out = {};
+    for (const r of rows) {
+      if (r.row.hidden || locked.has(r.field.name)) continue;
+      const v = r.read();
+      if (v !== undefined) out[r.field.name] = v;
+    }
+    return out;
+  };
+  // Fields that apply only for another answer (`when`) show when it holds.
+  const applies = () => {
+    const now = { ...earlier, ...current() };
+    for (const r of rows) {
+      const w = r.field.when;
+      if (!w) continue;
+      const holds = now[w.field] === w.equals;
+      r.row.hidden = !holds;
+      if (holds) now[r.field.name] = r.read();
+    }
+  };
+  const body = [];
+  if (flowStep.description) body.push(h('p', { class: 'muted small', text: flowStep.description }));
+  if (flowStep.kind === 'materials') {
+    body.push(h('ul', { class: 'materials' }, (flowStep.materials || []).map((m) =>
+      h('li', { text: m.required === false ? `${m.name}${t('web-app-optional')}` : m.name }))));
+    body.push(h('p', { class: 'muted small', text: t('web-app-materials-later') }));
+  } else if (flowStep.kind === 'confirm') {
+    body.push(h('p', { class: 'declaration', text: flowStep.declaration }));
+  }
+  const form = h('form', { class: 'step-form', novalidate: true },
+    h('p', { class: 'step-count', text: t('web-app-step-of', { n: step + 1, count: total, done: Math.min(app.current_step, total) }) }),
+    h('h3', { class: 'step-title', text: steps[step] }),
+    body, rows.map((r) => r.row),
+    h('div', { class: 'row-btns' },
+      step > 0 ? h('button', { type: 'button', class: 'btn', 'data-act': 'back', text: t('web-app-prev') }) : null,
+      h('button', { type: 'submit', class: 'btn primary', text: flowStep.kind === 'confirm' ? t('web-app-agree') : step + 1 < total ? t('web-app-save-next') : t('web-profile-save') }),
+      h('a', { class: 'btn ghost', href: '/me/applications', text: t('web-app-later') })),
+    msg);
+  applies();
+  form.addEventListener('change', applies);
+  form.addEventListener('click', (e) => {
+    if (e.target.closest('[data-act=back]')) draw(view, heading, app, ctx, step - 1);
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    for (const r of rows) r.show(null);
+    replace(msg);
+    try {
+      const next = await api(`/api/v1/me/applications/${encodeURIComponent(app.id)}/steps/${step}`, {
+        method: 'PUT', body: { answers: current() },
+      });
+      draw(view, heading, next, ctx, Math.max(next.current_step, step + 1));
+      view.querySelector('.step-form input, .step-form select, .stepper + p + button, h2')?.focus();
+    } catch (err) {
+      const errors = (err.problem && err.problem.errors) || [];
+      let first = null;
+      for (const fe of errors) {
+        const r = rows.find((x) => x.field.name === fe.field);
+        if (r) {
+          r.show(fe.message);
+          first = first || r.row.querySelector('input, select, textarea');
+        }
+      }
+      const unplaced = errors.filter((fe) => !rows.some((x) => x.field.name === fe.field));
+      replace(msg, errorBox(err), unplaced.map((fe) => h('p', { class: 'error', text: fe.message })));
+      first?.focus();
+    }
+  });
+  const department = (app.flow.steps || []).filter((s) => s.kind === 'department');
+  return h('section', { class: 'card', 'aria-labelledby': 'flow-h' },
+    h('h2', { id: 'flow-h', text: t('web-app-online') }),
+    h('p', { class: 'muted small', text: t('web-app-resume-note') }),
+    stepper, form,
+    department.length ? h('div', { class: 'dept-steps' },
+      h('h3', { class: 'small', text: t('web-app-dept-steps') }),
+      h('ol', {}, department.map((d) => h('li', {},
+        h('span', { text: d.title }),
+        h('span', { class: 'muted small', text: d.duration_days
+          ? ` · ${t(d.working_days ? 'web-app-dept-working-days' : 'web-app-dept-days', { n: d.duration_days })}` : '' }))))) : null);
 }
