@@ -239,8 +239,9 @@ pub struct Application {
     /// The steps the person fills in, in order.
     pub steps: Vec<String>,
     /// The typed flow stored when the draft started (as `GET
-    /// /api/v1/items/{id}/flow` served it, without prefill); absent for
-    /// drafts started before typed flows, whose answers are text.
+    /// /api/v1/items/{id}/flow` served it, without the step schemas and
+    /// prefill); absent for drafts started before typed flows, whose
+    /// answers are text.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub flow: Option<serde_json::Value>,
