@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_payments.sql"),
     ),
     (7, "booking", include_str!("../migrations/0007_booking.sql")),
+    (
+        8,
+        "materials",
+        include_str!("../migrations/0008_materials.sql"),
+    ),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its
