@@ -711,3 +711,135 @@ async fn an_acknowledged_upload_survives_kill_9() {
         daemon.stop();
     }
 }
+
+/// The daemon's resident memory now (`VmRSS`), in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Uploads stream: during 8 concurrent uploads of ~10 MB each the daemon's
+/// resident memory should stay within 64 MiB of what it was idle (issue
+/// 24's floor; PDFs, which are not decoded — image decoding is bounded by
+/// the semaphore and the pixel limit instead). A measurement, not in CI
+/// yet: debug builds grow 55–100 MiB here (docs/BENCHMARKS.md). Run with
+/// `--run-ignored only`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measurement: not reliably within 64 MiB yet (docs/BENCHMARKS.md)"]
+async fn eight_concurrent_10_mb_uploads_stay_within_64_mib_of_idle() {
+    let (dir, log) = centre_process::workdir();
+    let daemon = centre_process::Daemon::start(
+        &dir.path().join("data"),
+        None,
+        &log,
+        &["--material-quota-bytes", "200000000"],
+    )
+    .await;
+    let base = daemon.base.clone();
+    let (_, session) = centre_process::request(
+        Method::POST,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        None,
+        Some(json!({"phone": ALICE, "password": centre_support::PASSWORD})),
+    )
+    .await
+    .unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let (_, app) = centre_process::request(
+        Method::POST,
+        &format!("{base}/api/v1/me/applications"),
+        Some(&token),
+        None,
+        Some(json!({"item_id": "rcjy-jydj-440100"})),
+    )
+    .await
+    .unwrap();
+    let url = format!(
+        "{base}/api/v1/me/applications/{}/materials",
+        app["id"].as_str().unwrap()
+    );
+    // Warm up (one small upload), then measure idle.
+    let (status, _, _) = post_form(
+        &url,
+        &token,
+        form(
+            Some("id_card"),
+            Some(("w.pdf", "application/pdf", &pdf("warm", 10))),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let pid = daemon.pid();
+    let idle = rss_kib(pid);
+    assert!(idle > 0);
+    // YUESOU_TEST_UPLOAD_MB sizes the files (10 by default) to compare.
+    let megabytes: usize = std::env::var("YUESOU_TEST_UPLOAD_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let bodies: Vec<Vec<u8>> = (0..8)
+        .map(|n| {
+            let slot = if n % 2 == 0 { "id_card" } else { "contract" };
+            form(
+                Some(slot),
+                Some((
+                    "big.pdf",
+                    "application/pdf",
+                    &pdf(&format!("mem-{n}"), megabytes * 1024 * 1024 - 64 * 1024),
+                )),
+            )
+        })
+        .collect();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        tokio::spawn(async move {
+            let mut peak = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kib(pid));
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            peak
+        })
+    };
+    let uploads: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let (url, token) = (url.clone(), token.clone());
+            tokio::spawn(async move { post_form(&url, &token, body).await.unwrap().0 })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for upload in uploads {
+        statuses.push(upload.await.unwrap());
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.await.unwrap();
+    // The slots take 3 files each (one is the warm-up's): 5 fit, 3 are 409.
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    let grown_mib = peak.saturating_sub(idle) / 1024;
+    println!(
+        "idle {} MiB, peak {} MiB, grown {grown_mib} MiB",
+        idle / 1024,
+        peak / 1024
+    );
+    assert!(grown_mib < 64, "resident memory grew {grown_mib} MiB");
+    daemon.stop();
+}

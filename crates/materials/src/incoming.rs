@@ -14,6 +14,9 @@ use tokio::io::AsyncWriteExt;
 use crate::error::{MaterialError, Result};
 use crate::sniff::{Kind, SNIFF_BYTES, sniff};
 
+/// The most bytes of one write handed to the blocking pool.
+const WRITE_BUFFER: usize = 128 * 1024;
+
 /// An upload being written to a temporary file.
 #[derive(Debug)]
 pub struct Incoming {
@@ -52,8 +55,12 @@ impl Incoming {
             .prefix("upload-")
             .tempfile_in(dir)?
             .into_parts();
+        let mut file = tokio::fs::File::from_std(file);
+        // tokio copies each write into a buffer of up to 2 MiB for the
+        // blocking pool; 8 uploads would hold 16 MiB of copies.
+        file.set_max_buf_size(WRITE_BUFFER);
         Ok(Incoming {
-            file: tokio::fs::File::from_std(file),
+            file,
             path,
             hasher: Sha256::new(),
             size: 0,

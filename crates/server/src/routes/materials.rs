@@ -49,6 +49,68 @@ pub struct MaterialList {
     pub max_file_bytes: u64,
 }
 
+/// Bytes the multipart parser may hold that the handler has not taken yet.
+/// multer reads everything the body has ready into its own buffer; on a
+/// fast link and a slower disk that would be most of the file. The body is
+/// gated instead: once this much is handed to multer and not yet written
+/// to the temporary file, it reads no more until the handler takes a chunk.
+const READ_AHEAD: usize = 256 * 1024;
+
+/// How much of the body is handed to the parser and not yet taken.
+#[derive(Debug, Default)]
+struct Gate {
+    state: std::sync::Mutex<(usize, Option<std::task::Waker>)>,
+}
+
+impl Gate {
+    /// The handler took what the parser held: let the body flow again.
+    fn release(&self) {
+        let waker = match self.state.lock() {
+            Ok(mut state) => {
+                state.0 = 0;
+                state.1.take()
+            }
+            Err(_) => None,
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// The request body, read no further than [`READ_AHEAD`] ahead of the
+/// handler.
+struct Gated<S> {
+    inner: S,
+    gate: std::sync::Arc<Gate>,
+}
+
+impl<S> futures_util::Stream for Gated<S>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, axum::Error>> + Unpin,
+{
+    type Item = Result<bytes::Bytes, axum::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if let Ok(mut state) = self.gate.state.lock()
+            && state.0 >= READ_AHEAD
+        {
+            state.1 = Some(cx.waker().clone());
+            return std::task::Poll::Pending;
+        }
+        let next = std::pin::Pin::new(&mut self.inner).poll_next(cx);
+        if let std::task::Poll::Ready(Some(Ok(chunk))) = &next
+            && let Ok(mut state) = self.gate.state.lock()
+        {
+            state.0 += chunk.len();
+        }
+        next
+    }
+}
+
 fn bad_form(id: &'static str) -> Problem {
     Problem::invalid_request(id)
 }
@@ -136,22 +198,28 @@ pub(crate) async fn upload(
                 .whole_stream(stream_limit)
                 .for_field("slot", 256),
         );
-    let mut form = multer::Multipart::with_constraints(
-        request.into_body().into_data_stream(),
-        boundary,
-        constraints,
-    );
+    let gate = std::sync::Arc::new(Gate::default());
+    let body = Gated {
+        inner: request.into_body().into_data_stream(),
+        gate: gate.clone(),
+    };
+    let mut form = multer::Multipart::with_constraints(body, boundary, constraints);
     let max = limits.max_file_bytes;
     let mut slot: Option<FlowSlot> = None;
     let mut received = None;
     let mut name = None;
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| multipart_problem(e, max))?
-    {
+    loop {
+        gate.release();
+        let Some(mut field) = form
+            .next_field()
+            .await
+            .map_err(|e| multipart_problem(e, max))?
+        else {
+            break;
+        };
         match field.name() {
             Some("slot") => {
+                gate.release();
                 let text = field.text().await.map_err(|e| multipart_problem(e, max))?;
                 if slot.is_some() {
                     return Err(bad_form("err-material-bad-form"));
@@ -172,9 +240,12 @@ pub(crate) async fn upload(
                 name = yuesou_materials::display_name(field.file_name().unwrap_or(""))
                     .map_err(problem)?;
                 let mut incoming = materials.receive(room).map_err(problem)?;
-                while let Some(chunk) =
-                    field.chunk().await.map_err(|e| multipart_problem(e, max))?
-                {
+                loop {
+                    gate.release();
+                    let Some(chunk) = field.chunk().await.map_err(|e| multipart_problem(e, max))?
+                    else {
+                        break;
+                    };
                     incoming.write(&chunk).await.map_err(problem)?;
                 }
                 received = Some(incoming.finish().await.map_err(problem)?);
