@@ -78,11 +78,17 @@ impl Gate {
     }
 }
 
+/// The largest piece handed to multer (hyper's reads can be 2 MiB; multer
+/// copies each into its buffer, which then keeps that capacity).
+const PIECE: usize = 64 * 1024;
+
 /// The request body, read no further than [`READ_AHEAD`] ahead of the
-/// handler.
+/// handler, in pieces of at most [`PIECE`] bytes.
 struct Gated<S> {
     inner: S,
     gate: std::sync::Arc<Gate>,
+    /// The rest of a read larger than a piece.
+    rest: bytes::Bytes,
 }
 
 impl<S> futures_util::Stream for Gated<S>
@@ -101,13 +107,18 @@ where
             state.1 = Some(cx.waker().clone());
             return std::task::Poll::Pending;
         }
-        let next = std::pin::Pin::new(&mut self.inner).poll_next(cx);
-        if let std::task::Poll::Ready(Some(Ok(chunk))) = &next
-            && let Ok(mut state) = self.gate.state.lock()
-        {
-            state.0 += chunk.len();
+        if self.rest.is_empty() {
+            match std::pin::Pin::new(&mut self.inner).poll_next(cx) {
+                std::task::Poll::Ready(Some(Ok(chunk))) => self.rest = chunk,
+                other => return other,
+            }
         }
-        next
+        let take = self.rest.len().min(PIECE);
+        let piece = self.rest.split_to(take);
+        if let Ok(mut state) = self.gate.state.lock() {
+            state.0 += piece.len();
+        }
+        std::task::Poll::Ready(Some(Ok(piece)))
     }
 }
 
@@ -202,6 +213,7 @@ pub(crate) async fn upload(
     let body = Gated {
         inner: request.into_body().into_data_stream(),
         gate: gate.clone(),
+        rest: bytes::Bytes::new(),
     };
     let mut form = multer::Multipart::with_constraints(body, boundary, constraints);
     let max = limits.max_file_bytes;
