@@ -122,6 +122,8 @@ pub struct SweepReport {
     pub seen: usize,
     /// Blobs removed (no row, older than the grace period).
     pub removed: usize,
+    /// Temporary files of interrupted uploads removed.
+    pub temporary: usize,
 }
 
 /// An application's materials.
@@ -476,23 +478,53 @@ impl Materials {
         }
     }
 
+    /// Removes temporary files of uploads older than the grace period (a
+    /// crash mid-upload leaves them behind); how many.
+    fn sweep_work_dir(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.work_dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age >= self.grace);
+            let ours = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with("upload-") || n.starts_with("encoded-"));
+            if old && ours && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Removes every blob no row names that is older than the grace
-    /// period (run at start and periodically, on any replica).
+    /// period, and temporary files of uploads as old (run at start and
+    /// periodically, on any replica).
     pub async fn sweep(&self) -> Result<SweepReport> {
         let grace = i64::try_from(self.grace.as_millis()).unwrap_or(i64::MAX);
         let now = now_ms();
-        let mut report = SweepReport::default();
+        let mut report = SweepReport {
+            temporary: self.sweep_work_dir(),
+            ..SweepReport::default()
+        };
         for blob in self.blobs.list().await? {
             report.seen += 1;
             if now.saturating_sub(blob.modified_ms) >= grace && self.collect(&blob.sha256).await? {
                 report.removed += 1;
             }
         }
-        if report.removed > 0 {
+        if report.removed > 0 || report.temporary > 0 {
             tracing::info!(
                 removed = report.removed,
                 seen = report.seen,
-                "swept blobs without a material"
+                temporary = report.temporary,
+                "swept blobs without a material and interrupted uploads"
             );
         }
         Ok(report)

@@ -433,11 +433,22 @@ async fn the_sweep_removes_only_old_blobs_without_a_row() {
         std::fs::write(&orphan, b"orphan").unwrap();
         let sha = "0f".repeat(32);
         m.blobs().put(&sha, &orphan).await.unwrap();
-        // Within the grace period it stays.
+        // And a temporary file of an upload cut off by a crash.
+        let stale = t.dir.path().join("uploads/upload-cut-off");
+        std::fs::write(&stale, b"%PDF-1.4 half").unwrap();
+        // Within the grace period both stay.
         let patient = m.clone().with_grace(Duration::from_secs(3600));
-        assert_eq!(patient.sweep().await.unwrap().removed, 0);
+        let report = patient.sweep().await.unwrap();
+        assert_eq!((report.removed, report.temporary), (0, 0));
+        assert!(stale.exists());
         let report = m.sweep().await.unwrap();
-        assert_eq!((report.seen, report.removed), (2, 1), "{}", t.backend);
+        assert_eq!(
+            (report.seen, report.removed, report.temporary),
+            (2, 1, 1),
+            "{}",
+            t.backend
+        );
+        assert!(!stale.exists());
         let left: Vec<String> = m
             .blobs()
             .list()
