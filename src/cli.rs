@@ -202,6 +202,14 @@ pub struct ServeArgs {
     /// (credentials from AWS_* variables) [default: <data-dir>/objects].
     #[arg(long, env = "YUESOU_OBJECTS")]
     pub objects: Option<String>,
+    /// The largest material file a person may upload, in bytes [default:
+    /// 10485760 (10 MB)].
+    #[arg(long, env = "YUESOU_MATERIAL_MAX_BYTES")]
+    pub material_max_bytes: Option<u64>,
+    /// The most bytes of one application's materials [default: 52428800
+    /// (50 MB)].
+    #[arg(long, env = "YUESOU_MATERIAL_QUOTA_BYTES")]
+    pub material_quota_bytes: Option<u64>,
 }
 
 /// A secret from the environment (the tokens have no flags).
@@ -243,6 +251,8 @@ impl ServeArgs {
             public_url: self.public_url,
             gateway: self.gateway,
             objects: self.objects,
+            material_max_bytes: self.material_max_bytes,
+            material_quota_bytes: self.material_quota_bytes,
             // Hot-search tuning and proxy trust: configuration file only.
             ..ConfigLayer::default()
         }

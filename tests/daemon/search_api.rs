@@ -800,6 +800,17 @@ async fn the_openapi_document_covers_every_route_parameter_and_error() {
         // 办理 flows.
         ("GET", "/api/v1/items/{id}/flow"),
         ("POST", "/api/v1/items/{id}/flow/steps/{step}/check"),
+        // 办理 materials.
+        ("GET", "/api/v1/me/applications/{id}/materials"),
+        ("POST", "/api/v1/me/applications/{id}/materials"),
+        (
+            "GET",
+            "/api/v1/me/applications/{id}/materials/{material_id}",
+        ),
+        (
+            "DELETE",
+            "/api/v1/me/applications/{id}/materials/{material_id}",
+        ),
         // 查询 and 证明.
         ("GET", "/api/v1/items/{id}/record-kind"),
         ("GET", "/api/v1/me/records"),

@@ -13,6 +13,7 @@ mod centre_durability;
 mod centre_faults;
 mod centre_http;
 mod centre_privacy;
+mod materials_http;
 mod payment_durability;
 mod replicas;
 mod security_matrix;

@@ -226,6 +226,25 @@ async fn owners_resources(d: &CentreDaemon, token: &str) -> Ids {
     ids.0.push(("/api/v1/me/payments/", payment_id.clone()));
     ids.0.push(("/api/v1/operator/payments/", payment_id));
     let app_id = ids.first("/api/v1/me/applications/").unwrap().to_string();
+    // 办理 materials: a PDF in the application's first slot (rcjy-jydj's
+    // flow has `id_card`).
+    let (status, material, _) = crate::materials_http::post_form(
+        &d.url(&format!("/api/v1/me/applications/{app_id}/materials")),
+        token,
+        crate::materials_http::form(
+            Some("id_card"),
+            Some((
+                "矩阵.pdf",
+                "application/pdf",
+                &crate::materials_http::pdf("matrix", 10),
+            )),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201, "{}: {material}", d.backend);
+    ids.0
+        .push(("material", material["id"].as_str().unwrap().to_owned()));
     let fb_id = ids.first("/api/v1/me/feedback/").unwrap().to_string();
     ids.0.push(("/api/v1/operator/applications/", app_id));
     ids.0.push(("/api/v1/operator/feedback/", fb_id));
@@ -245,6 +264,9 @@ fn concrete(template: &str, ids: &Ids) -> String {
             None => panic!("no id for {template}"),
         };
         path = path.replace("{id}", &id);
+    }
+    if let Some(material) = ids.first("material") {
+        path = path.replace("{material_id}", material);
     }
     path.replace("{step}", "0")
         .replace("{provider}", "dev")
@@ -313,9 +335,11 @@ async fn matrix(d: CentreDaemon, database: Option<String>) {
     }
     operations.sort_by_key(|(template, method, _)| {
         match (*method == Method::DELETE, template.contains('{')) {
-            (true, false) => 2, // clearing a whole list: very last
-            (true, true) => 1,
-            (false, _) if template.ends_with("/dismiss") => 1,
+            (true, false) => 3, // clearing a whole list: very last
+            // A material before the application that holds it.
+            (true, true) if template.ends_with("{material_id}") => 1,
+            (true, true) => 2,
+            (false, _) if template.ends_with("/dismiss") => 2,
             _ => 0,
         }
     });

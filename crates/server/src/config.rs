@@ -149,6 +149,10 @@ pub struct ConfigLayer {
     /// (credentials from the usual `AWS_*` environment) so that replicas
     /// share them (default: `<data_dir>/objects`).
     pub objects: Option<String>,
+    /// The largest material file, in bytes (default 10 MB).
+    pub material_max_bytes: Option<u64>,
+    /// The most bytes of one application's materials (default 50 MB).
+    pub material_quota_bytes: Option<u64>,
 }
 
 macro_rules! merge_fields {
@@ -168,7 +172,7 @@ impl ConfigLayer {
             search_pool, access_log, log_format, log, workers, database, demo, operator_token,
             hot_min_people, hot_window_hours, hot_refresh_ms, activity_flush_ms,
             trust_forwarded_for, feedback_per_hour, verify_per_minute, public_url,
-            centre_secret, gateway, objects,
+            centre_secret, gateway, objects, material_max_bytes, material_quota_bytes,
         )
     }
 
@@ -341,6 +345,10 @@ pub struct Config {
     pub gateway: Option<PathBuf>,
     /// Where materials are kept (default `<data_dir>/objects`).
     pub objects: Option<String>,
+    /// The largest material file, in bytes (default 10 MB).
+    pub material_max_bytes: u64,
+    /// The most bytes of one application's materials (default 50 MB).
+    pub material_quota_bytes: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -382,6 +390,8 @@ impl std::fmt::Debug for Config {
             )
             .field("gateway", &self.gateway)
             .field("objects", &self.objects.as_deref().map(redact_url))
+            .field("material_max_bytes", &self.material_max_bytes)
+            .field("material_quota_bytes", &self.material_quota_bytes)
             .finish()
     }
 }
@@ -417,6 +427,8 @@ impl Default for Config {
             centre_secret: None,
             gateway: None,
             objects: None,
+            material_max_bytes: 10 * 1024 * 1024,
+            material_quota_bytes: 50 * 1024 * 1024,
         }
     }
 }
@@ -602,6 +614,17 @@ impl Config {
         }
         let (admin_token, operator_token) = tokens(&layer)?;
         let addr = layer.addr.unwrap_or(d.addr);
+        let material_max_bytes = layer.material_max_bytes.unwrap_or(d.material_max_bytes);
+        let material_quota_bytes = layer.material_quota_bytes.unwrap_or(d.material_quota_bytes);
+        if !(1024..=1024 * 1024 * 1024).contains(&material_max_bytes) {
+            return Err(invalid("material_max_bytes", "must be from 1 KiB to 1 GiB"));
+        }
+        if material_quota_bytes < material_max_bytes {
+            return Err(invalid(
+                "material_quota_bytes",
+                "must be at least material_max_bytes",
+            ));
+        }
         Ok(Config {
             addr,
             home: layer.home.clone(),
@@ -650,6 +673,8 @@ impl Config {
             centre_secret: centre_secret(layer.centre_secret)?,
             gateway: layer.gateway,
             objects: layer.objects.filter(|o| !o.is_empty()),
+            material_max_bytes,
+            material_quota_bytes,
         })
     }
 }

@@ -128,6 +128,7 @@ struct Features {
     departments: Arc<Departments>,
     booking: Arc<BookingDesk>,
     payments: Arc<PaymentsDesk>,
+    materials: Arc<yuesou_materials::Materials>,
 }
 
 impl Features {
@@ -155,11 +156,26 @@ impl Features {
         } else {
             PaymentsDesk::none()
         });
+        let blobs = yuesou_materials::Blobs::open(config.objects.as_deref(), &config.data_dir)
+            .map_err(|e| DaemonError::Data(format!("the material blob store: {e}")))?;
+        tracing::info!(blobs = blobs.describe(), "materials are kept");
+        let limits = yuesou_materials::Limits {
+            max_file_bytes: config.material_max_bytes,
+            max_application_bytes: config.material_quota_bytes,
+            ..yuesou_materials::Limits::default()
+        };
+        let materials = Arc::new(yuesou_materials::Materials::new(
+            centre.db().clone(),
+            blobs,
+            limits,
+            &config.data_dir.join("uploads"),
+        ));
         Ok(Features {
             centre,
             departments,
             booking,
             payments,
+            materials,
         })
     }
 
@@ -180,6 +196,7 @@ impl Features {
             .with_departments(self.departments.clone())
             .with_booking(self.booking.clone())
             .with_payments(self.payments.clone())
+            .with_materials(self.materials.clone())
             .with_centre(self.centre.clone())
             .with_life_stages(life_stages))
     }
@@ -282,6 +299,13 @@ impl Background {
                 .clone()
                 .run(features.centre.clone(), stopped),
         );
+        tasks.push((stop, task));
+        // Material blobs without a row: swept at start and hourly.
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(crate::features::materials::run_sweeps(
+            features.materials.clone(),
+            stopped,
+        ));
         tasks.push((stop, task));
         Background { tasks }
     }

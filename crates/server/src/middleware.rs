@@ -42,6 +42,13 @@ const UNTIMED_ROUTE: &str = "/api/v1/admin/reload";
 /// Its own (generous) limit.
 const UNTIMED: std::time::Duration = std::time::Duration::from_secs(600);
 
+/// The upload route: its body limit is the materials' per-file limit (plus
+/// the multipart envelope), its timeout [`UPLOAD_TIMEOUT`] (a 10 MB photo
+/// over a slow mobile link).
+const UPLOAD_ROUTE: &str = "/api/v1/me/applications/{id}/materials";
+/// The upload route's timeout.
+const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The request id header.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -62,6 +69,8 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     metrics.request_started();
 
     let settings = &state.settings;
+    let upload = request.method() == Method::POST
+        && route.as_ref().map(MatchedPath::as_str) == Some(UPLOAD_ROUTE);
     let api = request.uri().path().starts_with("/api/");
     let header_bytes: usize = request
         .headers()
@@ -79,7 +88,22 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             Text::new("err-headers-too-large").arg("max", crate::MAX_HEADER_BYTES),
         )
         .into_response()
-    } else if declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
+    } else if upload
+        && declared_length.is_some_and(|n| {
+            n > settings
+                .material_max_bytes
+                .saturating_add(crate::features::materials::ENVELOPE_BYTES)
+        })
+    {
+        Problem::new(
+            ProblemKind::PayloadTooLarge,
+            Text::new("err-material-too-large").arg(
+                "max",
+                crate::features::materials::size_text(settings.material_max_bytes),
+            ),
+        )
+        .into_response()
+    } else if !upload && declared_length.is_some_and(|n| n > settings.max_body_bytes as u64) {
         Problem::new(
             ProblemKind::PayloadTooLarge,
             Text::new("err-body-too-large").arg("max", settings.max_body_bytes),
@@ -89,6 +113,8 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         let span = tracing::info_span!("request", id = ?request_id);
         let timeout = if route.as_ref().map(MatchedPath::as_str) == Some(UNTIMED_ROUTE) {
             UNTIMED
+        } else if upload {
+            UPLOAD_TIMEOUT
         } else {
             settings.request_timeout
         };

@@ -118,11 +118,19 @@ pub enum ProblemKind {
     /// 办理: answers of a form step were refused, field by field (`errors`)
     /// (422).
     InvalidAnswers,
+    /// 办理 materials: the file is of a kind not accepted — read from its
+    /// bytes, whatever its name or `Content-Type` say (HEIC, an executable
+    /// …), or the request is not `multipart/form-data` (415).
+    UnsupportedMediaType,
+    /// 办理 materials: the file cannot be taken as it is — an image that
+    /// does not decode (truncated) or has too many pixels, a PDF without
+    /// its header, a bad file name, a slot the flow does not have (422).
+    InvalidMaterial,
 }
 
 impl ProblemKind {
     /// Every kind, for documentation and tests.
-    pub const ALL: [ProblemKind; 43] = [
+    pub const ALL: [ProblemKind; 45] = [
         ProblemKind::InvalidParameter,
         ProblemKind::InvalidRequest,
         ProblemKind::Unauthorized,
@@ -166,6 +174,8 @@ impl ProblemKind {
         ProblemKind::PaymentRejected,
         ProblemKind::NotPayableOnline,
         ProblemKind::InvalidAnswers,
+        ProblemKind::UnsupportedMediaType,
+        ProblemKind::InvalidMaterial,
     ];
 
     /// The stable slug (last segment of the `type` URI).
@@ -214,6 +224,8 @@ impl ProblemKind {
             ProblemKind::PaymentRejected => "payment-rejected",
             ProblemKind::NotPayableOnline => "not-payable-online",
             ProblemKind::InvalidAnswers => "invalid-answers",
+            ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::InvalidMaterial => "invalid-material",
         }
     }
 
@@ -257,9 +269,10 @@ impl ProblemKind {
             | ProblemKind::AlreadyBooked
             | ProblemKind::TooLateToChange => StatusCode::CONFLICT,
             ProblemKind::BookingSuspended => StatusCode::FORBIDDEN,
-            ProblemKind::PaymentRejected | ProblemKind::InvalidAnswers => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ProblemKind::PaymentRejected
+            | ProblemKind::InvalidAnswers
+            | ProblemKind::InvalidMaterial => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemKind::NotPayableOnline => StatusCode::NOT_IMPLEMENTED,
         }
     }

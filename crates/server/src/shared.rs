@@ -36,6 +36,9 @@ pub(crate) struct Settings {
     pub trust_forwarded_for: bool,
     /// Demo data on: the web app may name the demo accounts (labelled).
     pub demo: bool,
+    /// The largest material file (the upload route's body limit, with
+    /// the multipart envelope).
+    pub material_max_bytes: u64,
 }
 
 impl From<&Config> for Settings {
@@ -52,6 +55,7 @@ impl From<&Config> for Settings {
             hot: c.hot.clone(),
             trust_forwarded_for: c.trust_forwarded_for,
             demo: c.demo,
+            material_max_bytes: c.material_max_bytes,
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) payments: Option<Arc<crate::features::payments::PaymentsDesk>>,
     /// The typed 办理 flows (`data/flows/`), re-read when they change.
     pub(crate) flows: Option<Arc<crate::features::flows::FlowFiles>>,
+    /// 办理 materials: uploads and their blobs (with the centre).
+    pub(crate) materials: Option<Arc<yuesou_materials::Materials>>,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
             booking: None,
             payments: None,
             flows: None,
+            materials: None,
         }
     }
 
@@ -122,6 +125,12 @@ impl AppState {
                     "err-flows-unavailable",
                 )
             })
+    }
+
+    /// This state keeping application materials in `materials`.
+    pub fn with_materials(mut self, materials: Arc<yuesou_materials::Materials>) -> Self {
+        self.materials = Some(materials);
+        self
     }
 
     /// This state taking payments through `desk` (缴费).

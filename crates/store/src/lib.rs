@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "flow_answers",
         include_str!("../migrations/0008_flow_answers.sql"),
     ),
+    (
+        9,
+        "materials",
+        include_str!("../migrations/0009_materials.sql"),
+    ),
 ];
 
 /// Creates `dir` (and its parents) if needed and makes it private to its

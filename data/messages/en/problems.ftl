@@ -44,3 +44,5 @@ problem-too-late-to-change = Too late to change
 problem-payment-rejected = Payment rejected
 problem-not-payable-online = Not payable online
 problem-invalid-answers = Some answers need correcting
+problem-unsupported-media-type = Unsupported file type
+problem-invalid-material = File not accepted

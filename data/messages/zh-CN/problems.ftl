@@ -44,3 +44,5 @@ problem-too-late-to-change = 已过更改时限
 problem-payment-rejected = 无法按此缴费
 problem-not-payable-online = 不支持在线缴费
 problem-invalid-answers = 填写内容有误
+problem-unsupported-media-type = 文件类型不支持
+problem-invalid-material = 文件无法接收

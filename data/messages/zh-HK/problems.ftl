@@ -44,3 +44,5 @@ problem-too-late-to-change = 已過更改時限
 problem-payment-rejected = 無法按此繳費
 problem-not-payable-online = 不支援在線繳費
 problem-invalid-answers = 填寫內容有誤
+problem-unsupported-media-type = 檔案類型不支援
+problem-invalid-material = 檔案無法接收

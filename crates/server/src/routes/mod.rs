@@ -16,6 +16,7 @@ pub(crate) mod history;
 pub(crate) mod hot;
 pub(crate) mod i18n;
 pub(crate) mod items;
+pub(crate) mod materials;
 pub(crate) mod me;
 pub(crate) mod messages;
 pub(crate) mod meta;
@@ -76,6 +77,8 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::get, applications::withdraw))
         .routes(routes!(applications::save_step))
         .routes(routes!(applications::submit))
+        .routes(routes!(materials::list, materials::upload))
+        .routes(routes!(materials::download, materials::delete))
         .routes(routes!(feedback::list, feedback::create))
         .routes(routes!(feedback::get))
         .routes(routes!(messages::list))
