@@ -111,16 +111,24 @@ pub(crate) async fn slots(
     let application = crate::extract::centre(state)?
         .application(subject, id)
         .await?;
-    let generation = state.generation()?;
     let no_uploads = || Problem::new(ProblemKind::Conflict, "err-material-no-uploads");
-    let item = generation
-        .engine
-        .item(&application.summary.item_id)
-        .ok_or_else(no_uploads)?;
-    let flows = state.flows()?;
-    let flow = flows
-        .for_item(&crate::features::flows::facts(item))
-        .ok_or_else(no_uploads)?;
+    // A typed draft keeps the flow it started with (an edit of
+    // `data/flows/` never moves its slots); an older draft takes today's.
+    let flow = match &application.flow {
+        Some(stored) => crate::features::flows::stored_flow(stored)?,
+        None => {
+            let generation = state.generation()?;
+            let item = generation
+                .engine
+                .item(&application.summary.item_id)
+                .ok_or_else(no_uploads)?;
+            state
+                .flows()?
+                .for_item(&crate::features::flows::facts(item))
+                .ok_or_else(no_uploads)?
+                .into_owned()
+        }
+    };
     let slots: Vec<FlowSlot> = flow
         .steps
         .iter()
