@@ -612,6 +612,36 @@ async fn materials_are_uploaded_listed_downloaded_and_deleted() {
     .await;
 }
 
+/// Logs Alice in to the daemon at `base` and starts a draft: her token and
+/// the draft's materials URL (for the tests that run the daemon as a child
+/// process).
+async fn alice_draft_materials(base: &str) -> (String, String) {
+    let (_, session) = centre_process::request(
+        Method::POST,
+        &format!("{base}/api/v1/auth/login"),
+        None,
+        None,
+        Some(json!({"phone": ALICE, "password": centre_support::PASSWORD})),
+    )
+    .await
+    .unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let (_, app) = centre_process::request(
+        Method::POST,
+        &format!("{base}/api/v1/me/applications"),
+        Some(&token),
+        None,
+        Some(json!({"item_id": "rcjy-jydj-440100"})),
+    )
+    .await
+    .unwrap();
+    let url = format!(
+        "{base}/api/v1/me/applications/{}/materials",
+        app["id"].as_str().unwrap()
+    );
+    (token, url)
+}
+
 /// An upload acknowledged with 201 survives `kill -9`: after the restart
 /// it is listed and downloads byte for byte; nothing listed is missing
 /// its blob.
@@ -622,29 +652,7 @@ async fn an_acknowledged_upload_survives_kill_9() {
         let data = dir.path().join("data");
         let daemon = centre_process::Daemon::start(&data, database.as_deref(), &log, &[]).await;
         let base = daemon.base.clone();
-        let (_, session) = centre_process::request(
-            Method::POST,
-            &format!("{base}/api/v1/auth/login"),
-            None,
-            None,
-            Some(json!({"phone": ALICE, "password": centre_support::PASSWORD})),
-        )
-        .await
-        .unwrap();
-        let token = session["token"].as_str().unwrap().to_owned();
-        let (_, app) = centre_process::request(
-            Method::POST,
-            &format!("{base}/api/v1/me/applications"),
-            Some(&token),
-            None,
-            Some(json!({"item_id": "rcjy-jydj-440100"})),
-        )
-        .await
-        .unwrap();
-        let url = format!(
-            "{base}/api/v1/me/applications/{}/materials",
-            app["id"].as_str().unwrap()
-        );
+        let (token, url) = alice_draft_materials(&base).await;
         // Six uploads race; the daemon dies once two are acknowledged.
         let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
@@ -740,29 +748,7 @@ async fn eight_concurrent_10_mb_uploads_stay_within_64_mib_of_idle() {
     )
     .await;
     let base = daemon.base.clone();
-    let (_, session) = centre_process::request(
-        Method::POST,
-        &format!("{base}/api/v1/auth/login"),
-        None,
-        None,
-        Some(json!({"phone": ALICE, "password": centre_support::PASSWORD})),
-    )
-    .await
-    .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
-    let (_, app) = centre_process::request(
-        Method::POST,
-        &format!("{base}/api/v1/me/applications"),
-        Some(&token),
-        None,
-        Some(json!({"item_id": "rcjy-jydj-440100"})),
-    )
-    .await
-    .unwrap();
-    let url = format!(
-        "{base}/api/v1/me/applications/{}/materials",
-        app["id"].as_str().unwrap()
-    );
+    let (token, url) = alice_draft_materials(&base).await;
     // Warm up (one small upload), then measure idle.
     let (status, _, _) = post_form(
         &url,

@@ -209,6 +209,32 @@ impl Materials {
         }
     }
 
+    /// Locks the row of `owner`'s application `application_id` for the
+    /// rest of transaction `tx` (both backends), touching `updated_at`:
+    /// [`MaterialError::NotFound`] for another's, `NotEditable` once it is
+    /// neither a draft nor 待补正.
+    async fn lock_editable(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        owner: Owner<'_>,
+        application_id: &str,
+        now: i64,
+    ) -> Result<()> {
+        let locked = sqlx::query(
+            "UPDATE applications SET updated_at = $1 \
+             WHERE id = $2 AND account_id = $3 AND status IN ('draft', 'waiting')",
+        )
+        .bind(now)
+        .bind(application_id)
+        .bind(owner.account_id)
+        .execute(&mut **tx)
+        .await?;
+        if locked.rows_affected() == 0 {
+            Self::editable(Self::status(&mut **tx, owner, application_id).await?)?;
+            return Err(MaterialError::NotFound);
+        }
+        Ok(())
+    }
+
     /// Bytes the application's materials use now.
     async fn used<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
         e: E,
@@ -286,20 +312,8 @@ impl Materials {
 
         let now = now_ms();
         let mut tx = self.db.begin().await?;
-        // Locks the application's row (both backends) for the checks below.
-        let locked = sqlx::query(
-            "UPDATE applications SET updated_at = $1 \
-             WHERE id = $2 AND account_id = $3 AND status IN ('draft', 'waiting')",
-        )
-        .bind(now)
-        .bind(application_id)
-        .bind(owner.account_id)
-        .execute(&mut *tx)
-        .await?;
-        if locked.rows_affected() == 0 {
-            Self::editable(Self::status(&mut *tx, owner, application_id).await?)?;
-            return Err(MaterialError::NotFound);
-        }
+        // The application's row stays locked for the checks below.
+        Self::lock_editable(&mut tx, owner, application_id, now).await?;
         let used = Self::used(&mut *tx, application_id).await?;
         if used.saturating_add(prepared.size) > self.limits.max_application_bytes {
             return Err(MaterialError::QuotaExceeded {
@@ -427,19 +441,7 @@ impl Materials {
         material_id: &str,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let locked = sqlx::query(
-            "UPDATE applications SET updated_at = $1 \
-             WHERE id = $2 AND account_id = $3 AND status IN ('draft', 'waiting')",
-        )
-        .bind(now_ms())
-        .bind(application_id)
-        .bind(owner.account_id)
-        .execute(&mut *tx)
-        .await?;
-        if locked.rows_affected() == 0 {
-            Self::editable(Self::status(&mut *tx, owner, application_id).await?)?;
-            return Err(MaterialError::NotFound);
-        }
+        Self::lock_editable(&mut tx, owner, application_id, now_ms()).await?;
         let sha256: Option<String> = sqlx::query_scalar(
             "DELETE FROM materials WHERE id = $1 AND application_id = $2 AND account_id = $3 \
              RETURNING sha256",
